@@ -1,0 +1,32 @@
+"""genome_kit: fast access to genomes, annotations, tracks, variants and VCFs.
+
+Import as ``import genome_kit as gk``.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import _assemblies, gk_data
+from .assembly_build import build_assembly
+from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
+from .genome import Genome
+from .genome_dna import GenomeDNA
+from .interval import Interval
+
+try:
+    __version__ = version("genome_kit")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0+unknown"
+
+__all__ = [
+    "DataManager",
+    "DefaultDataManager",
+    "GKDataFileNotFoundError",
+    "Genome",
+    "GenomeDNA",
+    "Interval",
+    "__version__",
+    "build_assembly",
+    "gk_data",
+]
+
+

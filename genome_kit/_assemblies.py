@@ -1,0 +1,96 @@
+"""Resolution of config names to reference assemblies.
+
+A config is an assembly when ``<config>.chrom.sizes`` exists, and an
+annotation when ``<config>.cfg`` names its assembly (``refg=...``). Files are
+found through the active data manager; only a genuine "not found" moves on to
+the next possibility, any other error (network, permissions) surfaces.
+The C++ core calls :func:`load` for any reference genome name it has not seen.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from . import _core, gk_data
+from .data_manager import GKDataFileNotFoundError
+
+_lock = threading.RLock()
+
+
+def _optional_file(name: str) -> str | None:
+    try:
+        return gk_data.get_file(name)
+    except GKDataFileNotFoundError:
+        return None
+
+
+def read_cfg(path: str) -> dict[str, str]:
+    """Parses a ``key=value`` config file."""
+    values = {}
+    with open(path) as f:
+        for lineno, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, sep, value = line.partition("=")
+            if not sep:
+                raise ValueError(f"{path}:{lineno}: expected key=value, found {line!r}")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def load(name: str) -> None:
+    """Registers the assembly of config ``name`` (an assembly or annotation)."""
+    with _lock:
+        if _core._is_registered(name):
+            return
+        sizes = _optional_file(f"{name}.chrom.sizes")
+        if sizes is not None:
+            aliases = _optional_file(f"{name}.chromAlias.txt")
+            _core._register_assembly(name, sizes, aliases or "")
+            return
+        cfg = _optional_file(f"{name}.cfg")
+        if cfg is None:
+            where = getattr(gk_data.data_manager, "data_dir", "the data directory")
+            raise RuntimeError(
+                f"unknown genome {name!r}: no assembly ({name}.chrom.sizes) and no annotation "
+                f"({name}.cfg) in {where} or the data manager's other sources"
+            )
+        refg = read_cfg(cfg).get("refg")
+        if not refg:
+            raise ValueError(f"{cfg}: no refg=<assembly> line")
+        load(refg)
+        _core._register_assembly_alias(name, refg)
+
+
+def load_beside(twobit_path: str) -> str:
+    """Registers the assembly of a .2bit file from the chrom.sizes next to it
+    (or, failing that, through the data manager); returns its name."""
+    directory, base = os.path.split(os.path.abspath(twobit_path))
+    name = base[:-5] if base.endswith(".2bit") else base
+    with _lock:
+        if _core._is_registered(name):
+            return name
+        sizes = os.path.join(directory, f"{name}.chrom.sizes")
+        if os.path.isfile(sizes):
+            aliases = os.path.join(directory, f"{name}.chromAlias.txt")
+            _core._register_assembly(name, sizes, aliases if os.path.isfile(aliases) else "")
+            return name
+        try:
+            load(name)
+        except RuntimeError:
+            # Plain OSError: the sequence file cannot be used without its sizes.
+            raise OSError(
+                f"cannot determine the reference genome of {twobit_path}: "
+                f"no {name}.chrom.sizes beside it or in the data directory"
+            ) from None
+        return name
+
+
+def assembly_of(config) -> str:
+    """Assembly name of a config name, Genome or other object with ``reference_genome``."""
+    return _core._assembly_name(config)
+
+
+_core._set_assembly_loader(load)

@@ -1,0 +1,147 @@
+"""Genome: an assembly (DNA, chromosomes, aliases), optionally with its annotation."""
+
+from __future__ import annotations
+
+import functools
+import weakref
+
+from . import _assemblies, _core, gk_data
+from .genome_dna import GenomeDNA
+from .interval import Interval
+
+
+class Genome:
+    """A reference assembly, or a gene annotation on one, named by its config.
+
+    ``Genome("hg38.p14")`` is an assembly: ``hg38.p14.2bit`` (sequence),
+    ``hg38.p14.chrom.sizes`` and optionally ``hg38.p14.chromAlias.txt``.
+    ``Genome("gencode.v41")`` is an annotation whose ``gencode.v41.cfg`` names
+    its assembly. Files come from the active data manager
+    (``genome_kit.gk_data.data_manager``). One instance exists per config;
+    Genomes pickle by config.
+    """
+
+    _instances: weakref.WeakValueDictionary[str, Genome] = weakref.WeakValueDictionary()
+
+    def __new__(cls, config: str):
+        if cls is Genome and isinstance(config, str):
+            existing = Genome._instances.get(config)
+            if existing is not None:
+                return existing
+        return super().__new__(cls)
+
+    def __init__(self, config: str):
+        if getattr(self, "_config", None) is not None:
+            return  # a cached instance
+        if not isinstance(config, str):
+            raise TypeError(f"config must be a str, got {type(config).__name__}")
+        if not config:
+            raise ValueError("No config specified: expected an assembly or annotation name such as 'hg38.p14'")
+        self._refg = _assemblies.assembly_of(config)
+        self._config = config
+        if type(self) is Genome:
+            Genome._instances[config] = self
+
+    # --- identity ---
+    @property
+    def config(self) -> str:
+        """The config name this genome was opened with."""
+        return self._config
+
+    @property
+    def refg(self) -> str:
+        """Name of the reference assembly."""
+        return self._refg
+
+    reference_genome = refg
+
+    @property
+    def data_dir(self) -> str:
+        """Directory of the active data manager."""
+        return gk_data.data_manager.data_dir
+
+    def __repr__(self) -> str:
+        return f'Genome("{self._config}")'
+
+    def __reduce__(self):
+        return (type(self), (self._config,))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Genome):
+            return NotImplemented
+        return self._config == other._config
+
+    def __hash__(self) -> int:
+        return hash(("Genome", self._config))
+
+    # --- sequence ---
+    @functools.cached_property
+    def dna(self) -> GenomeDNA:
+        """Callable DNA accessor: ``genome.dna(interval, allow_outside_chromosome=True, soft_mask=False)``."""
+        return GenomeDNA(gk_data.get_file(f"{self._refg}.2bit"), self._refg)
+
+    def dna_batch(self, intervals, allow_outside_chromosome: bool = True, soft_mask: bool = False) -> list[str]:
+        """DNA of many intervals in one call (decoded without the GIL)."""
+        return self.dna.dna_batch(intervals, allow_outside_chromosome, soft_mask)
+
+    def one_hot(self, intervals, dtype: str = "uint8", allow_outside_chromosome: bool = True):
+        """One-hot DNA of equal-length intervals as a ``(N, L, 4)`` numpy array.
+
+        Channels are A, C, G, T; ``N`` (and any base outside the chromosome)
+        is all zeros. ``dtype`` is ``"uint8"`` or ``"float32"``; a single
+        Interval gives an ``(L, 4)`` array.
+        """
+        if isinstance(intervals, Interval):
+            return self.dna.one_hot([intervals], dtype, allow_outside_chromosome)[0]
+        return self.dna.one_hot(intervals, dtype, allow_outside_chromosome)
+
+    # --- chromosomes ---
+    @functools.cached_property
+    def _sizes(self) -> dict[str, int]:
+        sizes = {}
+        with open(gk_data.get_file(f"{self._refg}.chrom.sizes")) as f:
+            for line in f:
+                fields = line.split()
+                if fields and not fields[0].startswith("#"):
+                    sizes[fields[0]] = int(fields[1])
+        return sizes
+
+    @property
+    def chromosomes(self) -> list[str]:
+        """Chromosome names in the order of ``<refg>.chrom.sizes``."""
+        return list(self._sizes)
+
+    def chromosome_size(self, chromosome: str) -> int:
+        """Size of a chromosome as named in ``chrom.sizes`` (aliases are not resolved)."""
+        try:
+            return self._sizes[chromosome]
+        except KeyError:
+            raise ValueError(
+                f"No such chromosome: {chromosome}. \nSupported values: {list(self._sizes)}"
+            ) from None
+
+    def chrom_aliases(self, scheme: str | None = None) -> dict:
+        """Chromosome aliases from ``<refg>.chromAlias.txt``.
+
+        Without ``scheme``: ``{canonical: {scheme: alias}}``. With a scheme
+        (e.g. ``"refseq"``, case-insensitive): ``{alias: canonical}``.
+        """
+        path = gk_data.get_file(f"{self._refg}.chromAlias.txt")
+        with open(path) as f:
+            lines = [line.rstrip("\r\n") for line in f if line.strip()]
+        header = lines[0].lstrip("#").strip().split("\t") if lines and lines[0].startswith("#") else []
+        rows = [line.split("\t") for line in lines if not line.startswith("#")]
+        if not header:
+            header = [f"column{k}" for k in range(max((len(r) for r in rows), default=0))]
+        if scheme is None:
+            return {r[0]: {h: (r[k] if k < len(r) else "") for k, h in enumerate(header)} for r in rows}
+        wanted = scheme.lower()
+        columns = [h.lower() for h in header]
+        if wanted not in columns:
+            raise ValueError(f"No such alias scheme: {scheme}. \nSupported values: {header}")
+        k = columns.index(wanted)
+        return {r[k]: r[0] for r in rows if k < len(r) and r[k]}
+
+    def interval(self, chromosome: str, strand: str, start: int, end: int) -> Interval:
+        """An Interval on this genome's assembly."""
+        return Interval(chromosome, strand, start, end, self._refg)

@@ -1,0 +1,5 @@
+"""Interval: stranded DNA0 coordinates (implemented in C++)."""
+
+from ._core import Interval
+
+__all__ = ["Interval"]

@@ -1,0 +1,357 @@
+// genome_kit.Interval: the C++ value type with the tutorial's semantics.
+#include <cmath>
+
+#include "common.h"
+#include "errors.h"
+#include "interval.h"
+
+namespace gkpy {
+
+using gk::Interval;
+
+namespace {
+
+char parse_strand(const std::string& s) {
+  if (s != "+" && s != "-") gk::value_error("strand must be '+' or '-', got '", s, "'");
+  return s[0];
+}
+
+/// Sets the anchor of `iv` from a Python value: None, an int, one of the
+/// keywords, or an empty Interval on the same chromosome and strand.
+void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
+  if (anchor.is_none()) {
+    iv.has_anchor = false;
+    iv.anchor = 0;
+    iv.anchor_offset = 0;
+    return;
+  }
+  if (py::isinstance<py::str>(anchor)) {
+    iv.anchor = iv.anchor_position(anchor.cast<std::string>());
+  } else if (py::isinstance<Interval>(anchor)) {
+    const Interval& a = anchor.cast<const Interval&>();
+    if (!a.empty() || !a.same_track(iv))
+      gk::value_error("an anchor Interval must be empty and on the same chromosome and strand, got ", a.describe());
+    iv.anchor = a.start;
+  } else if (py::isinstance<py::int_>(anchor) || py::hasattr(anchor, "__index__")) {
+    iv.anchor = anchor.cast<int64_t>();
+  } else {
+    throw py::type_error("anchor must be None, an int, a str or an empty Interval");
+  }
+  iv.has_anchor = true;
+  iv.anchor_offset = offset;
+}
+
+Interval make(const std::string& chrom, const std::string& strand, int64_t start, int64_t end, py::handle refg) {
+  gk::RefgId id = resolve_refg(refg);
+  return Interval::make(gk::assembly(id).resolve(chrom), parse_strand(strand), start, end, id);
+}
+
+void check_same_refg(const Interval& a, const Interval& b) {
+  if (a.refg != b.refg)
+    gk::value_error("Coordinate system mismatch: ", a.describe(), " and ", b.describe(),
+                    " are on different reference genomes");
+}
+
+std::string repr(const Interval& i) {
+  std::string s = gk::cat("Interval(\"", i.chrom_name(), "\", \"", i.strand, "\", ", i.start, ", ", i.end, ", \"",
+                          i.refg_name(), "\"");
+  if (i.has_anchor) {
+    s += gk::cat(", ", i.anchor);
+    if (i.anchor_offset) s += gk::cat(", ", i.anchor_offset);
+  }
+  return s + ")";
+}
+
+Interval plain(const Interval& i) { return i; }
+
+void check_same_chromosome(const Interval& a, const Interval& b) {
+  if (a.refg != b.refg || a.chrom != b.chrom)
+    gk::value_error("Both intervals must be on the same chromosome, got: ", repr(a), ", ", repr(b));
+}
+
+void warn(const std::string& msg) {
+  if (PyErr_WarnEx(PyExc_UserWarning, msg.c_str(), 2) < 0) throw py::error_already_set();
+}
+
+double distance_one(const Interval& a, const Interval& b, const std::string& method) {
+  check_same_chromosome(a, b);
+  if (a.has_anchor || b.has_anchor) gk::value_error("distance is not defined for anchored intervals");
+  if (a.strand != b.strand) warn("distance between intervals on opposite strands");
+  auto point = [&](const Interval& i) -> double {
+    if (method == "end5") return static_cast<double>(i.end5().start);
+    if (method == "end3") return static_cast<double>(i.end3().start);
+    int64_t half = i.length() / 2;
+    Interval m = i.expand(-half, -half);
+    return static_cast<double>(m.start) + static_cast<double>(m.length()) / 2.0;
+  };
+  return std::fabs(point(a) - point(b));
+}
+
+py::object richcompare(py::handle self, py::handle other, int op) {
+  if (!py::isinstance<Interval>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+  bool same_type = Py_TYPE(self.ptr()) == Py_TYPE(other.ptr());
+  if ((op == Py_EQ || op == Py_NE) && !same_type) return py::bool_(op == Py_NE);
+  const Interval& a = self.cast<const Interval&>();
+  const Interval& b = other.cast<const Interval&>();
+  check_same_refg(a, b);
+  switch (op) {
+    case Py_EQ: return py::bool_(a.same_as(b));
+    case Py_NE: return py::bool_(!a.same_as(b));
+    case Py_LT: return py::bool_(a.less_than(b));
+    case Py_LE: return py::bool_(!b.less_than(a));
+    case Py_GT: return py::bool_(b.less_than(a));
+    default: return py::bool_(!a.less_than(b));
+  }
+}
+
+}  // namespace
+
+void register_interval(py::module_& m) {
+  py::class_<Interval> cls(m, "Interval", R"doc(
+A stranded genomic interval in DNA0 coordinates: 0-based, end exclusive,
+``start <= end`` on either strand (empty intervals are the gap between two
+bases). An optional anchor fixes the output length of variant sequences.
+)doc");
+  cls.def(py::init([](const std::string& chrom, const std::string& strand, int64_t start, int64_t end,
+                      py::handle refg, py::handle anchor, int64_t anchor_offset) {
+            Interval iv = make(chrom, strand, start, end, refg);
+            set_anchor(iv, anchor, anchor_offset);
+            return iv;
+          }),
+          py::arg("chromosome"), py::arg("strand"), py::arg("start"), py::arg("end"), py::arg("reference_genome"),
+          py::arg("anchor") = py::none(), py::arg("anchor_offset") = 0);
+
+  // --- attributes ---
+  auto chrom = [](const Interval& i) { return i.chrom_name(); };
+  auto refg = [](const Interval& i) { return i.refg_name(); };
+  cls.def_property_readonly("chromosome", chrom)
+      .def_property_readonly("chrom", chrom)
+      .def_property_readonly("strand", [](const Interval& i) { return std::string(1, i.strand); })
+      .def_property_readonly("start", [](const Interval& i) { return i.start; })
+      .def_property_readonly("end", [](const Interval& i) { return i.end; })
+      .def_property_readonly("reference_genome", refg)
+      .def_property_readonly("refg", refg)
+      .def_property_readonly("anchor",
+                             [](const Interval& i) -> py::object {
+                               return i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none());
+                             })
+      .def_property_readonly("anchor_offset", [](const Interval& i) { return i.anchor_offset; })
+      .def_property_readonly("sys", [](const Interval& i) { return i.refg_name() + ":" + i.chrom_name(); })
+      .def_property_readonly("interval", &plain, "This interval as a plain Interval (a copy).")
+      .def_property_readonly("end5", &Interval::end5, "Empty interval at the 5' end (anchor kept).")
+      .def_property_readonly("end3", &Interval::end3, "Empty interval at the 3' end (anchor kept).")
+      .def_property_readonly(
+          "midpoint",
+          [](const Interval& i) {
+            int64_t h = i.length() / 2;
+            return i.expand(-h, -h);
+          },
+          "Centre of the interval: empty for even lengths, the middle base for odd ones.")
+      .def("__len__", [](const Interval& i) { return i.length(); });
+
+  // --- geometry ---
+  cls.def("is_positive_strand", &Interval::pos_strand)
+      .def("shift", &Interval::shift, py::arg("amount"), "Moves the interval `amount` bases downstream.")
+      .def(
+          "expand",
+          [](const Interval& i, int64_t up, std::optional<int64_t> dn) { return i.expand(up, dn.value_or(up)); },
+          py::arg("upstream"), py::arg("downstream") = py::none(),
+          "Adds bases upstream and downstream (strand aware); one argument expands both sides.")
+      .def("as_positive_strand", [](const Interval& i) { return i.with_strand('+'); })
+      .def("as_negative_strand", [](const Interval& i) { return i.with_strand('-'); })
+      .def("as_opposite_strand", [](const Interval& i) { return i.with_strand(i.pos_strand() ? '-' : '+'); })
+      .def(
+          "center",
+          [](const Interval& i) { return i.anchor_position("center"); },
+          "Centre coordinate (rounded toward the 5' end for odd lengths).")
+      .def(
+          "resize",
+          [](const Interval& i, int64_t width) {
+            if (width < 0) gk::value_error("width must be >= 0, got ", width);
+            int64_t c = i.anchor_position("center");
+            Interval r = i;
+            if (i.pos_strand()) {
+              r.start = c - width / 2;
+              r.end = r.start + width;
+            } else {
+              r.end = c + width / 2;
+              r.start = r.end - width;
+            }
+            return r;
+          },
+          py::arg("width"), "Interval of `width` bases with the same centre and strand.")
+      .def(
+          "with_anchor",
+          [](const Interval& i, py::handle anchor, int64_t offset) {
+            Interval r = i;
+            set_anchor(r, anchor, offset);
+            return r;
+          },
+          py::arg("anchor"), py::arg("anchor_offset") = 0);
+
+  // --- relations ---
+  auto rel = [](bool (Interval::*f)(const Interval&) const) {
+    return [f](const Interval& a, const Interval& b) {
+      check_same_refg(a, b);
+      return (a.*f)(b);
+    };
+  };
+  cls.def("contains", rel(&Interval::contains), py::arg("other"))
+      .def("__contains__", rel(&Interval::contains))
+      .def("within", rel(&Interval::within), py::arg("other"))
+      .def("overlaps", rel(&Interval::overlaps), py::arg("other"))
+      .def("upstream_of", rel(&Interval::upstream_of), py::arg("other"))
+      .def("dnstream_of", rel(&Interval::dnstream_of), py::arg("other"))
+      .def(
+          "intersect",
+          [](const Interval& a, const Interval& b) -> std::optional<Interval> {
+            check_same_refg(a, b);
+            if (a.has_anchor || b.has_anchor) gk::value_error("cannot intersect anchored intervals");
+            auto r = a.intersect(b);
+            if (r) r->has_anchor = false;
+            return r;
+          },
+          py::arg("other"), "The overlap of two intervals, or None.")
+      .def(
+          "subtract",
+          [](const Interval& a, const Interval& b) {
+            check_same_refg(a, b);
+            if (a.has_anchor || b.has_anchor) gk::value_error("cannot subtract anchored intervals");
+            std::vector<Interval> out;
+            auto x = a.intersect(b);
+            if (!x) return std::vector<Interval>{a};
+            Interval left = a, right = a;
+            left.end = x->start;
+            right.start = x->end;
+            if (left.length() > 0) out.push_back(left);
+            if (right.length() > 0) out.push_back(right);
+            return out;
+          },
+          py::arg("other"), "The parts of this interval not covered by `other` (0, 1 or 2 intervals).")
+      .def("check_same_chromosome", &check_same_chromosome, py::arg("other"))
+      .def(
+          "distance",
+          [](const Interval& a, py::handle other, const std::string& method) -> py::object {
+            if (method != "midpoint" && method != "end5" && method != "end3")
+              gk::value_error("`method` must be in ['midpoint', 'end5', 'end3'], got '", method, "'");
+            if (py::isinstance<Interval>(other)) return py::float_(distance_one(a, other.cast<const Interval&>(), method));
+            py::list out;
+            for (py::handle o : other) out.append(distance_one(a, o.cast<const Interval&>(), method));
+            return out;
+          },
+          py::arg("other"), py::arg("method") = "midpoint",
+          "Distance between midpoints (or 5'/3' ends); a list of intervals gives a list.");
+
+  // --- coordinate conventions ---
+  cls.def("as_dna0", [](const Interval& i) { return py::make_tuple(i.start, i.end); })
+      .def("as_dna1",
+           [](const Interval& i) {
+             if (i.empty()) gk::value_error("Empty intervals cannot be represented using DNA1 convention.");
+             return py::make_tuple(i.start + 1, i.end);
+           })
+      .def("as_rna1",
+           [](const Interval& i) {
+             if (i.empty()) gk::value_error("Empty intervals cannot be represented using RNA1 convention.");
+             int64_t a = i.pos_strand() ? i.start + 1 : -i.end, b = i.pos_strand() ? i.end : -(i.start + 1);
+             return py::make_tuple(a, b);
+           })
+      .def("as_ucsc", [](const Interval& i) { return gk::cat(i.chrom_name(), ":", i.start + 1, "-", i.end); })
+      .def_static(
+          "from_dna0",
+          [](const std::string& c, const std::string& s, int64_t start, int64_t end, py::handle refg) {
+            return make(c, s, start, end, refg);
+          },
+          py::arg("chromosome"), py::arg("strand"), py::arg("start"), py::arg("end"), py::arg("reference_genome"))
+      .def_static(
+          "from_dna0_coord",
+          [](const std::string& c, const std::string& s, int64_t pos, py::handle refg) {
+            return make(c, s, pos, pos + 1, refg);
+          },
+          py::arg("chromosome"), py::arg("strand"), py::arg("position"), py::arg("reference_genome"))
+      .def_static(
+          "from_dna1",
+          [](const std::string& c, const std::string& s, int64_t start, int64_t end, py::handle refg) {
+            return make(c, s, start - 1, end, refg);
+          },
+          py::arg("chromosome"), py::arg("strand"), py::arg("start"), py::arg("end"), py::arg("reference_genome"))
+      .def_static(
+          "from_rna1",
+          [](const std::string& c, int64_t start, int64_t end, py::handle refg) {
+            if (end != 0 && ((start < 0) != (end < 0) || start > end))
+              gk::value_error("Start position needs to be <= end and of the same sign (", start, ", ", end, ")");
+            int64_t a = std::llabs(start), b = std::llabs(end);
+            bool neg = start < 0 || end < 0;
+            return make(c, neg ? "-" : "+", std::min(a, b) - 1, std::max(a, b), refg);
+          },
+          py::arg("chromosome"), py::arg("start"), py::arg("end"), py::arg("reference_genome"),
+          "Interval from RNA1 coordinates: 1-based, inclusive, negative on the '-' strand.")
+      .def_static(
+          "from_ucsc",
+          [](const std::string& text, const std::string& strand, py::handle refg) {
+            auto colon = text.rfind(':');
+            auto dash = text.find('-', colon == std::string::npos ? 0 : colon);
+            if (colon == std::string::npos || dash == std::string::npos)
+              gk::value_error("expected 'chrom:start-end' (1-based, inclusive), got '", text, "'");
+            auto number = [&](std::string s) {
+              std::string digits;
+              for (char ch : s)
+                if (ch != ',' && ch != ' ') digits += ch;
+              size_t used = 0;
+              int64_t v = 0;
+              try {
+                v = std::stoll(digits, &used);
+              } catch (const std::exception&) {
+                used = 0;
+              }
+              if (digits.empty() || used != digits.size()) gk::value_error("bad coordinate '", s, "' in '", text, "'");
+              return v;
+            };
+            int64_t s = number(text.substr(colon + 1, dash - colon - 1)), e = number(text.substr(dash + 1));
+            return make(text.substr(0, colon), strand, s - 1, e, refg);
+          },
+          py::arg("text"), py::arg("strand") = "+", py::arg("reference_genome") = py::none(),
+          "Parses UCSC browser text such as 'chr7:117,120,017-117,120,201'.")
+      .def_static(
+          "spanning",
+          [](const Interval& a, const Interval& b) {
+            check_same_chromosome(a, b);
+            if (a.has_anchor || b.has_anchor) gk::value_error("cannot span anchored intervals");
+            if (a.strand != b.strand) warn("spanning intervals on opposite strands; the result takes the first's strand");
+            Interval r = a;
+            r.start = std::min(a.start, b.start);
+            r.end = std::max(a.end, b.end);
+            return r;
+          },
+          py::arg("a"), py::arg("b"), "Smallest interval covering both.");
+
+  // --- identity ---
+  cls.def("__repr__", &repr)
+      .def("__str__", &repr)
+      .def("__hash__",
+           [](const Interval& i) {
+             auto h = static_cast<py::ssize_t>(i.hash());
+             return h == -1 ? -2 : h;
+           })
+      .def("__eq__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_EQ); })
+      .def("__ne__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_NE); })
+      .def("__lt__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_LT); })
+      .def("__le__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_LE); })
+      .def("__gt__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_GT); })
+      .def("__ge__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_GE); })
+      .def(py::pickle(
+          [](const Interval& i) {
+            return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
+                                  i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()),
+                                  i.anchor_offset);
+          },
+          [](py::tuple t) {
+            if (t.size() != 7) throw py::value_error("invalid Interval pickle state");
+            Interval iv = make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(),
+                               t[3].cast<int64_t>(), t[4]);
+            set_anchor(iv, t[5], t[6].cast<int64_t>());
+            return iv;
+          }));
+  cls.attr("__module__") = "genome_kit";
+}
+
+}  // namespace gkpy

@@ -1,0 +1,11 @@
+// genome_kit._core: table of contents of the compiled module. Each area lives
+// in its own bind_<area>.cpp and registers itself here.
+#include "common.h"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "Compiled core of genome_kit (use the genome_kit package, not this module)";
+  gkpy::register_errors(m);
+  gkpy::register_assembly(m);
+  gkpy::register_interval(m);
+  gkpy::register_twobit(m);
+}

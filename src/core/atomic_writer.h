@@ -1,0 +1,51 @@
+// Output file that appears atomically: data goes to a temporary file in the
+// destination directory, and commit() fsyncs and renames it over the final
+// name. If the writer is destroyed without commit (an exception, a crash
+// mid-build), the temporary is removed, so a half-written file can never be
+// opened under the final name.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace gk {
+
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(std::string final_path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  void write(const void* data, size_t n);
+  template <class T>
+  void write_pod(const T& v) {
+    write(&v, sizeof(T));
+  }
+  template <class T>
+  void write_vector(const std::vector<T>& v) {
+    if (!v.empty()) write(v.data(), v.size() * sizeof(T));
+  }
+  /// Writes zero bytes until tell() is a multiple of `alignment`.
+  void pad_to(uint64_t alignment);
+  /// Overwrites bytes already written (for offsets known only later).
+  void write_at(uint64_t offset, const void* data, size_t n);
+  uint64_t tell() const { return pos_; }
+  const std::string& path() const { return final_path_; }
+
+  /// Flushes, fsyncs and renames the temporary file to the final path.
+  void commit();
+
+ private:
+  void check(bool ok, const char* what);
+
+  std::string final_path_;
+  std::string temp_path_;
+  std::FILE* f_ = nullptr;
+  uint64_t pos_ = 0;
+  bool committed_ = false;
+};
+
+}  // namespace gk

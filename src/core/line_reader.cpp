@@ -1,0 +1,72 @@
+#include "line_reader.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include "errors.h"
+
+namespace gk {
+
+FileSource::FileSource(std::string path) : path_(std::move(path)) {
+  f_ = std::fopen(path_.c_str(), "rb");
+  if (!f_) fail(errno == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ",
+                std::strerror(errno));
+}
+
+FileSource::~FileSource() {
+  if (f_) std::fclose(f_);
+}
+
+size_t FileSource::read(char* buf, size_t n) {
+  size_t got = std::fread(buf, 1, n, f_);
+  if (got < n && std::ferror(f_)) os_error("error reading ", path_, ": ", std::strerror(errno));
+  return got;
+}
+
+LineReader::LineReader(ByteSource& src, size_t buffer_size) : src_(src), buf_(buffer_size) {}
+
+bool LineReader::fill() {
+  // Move the partial line to the front, grow if one line fills the buffer.
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
+  size_t got = src_.read(buf_.data() + end_, buf_.size() - end_);
+  if (got == 0) eof_ = true;
+  end_ += got;
+  return got > 0;
+}
+
+bool LineReader::next(std::string_view& line) {
+  size_t scan = begin_;
+  for (;;) {
+    const char* p = static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
+    if (p) {
+      size_t nl = static_cast<size_t>(p - buf_.data());
+      size_t stop = nl;
+      if (stop > begin_ && buf_[stop - 1] == '\r') --stop;
+      line = std::string_view(buf_.data() + begin_, stop - begin_);
+      begin_ = nl + 1;
+      ++line_no_;
+      return true;
+    }
+    if (eof_) {
+      if (begin_ == end_) return false;
+      size_t stop = end_;
+      if (buf_[stop - 1] == '\r') --stop;
+      line = std::string_view(buf_.data() + begin_, stop - begin_);
+      begin_ = end_;
+      ++line_no_;
+      return true;
+    }
+    size_t consumed = end_ - begin_;
+    fill();
+    scan = begin_ + consumed;
+  }
+}
+
+std::string LineReader::where() const { return cat(src_.name(), ":", line_no_); }
+
+}  // namespace gk

@@ -1,0 +1,59 @@
+// Streaming text input for the parsers (FASTA, GFF3, GTF, VCF, WIG, BED).
+//
+// A ByteSource yields raw bytes (a plain file here; the bindings adapt Python
+// streams such as gzip files or stdin). LineReader splits them into lines
+// without copying more than one buffer, strips '\r\n', and counts lines so
+// that every parse error can name its file and line.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gk {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to n bytes; returns 0 at end of input.
+  virtual size_t read(char* buf, size_t n) = 0;
+  /// Name used in error messages (usually the path).
+  virtual const std::string& name() const = 0;
+};
+
+class FileSource : public ByteSource {
+ public:
+  explicit FileSource(std::string path);
+  ~FileSource() override;
+  size_t read(char* buf, size_t n) override;
+  const std::string& name() const override { return path_; }
+
+ private:
+  std::string path_;
+  std::FILE* f_ = nullptr;
+};
+
+class LineReader {
+ public:
+  explicit LineReader(ByteSource& src, size_t buffer_size = 1 << 20);
+  /// Next line without its terminator; false at end of input. The view is
+  /// valid until the next call.
+  bool next(std::string_view& line);
+  uint64_t line_number() const { return line_no_; }
+  const std::string& name() const { return src_.name(); }
+  /// "file:line" for messages.
+  std::string where() const;
+
+ private:
+  bool fill();
+
+  ByteSource& src_;
+  std::vector<char> buf_;
+  size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+  uint64_t line_no_ = 0;
+};
+
+}  // namespace gk

@@ -1,0 +1,57 @@
+#include "mapped_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace gk {
+
+MappedFile::MappedFile(std::string path) : path_(std::move(path)) {
+  int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    int e = errno;
+    fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ", std::strerror(e));
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    int e = errno;
+    ::close(fd);
+    os_error("cannot stat ", path_, ": ", std::strerror(e));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    os_error("cannot open ", path_, ": is a directory");
+  }
+  size_ = static_cast<uint64_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+      int e = errno;
+      ::close(fd);
+      os_error("cannot map ", path_, ": ", std::strerror(e));
+    }
+    data_ = static_cast<const uint8_t*>(p);
+  }
+  ::close(fd);  // the mapping keeps the file alive
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
+}
+
+void MappedFile::check_range(uint64_t offset, uint64_t count, uint64_t item_size, const char* what) const {
+  // Written to avoid overflow: offset + count * item_size <= size_.
+  if (offset > size_ || (item_size && count > (size_ - offset) / item_size))
+    corrupt(cat(what, " at byte ", offset, " (", count, " x ", item_size, " bytes) lies beyond the end of the file (",
+                size_, " bytes)"));
+}
+
+void MappedFile::corrupt(const std::string& detail) const {
+  os_error(path_, " is corrupt or truncated: ", detail);
+}
+
+}  // namespace gk

@@ -1,0 +1,52 @@
+// Read-only memory mapping of a whole file: the one mmap layer every binary
+// format reader uses. The mapping is created in the constructor and never
+// changes, so concurrent reads from many threads are safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "errors.h"
+
+namespace gk {
+
+class MappedFile {
+ public:
+  /// Maps `path` read-only. Throws FileNotFound / OS errors naming the path.
+  explicit MappedFile(std::string path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  const std::string& path() const { return path_; }
+  uint64_t size() const { return size_; }
+  const uint8_t* data() const { return data_; }
+
+  /// Pointer to `count` items of T at `offset`, after checking the range lies
+  /// inside the file. `what` names the structure in the error message.
+  template <class T>
+  const T* array_at(uint64_t offset, uint64_t count, const char* what) const {
+    check_range(offset, count, sizeof(T), what);
+    return reinterpret_cast<const T*>(data_ + offset);
+  }
+  template <class T>
+  T read(uint64_t offset, const char* what) const {
+    T v;
+    const uint8_t* p = array_at<uint8_t>(offset, sizeof(T), what);
+    __builtin_memcpy(&v, p, sizeof(T));
+    return v;
+  }
+
+  /// Throws an OSError saying the file is corrupt or truncated.
+  [[noreturn]] void corrupt(const std::string& detail) const;
+
+ private:
+  void check_range(uint64_t offset, uint64_t count, uint64_t item_size, const char* what) const;
+
+  std::string path_;
+  const uint8_t* data_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+}  // namespace gk

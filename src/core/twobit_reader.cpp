@@ -1,0 +1,181 @@
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "errors.h"
+#include "twobit.h"
+
+namespace gk {
+
+namespace {
+constexpr uint32_t kSignature = 0x1A412743;
+constexpr uint32_t kSwappedSignature = 0x4327411A;
+
+// Four bases per packed byte, the first in the high bits.
+struct DecodeTable {
+  std::array<uint32_t, 256> words;
+  DecodeTable() {
+    const char bases[4] = {'T', 'C', 'A', 'G'};
+    for (int b = 0; b < 256; ++b) {
+      char s[4] = {bases[(b >> 6) & 3], bases[(b >> 4) & 3], bases[(b >> 2) & 3], bases[b & 3]};
+      std::memcpy(&words[static_cast<size_t>(b)], s, 4);
+    }
+  }
+};
+const DecodeTable kDecode;
+
+struct ComplementTable {
+  std::array<char, 256> c;
+  ComplementTable() {
+    for (int i = 0; i < 256; ++i) c[static_cast<size_t>(i)] = '?';
+    const char* pairs[] = {"AT", "CG", "BV", "DH", "KM", "RY", "SS", "WW", "NN", "XX"};
+    for (const char* p : pairs) {
+      for (int lower = 0; lower < 2; ++lower) {
+        char a = lower ? static_cast<char>(p[0] + 32) : p[0], b = lower ? static_cast<char>(p[1] + 32) : p[1];
+        c[static_cast<uint8_t>(a)] = b;
+        c[static_cast<uint8_t>(b)] = a;
+      }
+    }
+  }
+};
+const ComplementTable kComplement;
+}  // namespace
+
+void reverse_complement(char* s, size_t n) {
+  const auto& c = kComplement.c;
+  for (size_t i = 0, j = n; i < j;) {
+    --j;
+    char a = c[static_cast<uint8_t>(s[i])], b = c[static_cast<uint8_t>(s[j])];
+    s[i++] = b;
+    s[j] = a;
+  }
+}
+
+uint32_t TwoBitFile::u32(uint64_t offset, const char* what) const {
+  uint32_t v = file_.read<uint32_t>(offset, what);
+  return swapped_ ? __builtin_bswap32(v) : v;
+}
+
+TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg_(refg) {
+  if (file_.size() < 16) os_error(path, " is not a 2bit file (too short)");
+  uint32_t sig = file_.read<uint32_t>(0, "signature");
+  if (sig == kSwappedSignature) swapped_ = true;
+  else if (sig != kSignature) os_error(path, " is not a 2bit file (bad signature)");
+  uint32_t version = u32(4, "header");
+  if (version > 1) os_error(path, ": unsupported 2bit version ", version, " (expected 0 or 1)");
+  uint32_t count = u32(8, "header");
+  const Assembly& asm_ = assembly(refg);
+  records_.resize(asm_.num_chroms());
+  uint64_t pos = 16;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint8_t name_len = file_.read<uint8_t>(pos, "sequence index");
+    const char* name_ptr = file_.array_at<char>(pos + 1, name_len, "sequence name");
+    std::string name(name_ptr, name_len);
+    pos += 1 + name_len;
+    uint64_t offset;
+    if (version == 0) {
+      offset = u32(pos, "sequence index");
+      pos += 4;
+    } else {
+      uint64_t v = file_.read<uint64_t>(pos, "sequence index");
+      offset = swapped_ ? __builtin_bswap64(v) : v;
+      pos += 8;
+    }
+    ChromId c = asm_.find(name);
+    if (c < 0)
+      value_error(path, ": sequence '", name, "' is not a chromosome of ", asm_.name(), " (", asm_.name(),
+                  ".chrom.sizes / .chromAlias.txt)");
+    Record& r = records_[static_cast<size_t>(c)];
+    if (r.present) value_error(path, ": chromosome '", name, "' appears twice");
+    r.present = true;
+    r.dna_size = u32(offset, "sequence record");
+    r.n_count = u32(offset + 4, "sequence record");
+    r.n_offset = offset + 8;
+    file_.array_at<uint32_t>(r.n_offset, 2 * r.n_count, "N blocks");
+    uint64_t m = r.n_offset + 8 * r.n_count;
+    r.mask_count = u32(m, "sequence record");
+    r.mask_offset = m + 4;
+    file_.array_at<uint32_t>(r.mask_offset, 2 * r.mask_count, "mask blocks");
+    r.packed_offset = r.mask_offset + 8 * r.mask_count + 4;
+    file_.array_at<uint8_t>(r.packed_offset, (r.dna_size + 3) / 4, "packed bases");
+    // N blocks must be ordered for the binary search; they are few, so check.
+    uint64_t prev_end = 0;
+    for (uint64_t k = 0; k < r.n_count; ++k) {
+      uint64_t s = u32(r.n_offset + 4 * k, "N blocks"), n = u32(r.n_offset + 4 * (r.n_count + k), "N blocks");
+      if (s < prev_end) file_.corrupt(cat("N blocks of '", name, "' are not sorted"));
+      prev_end = s + n;
+    }
+  }
+}
+
+bool TwoBitFile::has_chrom(ChromId c) const {
+  return c >= 0 && static_cast<size_t>(c) < records_.size() && records_[static_cast<size_t>(c)].present;
+}
+
+int64_t TwoBitFile::chrom_length(ChromId c) const {
+  if (!has_chrom(c)) value_error(path(), " has no sequence for chromosome '", assembly(refg_).chrom_name(c), "'");
+  return static_cast<int64_t>(records_[static_cast<size_t>(c)].dna_size);
+}
+
+const TwoBitFile::Record& TwoBitFile::record(const Interval& iv) const {
+  if (iv.refg != refg_)
+    value_error("interval ", iv.describe(), " cannot be used with reference genome ", assembly(refg_).name());
+  if (!has_chrom(iv.chrom))
+    value_error("reference genome ", assembly(refg_).name(), " has no sequence for chromosome '", iv.chrom_name(),
+                "' (", path(), ")");
+  return records_[static_cast<size_t>(iv.chrom)];
+}
+
+void TwoBitFile::apply_blocks(uint64_t count, uint64_t offset, int64_t start, int64_t end, char* out,
+                              bool mask) const {
+  if (count == 0) return;
+  // Last block starting at or before `start` (blocks are sorted by start).
+  uint64_t lo = 0, hi = count;
+  while (lo < hi) {
+    uint64_t mid = (lo + hi) / 2;
+    if (static_cast<int64_t>(u32(offset + 4 * mid, "blocks")) <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (uint64_t k = lo ? lo - 1 : 0; k < count; ++k) {
+    int64_t bs = u32(offset + 4 * k, "blocks");
+    if (bs >= end) break;
+    int64_t be = bs + static_cast<int64_t>(u32(offset + 4 * (count + k), "blocks"));
+    int64_t a = std::max(bs, start), b = std::min(be, end);
+    for (int64_t i = a; i < b; ++i) {
+      char& ch = out[i - start];
+      ch = mask ? static_cast<char>(ch | 0x20) : 'N';
+    }
+  }
+}
+
+void TwoBitFile::decode(const Record& r, int64_t start, int64_t end, char* out, bool soft_mask) const {
+  const uint8_t* packed = file_.data() + r.packed_offset;
+  int64_t i = start;
+  char* o = out;
+  auto base_at = [&](int64_t k) { return reinterpret_cast<const char*>(&kDecode.words[packed[k >> 2]])[k & 3]; };
+  for (; i < end && (i & 3); ++i) *o++ = base_at(i);
+  for (; i + 4 <= end; i += 4, o += 4) std::memcpy(o, &kDecode.words[packed[i >> 2]], 4);
+  for (; i < end; ++i) *o++ = base_at(i);
+  if (soft_mask) apply_blocks(r.mask_count, r.mask_offset, start, end, out, true);
+  apply_blocks(r.n_count, r.n_offset, start, end, out, false);
+}
+
+void TwoBitFile::fetch(const Interval& iv, char* out, bool allow_outside, bool soft_mask) const {
+  const Record& r = record(iv);
+  int64_t size = static_cast<int64_t>(r.dna_size);
+  if (!allow_outside && (iv.start < 0 || iv.end > size))
+    index_error("interval ", iv.describe(), " extends beyond chromosome ", iv.chrom_name(), " (size ", size,
+                "); pass allow_outside_chromosome=True to pad with N");
+  int64_t lo = std::clamp<int64_t>(iv.start, 0, size), hi = std::clamp<int64_t>(iv.end, 0, size);
+  int64_t len = iv.length();
+  if (hi <= lo) {
+    std::memset(out, 'N', static_cast<size_t>(len));
+  } else {
+    std::memset(out, 'N', static_cast<size_t>(lo - iv.start));
+    decode(r, lo, hi, out + (lo - iv.start), soft_mask);
+    std::memset(out + (hi - iv.start), 'N', static_cast<size_t>(iv.end - hi));
+  }
+  if (!iv.pos_strand()) reverse_complement(out, static_cast<size_t>(len));
+}
+
+}  // namespace gk
