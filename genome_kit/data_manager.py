@@ -72,7 +72,7 @@ class DataManager(abc.ABC):
 
 
 class DefaultDataManager(DataManager):
-    """Files in a local data directory, then the sample data bundled with the package."""
+    """Files in a local data directory."""
 
     def __init__(self, data_dir: str, bucket_name: str | None = None):
         super().__init__(data_dir)
@@ -80,22 +80,10 @@ class DefaultDataManager(DataManager):
 
     def get_file(self, filename: str) -> str:
         check_filename(filename)
-        for directory in (self.data_dir, _bundled_dir()):
-            path = os.path.join(directory, filename)
-            if os.path.isfile(path):
-                return path
-        raise GKDataFileNotFoundError(
-            filename, f"data file {filename!r} not found in {self.data_dir} or the bundled sample data"
-        )
+        path = os.path.join(self.data_dir, filename)
+        if os.path.isfile(path):
+            return path
+        raise GKDataFileNotFoundError(filename, f"data file {filename!r} not found in {self.data_dir}")
 
     def upload_file(self, filepath: str, filename: str, metadata: dict[str, str] | None = None) -> None:
         raise NotImplementedError("uploading needs a storage bucket")
-
-    def list_files(self) -> list[str]:
-        names = set(super().list_files())
-        names.update(n for n in os.listdir(_bundled_dir()) if not n.startswith("."))
-        return sorted(names)
-
-
-def _bundled_dir() -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "sample_data")

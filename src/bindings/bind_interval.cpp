@@ -62,7 +62,9 @@ std::string repr(const Interval& i) {
   return s + ")";
 }
 
-Interval plain(const Interval& i) { return i; }
+Interval plain(const Interval& i) {
+  return i;
+}
 
 void check_same_chromosome(const Interval& a, const Interval& b) {
   if (a.refg != b.refg || a.chrom != b.chrom)
@@ -95,12 +97,18 @@ py::object richcompare(py::handle self, py::handle other, int op) {
   const Interval& b = other.cast<const Interval&>();
   check_same_refg(a, b);
   switch (op) {
-    case Py_EQ: return py::bool_(a.same_as(b));
-    case Py_NE: return py::bool_(!a.same_as(b));
-    case Py_LT: return py::bool_(a.less_than(b));
-    case Py_LE: return py::bool_(!b.less_than(a));
-    case Py_GT: return py::bool_(b.less_than(a));
-    default: return py::bool_(!a.less_than(b));
+    case Py_EQ:
+      return py::bool_(a.same_as(b));
+    case Py_NE:
+      return py::bool_(!a.same_as(b));
+    case Py_LT:
+      return py::bool_(a.less_than(b));
+    case Py_LE:
+      return py::bool_(!b.less_than(a));
+    case Py_GT:
+      return py::bool_(b.less_than(a));
+    default:
+      return py::bool_(!a.less_than(b));
   }
 }
 
@@ -112,8 +120,8 @@ A stranded genomic interval in DNA0 coordinates: 0-based, end exclusive,
 ``start <= end`` on either strand (empty intervals are the gap between two
 bases). An optional anchor fixes the output length of variant sequences.
 )doc");
-  cls.def(py::init([](const std::string& chrom, const std::string& strand, int64_t start, int64_t end,
-                      py::handle refg, py::handle anchor, int64_t anchor_offset) {
+  cls.def(py::init([](const std::string& chrom, const std::string& strand, int64_t start, int64_t end, py::handle refg,
+                      py::handle anchor, int64_t anchor_offset) {
             Interval iv = make(chrom, strand, start, end, refg);
             set_anchor(iv, anchor, anchor_offset);
             return iv;
@@ -161,8 +169,7 @@ bases). An optional anchor fixes the output length of variant sequences.
       .def("as_negative_strand", [](const Interval& i) { return i.with_strand('-'); })
       .def("as_opposite_strand", [](const Interval& i) { return i.with_strand(i.pos_strand() ? '-' : '+'); })
       .def(
-          "center",
-          [](const Interval& i) { return i.anchor_position("center"); },
+          "center", [](const Interval& i) { return i.anchor_position("center"); },
           "Centre coordinate (rounded toward the 5' end for odd lengths).")
       .def(
           "resize",
@@ -234,7 +241,8 @@ bases). An optional anchor fixes the output length of variant sequences.
           [](const Interval& a, py::handle other, const std::string& method) -> py::object {
             if (method != "midpoint" && method != "end5" && method != "end3")
               gk::value_error("`method` must be in ['midpoint', 'end5', 'end3'], got '", method, "'");
-            if (py::isinstance<Interval>(other)) return py::float_(distance_one(a, other.cast<const Interval&>(), method));
+            if (py::isinstance<Interval>(other))
+              return py::float_(distance_one(a, other.cast<const Interval&>(), method));
             py::list out;
             for (py::handle o : other) out.append(distance_one(a, o.cast<const Interval&>(), method));
             return out;
@@ -316,7 +324,8 @@ bases). An optional anchor fixes the output length of variant sequences.
           [](const Interval& a, const Interval& b) {
             check_same_chromosome(a, b);
             if (a.has_anchor || b.has_anchor) gk::value_error("cannot span anchored intervals");
-            if (a.strand != b.strand) warn("spanning intervals on opposite strands; the result takes the first's strand");
+            if (a.strand != b.strand)
+              warn("spanning intervals on opposite strands; the result takes the first's strand");
             Interval r = a;
             r.start = std::min(a.start, b.start);
             r.end = std::max(a.end, b.end);

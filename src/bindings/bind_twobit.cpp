@@ -35,7 +35,8 @@ std::vector<Interval> to_intervals(py::handle seq) {
   std::vector<Interval> out;
   if (py::isinstance<Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
   for (py::handle h : seq) {
-    if (!py::isinstance<Interval>(h)) gk::type_error("expected Interval objects, got ", py::str(py::type::of(h)).cast<std::string>());
+    if (!py::isinstance<Interval>(h))
+      gk::type_error("expected Interval objects, got ", py::str(py::type::of(h)).cast<std::string>());
     out.push_back(h.cast<const Interval&>());
   }
   return out;

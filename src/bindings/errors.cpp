@@ -1,6 +1,7 @@
 // The one translator from core errors to Python exceptions.
-#include "common.h"
 #include "errors.h"
+
+#include "common.h"
 
 namespace gkpy {
 
@@ -11,13 +12,27 @@ void register_errors(py::module_& m) {
     } catch (const gk::Error& e) {
       PyObject* type = PyExc_RuntimeError;
       switch (e.kind()) {
-        case gk::ErrorKind::Value: type = PyExc_ValueError; break;
-        case gk::ErrorKind::Index: type = PyExc_IndexError; break;
-        case gk::ErrorKind::Key: type = PyExc_KeyError; break;
-        case gk::ErrorKind::Type: type = PyExc_TypeError; break;
-        case gk::ErrorKind::OS: type = PyExc_OSError; break;
-        case gk::ErrorKind::FileNotFound: type = PyExc_FileNotFoundError; break;
-        case gk::ErrorKind::Runtime: type = PyExc_RuntimeError; break;
+        case gk::ErrorKind::Value:
+          type = PyExc_ValueError;
+          break;
+        case gk::ErrorKind::Index:
+          type = PyExc_IndexError;
+          break;
+        case gk::ErrorKind::Key:
+          type = PyExc_KeyError;
+          break;
+        case gk::ErrorKind::Type:
+          type = PyExc_TypeError;
+          break;
+        case gk::ErrorKind::OS:
+          type = PyExc_OSError;
+          break;
+        case gk::ErrorKind::FileNotFound:
+          type = PyExc_FileNotFoundError;
+          break;
+        case gk::ErrorKind::Runtime:
+          type = PyExc_RuntimeError;
+          break;
       }
       PyErr_SetString(type, e.what());
     }

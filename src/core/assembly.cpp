@@ -98,8 +98,9 @@ ChromId Assembly::find(const std::string& chrom) const {
 
 ChromId Assembly::resolve(const std::string& chrom) const {
   ChromId id = find(chrom);
-  if (id < 0) value_error("chromosome '", chrom, "' is not in ", name_, " (", name_, ".chrom.sizes / ", name_,
-                          ".chromAlias.txt)");
+  if (id < 0)
+    value_error("chromosome '", chrom, "' is not in ", name_, " (", name_, ".chrom.sizes / ", name_,
+                ".chromAlias.txt)");
   return id;
 }
 
@@ -145,6 +146,8 @@ int find_assembly(const std::string& name) {
   return it == r.by_name.end() ? -1 : it->second;
 }
 
-const Assembly& assembly(RefgId id) { return *registry().by_id[id]; }
+const Assembly& assembly(RefgId id) {
+  return *registry().by_id[id];
+}
 
 }  // namespace gk

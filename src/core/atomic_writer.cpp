@@ -18,8 +18,7 @@ AtomicFileWriter::AtomicFileWriter(std::string final_path) : final_path_(std::mo
   int fd = ::mkstemp(buf.data());
   if (fd < 0) {
     int e = errno;
-    fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot create ", final_path_, ": ",
-         std::strerror(e));
+    fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot create ", final_path_, ": ", std::strerror(e));
   }
   ::fchmod(fd, 0644);
   temp_path_ = buf.data();

@@ -37,11 +37,29 @@ template <class... Args>
 }
 
 // Shorthands, one per Python exception type.
-template <class... Args> [[noreturn]] void value_error(Args&&... a) { fail(ErrorKind::Value, std::forward<Args>(a)...); }
-template <class... Args> [[noreturn]] void index_error(Args&&... a) { fail(ErrorKind::Index, std::forward<Args>(a)...); }
-template <class... Args> [[noreturn]] void key_error(Args&&... a) { fail(ErrorKind::Key, std::forward<Args>(a)...); }
-template <class... Args> [[noreturn]] void type_error(Args&&... a) { fail(ErrorKind::Type, std::forward<Args>(a)...); }
-template <class... Args> [[noreturn]] void os_error(Args&&... a) { fail(ErrorKind::OS, std::forward<Args>(a)...); }
-template <class... Args> [[noreturn]] void runtime_error(Args&&... a) { fail(ErrorKind::Runtime, std::forward<Args>(a)...); }
+template <class... Args>
+[[noreturn]] void value_error(Args&&... a) {
+  fail(ErrorKind::Value, std::forward<Args>(a)...);
+}
+template <class... Args>
+[[noreturn]] void index_error(Args&&... a) {
+  fail(ErrorKind::Index, std::forward<Args>(a)...);
+}
+template <class... Args>
+[[noreturn]] void key_error(Args&&... a) {
+  fail(ErrorKind::Key, std::forward<Args>(a)...);
+}
+template <class... Args>
+[[noreturn]] void type_error(Args&&... a) {
+  fail(ErrorKind::Type, std::forward<Args>(a)...);
+}
+template <class... Args>
+[[noreturn]] void os_error(Args&&... a) {
+  fail(ErrorKind::OS, std::forward<Args>(a)...);
+}
+template <class... Args>
+[[noreturn]] void runtime_error(Args&&... a) {
+  fail(ErrorKind::Runtime, std::forward<Args>(a)...);
+}
 
 }  // namespace gk

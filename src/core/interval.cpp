@@ -20,15 +20,19 @@ Interval Interval::make(ChromId chrom, char strand, int64_t start, int64_t end, 
 
 Interval Interval::end5() const {
   Interval r = *this;
-  if (pos_strand()) r.end = start;
-  else r.start = end;
+  if (pos_strand())
+    r.end = start;
+  else
+    r.start = end;
   return r;
 }
 
 Interval Interval::end3() const {
   Interval r = *this;
-  if (pos_strand()) r.start = end;
-  else r.end = start;
+  if (pos_strand())
+    r.start = end;
+  else
+    r.end = start;
   return r;
 }
 
@@ -111,9 +115,7 @@ size_t Interval::hash() const {
   // 64-bit mix of the coordinates; anchors are left out so that equal
   // intervals always hash equal.
   uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](uint64_t v) {
-    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  };
+  auto mix = [&h](uint64_t v) { h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2); };
   mix(static_cast<uint64_t>(start));
   mix(static_cast<uint64_t>(end));
   mix((static_cast<uint64_t>(static_cast<uint32_t>(chrom)) << 24) | (static_cast<uint64_t>(refg) << 8) |

@@ -9,8 +9,8 @@ namespace gk {
 
 FileSource::FileSource(std::string path) : path_(std::move(path)) {
   f_ = std::fopen(path_.c_str(), "rb");
-  if (!f_) fail(errno == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ",
-                std::strerror(errno));
+  if (!f_)
+    fail(errno == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ", std::strerror(errno));
 }
 
 FileSource::~FileSource() {
@@ -67,6 +67,8 @@ bool LineReader::next(std::string_view& line) {
   }
 }
 
-std::string LineReader::where() const { return cat(src_.name(), ":", line_no_); }
+std::string LineReader::where() const {
+  return cat(src_.name(), ":", line_no_);
+}
 
 }  // namespace gk

@@ -59,8 +59,10 @@ uint32_t TwoBitFile::u32(uint64_t offset, const char* what) const {
 TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg_(refg) {
   if (file_.size() < 16) os_error(path, " is not a 2bit file (too short)");
   uint32_t sig = file_.read<uint32_t>(0, "signature");
-  if (sig == kSwappedSignature) swapped_ = true;
-  else if (sig != kSignature) os_error(path, " is not a 2bit file (bad signature)");
+  if (sig == kSwappedSignature)
+    swapped_ = true;
+  else if (sig != kSignature)
+    os_error(path, " is not a 2bit file (bad signature)");
   uint32_t version = u32(4, "header");
   if (version > 1) os_error(path, ": unsupported 2bit version ", version, " (expected 0 or 1)");
   uint32_t count = u32(8, "header");
@@ -126,15 +128,16 @@ const TwoBitFile::Record& TwoBitFile::record(const Interval& iv) const {
   return records_[static_cast<size_t>(iv.chrom)];
 }
 
-void TwoBitFile::apply_blocks(uint64_t count, uint64_t offset, int64_t start, int64_t end, char* out,
-                              bool mask) const {
+void TwoBitFile::apply_blocks(uint64_t count, uint64_t offset, int64_t start, int64_t end, char* out, bool mask) const {
   if (count == 0) return;
   // Last block starting at or before `start` (blocks are sorted by start).
   uint64_t lo = 0, hi = count;
   while (lo < hi) {
     uint64_t mid = (lo + hi) / 2;
-    if (static_cast<int64_t>(u32(offset + 4 * mid, "blocks")) <= start) lo = mid + 1;
-    else hi = mid;
+    if (static_cast<int64_t>(u32(offset + 4 * mid, "blocks")) <= start)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   for (uint64_t k = lo ? lo - 1 : 0; k < count; ++k) {
     int64_t bs = u32(offset + 4 * k, "blocks");

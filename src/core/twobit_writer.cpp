@@ -68,7 +68,9 @@ struct Record {
   uint64_t body_bytes() const { return 16 + 8 * (n.starts.size() + mask.starts.size()) + packed.size(); }
 };
 
-void put32(std::FILE* f, uint32_t v) { std::fwrite(&v, 4, 1, f); }
+void put32(std::FILE* f, uint32_t v) {
+  std::fwrite(&v, 4, 1, f);
+}
 
 }  // namespace
 
@@ -123,7 +125,8 @@ TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, i
     if (!have) value_error(lines.where(), ": sequence data before the first '>' header");
     for (char c : line) {
       uint8_t f = kClass.flags[static_cast<uint8_t>(c)];
-      if (f) rec.add(kClass.code[static_cast<uint8_t>(c)], f);
+      if (f)
+        rec.add(kClass.code[static_cast<uint8_t>(c)], f);
       else if (c != ' ' && c != '\t' && c != '*')
         value_error(lines.where(), ": invalid character '", c, "' in sequence '", rec.name, "'");
     }
@@ -159,8 +162,10 @@ TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, i
     uint8_t len = static_cast<uint8_t>(n.size());
     out.write_pod(len);
     out.write(n.data(), n.size());
-    if (version == 1) out.write_pod(offsets[i]);
-    else out.write_pod(static_cast<uint32_t>(offsets[i]));
+    if (version == 1)
+      out.write_pod(offsets[i]);
+    else
+      out.write_pod(static_cast<uint32_t>(offsets[i]));
   }
   std::rewind(scratch);
   std::vector<char> buf(1 << 20);

@@ -1,0 +1,32 @@
+"""Command line: ``python -m genome_kit <command> ...`` (also installed as ``genome-kit``).
+
+Each command lives in its own ``_cli_<name>.py`` module exposing
+``add_parser(subparsers)``; the parser it adds sets ``func`` to the function
+that runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import _cli_assembly, _cli_demo
+
+COMMANDS = [_cli_demo, _cli_assembly]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m genome_kit", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in COMMANDS:
+        module.add_parser(sub)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except (OSError, ValueError, KeyError, RuntimeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

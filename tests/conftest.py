@@ -1,0 +1,69 @@
+"""Shared fixtures: a private data directory served by a real DefaultDataManager,
+with small assemblies built from FASTA by genome_kit itself."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+import genome_kit as gk
+from genome_kit import gk_data
+from genome_kit.data_manager import DefaultDataManager
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "data")
+SAMPLE_FASTA = os.path.join(os.path.dirname(gk.__file__), "sample_data", "sacCer.sample.fa.gz")
+SHARED = os.path.abspath(os.path.join(HERE, "..", "..", "shared"))
+
+# A small synthetic assembly with hand-checkable sequence: chr1 has an N block
+# and soft-masked (lower-case) bases, chr2 is plain.
+TINY_FASTA = """>chr1
+NNNNACGTacgtACGTacgtACGTacgtACGTacgtACGTacgt
+>chr2
+AACCTTTTACGTAAACCCGGGTTTACCGGAAATGGATTAA
+"""
+TINY_ALIASES = "# ucsc\tassembly\trefseq\nchr1\t1\tNC_000001.1\nchr2\t2\tNC_000002.1\nchr3\t3\tNC_000003.1\n"
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory):
+    """A data directory installed as the active data manager for the session."""
+    path = str(tmp_path_factory.mktemp("gkdata"))
+    previous = gk_data.data_manager
+    gk_data.data_manager = DefaultDataManager(path)
+    yield path
+    gk_data.data_manager = previous
+
+
+@pytest.fixture(scope="session")
+def tiny(data_dir):
+    """Genome "tiny": chr1 (44 bp, N block + soft mask), chr2 (40 bp); aliases 1/2/NC_."""
+    fasta = os.path.join(data_dir, "tiny.fa")
+    with open(fasta, "w") as f:
+        f.write(TINY_FASTA)
+    gk.build_assembly(fasta, os.path.join(data_dir, "tiny"))
+    with open(os.path.join(data_dir, "tiny.chromAlias.txt"), "w") as f:
+        f.write(TINY_ALIASES)
+    return gk.Genome("tiny")
+
+
+@pytest.fixture(scope="session")
+def yeast(data_dir):
+    """Genome "yeast": real S. cerevisiae chrI + chrII, the package's sample FASTA."""
+    gk.build_assembly(SAMPLE_FASTA, os.path.join(data_dir, "yeast"))
+    return gk.Genome("yeast")
+
+
+@pytest.fixture(scope="session")
+def shared_dir():
+    """../shared (read-only real data); tests using it skip when it is absent."""
+    if not os.path.isdir(SHARED):
+        pytest.skip("../shared is not available")
+    return SHARED
+
+
+def copy_into(data_dir: str, *paths: str) -> None:
+    for p in paths:
+        shutil.copy(p, data_dir)
