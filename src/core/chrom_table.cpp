@@ -1,0 +1,32 @@
+#include "chrom_table.h"
+
+#include <string>
+
+namespace gk {
+
+void write_chrom_table(AtomicFileWriter& out, const Assembly& a) {
+  out.write_pod(static_cast<uint32_t>(a.num_chroms()));
+  for (size_t i = 0; i < a.num_chroms(); ++i) {
+    const std::string& n = a.chrom_name(static_cast<ChromId>(i));
+    out.write_pod(static_cast<uint32_t>(n.size()));
+    out.write(n.data(), n.size());
+  }
+  out.pad_to(8);
+}
+
+std::vector<ChromId> read_chrom_table(const MappedFile& file, uint64_t& offset, const Assembly& current) {
+  uint32_t count = file.read<uint32_t>(offset, "chromosome table");
+  offset += 4;
+  std::vector<ChromId> remap;
+  remap.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t len = file.read<uint32_t>(offset, "chromosome table");
+    const char* p = file.array_at<char>(offset + 4, len, "chromosome name");
+    remap.push_back(current.find(std::string(p, len)));
+    offset += 4 + len;
+  }
+  offset = (offset + 7) / 8 * 8;
+  return remap;
+}
+
+}  // namespace gk

@@ -1,0 +1,180 @@
+#include "interval_index.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <map>
+
+#include "errors.h"
+
+namespace gk {
+
+namespace {
+int32_t narrow(int64_t v) {
+  if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+    value_error("coordinate ", v, " does not fit the index (32-bit positions)");
+  return static_cast<int32_t>(v);
+}
+}  // namespace
+
+void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded) {
+  struct Pending {
+    int32_t pos5, pos3;
+    uint32_t row;
+  };
+  std::map<std::pair<int32_t, uint8_t>, std::vector<Pending>> groups;
+  for (size_t i = 0; i < elements.size(); ++i) {
+    const IndexedElement& e = elements[i];
+    bool plus = !stranded || e.strand == '+';
+    int32_t p5 = narrow(plus ? e.start : e.end - 1), p3 = narrow(plus ? e.end - 1 : e.start);
+    groups[{e.chrom, static_cast<uint8_t>(plus ? '+' : '-')}].push_back({p5, p3, static_cast<uint32_t>(i)});
+  }
+  uint32_t header[4] = {static_cast<uint32_t>(groups.size()), static_cast<uint32_t>(elements.size()),
+                        stranded ? 1u : 0u, 0};
+  out.write(header, sizeof header);
+  uint64_t first = 0;
+  for (auto& [key, items] : groups) {
+    unsigned char raw[32] = {};
+    int32_t chrom = key.first;
+    uint32_t count = static_cast<uint32_t>(items.size());
+    int64_t max_len = 0;
+    for (auto& p : items) max_len = std::max<int64_t>(max_len, std::abs(int64_t(p.pos3) - p.pos5) + 1);
+    std::memcpy(raw, &chrom, 4);
+    raw[4] = key.second;
+    std::memcpy(raw + 8, &count, 4);
+    std::memcpy(raw + 16, &first, 8);
+    std::memcpy(raw + 24, &max_len, 8);
+    out.write(raw, sizeof raw);
+    first += count;
+  }
+  auto emit = [&](bool by5) {
+    for (auto& [key, items] : groups) {
+      std::vector<Pending> sorted = items;  // items are in row order: stable sorts keep file order on ties
+      if (by5)
+        std::stable_sort(sorted.begin(), sorted.end(), [](const Pending& a, const Pending& b) {
+          return a.pos5 != b.pos5 ? a.pos5 < b.pos5 : a.pos3 < b.pos3;
+        });
+      else
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [](const Pending& a, const Pending& b) { return a.pos3 < b.pos3; });
+      for (auto& p : sorted) {
+        int32_t rec[3];
+        rec[0] = by5 ? p.pos5 : p.pos3;
+        rec[1] = by5 ? p.pos3 : p.pos5;
+        std::memcpy(&rec[2], &p.row, 4);
+        out.write(rec, sizeof rec);
+      }
+    }
+  };
+  emit(true);
+  emit(false);
+  out.pad_to(8);
+}
+
+IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std::vector<ChromId>& remap) {
+  const uint32_t* header = file.array_at<uint32_t>(offset, 4, "index header");
+  uint32_t num_keys = header[0];
+  num_rows_ = header[1];
+  stranded_ = header[2] != 0;
+  offset += 16;
+  keys_ = file.array_at<Key>(offset, num_keys, "index keys");
+  offset += uint64_t(num_keys) * sizeof(Key);
+  by5_ = file.array_at<Entry>(offset, num_rows_, "index entries");
+  offset += uint64_t(num_rows_) * sizeof(Entry);
+  by3_ = file.array_at<Entry>(offset, num_rows_, "index entries");
+  offset += uint64_t(num_rows_) * sizeof(Entry);
+  offset = (offset + 7) / 8 * 8;
+
+  ChromId max_chrom = -1;
+  for (ChromId c : remap) max_chrom = std::max(max_chrom, c);
+  key_of_.assign(static_cast<size_t>(max_chrom + 1) * 2, -1);
+  uint64_t total = 0;
+  for (uint32_t k = 0; k < num_keys; ++k) {
+    const Key& key = keys_[k];
+    if (key.first != total || key.count > num_rows_ - total || (key.strand != '+' && key.strand != '-') ||
+        key.chrom < 0 || static_cast<size_t>(key.chrom) >= remap.size())
+      file.corrupt(cat("interval index key ", k, " is inconsistent"));
+    total += key.count;
+    ChromId now = remap[static_cast<size_t>(key.chrom)];
+    if (now >= 0) key_of_[static_cast<size_t>(now) * 2 + (key.strand == '-')] = static_cast<int32_t>(k);
+  }
+  if (total != num_rows_) file.corrupt("interval index keys do not cover every row");
+  for (uint32_t i = 0; i < num_rows_; ++i)
+    if (by5_[i].row >= num_rows_ || by3_[i].row >= num_rows_) file.corrupt("interval index refers to a missing row");
+}
+
+const IntervalIndex::Key* IntervalIndex::key_for(ChromId chrom, char strand) const {
+  size_t slot = static_cast<size_t>(chrom) * 2 + (strand == '-');
+  if (chrom < 0 || slot >= key_of_.size() || key_of_[slot] < 0) return nullptr;
+  return &keys_[key_of_[slot]];
+}
+
+std::pair<const IntervalIndex::Entry*, const IntervalIndex::Entry*> IntervalIndex::range(const Entry* arr, const Key& k,
+                                                                                         int64_t lo, int64_t hi) {
+  const Entry* b = arr + k.first;
+  const Entry* e = b + k.count;
+  auto first = std::lower_bound(b, e, lo, [](const Entry& x, int64_t v) { return x.pos < v; });
+  auto last = std::upper_bound(first, e, hi, [](int64_t v, const Entry& x) { return v < x.pos; });
+  return {first, last};
+}
+
+void IntervalIndex::find(IndexQuery kind, const Interval& q, std::vector<uint32_t>& out) const {
+  char strand = q.strand;
+  bool aligned = kind == IndexQuery::Aligned5p || kind == IndexQuery::Aligned3p;
+  if (!stranded_ && strand == '-') {
+    if (kind == IndexQuery::Within5p || kind == IndexQuery::Within3p || aligned)
+      value_error("5'/3' queries need a '+' strand interval on an unstranded table, got ", q.describe());
+    strand = '+';
+  }
+  const Key* key = key_for(q.chrom, strand);
+  if (!key) return;
+  bool plus = strand == '+';
+  int64_t qs = q.start, qe1 = q.end - 1;  // first and last base of the query
+  int64_t q5 = plus ? q.start : q.end - 1, q3 = plus ? q.end - 1 : q.start;
+  switch (kind) {
+    case IndexQuery::Within5p: {
+      auto [a, b] = range(by5_, *key, qs, qe1);
+      for (; a != b; ++a) out.push_back(a->row);
+      break;
+    }
+    case IndexQuery::Within3p: {
+      auto [a, b] = range(by3_, *key, qs, qe1);
+      for (; a != b; ++a) out.push_back(a->row);
+      break;
+    }
+    case IndexQuery::Within: {
+      auto [a, b] = range(by3_, *key, qs, qe1);
+      for (; a != b; ++a)
+        if (plus ? a->other >= qs : a->other <= qe1) out.push_back(a->row);
+      break;
+    }
+    case IndexQuery::Overlapping: {
+      // Elements whose 5' end lies in the query widened by the longest element.
+      int64_t lo = plus ? qs - key->max_len : qs, hi = plus ? qe1 : qe1 + key->max_len;
+      auto [a, b] = range(by5_, *key, lo, hi);
+      for (; a != b; ++a) {
+        bool hit = plus ? (a->pos <= qe1 && a->other >= qs) : (a->other <= qe1 && a->pos >= qs);
+        if (hit) out.push_back(a->row);
+      }
+      break;
+    }
+    case IndexQuery::Exact: {
+      auto [a, b] = range(by5_, *key, q5, q5);
+      for (; a != b; ++a)
+        if (a->other == q3) out.push_back(a->row);
+      break;
+    }
+    case IndexQuery::Aligned5p: {
+      auto [a, b] = range(by5_, *key, q5, q5);
+      for (; a != b; ++a) out.push_back(a->row);
+      break;
+    }
+    case IndexQuery::Aligned3p: {
+      auto [a, b] = range(by3_, *key, q3, q3);
+      for (; a != b; ++a) out.push_back(a->row);
+      break;
+    }
+  }
+}
+
+}  // namespace gk
