@@ -159,8 +159,8 @@ void TwoBitFile::decode(const Record& r, int64_t start, int64_t end, char* out, 
   for (; i < end && (i & 3); ++i) *o++ = base_at(i);
   for (; i + 4 <= end; i += 4, o += 4) std::memcpy(o, &kDecode.words[packed[i >> 2]], 4);
   for (; i < end; ++i) *o++ = base_at(i);
-  if (soft_mask) apply_blocks(r.mask_count, r.mask_offset, start, end, out, true);
   apply_blocks(r.n_count, r.n_offset, start, end, out, false);
+  if (soft_mask) apply_blocks(r.mask_count, r.mask_offset, start, end, out, true);
 }
 
 void TwoBitFile::fetch(const Interval& iv, char* out, bool allow_outside, bool soft_mask) const {
