@@ -17,6 +17,7 @@ from genome_kit import Interval
 HERE = os.path.dirname(os.path.abspath(__file__))
 SAMPLE_FASTA = os.path.join(os.path.dirname(gk.__file__), "sample_data", "sacCer.sample.fa.gz")
 CE_CHRM = os.path.join(HERE, "data", "ce2chrM.fa.gz")
+COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
 
 @pytest.fixture
@@ -60,7 +61,20 @@ def test_roundtrip_matches_fasta_and_twobitreader(fasta, data_dir, request_close
         for _ in range(200):
             s = rng.randrange(len(seq))
             e = min(len(seq), s + rng.choice([0, 1, 3, 17, 100, 1000, 5000]))
-            assert g.dna(g.interval(chrom, "+", s, e)) == other[chrom][s:e].upper()
+            expect = other[chrom][s:e].upper()
+            assert g.dna(g.interval(chrom, "+", s, e)) == expect
+            assert g.dna(g.interval(chrom, "-", s, e)) == expect.translate(COMP)[::-1]
+
+
+def test_every_alignment_and_length(yeast):
+    """Decoding works bases, bytes and vector blocks at any offset: check every start mod 8 and length."""
+    seq = read_fasta(SAMPLE_FASTA)["chrI"].upper()
+    for start in range(1000, 1008):
+        for length in list(range(0, 150)) + [255, 256, 257, 1023, 1024, 1025]:
+            expect = seq[start : start + length]
+            iv = yeast.interval("chrI", "+", start, start + length)
+            assert yeast.dna(iv) == expect
+            assert yeast.dna(iv.as_negative_strand()) == expect.translate(COMP)[::-1]
 
 
 def test_n_blocks_iupac_and_mask(data_dir, tmp_path, request_close):
