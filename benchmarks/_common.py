@@ -26,12 +26,15 @@ def rate(fn, n_items: int, min_seconds: float = 0.5, max_rounds: int = 50) -> fl
     return n_items / best
 
 
-def run_reference(script: str, payload: dict) -> dict | None:
-    """Runs `script` (reads JSON from stdin, prints JSON) under the reference GenomeKit's interpreter."""
+def run_reference(script: str, payload: dict, data_dir: str | None = None) -> dict | None:
+    """Runs `script` (reads JSON from stdin, prints JSON) under the reference GenomeKit's interpreter,
+    with GENOMEKIT_DATA_DIR set to `data_dir` if given."""
     if not os.path.exists(REFERENCE_PYTHON):
         print(f"  (reference GenomeKit not found at {REFERENCE_PYTHON}; set GK_REFERENCE_PYTHON)")
         return None
     env = dict(os.environ, GENOMEKIT_QUIET="1")
+    if data_dir:
+        env["GENOMEKIT_DATA_DIR"] = data_dir
     proc = subprocess.run(
         [REFERENCE_PYTHON, "-c", script], input=json.dumps(payload), capture_output=True, text=True, env=env
     )
@@ -49,7 +52,7 @@ def table(title: str, unit: str, results: dict[str, float | None], ours: str = "
         if value is None:
             print(f"  {name:<28} {'n/a':>14}")
             continue
-        ratio = "" if name == ours or not base else f"  genome_kit is {base / value:,.1f}x"
+        ratio = "" if name.startswith(ours) or not base else f"  genome_kit is {base / value:,.1f}x"
         print(f"  {name:<28} {value:>14,.1f}{ratio}")
 
 

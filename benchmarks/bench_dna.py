@@ -36,9 +36,10 @@ def make_genome(mbp: int) -> tuple[str, dict[str, int]]:
         with open(fasta + ".tmp", "wb") as f:
             for name, n in sizes.items():
                 codes = rng.integers(0, 4, n, dtype=np.uint8)
-                # soft-masked runs and N blocks, as in real assemblies
-                for s in rng.integers(0, n - 5000, n // 20000):
-                    codes[s : s + rng.integers(50, 3000)] += 4
+                masked = np.zeros(n, dtype=bool)
+                for s in rng.integers(0, n - 5000, n // 20000):  # soft-masked runs and N blocks
+                    masked[s : s + rng.integers(50, 3000)] = True
+                codes[masked] += 4
                 for s in rng.integers(0, n - 50000, 3):
                     codes[s : s + 20000] = 8
                 seq = letters[codes]
@@ -127,7 +128,7 @@ def main() -> None:
     fa["chr1"][0:10]
     faidx_open = (time.perf_counter() - t) * 1e3
 
-    ref = run_reference(REFERENCE, {"name": "synth", "small": small[:5000], "big": big[:4]})
+    ref = run_reference(REFERENCE, {"name": "synth", "small": small[:5000], "big": big[:4]}, data_dir=d)
     if ref is not None:
         print("(reference GenomeKit measured on the first 5000 small and 4 big windows, same data dir)")
 
