@@ -289,8 +289,9 @@ class DefaultDataManager(DataManager):
     require_auth
         ``True``: always use Google credentials (application default
         credentials). ``False``: always anonymous (public buckets).
-        ``None`` (default): credentials when ``$GENOMEKIT_STORAGE_AUTH`` is set or
-        when a key file / gcloud application-default login exists, else anonymous.
+        ``None`` (default): ``$GENOMEKIT_STORAGE_AUTH`` (``1``/``0``) if set, else
+        credentials when a key file (``$GOOGLE_APPLICATION_CREDENTIALS``) or a gcloud
+        application-default login exists, else anonymous.
         Under ``$STORAGE_EMULATOR_HOST`` the client talks to the emulator anonymously.
     timeout
         Seconds per HTTP request.
@@ -517,7 +518,9 @@ class DefaultDataManager(DataManager):
     def _use_credentials(self) -> bool:
         if self.require_auth is not None:
             return self.require_auth
-        return env_flag("GENOMEKIT_STORAGE_AUTH") or _credentials_configured()
+        if os.environ.get("GENOMEKIT_STORAGE_AUTH", "").strip():  # 1: credentials, 0: anonymous
+            return env_flag("GENOMEKIT_STORAGE_AUTH")
+        return _credentials_configured()
 
     def _client(self):
         pid = os.getpid()
@@ -588,8 +591,8 @@ class DefaultDataManager(DataManager):
         elif isinstance(e, (gexc.Forbidden, gexc.Unauthorized, aexc.GoogleAuthError)):
             hint = (
                 "access was denied: check that the bucket is public, or that your Google credentials "
-                "(GOOGLE_APPLICATION_CREDENTIALS, or `gcloud auth application-default login`; "
-                "GENOMEKIT_STORAGE_AUTH=1 to always use them) can read it"
+                "(GOOGLE_APPLICATION_CREDENTIALS, or `gcloud auth application-default login`) can "
+                "read it; GENOMEKIT_STORAGE_AUTH=1 forces credentials, =0 anonymous access"
             )
         else:
             hint = (

@@ -34,6 +34,9 @@ pytest.importorskip("gcp_storage_emulator")
 
 BUCKET = "gk-test-bucket"
 PKG_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gk.__file__)))
+# Children run from here, so `python -c` cannot pick up an unbuilt source checkout from the
+# current directory instead of the genome_kit under test.
+CHILD_CWD = os.path.dirname(os.path.abspath(__file__))
 
 
 def free_port() -> int:
@@ -184,7 +187,7 @@ def test_import_does_not_create_data_dir(tmp_path):
         env.update(GENOMEKIT_DATA_DIR=str(target), PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_MANAGER="default")
         r = subprocess.run(
             [sys.executable, "-c", "import genome_kit as gk; print(gk.gk_data.data_dir)"],
-            env=env, capture_output=True, text=True, timeout=60,
+            env=env, capture_output=True, text=True, timeout=60, cwd=CHILD_CWD,
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
         assert r.stdout.strip() == str(target)
@@ -318,6 +321,7 @@ def spawn(args, delay: float) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=PKG_ROOT, CHUNK_DELAY=str(delay))
     return subprocess.Popen(
         [sys.executable, "-c", SLOW_CHILD, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=CHILD_CWD,
         text=True,
     )  # fmt: skip
 
@@ -558,6 +562,7 @@ def test_cli_subprocess_info(gcs, tmp_path):
     r = subprocess.run(
         [sys.executable, "-m", "genome_kit", "data", "info"],
         env=env,
+        cwd=CHILD_CWD,
         capture_output=True,
         text=True,
         timeout=60,
@@ -574,7 +579,12 @@ def run_get(tmp_path, name: str, stderr=subprocess.PIPE, **env_extra) -> subproc
     env.update(PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_DIR=str(tmp_path), GENOMEKIT_STORAGE_BUCKET=BUCKET,
                GENOMEKIT_DATA_MANAGER="default", **env_extra)  # fmt: skip
     return subprocess.run(
-        [sys.executable, "-c", GET_CHILD, name], env=env, stdout=subprocess.PIPE, stderr=stderr, timeout=60
+        [sys.executable, "-c", GET_CHILD, name],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        timeout=60,
+        cwd=CHILD_CWD,
     )
 
 
@@ -624,3 +634,27 @@ def test_progress_bar_only_on_a_terminal(gcs, tmp_path):
     bar = on_tty(tmp_path / "tty")
     assert "big.bin:" in bar and "%|" in bar
     assert on_tty(tmp_path / "tty3", GENOMEKIT_QUIET="1") == ""
+
+
+def test_credentials_selection(tmp_path, monkeypatch):
+    """Anonymous unless credentials are configured or required; broken credentials are an access error."""
+    from google.auth.credentials import AnonymousCredentials
+
+    monkeypatch.delenv("STORAGE_EMULATOR_HOST", raising=False)
+    monkeypatch.delenv("GENOMEKIT_STORAGE_AUTH", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no_gcloud"))
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    anonymous = DefaultDataManager(str(tmp_path), "public-bucket")
+    assert isinstance(anonymous._client()._credentials, AnonymousCredentials)
+
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing-key.json"))
+    configured = DefaultDataManager(str(tmp_path), "private-bucket")
+    with pytest.raises(
+        GKDataNetworkError, match="private-bucket.*access was denied.*GOOGLE_APPLICATION_CREDENTIALS"
+    ):
+        configured.get_file("x.2bit")
+    monkeypatch.setenv("GENOMEKIT_STORAGE_AUTH", "0")  # forced anonymous despite the key file
+    assert isinstance(DefaultDataManager(str(tmp_path), "b")._client()._credentials, AnonymousCredentials)
+    forced = DefaultDataManager(str(tmp_path), "b", require_auth=True)
+    with pytest.raises(GKDataNetworkError, match="access was denied"):
+        forced.get_file("x.2bit")

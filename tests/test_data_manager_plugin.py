@@ -102,7 +102,12 @@ def run_child(site: str, data_dir: str, **env_extra) -> subprocess.CompletedProc
     env["GENOMEKIT_DATA_DIR"] = data_dir
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "-W", "default", "-c", CHILD], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-W", "default", "-c", CHILD],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=HERE,  # not the repository root, where `import genome_kit` could find an unbuilt checkout
     )
 
 
