@@ -331,7 +331,7 @@ def test_concurrent_fetch_from_several_processes(gcs, tmp_path):
     gcs.put("shared.bin", data)
     d = str(tmp_path / "dd")
     go = str(tmp_path / "go")
-    procs = [spawn([d, BUCKET, "shared.bin", go], 0.002) for _ in range(4)]
+    procs = [spawn([d, BUCKET, "shared.bin", go], 0.01) for _ in range(4)]  # a ~0.5 s download
     time.sleep(0.3)  # let them import, then release them together
     open(go, "w").close()
     outs = [p.communicate(timeout=120) for p in procs]
@@ -340,7 +340,10 @@ def test_concurrent_fetch_from_several_processes(gcs, tmp_path):
         assert out.strip() == os.path.join(d, "shared.bin")
     logs = "".join(err for _, err in outs)
     assert logs.count("shared.bin: downloading") == 1, logs
-    assert logs.count("fetched concurrently by another process") == 3, logs
+    # The others waited for the lock and then used the file (a child slowed down by the machine's
+    # load may instead arrive after the download and find it locally: also fine, never a 2nd download).
+    waited = logs.count("fetched concurrently by another process")
+    assert waited >= 1 and waited + logs.count("shared.bin: local file") == 3, logs
     with open(os.path.join(d, "shared.bin"), "rb") as f:
         assert f.read() == data
     assert hidden(d) == [".shared.bin.lock"]
@@ -377,7 +380,7 @@ def test_partial_download_of_killed_process_is_never_used(gcs, tmp_path):
     d = tmp_path / "dd"
     go = tmp_path / "go"
     go.touch()
-    p = spawn([str(d), BUCKET, "killed.bin", str(go)], 0.02)
+    p = spawn([str(d), BUCKET, "killed.bin", str(go)], 0.05)
     deadline = time.monotonic() + 60
     part = None
     while part is None:
