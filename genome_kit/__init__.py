@@ -12,6 +12,7 @@ from .genome import Genome
 from .genome_dna import GenomeDNA
 from .interval import Interval
 from .variant import Variant
+from .variant_genome import VariantGenome
 
 try:
     __version__ = version("genome_kit")
@@ -26,6 +27,7 @@ __all__ = [
     "GenomeDNA",
     "Interval",
     "Variant",
+    "VariantGenome",
     "__version__",
     "build_assembly",
     "gk_data",

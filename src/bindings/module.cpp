@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_interval(m);
   gkpy::register_variant(m);
   gkpy::register_twobit(m);
+  gkpy::register_variant_genome(m);
 }
