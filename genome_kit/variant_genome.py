@@ -165,7 +165,8 @@ class VariantGenome(_core.VariantGenome):
         pos, ins = self._alignment(interval, allow_outside_chromosome)
         if values.shape[:1] != pos.shape:
             raise ValueError(
-                f"values has {values.shape[0] if values.ndim else 0} rows but dna(interval) has {len(pos)} bases"
+                f"values has {values.shape[0] if values.ndim else 0} rows "
+                f"but dna(interval) has {len(pos)} bases"
             )
         start, end = interval.start, interval.end
         n = end - start
