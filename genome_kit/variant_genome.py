@@ -68,6 +68,10 @@ class VariantGenome(_core.VariantGenome):
     """
 
     def __init__(self, reference_genome, variants):
+        self._genome = reference_genome
+        if type(variants) is Variant:  # fast path: one variant per call when scoring variants
+            super().__init__(reference_genome.dna, (variants,))
+            return
         if isinstance(variants, (Variant, str)):
             items = [variants]
         elif isinstance(variants, (list, tuple)):
@@ -86,7 +90,6 @@ class VariantGenome(_core.VariantGenome):
             else:
                 raise TypeError(f"an element of variants is neither a Variant nor a str: {v!r}")
         super().__init__(reference_genome.dna, parsed)
-        self._genome = reference_genome
 
     # --- identity ---
     @property
@@ -124,20 +127,7 @@ class VariantGenome(_core.VariantGenome):
             raise AttributeError(name)
         return getattr(self._genome, name)
 
-    # --- sequence ---
-    def dna(self, interval: Interval, allow_outside_chromosome: bool = True) -> str:
-        """Variant DNA of ``interval`` (reverse complement on ``-``).
-
-        Without an anchor every variant inside the interval is applied and
-        the length follows the indels. With an anchor the result has the
-        interval's length: the part left of the anchor is right-aligned at it,
-        the part right of it left-aligned; ``anchor_offset`` puts that many
-        bases of an insertion at the anchor on its left (reference
-        orientation). Bases beyond the chromosome are ``N`` (IndexError when
-        ``allow_outside_chromosome=False``).
-        """
-        return self._dna(interval, allow_outside_chromosome)
-
+    # --- sequence (dna() is the compiled method of the base class) ---
     def reference_alignment(self, interval: Interval, allow_outside_chromosome: bool = True) -> np.ndarray:
         """Reference position of every base of ``dna(interval)``: int64 array, -1 for inserted bases.
 
@@ -199,7 +189,7 @@ class VariantGenome(_core.VariantGenome):
             Interval(iv.chromosome, iv.strand, iv.start, iv.end, iv.reference_genome),
             allow_outside_chromosome,
         )
-        return ref, self._dna(iv, allow_outside_chromosome)
+        return ref, self.dna(iv, allow_outside_chromosome)
 
     def one_hot_pair(self, intervals, dtype: str = "uint8", allow_outside_chromosome: bool = True):
         """One-hot (REF, ALT) arrays for equal-length intervals, in one C++ pass.

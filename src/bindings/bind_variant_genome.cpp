@@ -18,6 +18,13 @@ namespace {
 
 constexpr int64_t kReleaseGilBases = 1 << 14;
 
+/// The core object plus the Python GenomeDNA it reads from (kept alive here:
+/// cheaper than keep_alive, which matters when scoring one variant per call).
+struct PyVariantGenome {
+  py::object owner;
+  VariantGenome core;
+};
+
 const Interval& as_interval(py::handle h) {
   if (!py::isinstance<Interval>(h))
     gk::type_error("expected an Interval, got ", py::str(py::type::of(h)).cast<std::string>());
@@ -181,29 +188,44 @@ py::tuple one_hot_pair(const VariantGenome& vg, const std::vector<Interval>& ivs
 }  // namespace
 
 void register_variant_genome(py::module_& m) {
-  py::class_<VariantGenome>(m, "VariantGenome", "Compiled base of genome_kit.VariantGenome.")
-      .def(py::init([](const TwoBitFile& dna, py::handle variants) {
+  py::class_<PyVariantGenome>(m, "VariantGenome", "Compiled base of genome_kit.VariantGenome.")
+      .def(py::init([](py::object dna, py::handle variants) {
+             const auto& file = dna.cast<const TwoBitFile&>();
              auto vs = to_variants(variants);
+             if (vs.size() < 1000) return new PyVariantGenome{std::move(dna), VariantGenome(file, std::move(vs))};
              py::gil_scoped_release nogil;
-             return std::make_unique<VariantGenome>(dna, std::move(vs));
+             VariantGenome core(file, std::move(vs));
+             py::gil_scoped_acquire gil;
+             return new PyVariantGenome{std::move(dna), std::move(core)};
            }),
-           py::arg("dna"), py::arg("variants"), py::keep_alive<1, 2>())
+           py::arg("dna"), py::arg("variants"))
       .def_property_readonly("_variants",
-                             [](const VariantGenome& vg) {
+                             [](const PyVariantGenome& self) {
                                py::list out;
-                               for (const auto& v : vg.variants()) out.append(v);
+                               for (const auto& v : self.core.variants()) out.append(v);
                                return out;
                              })
-      .def("_same_edits", &VariantGenome::same_edits)
+      .def("_same_edits", [](const PyVariantGenome& a, const PyVariantGenome& b) { return a.core.same_edits(b.core); })
       .def(
-          "_dna",
-          [](const VariantGenome& vg, py::handle iv, bool allow_outside) {
-            return variant_dna(vg, as_interval(iv), allow_outside);
+          "dna",
+          [](const PyVariantGenome& self, py::handle iv, bool allow_outside) {
+            return variant_dna(self.core, as_interval(iv), allow_outside);
           },
-          py::arg("interval"), py::arg("allow_outside_chromosome") = true)
+          py::arg("interval"), py::arg("allow_outside_chromosome") = true, R"doc(
+Variant DNA of ``interval`` (reverse complement on ``-``).
+
+Without an anchor every variant inside the interval is applied and the
+length follows the indels (an insertion at the start is included, one at the
+end is not). With an anchor the result has the interval's length: the part
+left of the anchor is right-aligned at it, the part right of it
+left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
+anchor on its left (reference orientation, also on ``-``). Bases beyond the
+chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
+)doc")
       .def(
           "_alignment",
-          [](const VariantGenome& vg, py::handle h, bool allow_outside) {
+          [](const PyVariantGenome& self, py::handle h, bool allow_outside) {
+            const VariantGenome& vg = self.core;
             const Interval& iv = as_interval(h);
             int64_t n = vg.output_length(iv);
             py::array_t<int64_t> pos(n);
@@ -226,13 +248,14 @@ void register_variant_genome(py::module_& m) {
           "Per output base: (reference position or insertion gap, index in the insertion or -1).")
       .def(
           "_find_motif",
-          [](const VariantGenome& vg, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
-            return find_motif_variant(vg, as_interval(iv), motif, mp, overlapping);
+          [](const PyVariantGenome& self, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
+            return find_motif_variant(self.core, as_interval(iv), motif, mp, overlapping);
           },
           py::arg("interval"), py::arg("motif"), py::arg("match_position"), py::arg("find_overlapping_motifs"))
       .def(
           "_one_hot_pair",
-          [](const VariantGenome& vg, py::handle intervals, const std::string& dtype, bool allow_outside) {
+          [](const PyVariantGenome& self, py::handle intervals, const std::string& dtype, bool allow_outside) {
+            const VariantGenome& vg = self.core;
             std::vector<Interval> ivs;
             for (py::handle h : intervals) ivs.push_back(as_interval(h));
             if (dtype == "uint8") return one_hot_pair<uint8_t>(vg, ivs, allow_outside);

@@ -35,11 +35,13 @@ VariantGenome::VariantGenome(const TwoBitFile& dna, std::vector<Variant> variant
     if (a.start != b.start) return a.start < b.start;
     return a.end < b.end;
   });
-  edits_.resize(asm_.num_chroms());
-  std::vector<std::vector<size_t>> source(asm_.num_chroms());  // variant index of each edit
+  std::vector<Edit> all;
+  std::vector<size_t> source;  // variant index of each edit
+  all.reserve(variants_.size() + 4);
+  source.reserve(variants_.size() + 4);
   std::string found;
   for (size_t i = 0; i < variants_.size(); ++i) {
-    Variant& v = variants_[i];
+    const Variant& v = variants_[i];
     if (v.refg != dna.refg())
       value_error(v.as_variant_string(), "'s genome (", v.refg_name(), ") doesn't match the reference genome (",
                   asm_.name(), ").");
@@ -56,58 +58,63 @@ VariantGenome::VariantGenome(const TwoBitFile& dna, std::vector<Variant> variant
     if (found != ref)
       value_error("cannot apply ", v.as_variant_string(), ": its REF allele '", v.ref, "' does not match the genome, ",
                   "which has '", found, "' at ", v.chrom_name(), ":", v.start + 1, "-", v.end);
-    Variant norm = v;
-    norm.ref = ref;
-    auto& ed = edits_[static_cast<size_t>(v.chrom)];
-    normalize_variant(norm, ed);
-    source[static_cast<size_t>(v.chrom)].resize(ed.size(), i);
+    if (ref == v.ref) {
+      normalize_variant(v, all);
+    } else {
+      Variant norm = v;
+      norm.ref = std::move(ref);
+      normalize_variant(norm, all);
+    }
+    source.resize(all.size(), i);
   }
-  for (size_t c = 0; c < edits_.size(); ++c) {
-    auto& ed = edits_[c];
-    auto& src = source[c];
-    std::vector<size_t> order(ed.size());
-    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return edit_less(ed[a], ed[b]); });
-    std::vector<Edit> sorted;
-    std::vector<size_t> sorted_src;
-    for (size_t k : order) {
-      sorted.push_back(ed[k]);
-      sorted_src.push_back(src[k]);
+  // Variants are sorted by chromosome and the edits of one variant are in
+  // order, so only edits of neighbouring variants can be out of order.
+  std::vector<size_t> order(all.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  auto chrom_of = [&](size_t k) { return variants_[source[k]].chrom; };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (chrom_of(a) != chrom_of(b)) return chrom_of(a) < chrom_of(b);
+    return edit_less(all[a], all[b]);
+  });
+  edits_.reserve(all.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    size_t cur = order[k];
+    ChromId c = chrom_of(cur);
+    if (chroms_.empty() || chroms_.back().chrom != c) {
+      chroms_.push_back(ChromEdits{c, edits_.size(), edits_.size()});
+    } else {
+      size_t prev = order[k - 1];
+      const Edit& a = all[prev];
+      const Edit& b = all[cur];
+      if (b.start < a.end() || (a.is_insertion() && b.is_insertion() && a.start == b.start))
+        value_error("overlapping variants cannot be applied together: ", variants_[source[prev]].as_variant_string(),
+                    " and ", variants_[source[cur]].as_variant_string(),
+                    source[prev] == source[cur] ? " (the same variant given twice?)" : "");
     }
-    for (size_t k = 1; k < sorted.size(); ++k) {
-      const Edit& a = sorted[k - 1];
-      const Edit& b = sorted[k];
-      bool overlap = b.start < a.end() || (a.is_insertion() && b.is_insertion() && a.start == b.start);
-      if (overlap) {
-        const Variant& va = variants_[sorted_src[k - 1]];
-        const Variant& vb = variants_[sorted_src[k]];
-        value_error("overlapping variants cannot be applied together: ", va.as_variant_string(), " and ",
-                    vb.as_variant_string(),
-                    sorted_src[k - 1] == sorted_src[k] ? " (the same variant given twice?)" : "");
-      }
-    }
-    ed = std::move(sorted);
+    edits_.push_back(std::move(all[cur]));
+    chroms_.back().end = edits_.size();
   }
 }
 
 bool VariantGenome::same_edits(const VariantGenome& o) const {
-  if (refg() != o.refg() || edits_.size() != o.edits_.size()) return false;
-  for (size_t c = 0; c < edits_.size(); ++c) {
-    const auto &a = edits_[c], &b = o.edits_[c];
-    if (a.size() != b.size()) return false;
-    for (size_t k = 0; k < a.size(); ++k)
-      if (a[k].start != b[k].start || a[k].ref_len != b[k].ref_len || a[k].alt != b[k].alt) return false;
+  if (refg() != o.refg() || edits_.size() != o.edits_.size() || chroms_.size() != o.chroms_.size()) return false;
+  for (size_t c = 0; c < chroms_.size(); ++c)
+    if (chroms_[c].chrom != o.chroms_[c].chrom || chroms_[c].end != o.chroms_[c].end) return false;
+  for (size_t k = 0; k < edits_.size(); ++k) {
+    const Edit &a = edits_[k], &b = o.edits_[k];
+    if (a.start != b.start || a.ref_len != b.ref_len || a.alt != b.alt) return false;
   }
   return true;
 }
 
-const std::vector<Edit>& VariantGenome::edits_of(ChromId c) const {
-  static const std::vector<Edit> none;
-  if (c < 0 || static_cast<size_t>(c) >= edits_.size()) return none;
-  return edits_[static_cast<size_t>(c)];
+VariantGenome::Edits VariantGenome::edits_of(ChromId c) const {
+  auto it = std::lower_bound(chroms_.begin(), chroms_.end(), c,
+                             [](const ChromEdits& ce, ChromId id) { return ce.chrom < id; });
+  if (it == chroms_.end() || it->chrom != c) return Edits{};
+  return Edits{edits_.data() + it->begin, it->end - it->begin};
 }
 
-size_t VariantGenome::first_edit(const std::vector<Edit>& ed, int64_t gap) const {
+size_t VariantGenome::first_edit(const Edits& ed, int64_t gap) {
   // First edit at or after `gap`, or the one spanning it (edits do not
   // overlap, so their ends are sorted too).
   size_t i = static_cast<size_t>(
@@ -120,8 +127,7 @@ size_t VariantGenome::first_edit(const std::vector<Edit>& ed, int64_t gap) const
 // to gap `to`: the insertion at `from` minus its first skip_first_ins bases,
 // the (edited) bases in [from, to) with insertions between them, and the
 // first take_last_ins bases of the insertion at `to`.
-int64_t VariantGenome::count(const std::vector<Edit>& ed, int64_t from, int64_t to, int64_t skip_first_ins,
-                             int64_t take_last_ins) const {
+int64_t VariantGenome::count(const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins, int64_t take_last_ins) {
   int64_t n = to - from;
   for (size_t i = first_edit(ed, from); i < ed.size() && ed[i].start <= to; ++i) {
     const Edit& e = ed[i];
@@ -138,9 +144,9 @@ int64_t VariantGenome::count(const std::vector<Edit>& ed, int64_t from, int64_t 
   return n;
 }
 
-void VariantGenome::emit(const Interval& iv, const std::vector<Edit>& ed, int64_t from, int64_t to,
-                         int64_t skip_first_ins, int64_t take_last_ins, int64_t skip, int64_t take, char* out,
-                         BaseOrigin* origin, bool allow_outside) const {
+void VariantGenome::emit(const Interval& iv, const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins,
+                         int64_t take_last_ins, int64_t skip, int64_t take, char* out, BaseOrigin* origin,
+                         bool allow_outside) const {
   int64_t n = 0;
   // Appends `cnt` output bases: reference bases from `pos` (ins < 0), or
   // bases of `alt` (a substitution at `pos`, or insertion `ins` at gap pos).
@@ -206,7 +212,7 @@ int64_t VariantGenome::output_length(const Interval& iv) const {
 void VariantGenome::fetch(const Interval& iv, char* out, BaseOrigin* origin, bool allow_outside) const {
   if (iv.refg != refg())
     value_error("cannot fetch ", iv.describe(), " from a variant genome on ", assembly(refg()).name());
-  const auto& ed = edits_of(iv.chrom);
+  Edits ed = edits_of(iv.chrom);
   int64_t s = iv.start, e = iv.end;
   int64_t len = output_length(iv);
   if (!iv.has_anchor) {

@@ -62,16 +62,30 @@ class VariantGenome {
   void fetch(const Interval& iv, char* out, BaseOrigin* origin, bool allow_outside) const;
 
  private:
-  const std::vector<Edit>& edits_of(ChromId c) const;
-  size_t first_edit(const std::vector<Edit>& ed, int64_t gap) const;
-  int64_t count(const std::vector<Edit>& ed, int64_t from, int64_t to, int64_t skip_first_ins,
-                int64_t take_last_ins) const;
-  void emit(const Interval& iv, const std::vector<Edit>& ed, int64_t from, int64_t to, int64_t skip_first_ins,
+  /// The edits of one chromosome (a slice of edits_).
+  struct Edits {
+    const Edit* first = nullptr;
+    size_t n = 0;
+    size_t size() const { return n; }
+    const Edit& operator[](size_t i) const { return first[i]; }
+    const Edit* begin() const { return first; }
+    const Edit* end() const { return first + n; }
+  };
+  struct ChromEdits {
+    ChromId chrom;
+    size_t begin, end;  // range in edits_
+  };
+
+  Edits edits_of(ChromId c) const;
+  static size_t first_edit(const Edits& ed, int64_t gap);
+  static int64_t count(const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins, int64_t take_last_ins);
+  void emit(const Interval& iv, const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins,
             int64_t take_last_ins, int64_t skip, int64_t take, char* out, BaseOrigin* origin, bool allow_outside) const;
 
   const TwoBitFile* dna_;
   std::vector<Variant> variants_;
-  std::vector<std::vector<Edit>> edits_;  // by chromosome id
+  std::vector<Edit> edits_;         // sorted by chromosome, then position (insertions first)
+  std::vector<ChromEdits> chroms_;  // one entry per chromosome with edits, ascending
 };
 
 /// Start offsets of `motif` in seq[0, n), scanning left to right; after a
