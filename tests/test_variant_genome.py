@@ -392,3 +392,39 @@ def test_dna_pair_and_one_hot_pair(yeast):
     assert (a[0] == vg.one_hot_pair(ivs[0])[1]).all()
     with pytest.raises(ValueError):
         vg.one_hot_pair([ivs[0], gk.Interval("chrI", "+", 0, 5, yeast)])
+
+
+def test_variant_pairs_match_per_variant_calls(yeast):
+    seq = yeast.dna(gk.Interval("chrI", "+", 0, 20000, yeast))
+    rng = random.Random(5)
+    variants = []
+    for pos in sorted(rng.sample(range(1000, 19000), 40)):
+        kind = rng.choice(["snv", "ins", "del"])
+        if kind == "snv":
+            variants.append(
+                gk.Variant("chrI", pos, seq[pos], "ACGT"[("ACGT".index(seq[pos]) + 1) % 4], yeast)
+            )
+        elif kind == "ins":
+            variants.append(
+                gk.Variant("chrI", pos, seq[pos], seq[pos] + "GATTACA"[: rng.randint(1, 7)], yeast)
+            )
+        else:
+            variants.append(gk.Variant("chrI", pos, seq[pos : pos + 5], seq[pos], yeast))
+    refs, alts = gk.VariantGenome.variant_pairs(yeast, variants, width=301)
+    ref1h, alt1h = gk.VariantGenome.variant_pairs(yeast, variants, width=301, one_hot=True, dtype="float32")
+    assert ref1h.shape == alt1h.shape == (40, 301, 4) and ref1h.dtype == np.float32
+    for k, v in enumerate(variants):
+        iv = gk.Interval("chrI", "+", v.start - 150, v.start + 151, yeast, v.start)
+        ref, alt = gk.VariantGenome(yeast, v).dna_pair(iv)
+        assert (refs[k], alts[k]) == (ref, alt)
+        r, a = gk.VariantGenome(yeast, v).one_hot_pair(iv, dtype="float32")
+        assert (ref1h[k] == r).all() and (alt1h[k] == a).all()
+    minus = [gk.Interval("chrI", "-", v.start - 10, v.start + 10, yeast) for v in variants]
+    refs, alts = gk.VariantGenome.variant_pairs(yeast, variants, intervals=minus)
+    for k, v in enumerate(variants):
+        assert alts[k] == gk.VariantGenome(yeast, v).dna(minus[k])
+        assert refs[k] == yeast.dna(minus[k])
+    with pytest.raises(ValueError):
+        gk.VariantGenome.variant_pairs(yeast, variants)
+    with pytest.raises(ValueError):
+        gk.VariantGenome.variant_pairs(yeast, variants, intervals=minus[:3])

@@ -185,6 +185,89 @@ py::tuple one_hot_pair(const VariantGenome& vg, const std::vector<Interval>& ivs
   return py::make_tuple(ref, alt);
 }
 
+/// Windows for variant_pairs: `intervals` (one per variant) or, if None,
+/// `width` bases on '+' anchored at each variant's start.
+std::vector<Interval> pair_windows(const std::vector<gk::Variant>& vs, py::handle intervals, int64_t width) {
+  std::vector<Interval> ivs;
+  if (!intervals.is_none()) {
+    for (py::handle h : intervals) ivs.push_back(as_interval(h));
+    if (ivs.size() != vs.size())
+      gk::value_error("variant_pairs needs one interval per variant: ", vs.size(), " variants, ", ivs.size(),
+                      " intervals");
+    return ivs;
+  }
+  if (width < 0) gk::value_error("width must be >= 0, got ", width);
+  for (const auto& v : vs) {
+    Interval iv = static_cast<const Interval&>(v);
+    iv.start = v.start - width / 2;
+    iv.end = iv.start + width;
+    iv.has_anchor = true;
+    iv.anchor = v.start;
+    iv.anchor_offset = 0;
+    ivs.push_back(iv);
+  }
+  return ivs;
+}
+
+template <class T>
+py::tuple variant_pairs_one_hot(const TwoBitFile& dna, const std::vector<gk::Variant>& vs,
+                                const std::vector<Interval>& ivs, bool allow_outside) {
+  int64_t len = ivs.empty() ? 0 : ivs[0].length();
+  for (const auto& iv : ivs)
+    if (iv.length() != len || !iv.has_anchor)
+      gk::value_error("one-hot variant pairs need anchored intervals of equal length, got ", iv.describe());
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
+  py::array_t<T> ref(shape), alt(shape);
+  T* r = ref.mutable_data();
+  T* a = alt.mutable_data();
+  {
+    py::gil_scoped_release nogil;
+    std::string buf(static_cast<size_t>(len), '\0');
+    for (size_t i = 0; i < vs.size(); ++i, r += 4 * len, a += 4 * len) {
+      VariantGenome vg(dna, {vs[i]});
+      Interval plain = ivs[i];
+      plain.has_anchor = false;
+      dna.fetch(plain, buf.data(), allow_outside, false);
+      encode(buf.data(), len, r);
+      vg.fetch(ivs[i], buf.data(), nullptr, allow_outside);
+      encode(buf.data(), len, a);
+    }
+  }
+  return py::make_tuple(ref, alt);
+}
+
+py::str new_ascii(int64_t n, std::vector<char*>& bufs) {
+  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
+  if (!s) throw py::error_already_set();
+  bufs.push_back(reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr())));
+  return s;
+}
+
+py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant>& vs, const std::vector<Interval>& ivs,
+                            bool allow_outside) {
+  // Validate and size everything first, allocate the str objects (GIL held),
+  // then fill them in place without the GIL.
+  std::vector<VariantGenome> vgs;
+  vgs.reserve(vs.size());
+  for (const auto& v : vs) vgs.emplace_back(dna, std::vector<gk::Variant>{v});
+  py::list r(vs.size()), a(vs.size());
+  std::vector<char*> rbuf, abuf;
+  for (size_t i = 0; i < vs.size(); ++i) {
+    r[i] = new_ascii(ivs[i].length(), rbuf);
+    a[i] = new_ascii(vgs[i].output_length(ivs[i]), abuf);
+  }
+  {
+    py::gil_scoped_release nogil;
+    for (size_t i = 0; i < vs.size(); ++i) {
+      Interval plain = ivs[i];
+      plain.has_anchor = false;
+      dna.fetch(plain, rbuf[i], allow_outside, false);
+      vgs[i].fetch(ivs[i], abuf[i], nullptr, allow_outside);
+    }
+  }
+  return py::make_tuple(r, a);
+}
+
 }  // namespace
 
 void register_variant_genome(py::module_& m) {
@@ -264,6 +347,20 @@ chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
           },
           py::arg("intervals"), py::arg("dtype") = "uint8", py::arg("allow_outside_chromosome") = true);
 
+  m.def(
+      "_variant_pairs",
+      [](const TwoBitFile& dna, py::handle variants, py::handle intervals, int64_t width, py::object one_hot,
+         bool allow_outside) -> py::tuple {
+        auto vs = to_variants(variants);
+        auto ivs = pair_windows(vs, intervals, width);
+        if (one_hot.is_none()) return variant_pairs_str(dna, vs, ivs, allow_outside);
+        auto dtype = one_hot.cast<std::string>();
+        if (dtype == "uint8") return variant_pairs_one_hot<uint8_t>(dna, vs, ivs, allow_outside);
+        if (dtype == "float32") return variant_pairs_one_hot<float>(dna, vs, ivs, allow_outside);
+        gk::value_error("dtype must be 'uint8' or 'float32', got '", dtype, "'");
+      },
+      py::arg("dna"), py::arg("variants"), py::arg("intervals"), py::arg("width"), py::arg("one_hot"),
+      py::arg("allow_outside_chromosome"), "Per-variant REF/ALT windows (see VariantGenome.variant_pairs).");
   m.def(
       "_find_motif",
       [](const TwoBitFile& dna, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
