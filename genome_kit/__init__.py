@@ -11,6 +11,8 @@ from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundErr
 from .genome import Genome
 from .genome_dna import GenomeDNA
 from .interval import Interval
+from .variant import Variant
+from .variant_genome import VariantGenome
 
 try:
     __version__ = version("genome_kit")
@@ -24,6 +26,8 @@ __all__ = [
     "Genome",
     "GenomeDNA",
     "Interval",
+    "Variant",
+    "VariantGenome",
     "__version__",
     "build_assembly",
     "gk_data",
