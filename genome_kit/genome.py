@@ -166,7 +166,9 @@ class Genome:
 
         return VariantGenome(self, variants).dna(interval, allow_outside_chromosome)
 
-    def find_motif(self, interval: Interval, motif: str, match_position=0, find_overlapping_motifs: bool = False):
+    def find_motif(
+        self, interval: Interval, motif: str, match_position=0, find_overlapping_motifs: bool = False
+    ):
         """Positions of ``motif`` in the DNA of ``interval``, as empty Intervals.
 
         ``match_position``: ``"5p"`` (= 0, the gap before the motif), ``"3p"``
