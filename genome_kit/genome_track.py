@@ -126,7 +126,8 @@ class GenomeTrack(_core.TrackFile):
         counts = np.zeros((self.dim if separate_dims else 1, 1 << 16), np.int64)
         for iv in self._histogram_intervals(region):
             for s in range(iv.start, iv.end, _HISTOGRAM_SLICE):
-                sub = Interval(iv.chromosome, iv.strand, s, min(iv.end, s + _HISTOGRAM_SLICE), self.reference_genome)
+                end = min(iv.end, s + _HISTOGRAM_SLICE)
+                sub = Interval(iv.chromosome, iv.strand, s, end, self.reference_genome)
                 bits = self(sub, np.float16).view(np.uint16)
                 if separate_dims:
                     for d in range(self.dim):
@@ -198,7 +199,8 @@ class GenomeTrackBuilder:
                 f"strandedness must be one of 'single_stranded', 'strand_unaware', or 'strand_aware', "
                 f"got {strandedness!r}"
             )
-        self._b = _core.TrackBuilder(os.fspath(outfile), etype, strandedness, reference_genome, dim, resolution)
+        path = os.fspath(outfile)
+        self._b = _core.TrackBuilder(path, etype, strandedness, reference_genome, dim, resolution)
         self._strandedness = strandedness
 
     # --- properties ---
@@ -268,7 +270,9 @@ class GenomeTrackBuilder:
                 raise ValueError(f"metadata column {k!r} has {len(v)} entries, the track has dim {self.dim}")
             for x in v:
                 if x is not None and not isinstance(x, (str, int, float, bool)):
-                    raise TypeError(f"metadata column {k!r}: values must be str, int, float, bool or None, got {x!r}")
+                    raise TypeError(
+                        f"metadata column {k!r}: values must be str, int, float, bool or None, got {x!r}"
+                    )
         if "strand" in cols:
             bad = [s for s in cols["strand"] if s not in ("+", "-", ".", None)]
             if bad:
@@ -306,7 +310,9 @@ class GenomeTrackBuilder:
 
     def set_data_from_bedgraph(self, pos_file, neg_file=None) -> None:
         """Adds a bedGraph file (chrom, start, end, value; gzip ok; dim 1)."""
-        self._each_file("bedGraph", pos_file, neg_file, lambda s, n, st: self._b._add_text("bedgraph", s, n, st))
+        self._each_file(
+            "bedGraph", pos_file, neg_file, lambda s, n, st: self._b._add_text("bedgraph", s, n, st)
+        )
 
     def set_data_from_bed(self, bedfile, categories=None) -> None:
         """Adds BED intervals: value = score column (or 1), or with
@@ -325,7 +331,8 @@ class GenomeTrackBuilder:
         try:
             import pyBigWig
         except ImportError:
-            raise ImportError("set_data_from_bigwig needs pyBigWig: pip install 'genome_kit[bigwig]'") from None
+            msg = "set_data_from_bigwig needs pyBigWig: pip install 'genome_kit[bigwig]'"
+            raise ImportError(msg) from None
         if neg_file is not None and not self.stranded:
             raise ValueError("bigWig: a second (negative strand) file needs a stranded track")
         chunk = self.resolution * max(1, (1 << 22) // self.resolution)
