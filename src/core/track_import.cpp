@@ -6,7 +6,8 @@
 // filled with the default value when it is encodable; a larger gap, a
 // backwards step or another chromosome starts a new block. Record starts must
 // be multiples of the resolution; only a chromosome's last record may end
-// unaligned (it then covers its last coarse position fully).
+// unaligned (it then covers its last coarse position fully). For masks (m0),
+// overlapping records of a sorted file are merged into their union.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -41,6 +42,14 @@ class RunMerger {
       value_error("the previous record ends at ", last_end_, ", not a multiple of the resolution ", r_,
                   "; only the last record of a chromosome may end unaligned");
     const int64_t cs = start / r_, ce = (end + r_ - 1) / r_;
+    if (mask_ && same && cs >= cs_ && cs <= ce_) {  // masks: overlapping or touching records are a union
+      ce_ = std::max(ce_, ce);
+      prev_cs_ = cs;
+      prev_ce_ = ce_;
+      last_end_ = std::max(last_end_, end);
+      unaligned_ = last_end_ % r_ != 0;
+      return;
+    }
     if (same && cs < prev_ce_ && ce > prev_cs_)
       value_error("record ", start, "-", end, " overlaps the previous record ", prev_cs_ * r_, "-", last_end_);
     const bool merge =
@@ -174,7 +183,7 @@ void at_end(LineReader& lr, const char* kind, F&& fn) {
   try {
     fn();
   } catch (const Error& e) {
-    fail(e.kind(), "In ", kind, " file ", lr.name(), " (at end of file, line ", lr.line_number(), "): ", e.what());
+    fail(e.kind(), "In ", kind, " file ", lr.where(), " (end of file): ", e.what());
   }
 }
 
@@ -275,8 +284,17 @@ void TrackBuilder::add_bed(ByteSource& src, const std::vector<std::string>& cate
                   size_t(1) << bits_, ")");
     for (size_t i = 0; i < categories.size(); ++i) cat.emplace(categories[i], static_cast<float>(i));
   }
+  // BED files are often unsorted (reads, peaks): records are collected and
+  // sorted so that neighbours merge and overlapping mask records unite.
+  struct Rec {
+    ChromId chrom;
+    char strand;
+    int64_t start, end;
+    float value;
+    uint64_t line;
+  };
+  std::vector<Rec> recs;
   LineReader lr(src);
-  RunMerger plus(*this, '+'), minus(*this, '-');
   std::vector<std::string_view> f;
   each_line(lr, "BED", [&](std::string_view line) {
     if (skip_line(line)) return;
@@ -300,8 +318,23 @@ void TrackBuilder::add_bed(ByteSource& src, const std::vector<std::string>& cate
     } else if (f.size() > 4 && trim(f[4]) != ".") {
       v = parse_value(f[4]);
     }
-    (strand == '-' ? minus : plus).add(chrom_of(refg_, f[0]), parse_int(f[1], "start"), parse_int(f[2], "end"), &v);
+    int64_t start = parse_int(f[1], "start"), end = parse_int(f[2], "end");
+    if (start < 0 || end < start) value_error("invalid record coordinates ", start, "-", end);
+    recs.push_back({chrom_of(refg_, f[0]), strand, start, end, v, lr.line_number()});
   });
+  std::stable_sort(recs.begin(), recs.end(), [](const Rec& a, const Rec& b) {
+    if (a.strand != b.strand) return a.strand < b.strand;
+    if (a.chrom != b.chrom) return a.chrom < b.chrom;
+    return a.start < b.start;
+  });
+  RunMerger plus(*this, '+'), minus(*this, '-');
+  for (const Rec& r : recs) {
+    try {
+      (r.strand == '-' ? minus : plus).add(r.chrom, r.start, r.end, &r.value);
+    } catch (const Error& e) {
+      fail(e.kind(), "In BED file ", lr.name(), ":", r.line, ": ", e.what());
+    }
+  }
   at_end(lr, "BED", [&] {
     plus.finish();
     minus.finish();
