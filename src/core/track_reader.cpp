@@ -314,12 +314,7 @@ const void* TrackFile::view(const Interval& iv, DType dt) const {
   check_query(iv, dt);
   const ETypeInfo& inf = info();
   if (res_ != 1 || inf.dictionary || bits_ < 8 || dt != inf.default_dtype || iv.empty()) return nullptr;
-  if (iv.strand == '-' && stranded_) {
-    // A '-' query is reversed; only single rows are the same either way.
-    if (iv.length() != 1) return nullptr;
-  } else if (iv.strand == '-' && iv.length() != 1) {
-    return nullptr;
-  }
+  if (iv.strand == '-' && iv.length() != 1) return nullptr;  // '-' rows are reversed: not the stored order
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
   if (!t) return nullptr;
   auto it = std::upper_bound(t->ends, t->ends + t->n, iv.start, [](int64_t v, uint32_t e) { return v < int64_t(e); });
