@@ -286,6 +286,16 @@ void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) cons
         if (packed_rows && d == 1) {
           int64_t r0 = rev ? iv.end - p1 : p0 - iv.start;
           std::fill(out + r0, out + r0 + (p1 - p0), *src);
+        } else if (packed_rows) {
+          // Identical rows, so their order does not matter: copy one, then double.
+          S* dst = out + (rev ? iv.end - p1 : p0 - iv.start) * rs;
+          const int64_t n = p1 - p0;
+          copy_row(dst, src, d);
+          for (int64_t have = 1; have < n;) {
+            const int64_t c = std::min(have, n - have);
+            std::memcpy(dst + have * int64_t(d), dst, size_t(c) * d * sizeof(S));
+            have += c;
+          }
         } else {
           for (int64_t p = p0; p < p1; ++p) copy_row(out + row_of(p) * rs, src, d);
         }
