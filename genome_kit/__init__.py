@@ -10,6 +10,7 @@ from .assembly_build import build_assembly
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
 from .genome import Genome
 from .genome_dna import GenomeDNA
+from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
 from .variant import Variant
 from .variant_genome import VariantGenome
@@ -25,6 +26,8 @@ __all__ = [
     "GKDataFileNotFoundError",
     "Genome",
     "GenomeDNA",
+    "GenomeTrack",
+    "GenomeTrackBuilder",
     "Interval",
     "Variant",
     "VariantGenome",

@@ -1,0 +1,266 @@
+"""GenomeTrack vs pyBigWig (and the reference GenomeKit) on a genome-wide-scale synthetic track.
+
+The same float16 values (default 200 Mbp, resolution 128, dim 1 and dim 64, 30% of the genome in
+zero runs) are written as a genome_kit .gtrack, as bigWig files through pyBigWig (one per dim,
+every value written, no zoom levels: the smallest bigWig of that data) and, when /work/venv-ref
+exists, as a reference GenomeKit .gtrack. Then random 1 kb and 1 Mbp windows are read (per-base
+values, as each library returns them) and we print reads/s, GB/s of decoded output, file sizes and
+ratios.
+
+    python benchmarks/bench_tracks.py [--mbp 200] [--dims 1,64] [--no-ref] [--keep DIR]
+
+Needs pyBigWig (``pip install 'genome_kit[bench]'``). Takes a few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+R = 128
+CHROM_MBP = 50
+REF_PYTHON = "/work/venv-ref/bin/python"
+
+
+def make_data(rng, rows, dim):
+    """Signal-like float16 values: log-normal, with 30% of the rows in zero runs of 64-rows blocks."""
+    vals = np.exp(rng.standard_normal((rows, dim), np.float32) * 1.5).astype(np.float16)
+    blocks = rng.random(rows // 64 + 1) < 0.3
+    vals[np.repeat(blocks, 64)[:rows]] = 0
+    return vals
+
+
+def timed(fn, n):
+    t = time.perf_counter()
+    for k in range(n):
+        fn(k)
+    return time.perf_counter() - t
+
+
+def dir_size(paths):
+    return sum(os.path.getsize(p) for p in paths)
+
+
+REF_SCRIPT = r"""
+import json, os, sys, time
+import numpy as np
+import genome_kit as gk
+with open(sys.argv[1]) as f:
+    cfg = json.load(f)
+g = gk.Genome("benchg")
+out = {}
+t = time.perf_counter()
+b = gk.GenomeTrackBuilder(cfg["path"], "f16", "single_stranded", g, dim=cfg["dim"], resolution=cfg["R"])
+b.set_default_value(0)
+b.set_sparsity(64)
+for chrom, npy in cfg["chroms"]:
+    data = np.load(npy)
+    b.set_data(gk.Interval(chrom, "+", 0, data.shape[0] * cfg["R"], g), data)
+b.finalize()
+out["build_s"] = time.perf_counter() - t
+out["size"] = os.path.getsize(cfg["path"])
+tr = gk.GenomeTrack(cfg["path"])
+for name, wins in cfg["windows"].items():
+    ivs = [gk.Interval(c, "+", s, e, g) for c, s, e in wins]
+    t = time.perf_counter()
+    for iv in ivs:
+        tr(iv)
+    out[name] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+
+def bench_dim(dim, chroms, work, genome, rng, have_ref):
+    """Builds and reads one dim; prints its table."""
+    import pyBigWig
+
+    import genome_kit as gk
+
+    n_1k = {1: 20000, 64: 5000}.get(dim, 5000)
+    n_1k_bw = {1: 3000, 64: 100}.get(dim, 100)
+    n_1m = {1: 50, 64: 4}.get(dim, 4)
+    n_1m_bw = {1: 10, 64: 2}.get(dim, 2)
+    print(f"\n## dim {dim}")
+    # -- data
+    npys = []
+    for c, n in chroms:
+        path = os.path.join(work, f"{c}.d{dim}.npy")
+        np.save(path, make_data(rng, n // R, dim))
+        npys.append((c, path))
+
+    # -- genome_kit build
+    ours = os.path.join(work, f"ours.d{dim}.gtrack")
+    t = time.perf_counter()
+    with gk.GenomeTrackBuilder(ours, "f16", "single_stranded", genome, dim=dim, resolution=R) as b:
+        b.set_default_value(0)
+        b.set_sparsity(64)
+        for c, npy in npys:
+            data = np.load(npy)
+            b.set_data(gk.Interval(c, "+", 0, data.shape[0] * R, genome), data)
+    build_ours = time.perf_counter() - t
+
+    # -- bigWig build (one file per dim: bigWig holds one value per position)
+    t = time.perf_counter()
+    bws = []
+    datas = {c: np.load(npy, mmap_mode="r") for c, npy in npys}
+    for d in range(dim):
+        path = os.path.join(work, f"bw.d{dim}.{d}.bw")
+        bw = pyBigWig.open(path, "w")
+        bw.addHeader(chroms, maxZooms=0)
+        for c, _ in chroms:
+            bw.addEntries(c, 0, values=datas[c][:, d].astype(np.float64), span=R, step=R)
+        bw.close()
+        bws.append(path)
+    build_bw = time.perf_counter() - t
+
+    # -- windows
+    def windows(n, length):
+        out = []
+        for _ in range(n):
+            c, size = chroms[rng.integers(len(chroms))]
+            s = int(rng.integers(0, size - length))
+            out.append((c, s, s + length))
+        return out
+
+    w1k, w1m = windows(n_1k, 1000), windows(n_1m, 1_000_000)
+
+    # -- sanity: identical values
+    track = gk.GenomeTrack(ours)
+    handles = [pyBigWig.open(p) for p in bws]
+    for c, s, e in w1k[:50]:
+        got = track(gk.Interval(c, "+", s, e, genome), np.float32)
+        want = np.stack([h.values(c, s, e, numpy=True) for h in handles], axis=1)
+        np.testing.assert_array_equal(got, want)
+
+    # -- reads: genome_kit
+    ivs1k = [gk.Interval(c, "+", s, e, genome) for c, s, e in w1k]
+    ivs1m = [gk.Interval(c, "+", s, e, genome) for c, s, e in w1m]
+    t_1k = timed(lambda k: track(ivs1k[k]), len(ivs1k))
+    t_1k32 = timed(lambda k: track(ivs1k[k], np.float32), len(ivs1k))
+    nbatch = 100
+    t_batch = timed(lambda k: track.batch(ivs1k[k * nbatch : (k + 1) * nbatch]), len(ivs1k) // nbatch)
+    buf = np.empty((nbatch, 1000, dim), np.float16)
+    t_batch_out = timed(
+        lambda k: track.batch(ivs1k[k * nbatch : (k + 1) * nbatch], out=buf), len(ivs1k) // nbatch
+    )
+    t_1m = timed(lambda k: track(ivs1m[k]), len(ivs1m))
+
+    # -- reads: pyBigWig (float32 per base, one file per dim)
+    nb = n_1k_bw
+    t_bw_1k = timed(lambda k: [h.values(*w1k[k], numpy=True) for h in handles], nb)
+    nbm = n_1m_bw
+    t_bw_1m = timed(lambda k: [h.values(*w1m[k], numpy=True) for h in handles], nbm)
+    for h in handles:
+        h.close()
+
+    # -- reference GenomeKit
+    ref = None
+    if have_ref:
+        cfg = {
+            "path": os.path.join(work, f"ref.d{dim}.gtrack"),
+            "dim": dim,
+            "R": R,
+            "chroms": npys,
+            "windows": {"w1k": w1k[: n_1k_bw * 4], "w1m": w1m[: max(2, n_1m // 2)]},
+        }
+        env = dict(os.environ, GENOMEKIT_DATA_DIR=work, GENOMEKIT_QUIET="1")
+        env.pop("PYTHONPATH", None)
+        cfg_path = os.path.join(work, "ref_config.json")
+        with open(cfg_path, "w") as f:
+            json.dump(cfg, f)
+        p = subprocess.run([REF_PYTHON, "-c", REF_SCRIPT, cfg_path], env=env, capture_output=True, text=True)
+        if p.returncode == 0:
+            ref = json.loads(p.stdout.strip().splitlines()[-1])
+            ref["n1k"], ref["n1m"] = len(cfg["windows"]["w1k"]), len(cfg["windows"]["w1m"])
+        else:
+            print("reference failed:", p.stderr.strip().splitlines()[-1:])
+
+    # -- report
+    def line(name, n, secs, length, itemsize):
+        rate = n / secs
+        gbs = n * length * dim * itemsize / secs / 1e9
+        print(f"{name:44s} {rate:12,.0f} reads/s {gbs:8.2f} GB/s")
+        return rate
+
+    size_ours, size_bw = os.path.getsize(ours), dir_size(bws)
+
+    def size_line(name, size, secs):
+        print(f"{'file size: ' + name:44s} {size / 1e6:10.1f} MB  (build {secs:.1f} s)")
+
+    size_line("genome_kit .gtrack", size_ours, build_ours)
+    size_line("bigWig (pyBigWig, no zooms)", size_bw, build_bw)
+    if ref:
+        size_line("reference GenomeKit .gtrack", ref["size"], ref["build_s"])
+    r1 = line("1 kb   genome_kit track(iv) float16", len(ivs1k), t_1k, 1000, 2)
+    line("1 kb   genome_kit track(iv, np.float32)", len(ivs1k), t_1k32, 1000, 4)
+    line("1 kb   genome_kit batch of 100 (per window)", len(ivs1k), t_batch, 1000, 2)
+    line("1 kb   genome_kit batch of 100 into out=", len(ivs1k), t_batch_out, 1000, 2)
+    b1 = line("1 kb   pyBigWig values (all dims)", nb, t_bw_1k, 1000, 4)
+    rr1 = line("1 kb   reference GenomeKit", ref["n1k"], ref["w1k"], 1000, 2) if ref else None
+    r2 = line("1 Mbp  genome_kit track(iv) float16", len(ivs1m), t_1m, 1_000_000, 2)
+    b2 = line("1 Mbp  pyBigWig values (all dims)", nbm, t_bw_1m, 1_000_000, 4)
+    rr2 = line("1 Mbp  reference GenomeKit", ref["n1m"], ref["w1m"], 1_000_000, 2) if ref else None
+    print(
+        f"ratio genome_kit / pyBigWig: 1 kb {r1 / b1:.1f}x, 1 Mbp {r2 / b2:.1f}x, "
+        f"size {size_ours / size_bw:.2f}"
+    )
+    if ref:
+        print(
+            f"ratio genome_kit / reference: 1 kb {r1 / rr1:.1f}x, 1 Mbp {r2 / rr2:.1f}x, "
+            f"size {size_ours / ref['size']:.2f}"
+        )
+    for p in [ours, *bws, *(path for _, path in npys)]:
+        os.remove(p)
+
+
+def run(args):
+    import genome_kit as gk
+    from genome_kit import gk_data
+    from genome_kit.data_manager import DefaultDataManager
+
+    work = args.keep or tempfile.mkdtemp(prefix="bench_tracks_")
+    os.makedirs(work, exist_ok=True)
+    nchrom = max(1, args.mbp // CHROM_MBP)
+    chroms = [(f"chr{k + 1}", CHROM_MBP * 1_000_000) for k in range(nchrom)]
+    with open(os.path.join(work, "benchg.chrom.sizes"), "w") as f:
+        f.writelines(f"{c}\t{n}\n" for c, n in chroms)
+    with open(os.path.join(work, "benchg.chromAlias.txt"), "w") as f:  # the reference wants one
+        f.writelines(f"{c}\t{c[3:]}\n" for c, _ in chroms)
+    gk_data.data_manager = DefaultDataManager(work)
+    genome = gk.Genome("benchg")
+    have_ref = os.path.exists(REF_PYTHON) and not args.no_ref
+    total_mbp = sum(n for _, n in chroms) / 1e6
+    print(f"# {total_mbp:.0f} Mbp ({nchrom} chromosomes), float16, resolution {R}; work dir {work}")
+
+    rng = np.random.default_rng(1)
+    for dim in args.dims:
+        bench_dim(dim, chroms, work, genome, rng, have_ref)
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mbp", type=int, default=200, help="genome size in Mbp (multiples of 50)")
+    ap.add_argument("--dims", default="1,64", help="comma-separated dims to run")
+    ap.add_argument("--no-ref", action="store_true", help="skip the reference GenomeKit")
+    ap.add_argument("--keep", help="work directory to keep (default: a temporary one)")
+    args = ap.parse_args()
+    args.dims = [int(d) for d in args.dims.split(",")]
+    try:
+        import pyBigWig  # noqa: F401
+    except ImportError:
+        sys.exit("bench_tracks needs pyBigWig: pip install 'genome_kit[bench]'")
+    run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,343 @@
+// Genome tracks: the .gtrack reader (base of genome_kit.GenomeTrack) and the
+// builder (used by genome_kit.GenomeTrackBuilder). Decoding runs in C++ with
+// the GIL released for large windows; results are fresh arrays, or zero-copy
+// read-only views of the mapped file through view().
+#include <cstring>
+#include <optional>
+
+#include "common.h"
+#include "errors.h"
+#include "track_builder.h"
+#include "track_reader.h"
+
+namespace gkpy {
+
+using gk::DType;
+using gk::Interval;
+using gk::TrackBuilder;
+using gk::TrackFile;
+
+namespace {
+
+// Decoding short windows is cheaper than a GIL round trip.
+constexpr int64_t kReleaseGilValues = 1 << 14;
+
+const char* numpy_name(DType d) {
+  switch (d) {
+    case DType::Bool:
+      return "bool_";
+    case DType::U8:
+      return "uint8";
+    case DType::I8:
+      return "int8";
+    case DType::F16:
+      return "float16";
+    case DType::F32:
+      return "float32";
+  }
+  return "";
+}
+
+const py::dtype& np_dtype(DType d) {
+  static py::dtype* cache[5] = {};
+  auto i = static_cast<size_t>(d);
+  if (!cache[i]) cache[i] = new py::dtype(py::dtype(gk::dtype_name(d)));  // leaked on purpose: lives to exit
+  return *cache[i];
+}
+
+py::object np_type(DType d) {
+  return py::module_::import("numpy").attr(numpy_name(d));
+}
+
+/// numpy dtype (or scalar type) → DType, or nullopt.
+std::optional<DType> to_dtype(const py::dtype& dt) {
+  char kind = dt.kind();
+  auto size = dt.itemsize();
+  if (kind == 'b' && size == 1) return DType::Bool;
+  if (kind == 'u' && size == 1) return DType::U8;
+  if (kind == 'i' && size == 1) return DType::I8;
+  if (kind == 'f' && size == 2) return DType::F16;
+  if (kind == 'f' && size == 4) return DType::F32;
+  return std::nullopt;
+}
+
+std::string describe_dtype(const py::dtype& dt) {
+  return py::str(dt).cast<std::string>();
+}
+
+DType decode_dtype(const TrackFile& f, py::handle dtype) {
+  if (dtype.is_none()) return f.info().default_dtype;
+  py::dtype dt = py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype));
+  auto d = to_dtype(dt);
+  if (!d)
+    gk::type_error("Cannot decode as ", describe_dtype(dt), " from encoded type ", f.info().name,
+                   ": track results are bool, uint8, int8, float16 or float32");
+  return *d;
+}
+
+const Interval& as_interval(py::handle iv) {
+  if (!py::isinstance<Interval>(iv))
+    gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
+  return iv.cast<const Interval&>();
+}
+
+void read_into(const TrackFile& f, const Interval& iv, DType d, void* out, int64_t rs) {
+  if (iv.length() * int64_t(f.dim()) >= kReleaseGilValues) {
+    py::gil_scoped_release nogil;
+    f.read(iv, d, out, rs);
+  } else {
+    f.read(iv, d, out, rs);
+  }
+}
+
+py::object track_call(const TrackFile& f, py::handle ivh, py::handle dtype, py::handle out) {
+  const Interval& iv = as_interval(ivh);
+  const int64_t len = iv.length(), dim = f.dim();
+  if (out.is_none()) {
+    DType d = decode_dtype(f, dtype);
+    f.check_query(iv, d);
+    py::array arr(np_dtype(d), {py::ssize_t(len), py::ssize_t(dim)});
+    read_into(f, iv, d, arr.mutable_data(), dim);
+    return std::move(arr);
+  }
+  if (!py::isinstance<py::array>(out)) gk::type_error("out must be a numpy array");
+  auto arr = py::reinterpret_borrow<py::array>(out);
+  auto d = to_dtype(arr.dtype());
+  if (!d)
+    gk::type_error("out has dtype ", describe_dtype(arr.dtype()),
+                   "; track results are bool, uint8, int8, float16 or float32");
+  if (!arr.writeable()) gk::value_error("out must be writeable");
+  const auto item = py::ssize_t(gk::dtype_size(*d));
+  if (arr.ndim() < 1 || arr.ndim() > 2) gk::value_error("out must be 1-D or 2-D, got ", arr.ndim(), " dimensions");
+  if (arr.shape(0) != len) gk::value_error("Row mismatch: out has ", arr.shape(0), " rows but the interval has ", len);
+  const int64_t cols = arr.ndim() == 2 ? arr.shape(1) : 1;
+  if (cols != dim) gk::value_error("Column mismatch: out has ", cols, " columns but the track has dim ", dim);
+  if (arr.ndim() == 2 && dim > 1 && arr.strides(1) != item)
+    gk::value_error("out must have contiguous columns (stride ", item, "), got stride ", arr.strides(1));
+  const py::ssize_t rs = arr.strides(0);
+  if (len > 1 && (rs <= 0 || rs % item != 0 || rs / item < dim))
+    gk::value_error("out must have a positive row stride of at least ", dim, " elements, got ", rs, " bytes");
+  f.check_query(iv, *d);
+  read_into(f, iv, *d, arr.mutable_data(), len > 1 ? int64_t(rs / item) : dim);
+  return py::reinterpret_borrow<py::object>(out);
+}
+
+py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype, py::handle out) {
+  if (py::isinstance<Interval>(intervals)) gk::type_error("expected a sequence of Intervals, got a single Interval");
+  std::vector<Interval> ivs;
+  for (py::handle h : intervals) ivs.push_back(as_interval(h));
+  const int64_t n = int64_t(ivs.size()), len = ivs.empty() ? 0 : ivs[0].length(), dim = f.dim();
+  for (auto& iv : ivs)
+    if (iv.length() != len)
+      gk::value_error("batch reads need intervals of equal length: ", ivs[0].describe(), " has ", len, " bases, ",
+                      iv.describe(), " has ", iv.length());
+  py::array arr;
+  DType d;
+  if (out.is_none()) {
+    d = decode_dtype(f, dtype);
+    arr = py::array(np_dtype(d), {py::ssize_t(n), py::ssize_t(len), py::ssize_t(dim)});
+  } else {
+    if (!py::isinstance<py::array>(out)) gk::type_error("out must be a numpy array");
+    arr = py::reinterpret_borrow<py::array>(out);
+    auto od = to_dtype(arr.dtype());
+    if (!od) gk::type_error("out has dtype ", describe_dtype(arr.dtype()), "; use bool, uint8, int8, float16, float32");
+    d = *od;
+    if (!arr.writeable()) gk::value_error("out must be writeable");
+    if (arr.ndim() != 3 || arr.shape(0) != n || arr.shape(1) != len || arr.shape(2) != dim ||
+        !(arr.flags() & py::array::c_style))
+      gk::value_error("out must be a C-contiguous array of shape (", n, ", ", len, ", ", dim, ")");
+  }
+  for (auto& iv : ivs) f.check_query(iv, d);
+  char* base = static_cast<char*>(arr.mutable_data());
+  const size_t step = size_t(len * dim) * gk::dtype_size(d);
+  {
+    py::gil_scoped_release nogil;
+    for (int64_t k = 0; k < n; ++k) f.read(ivs[size_t(k)], d, base + size_t(k) * step, dim);
+  }
+  return arr;
+}
+
+}  // namespace
+
+void register_track(py::module_& m) {
+  py::class_<TrackFile>(m, "TrackFile", "Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).")
+      .def(py::init([](const std::string& path) {
+             std::unique_ptr<TrackFile> f;
+             {
+               py::gil_scoped_release nogil;
+               f = std::make_unique<TrackFile>(path);
+             }
+             f->attach(resolve_refg(py::str(f->refg_name())));
+             return f;
+           }),
+           py::arg("path"))
+      .def_property_readonly("filename", &TrackFile::path)
+      .def_property_readonly("dim", &TrackFile::dim)
+      .def_property_readonly("resolution", &TrackFile::resolution)
+      .def_property_readonly("stranded", &TrackFile::stranded)
+      .def_property_readonly("etype", [](const TrackFile& f) { return std::string(f.info().name); })
+      .def_property_readonly("dtype", [](const TrackFile& f) { return np_type(f.info().default_dtype); })
+      .def_property_readonly("reference_genome", &TrackFile::refg_name)
+      .def_property_readonly("refg", &TrackFile::refg_name)
+      .def_property_readonly("default_value", &TrackFile::default_value,
+                             "Value of uncovered positions (NaN when never set: 0 for integer decodes).")
+      .def_property_readonly("dictionary",
+                             [](const TrackFile& f) -> py::object {
+                               if (f.dictionary().empty()) return py::none();
+                               py::array_t<float> a(py::ssize_t(f.dictionary().size()));
+                               std::memcpy(a.mutable_data(), f.dictionary().data(), f.dictionary().size() * 4);
+                               return std::move(a);
+                             })
+      .def_property_readonly("num_blocks", &TrackFile::num_blocks)
+      .def_property_readonly("_metadata_bytes", [](const TrackFile& f) { return py::bytes(f.metadata()); })
+      .def_property_readonly("intervals", &TrackFile::intervals,
+                             "Blocks of stored data as Intervals (chromosome, strand, start order).")
+      .def(
+          "__call__",
+          [](const TrackFile& f, py::handle iv, py::handle dtype, py::handle out) {
+            return track_call(f, iv, dtype, out);
+          },
+          py::arg("interval"), py::arg("dtype") = py::none(), py::arg("out") = py::none(),
+          "Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.")
+      .def(
+          "batch",
+          [](const TrackFile& f, py::handle ivs, py::handle dtype, py::handle out) {
+            return track_batch(f, ivs, dtype, out);
+          },
+          py::arg("intervals"), py::arg("dtype") = py::none(), py::arg("out") = py::none(),
+          "Values of N equal-length intervals as one (N, len, dim) array.")
+      .def(
+          "view",
+          [](py::object self, py::handle ivh) {
+            const TrackFile& f = self.cast<const TrackFile&>();
+            const Interval& iv = as_interval(ivh);
+            DType d = f.info().default_dtype;
+            const void* p = f.view(iv, d);
+            if (!p)
+              gk::value_error("no zero-copy view of ", iv.describe(),
+                              ": it needs resolution 1, a u8/i8/f16/f32 track, a '+' (or single-base) query, and ",
+                              "the whole interval inside one stored block");
+            py::array arr(np_dtype(d), {py::ssize_t(iv.length()), py::ssize_t(f.dim())}, p, self);
+            py::detail::array_proxy(arr.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+            return arr;
+          },
+          py::arg("interval"),
+          "Zero-copy read-only view of the stored rows of `interval` (ValueError when the data is not stored "
+          "in that form).");
+
+  py::class_<TrackBuilder>(m, "TrackBuilder", "Writer of .gtrack files (see genome_kit.GenomeTrackBuilder).")
+      .def(py::init([](const std::string& path, const std::string& etype, const std::string& strandedness,
+                       py::handle refg, uint32_t dim, uint32_t res) {
+             gk::EType e = gk::parse_etype(etype);
+             gk::Strandedness s = gk::parse_strandedness(strandedness);
+             return std::make_unique<TrackBuilder>(path, e, s, resolve_refg(refg), dim, res);
+           }),
+           py::arg("path"), py::arg("etype"), py::arg("strandedness"), py::arg("reference_genome"), py::arg("dim") = 1,
+           py::arg("resolution") = 1)
+      .def_property_readonly("filename", &TrackBuilder::path)
+      .def_property_readonly("dim", &TrackBuilder::dim)
+      .def_property_readonly("resolution", &TrackBuilder::resolution)
+      .def_property_readonly("stranded", &TrackBuilder::stranded)
+      .def_property_readonly("etype", [](const TrackBuilder& b) { return std::string(gk::etype_info(b.etype()).name); })
+      .def_property_readonly("dtype",
+                             [](const TrackBuilder& b) { return np_type(gk::etype_info(b.etype()).default_dtype); })
+      .def_property_readonly("reference_genome", [](const TrackBuilder& b) { return gk::assembly(b.refg()).name(); })
+      .def_property_readonly("data_size", &TrackBuilder::data_size)
+      .def_property_readonly("index_size", &TrackBuilder::index_size)
+      .def_property_readonly("finalized", &TrackBuilder::finalized)
+      .def("set_default_value", &TrackBuilder::set_default_value, py::arg("value"))
+      .def("set_sparsity", &TrackBuilder::set_sparsity, py::arg("min_run") = 64, py::arg("min_delta") = 0.0)
+      .def("set_clamping", &TrackBuilder::set_clamping)
+      .def("set_transform", &TrackBuilder::set_transform, py::arg("a"), py::arg("b"), py::arg("c"), py::arg("d"))
+      .def(
+          "set_restriction", [](TrackBuilder& b, py::handle iv) { b.set_restriction(as_interval(iv)); },
+          py::arg("interval"))
+      .def(
+          "set_dict",
+          [](TrackBuilder& b, py::handle arr) {
+            if (!py::isinstance<py::array>(arr)) gk::type_error("set_dict needs a numpy array");
+            auto a = py::reinterpret_borrow<py::array>(arr);
+            auto d = to_dtype(a.dtype());
+            if (!d || (*d != DType::F16 && *d != DType::F32))
+              gk::type_error("set_dict needs a float16 or float32 array, got ", describe_dtype(a.dtype()));
+            if (a.ndim() != 1) gk::value_error("set_dict needs a 1-D array, got ", a.ndim(), " dimensions");
+            auto f = py::array_t<float, py::array::c_style | py::array::forcecast>::ensure(a);
+            b.set_dict(std::vector<float>(f.data(), f.data() + f.size()));
+          },
+          py::arg("array"))
+      .def("_set_metadata", [](TrackBuilder& b, py::bytes data) { b.set_metadata(std::string(data)); })
+      .def(
+          "set_data",
+          [](TrackBuilder& b, py::handle ivh, py::handle data) {
+            const Interval& iv = as_interval(ivh);
+            if (b.etype() == gk::EType::m0) {
+              if (!data.is_none()) gk::value_error("Data must be None for etype 'm0'");
+              b.set_data(iv, nullptr, DType::Bool, iv.length() / b.resolution());
+              return;
+            }
+            if (!py::isinstance<py::array>(data))
+              gk::type_error("data must be a numpy array, got ", py::str(py::type::of(data)).cast<std::string>());
+            auto a = py::reinterpret_borrow<py::array>(data);
+            auto d = to_dtype(a.dtype());
+            if (!d)
+              gk::type_error("data array had unrecognized dtype ", describe_dtype(a.dtype()),
+                             "; try np.bool_, np.uint8, np.int8, np.float16, or np.float32");
+            if (a.ndim() != 1 && a.ndim() != 2)
+              gk::value_error("Data must be 1-D or 2-D (rows, dim), got ", a.ndim(), " dimensions");
+            const int64_t rows = a.shape(0), cols = a.ndim() == 2 ? a.shape(1) : 1;
+            if (cols != int64_t(b.dim())) gk::value_error("Data must have ", b.dim(), " columns, got ", cols);
+            if (!(a.flags() & py::array::c_style))
+              a = py::module_::import("numpy").attr("ascontiguousarray")(a).cast<py::array>();
+            if (rows * cols >= kReleaseGilValues) {
+              py::gil_scoped_release nogil;
+              b.set_data(iv, a.data(), *d, rows);
+            } else {
+              b.set_data(iv, a.data(), *d, rows);
+            }
+          },
+          py::arg("interval"), py::arg("data"))
+      .def(
+          "_add_text",
+          [](TrackBuilder& b, const std::string& kind, py::object stream, const std::string& name, char strand) {
+            PyStreamSource src(std::move(stream), name);
+            py::gil_scoped_release nogil;
+            if (kind == "bedgraph")
+              b.add_bedgraph(src, strand);
+            else if (kind == "wig")
+              b.add_wig(src, strand);
+            else
+              gk::value_error("unknown text kind ", kind);
+          },
+          py::arg("kind"), py::arg("stream"), py::arg("name"), py::arg("strand"))
+      .def(
+          "_add_bed",
+          [](TrackBuilder& b, py::object stream, const std::string& name, std::vector<std::string> categories) {
+            PyStreamSource src(std::move(stream), name);
+            py::gil_scoped_release nogil;
+            b.add_bed(src, categories);
+          },
+          py::arg("stream"), py::arg("name"), py::arg("categories"))
+      .def(
+          "_add_runs",
+          [](TrackBuilder& b, const std::string& chrom, char strand, py::array_t<int64_t, py::array::c_style> starts,
+             py::array_t<int64_t, py::array::c_style> ends, py::array_t<float, py::array::c_style> values,
+             const std::string& where) {
+            if (starts.size() != ends.size() || starts.size() != values.size())
+              gk::value_error("starts, ends and values must have equal lengths");
+            gk::ChromId c = gk::assembly(b.refg()).resolve(chrom);
+            py::gil_scoped_release nogil;
+            b.add_runs(c, strand, starts.data(), ends.data(), values.data(), size_t(starts.size()), where);
+          },
+          py::arg("chrom"), py::arg("strand"), py::arg("starts"), py::arg("ends"), py::arg("values"), py::arg("where"))
+      .def("flush", &TrackBuilder::flush)
+      .def("finalize",
+           [](TrackBuilder& b) {
+             py::gil_scoped_release nogil;
+             b.finalize();
+           })
+      .def("_abort", &TrackBuilder::abort);
+
+  m.def("track_format_version", [] { return gk::kTrackVersion; }, "Version of the .gtrack format this build writes.");
+}
+
+}  // namespace gkpy

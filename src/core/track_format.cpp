@@ -1,0 +1,124 @@
+#include "track_format.h"
+
+#include <cmath>
+#include <vector>
+
+#include "errors.h"
+
+namespace gk {
+
+namespace {
+
+const ETypeInfo kInfo[] = {
+    {"m0", 0, false, false, DType::Bool}, {"u1", 1, false, false, DType::Bool}, {"u2", 2, false, false, DType::U8},
+    {"u3", 3, false, false, DType::U8},   {"u4", 4, false, false, DType::U8},   {"u5", 5, false, false, DType::U8},
+    {"u6", 6, false, false, DType::U8},   {"u8", 8, false, false, DType::U8},   {"i8", 8, false, false, DType::I8},
+    {"f2", 2, true, true, DType::F16},    {"f3", 3, true, true, DType::F16},    {"f4", 4, true, true, DType::F16},
+    {"f5", 5, true, true, DType::F16},    {"f6", 6, true, true, DType::F16},    {"f8", 8, true, true, DType::F16},
+    {"f16", 16, false, true, DType::F16}, {"f32", 32, false, true, DType::F32},
+};
+static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(EType::count), "one row per etype");
+
+}  // namespace
+
+const ETypeInfo& etype_info(EType e) {
+  return kInfo[static_cast<size_t>(e)];
+}
+
+EType parse_etype(const std::string& name) {
+  for (size_t i = 0; i < static_cast<size_t>(EType::count); ++i)
+    if (name == kInfo[i].name) return static_cast<EType>(i);
+  value_error("Unrecognized etype '", name, "': expected one of m0, u1, u2, u3, u4, u5, u6, u8, i8, f2, f3, f4, ",
+              "f5, f6, f8, f16, f32");
+}
+
+const char* dtype_name(DType d) {
+  switch (d) {
+    case DType::Bool:
+      return "bool";
+    case DType::U8:
+      return "uint8";
+    case DType::I8:
+      return "int8";
+    case DType::F16:
+      return "float16";
+    case DType::F32:
+      return "float32";
+  }
+  return "?";
+}
+
+size_t dtype_size(DType d) {
+  return d == DType::F16 ? 2 : d == DType::F32 ? 4 : 1;
+}
+
+bool can_decode(EType e, DType d) {
+  switch (e) {
+    case EType::m0:
+      return true;
+    case EType::u1:
+      return d != DType::I8;
+    case EType::u2:
+    case EType::u3:
+    case EType::u4:
+    case EType::u5:
+    case EType::u6:
+    case EType::u8:
+      return d == DType::U8 || d == DType::F16 || d == DType::F32;
+    case EType::i8:
+      return d == DType::I8 || d == DType::F16 || d == DType::F32;
+    case EType::f32:
+      return d == DType::F32;
+    default:  // dictionary types and f16
+      return d == DType::F16 || d == DType::F32;
+  }
+}
+
+bool can_encode(EType e, DType d) {
+  if (e == EType::m0) return false;
+  if (e == EType::u1) return d != DType::I8;
+  return can_decode(e, d);
+}
+
+float half_to_float(uint16_t h) {
+  uint32_t sign = static_cast<uint32_t>(h & 0x8000u) << 16;
+  uint32_t exp = (h >> 10) & 0x1fu;
+  uint32_t mant = h & 0x3ffu;
+  float f;
+  if (exp == 0) {
+    f = std::ldexp(static_cast<float>(mant), -24);
+    return sign ? -f : f;
+  }
+  uint32_t bits = exp == 31 ? (sign | 0x7f800000u | (mant << 13)) : (sign | ((exp + 112) << 23) | (mant << 13));
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+uint16_t float_to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  uint32_t sign = (x >> 16) & 0x8000u;
+  uint32_t ax = x & 0x7fffffffu;
+  if (ax >= 0x7f800000u) return static_cast<uint16_t>(sign | 0x7c00u | (ax > 0x7f800000u ? 0x200u : 0u));
+  if (ax >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // >= 65520 rounds to inf
+  if (ax < 0x38800000u) {                                               // below 2^-14: subnormal half
+    float a;
+    std::memcpy(&a, &ax, 4);
+    return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(a * 16777216.0f)));
+  }
+  uint32_t h = (((ax >> 23) - 112) << 10) | ((ax & 0x7fffffu) >> 13);
+  uint32_t rem = ax & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;  // carries into the exponent correctly
+  return static_cast<uint16_t>(sign | h);
+}
+
+const float* half_table() {
+  static const std::vector<float> table = [] {
+    std::vector<float> t(65536);
+    for (uint32_t i = 0; i < 65536; ++i) t[i] = half_to_float(static_cast<uint16_t>(i));
+    return t;
+  }();
+  return table.data();
+}
+
+}  // namespace gk
