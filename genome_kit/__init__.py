@@ -11,6 +11,7 @@ from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundErr
 from .genome import Genome
 from .genome_dna import GenomeDNA
 from .interval import Interval
+from .variant import Variant
 
 try:
     __version__ = version("genome_kit")
@@ -24,6 +25,7 @@ __all__ = [
     "Genome",
     "GenomeDNA",
     "Interval",
+    "Variant",
     "__version__",
     "build_assembly",
     "gk_data",

@@ -145,3 +145,13 @@ class Genome:
     def interval(self, chromosome: str, strand: str, start: int, end: int) -> Interval:
         """An Interval on this genome's assembly."""
         return Interval(chromosome, strand, start, end, self._refg)
+
+    # --- variants ---
+    def variant(self, variant: str):
+        """Parses and validates a variant string such as ``"chr7:117,120,149:AT:G"`` on this genome.
+
+        Same as :meth:`Variant.from_string` with this genome.
+        """
+        from .variant import Variant
+
+        return Variant.from_string(variant, self)
