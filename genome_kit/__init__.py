@@ -12,6 +12,7 @@ from .genome import Genome
 from .genome_dna import GenomeDNA
 from .interval import Interval
 from .variant import Variant
+from .vcf_table import VCFTable, VCFVariant
 
 try:
     __version__ = version("genome_kit")
@@ -25,6 +26,8 @@ __all__ = [
     "Genome",
     "GenomeDNA",
     "Interval",
+    "VCFTable",
+    "VCFVariant",
     "Variant",
     "__version__",
     "build_assembly",
