@@ -769,16 +769,25 @@ void Builder::process(std::string_view line) {
       if (!all_bases(alt))
         fail_line(cat("Invalid ALT \"", alt, "\" (expected A, C, G, T, N, '.', <ID> or a breakend)"));
       if (alt == ref) fail_line(cat("REF and ALT are identical (\"", ref, "\")"));
-      if (ref.back() == alt.back())
-        fail_line(cat("REF \"", ref, "\" and ALT \"", alt,
+      std::string_view r = ref, x = alt;
+      if (n_alts > 1) {
+        // A split ALT keeps the padding its record needed for the longest
+        // allele: trim the shared suffix (the change itself is unaffected).
+        while (r.size() > 1 && x.size() > 1 && r.back() == x.back()) {
+          r.remove_suffix(1);
+          x.remove_suffix(1);
+        }
+      }
+      if (r.back() == x.back())
+        fail_line(cat("REF \"", r, "\" and ALT \"", x,
                       "\" share their last base: the record is not normalized (right-trim it, e.g. with "
                       "`bcftools norm`)"));
       size_t p = 0;
-      while (p < ref.size() && p < alt.size() && ref[p] == alt[p]) ++p;
+      while (p < r.size() && p < x.size() && r[p] == x[p]) ++p;
       start = pos - 1 + static_cast<int64_t>(p);
-      end = pos - 1 + static_cast<int64_t>(ref.size());
-      sref = ref.substr(p);
-      salt = alt.substr(p);
+      end = pos - 1 + static_cast<int64_t>(r.size());
+      sref = r.substr(p);
+      salt = x.substr(p);
     }
     if (!keep(chrom, start, end)) continue;
     emit(chrom, start, end, sref, salt, a, n_alts);
