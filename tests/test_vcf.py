@@ -236,7 +236,7 @@ def test_id_and_svtype_special_columns(mk, recwarn):
     assert t.info("SVTYPE").tolist() == [VCFTable.SVTYPE_BND, 0, 0]
     assert "unknown SVTYPE value(s) ['ODD']" in str(recwarn.pop(UserWarning).message)
     with pytest.raises(AttributeError):
-        mk(rows[:2])[0].ID
+        _ = mk(rows[:2])[0].ID
 
 
 # ------------------------------------------------------------------ FORMAT and GT
@@ -370,9 +370,9 @@ def test_vcfvariant_is_a_variant(mk, tiny):
     assert issubclass(VCFVariant, gk.Variant) and isinstance(v, gk.Interval)
     assert v.DP == 4 and v.DB is True and v.GT == 1
     with pytest.raises(ValueError, match="scalar values"):
-        v.PAIR
+        _ = v.PAIR
     with pytest.raises(AttributeError, match="no attribute 'AF'"):
-        v.AF
+        _ = v.AF
     same = mk([row(3, "C", "G")])[0]
     assert v == same and hash(v) == hash(same) and not (v != same)
     plain = gk.Variant("chr2", 2, "C", "G", tiny)
@@ -389,13 +389,13 @@ def test_close_and_context_manager(mk):
         w = t2[0]
         assert w.DP == 4
     with pytest.raises(OSError, match="closed"):
-        w.DP
+        _ = w.DP
     with pytest.raises(OSError, match="closed"):
         len(t2.info("DP"))
     assert w.start == 2  # the variant itself stays usable
     t.close()
     with pytest.raises(OSError, match="closed"):
-        v.DP
+        _ = v.DP
     assert arr.tolist() == [4]  # views keep the mapping alive
 
 
