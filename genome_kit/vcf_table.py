@@ -23,15 +23,6 @@ from ._core import VCFVariant
 
 __all__ = ["VCFTable", "VCFVariant"]
 
-_FIND_KINDS = {
-    "find_overlapping": "overlapping",
-    "find_within": "within",
-    "find_exact": "exact",
-    "find_5p_within": "5p_within",
-    "find_3p_within": "3p_within",
-    "find_5p_aligned": "5p_aligned",
-    "find_3p_aligned": "3p_aligned",
-}
 _DEFAULT_DTYPES = {"int8", "int16", "int32", "float16", "float32"}
 _PROGRESS_MIN_BYTES = 64 << 20
 
@@ -460,8 +451,6 @@ class VCFTable:
 
     # ------------------------------------------------------------- queries
     def _find(self, kind: str, interval) -> list[VCFVariant]:
-        if self._rows is None:
-            return self._core.find(kind, interval)
         rows = self._core.find_rows(kind, interval)
         return self._core.variants(rows[self._member(rows)])
 
@@ -470,30 +459,44 @@ class VCFTable:
 
     def find_overlapping(self, interval) -> list[VCFVariant]:
         """Variants sharing a base with ``interval`` (insertions strictly inside it), by start."""
+        if self._rows is None:
+            return self._core.find("overlapping", interval)
         return self._find("overlapping", interval)
 
     def find_within(self, interval) -> list[VCFVariant]:
         """Variants inside ``interval``, by end."""
+        if self._rows is None:
+            return self._core.find("within", interval)
         return self._find("within", interval)
 
     def find_exact(self, interval) -> list[VCFVariant]:
         """Variants spanning exactly ``interval``."""
+        if self._rows is None:
+            return self._core.find("exact", interval)
         return self._find("exact", interval)
 
     def find_5p_within(self, interval) -> list[VCFVariant]:
         """Variants whose first base lies in ``interval`` ('+' only), by start."""
+        if self._rows is None:
+            return self._core.find("5p_within", interval)
         return self._find("5p_within", interval)
 
     def find_3p_within(self, interval) -> list[VCFVariant]:
         """Variants whose last base lies in ``interval`` ('+' only), by end."""
+        if self._rows is None:
+            return self._core.find("3p_within", interval)
         return self._find("3p_within", interval)
 
     def find_5p_aligned(self, interval) -> list[VCFVariant]:
         """Variants starting where ``interval`` starts ('+' only)."""
+        if self._rows is None:
+            return self._core.find("5p_aligned", interval)
         return self._find("5p_aligned", interval)
 
     def find_3p_aligned(self, interval) -> list[VCFVariant]:
         """Variants ending where ``interval`` ends ('+' only)."""
+        if self._rows is None:
+            return self._core.find("3p_aligned", interval)
         return self._find("3p_aligned", interval)
 
     def sequence_variations(self, interval) -> list[VCFVariant]:
@@ -538,6 +541,21 @@ class VCFTable:
         if not len(hits):
             raise ValueError(f"{variant!r} is not in this masked VCFTable")
         return int(hits[0])
+
+    def indices_of(self, variants) -> np.ndarray:
+        """Row numbers of many VCFVariants of this table at once (an int64 array),
+        e.g. ``t.format("GT")[t.indices_of(t.find_overlapping(iv))]``."""
+        rows = self._core.rows_of(variants)
+        if self._rows is None:
+            return rows
+        order = np.argsort(self._rows, kind="stable")
+        ordered = self._rows[order]
+        pos = np.searchsorted(ordered, rows)
+        ok = pos < len(ordered)
+        ok[ok] = ordered[pos[ok]] == rows[ok]
+        if not ok.all():
+            raise ValueError("a variant is not in this masked VCFTable")
+        return order[pos].astype(np.int64)
 
     def masked(self, mask) -> VCFTable:
         """A table restricted to a bool mask or a list of row indices (views compose)."""

@@ -474,6 +474,15 @@ def test_masked_tables_compose(mk, tiny):
         mm.sequence_variations(q)
     with pytest.raises(IndexError):
         t.masked([25])
+    assert t.indices_of(mm.find_overlapping(q)).tolist() == [10, 12, 19]
+    assert mm.indices_of(mm.find_overlapping(q)).tolist() == [0, 1, 2]
+    assert mm.indices_of([]).tolist() == []
+    with pytest.raises(ValueError, match="not in this masked"):
+        mm.indices_of([t[0]])
+    with pytest.raises(TypeError, match="expected VCFVariant"):
+        t.indices_of([q])
+    with pytest.raises(ValueError, match="not a variant of this VCFTable"):
+        t.indices_of([mk(rows[:1])[0]])
 
 
 # ------------------------------------------------------------------ positional queries

@@ -302,6 +302,22 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
             return variant_list(h.s, rows);
           },
           py::arg("interval"))
+      .def(
+          "rows_of",
+          [](const VcfHandle& h, py::iterable variants) {
+            std::vector<int64_t> rows;
+            for (py::handle x : variants) {
+              if (!py::isinstance<VcfVariant>(x))
+                gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
+              const VcfVariant& v = x.cast<const VcfVariant&>();
+              if (v.s != h.s) gk::value_error(v.as_variant_string(), " is not a variant of this VCFTable");
+              rows.push_back(v.row);
+            }
+            py::array_t<int64_t> out(static_cast<py::ssize_t>(rows.size()));
+            std::copy(rows.begin(), rows.end(), out.mutable_data());
+            return out;
+          },
+          py::arg("variants"), "File rows of VCFVariants of this table, as an int64 array.")
       .def("close", [](VcfHandle& h) { h.s->closed = true; })
       .def("is_variant_of", [](const VcfHandle& h, const VcfVariant& v) { return v.s == h.s; });
 
