@@ -661,3 +661,17 @@ def test_to_pandas(mk):
 
 def test_chr2_constant_matches_fixture(tiny):
     assert tiny.dna(gk.Interval("chr2", "+", 0, 40, tiny)) == CHR2
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):
+    from genome_kit import vcf_table
+
+    assert not vcf_table._progress_wanted(10**12)  # stderr is captured: not a TTY
+    raw = io.BytesIO(b"x" * 1000)
+    p = vcf_table._Progress(raw, raw, 1000, "big.vcf")
+    buf = bytearray(600)
+    assert p.readinto(buf) == 600 and p.readinto(buf) == 400 and p.readinto(buf) == 0
+    err = capsys.readouterr().err
+    assert "converting big.vcf" in err and "100.0%" in err and err.endswith("\n")
+    monkeypatch.setenv("GENOMEKIT_QUIET", "1")
+    assert not vcf_table._progress_wanted(10**12)
