@@ -12,6 +12,7 @@ from .genome import Genome
 from .genome_dna import GenomeDNA
 from .interval import Interval
 from .variant import Variant
+from .variant_genome import VariantGenome
 from .vcf_table import VCFTable, VCFVariant
 
 try:
@@ -29,6 +30,7 @@ __all__ = [
     "VCFTable",
     "VCFVariant",
     "Variant",
+    "VariantGenome",
     "__version__",
     "build_assembly",
     "gk_data",

@@ -155,3 +155,23 @@ class Genome:
         from .variant import Variant
 
         return Variant.from_string(variant, self)
+
+    def variant_dna(self, interval: Interval, variants, allow_outside_chromosome: bool = True) -> str:
+        """DNA of ``interval`` with ``variants`` applied (see :class:`VariantGenome`)."""
+        from .variant_genome import VariantGenome
+
+        return VariantGenome(self, variants).dna(interval, allow_outside_chromosome)
+
+    def find_motif(self, interval: Interval, motif: str, match_position=0, find_overlapping_motifs: bool = False):
+        """Positions of ``motif`` in the DNA of ``interval``, as empty Intervals.
+
+        ``match_position``: ``"5p"`` (= 0, the gap before the motif), ``"3p"``
+        (= ``len(motif)``, the gap after it) or an int in between. The motif is
+        case-insensitive; on ``-`` intervals it is matched on the reverse
+        strand. Hits are in ascending coordinate order (also on ``-``); with
+        ``find_overlapping_motifs=False`` a hit hides overlapping ones found
+        later in ``+`` orientation.
+        """
+        from .variant_genome import find_motif_reference
+
+        return find_motif_reference(self, interval, motif, match_position, find_overlapping_motifs)

@@ -139,3 +139,10 @@ def test_spanning_unanchored(tiny):
     a = gk.Variant("chr2", 4, "TT", "", tiny)
     b = gk.Variant("chr2", 10, "G", "A", tiny)
     assert gk.Variant.spanning(a, b) == gk.Interval("chr2", "+", 4, 11, "tiny")
+
+
+def test_spanning_anchored_not_implemented(tiny):
+    a = gk.Interval("chr2", "+", 4, 8, tiny, 5)
+    b = gk.Interval("chr2", "+", 10, 12, tiny)
+    with pytest.raises(NotImplementedError):
+        gk.Variant.spanning(a, b, [])

@@ -23,6 +23,7 @@ void register_interval(py::module_& m);
 void register_twobit(py::module_& m);
 void register_variant(py::module_& m);
 void register_vcf(py::module_& m);
+void register_variant_genome(py::module_& m);
 
 /// Assembly id for a reference-genome argument: an assembly or annotation
 /// name, or any object with a `reference_genome` attribute (Genome,

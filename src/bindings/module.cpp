@@ -10,4 +10,5 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_variant(m);
   gkpy::register_vcf(m);
   gkpy::register_twobit(m);
+  gkpy::register_variant_genome(m);
 }

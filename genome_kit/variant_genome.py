@@ -1,0 +1,253 @@
+"""VariantGenome: a Genome with variants applied (sequence work done in C++)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _core
+from .interval import Interval
+from .variant import Variant
+
+__all__ = ["VariantGenome"]
+
+
+def _match_position(motif: str, match_position) -> int:
+    if isinstance(match_position, str):
+        if match_position == "5p":
+            return 0
+        if match_position == "3p":
+            return len(motif)
+        # TypeError as the reference: only the two keywords are valid strings.
+        raise TypeError(f"match_position must be '5p', '3p' or an int, got {match_position!r}")
+    if isinstance(match_position, bool) or not isinstance(match_position, (int, np.integer)):
+        raise TypeError(f"match_position must be '5p', '3p' or an int, got {type(match_position).__name__}")
+    if not 0 <= match_position <= len(motif):
+        raise ValueError(
+            f"match_position must be in [0, {len(motif)}] for motif {motif!r}, got {match_position}"
+        )
+    return int(match_position)
+
+
+def _check_motif(motif) -> str:
+    if not isinstance(motif, str):
+        raise TypeError(f"motif must be a str, got {type(motif).__name__}")
+    if not motif:
+        raise ValueError("find_motif needs a non-empty motif")
+    return motif
+
+
+def find_motif_reference(genome, interval, motif, match_position=0, find_overlapping_motifs=False):
+    """Implementation of :meth:`Genome.find_motif`."""
+    motif = _check_motif(motif)
+    mp = _match_position(motif, match_position)
+    return _core._find_motif(genome.dna, interval, motif, mp, bool(find_overlapping_motifs))
+
+
+def _anchored(interval: Interval) -> Interval:
+    """``interval`` itself when anchored, else anchored at its centre."""
+    if Interval.anchor.fget(interval) is not None:
+        return interval
+    return interval.with_anchor("center")
+
+
+class VariantGenome(_core.VariantGenome):
+    """A reference genome with variants applied.
+
+    ``VariantGenome(genome, variants)`` takes a :class:`Genome` and one
+    :class:`Variant`, one variant string (parsed and validated on ``genome``),
+    or a list/tuple of them. All variants are checked once here: same
+    assembly (ValueError), ALT made of ``ACGTN`` (ValueError), REF inside its
+    chromosome (IndexError) and equal to the genome's bases (ValueError
+    naming both), and no two variants overlapping (ValueError).
+
+    ``dna(interval)`` returns the variant sequence; anchored intervals
+    (``interval.with_anchor(...)``) keep their reference length. Every other
+    attribute (annotation tables, chromosomes, ``interval()``...) is taken from
+    the wrapped genome. Pickles as ``(genome, variants)``. See
+    ``docs/variants.md``.
+    """
+
+    def __init__(self, reference_genome, variants):
+        self._genome = reference_genome
+        if type(variants) is Variant:  # fast path: one variant per call when scoring variants
+            super().__init__(reference_genome.dna, (variants,))
+            return
+        if isinstance(variants, (Variant, str)):
+            items = [variants]
+        elif isinstance(variants, (list, tuple)):
+            items = list(variants)
+        else:
+            raise TypeError(
+                "variants must be a Variant, a variant string, or a list/tuple of them; "
+                f"got {type(variants).__name__}"
+            )
+        parsed = []
+        for v in items:
+            if isinstance(v, Variant):
+                parsed.append(v)
+            elif isinstance(v, str):
+                parsed.append(Variant.from_string(v, reference_genome))
+            else:
+                raise TypeError(f"an element of variants is neither a Variant nor a str: {v!r}")
+        super().__init__(reference_genome.dna, parsed)
+
+    # --- identity ---
+    @property
+    def genome(self):
+        """The wrapped Genome."""
+        return self._genome
+
+    @property
+    def reference_genome(self) -> str:
+        """Name of the reference assembly."""
+        return self._genome.reference_genome
+
+    @property
+    def variants(self) -> list[Variant]:
+        """The variants, sorted by chromosome and position."""
+        return self._variants
+
+    def __repr__(self) -> str:
+        return f"<VariantGenome {self.reference_genome} with {len(self._variants)} variants>"
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, VariantGenome):
+            return NotImplemented
+        return self._genome == other._genome and self._same_edits(other)
+
+    def __hash__(self) -> int:
+        return hash(("VariantGenome", self.reference_genome))
+
+    def __reduce__(self):
+        return (VariantGenome, (self._genome, self._variants))
+
+    def __getattr__(self, name):
+        # Only called for names the VariantGenome lacks: forward to the genome.
+        if name.startswith("__") or name == "_genome":
+            raise AttributeError(name)
+        return getattr(self._genome, name)
+
+    # --- sequence (dna() is the compiled method of the base class) ---
+    def reference_alignment(self, interval: Interval, allow_outside_chromosome: bool = True) -> np.ndarray:
+        """Reference position of every base of ``dna(interval)``: int64 array, -1 for inserted bases.
+
+        In output order (so descending positions on the ``-`` strand).
+        """
+        pos, ins = self._alignment(interval, allow_outside_chromosome)
+        pos[ins >= 0] = -1
+        return pos
+
+    def map_to_reference(
+        self, values, interval: Interval, allow_outside_chromosome: bool = True
+    ) -> np.ndarray:
+        """Maps a per-base array computed on ``dna(interval)`` onto the reference bases of ``interval``.
+
+        ``values`` has shape ``(len(dna(interval)), ...)``. The result has
+        shape ``(len(interval), ...)`` in the same orientation as the
+        interval's DNA (the SpliceAI/AlphaGenome indel rule): a surviving
+        reference base keeps its value; deleted reference bases (and bases
+        an anchored window pushed out) are 0; the values of inserted bases
+        are summarised by their maximum together with the reference base
+        immediately left of the insertion in reference (``+``) orientation,
+        or the base to its right if that one is outside the window.
+        """
+        values = np.asarray(values)
+        pos, ins = self._alignment(interval, allow_outside_chromosome)
+        if values.shape[:1] != pos.shape:
+            raise ValueError(
+                f"values has {values.shape[0] if values.ndim else 0} rows "
+                f"but dna(interval) has {len(pos)} bases"
+            )
+        start, end = interval.start, interval.end
+        n = end - start
+        out = np.zeros((n,) + values.shape[1:], dtype=values.dtype)
+        minus = interval.strand == "-"
+
+        def index(p):
+            return (end - 1 - p) if minus else (p - start)
+
+        is_ref = ins < 0
+        inside = is_ref & (pos >= start) & (pos < end)
+        out[index(pos[inside])] = values[inside]
+        inserted = ~is_ref
+        if inserted.any():
+            # Target: the base left of the insertion gap (+ orientation), else the one right of it.
+            gap = pos[inserted]
+            target = np.where(gap - 1 >= start, gap - 1, gap)
+            ok = (target >= start) & (target < end)
+            np.maximum.at(out, index(target[ok]), values[inserted][ok])
+        return out
+
+    def dna_pair(self, interval: Interval, allow_outside_chromosome: bool = True) -> tuple[str, str]:
+        """(REF, ALT) sequences of equal length for ``interval``.
+
+        REF is the reference DNA of the interval; ALT is the anchored variant
+        DNA (an unanchored interval is anchored at its centre).
+        """
+        iv = _anchored(interval)
+        ref = self._genome.dna(
+            Interval(iv.chromosome, iv.strand, iv.start, iv.end, iv.reference_genome),
+            allow_outside_chromosome,
+        )
+        return ref, self.dna(iv, allow_outside_chromosome)
+
+    def one_hot_pair(self, intervals, dtype: str = "uint8", allow_outside_chromosome: bool = True):
+        """One-hot (REF, ALT) arrays for equal-length intervals, in one C++ pass.
+
+        Each array is ``(N, L, 4)`` (channels A, C, G, T; ``N`` all zero),
+        or ``(L, 4)`` for a single Interval. Unanchored intervals are
+        anchored at their centre, so REF and ALT align base for base outside
+        the variants.
+        """
+        if isinstance(intervals, Interval):
+            ref, alt = self._one_hot_pair([_anchored(intervals)], dtype, allow_outside_chromosome)
+            return ref[0], alt[0]
+        return self._one_hot_pair([_anchored(iv) for iv in intervals], dtype, allow_outside_chromosome)
+
+    @staticmethod
+    def variant_pairs(
+        genome,
+        variants,
+        width: int | None = None,
+        intervals=None,
+        one_hot: bool = False,
+        dtype: str = "uint8",
+        allow_outside_chromosome: bool = True,
+    ):
+        """REF and ALT windows for many variants, each with only its own variant applied, in one C++ pass.
+
+        Same result as ``VariantGenome(genome, v).dna_pair(window)`` for every
+        variant ``v``, without a Python round trip per variant (the batch
+        form of per-variant scoring, as in SpliceAI/AlphaGenome). Windows are
+        ``intervals`` (one per variant; anchored ones keep their length) or
+        ``width`` bases on ``+`` starting ``width // 2`` before each variant
+        and anchored at its start. Returns ``(refs, alts)``: two lists of str,
+        or with ``one_hot=True`` two ``(N, L, 4)`` arrays of ``dtype``.
+        """
+        if (width is None) == (intervals is None):
+            raise ValueError("give exactly one of width and intervals")
+        if isinstance(variants, Variant):
+            variants = [variants]
+        return _core._variant_pairs(
+            genome.dna,
+            variants,
+            intervals,
+            -1 if width is None else width,
+            dtype if one_hot else None,
+            allow_outside_chromosome,
+        )
+
+    def find_motif(
+        self, interval: Interval, motif: str, match_position=0, find_overlapping_motifs: bool = False
+    ):
+        """Motif hits in the variant sequence of ``interval``.
+
+        Hits are empty Intervals anchored at their reference position, in
+        ascending coordinate order on both strands. A hit inside an insertion
+        is at the insertion's position with ``anchor_offset`` = its index in
+        the inserted bases (just after an insertion: the insertion length).
+        ``match_position`` as for :meth:`Genome.find_motif`.
+        """
+        motif = _check_motif(motif)
+        mp = _match_position(motif, match_position)
+        return self._find_motif(interval, motif, mp, bool(find_overlapping_motifs))
