@@ -675,3 +675,13 @@ def test_progress_bar_only_on_a_terminal(tmp_path, monkeypatch, capsys):
     assert "converting big.vcf" in err and "100.0%" in err and err.endswith("\n")
     monkeypatch.setenv("GENOMEKIT_QUIET", "1")
     assert not vcf_table._progress_wanted(10**12)
+
+
+def test_sequence_variations_feed_variant_genome(mk, tiny):
+    t = mk([row(5, "T", "TG"), row(9, "ACGT", "A"), row(30, "A", "T")])
+    iv = gk.Interval("chr2", "+", 4, 14, tiny)
+    vs = t.sequence_variations(iv)
+    assert [v.start for v in vs] == [5, 9]
+    vg = gk.VariantGenome(tiny, vs)
+    # TTTTACGTAA with G inserted after base 5 and CGT deleted after base 9
+    assert vg.dna(iv) == CHR2[4:5] + "G" + CHR2[5:9] + CHR2[12:14]
