@@ -5,7 +5,7 @@ Import as ``import genome_kit as gk``.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import _assemblies, gk_data
+from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
 from .assembly_build import build_assembly
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
 from .genome import Genome
@@ -35,5 +35,3 @@ __all__ = [
     "build_assembly",
     "gk_data",
 ]
-
-

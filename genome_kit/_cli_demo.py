@@ -35,7 +35,7 @@ def run(args) -> int:
             t = time.perf_counter()
             x = genome.one_hot(windows)
             dt = time.perf_counter() - t
-            print(f"4. one_hot of {len(windows)} x 1 kb windows -> array {x.shape} {x.dtype} in {dt * 1e3:.1f} ms")
+            print(f"4. one_hot of {len(windows)} x 1 kb windows: {x.shape} {x.dtype} in {dt * 1e3:.1f} ms")
             print(f"   GC fraction of those windows: {x[:, :, 1:3].sum() / x.sum():.3f}")
         finally:
             gk_data.data_manager = previous

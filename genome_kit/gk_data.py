@@ -2,23 +2,109 @@
 
 ``data_manager`` is the hook through which every data file is resolved;
 assign another :class:`~genome_kit.data_manager.DataManager` to change where
-files come from.
+files come from::
+
+    genome_kit.gk_data.data_manager = MyDataManager("/my/data")
+
+At import it is the first plugin advertised in the entry point group
+``genomekit.plugins.data_manager`` (instantiated with ``data_dir``; a plugin
+that fails to load falls back to the default with a warning), else a
+:class:`~genome_kit.data_manager.DefaultDataManager` over ``data_dir`` and
+``$GENOMEKIT_STORAGE_BUCKET``. ``$GENOMEKIT_DATA_MANAGER`` picks a plugin by
+entry point name when several are installed, or ``default`` to ignore them.
+
+Importing never creates or touches the data directory.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
+from importlib.metadata import entry_points
 
 import appdirs
 
-from .data_manager import DataManager, DefaultDataManager
+from .data_manager import DataManager, DefaultDataManager, configure_logging, log
 
-__all__ = ["data_dir", "data_manager", "get_file"]
+__all__ = [
+    "PLUGIN_GROUP",
+    "data_dir",
+    "data_manager",
+    "get_file",
+    "list_available_genomes",
+    "list_files",
+    "upload_file",
+]
 
-data_dir: str = os.environ.get("GENOMEKIT_DATA_DIR") or appdirs.user_data_dir("genome_kit")
-data_manager: DataManager = DefaultDataManager(data_dir, os.environ.get("GENOMEKIT_STORAGE_BUCKET"))
+PLUGIN_GROUP = "genomekit.plugins.data_manager"
+
+configure_logging()
+
+#: The local data directory: ``$GENOMEKIT_DATA_DIR``, else the per-user application data directory.
+data_dir: str = os.path.expanduser(
+    os.environ.get("GENOMEKIT_DATA_DIR") or appdirs.user_data_dir("genome_kit")
+)
+
+
+def _plugin_entry_points() -> list:
+    return sorted(entry_points(group=PLUGIN_GROUP), key=lambda ep: ep.name)
+
+
+def select_data_manager(directory: str) -> DataManager:
+    """The data manager to use for ``directory``: the selected plugin, else the default."""
+    wanted = os.environ.get("GENOMEKIT_DATA_MANAGER", "").strip()
+    if wanted.lower() != "default":
+        eps = _plugin_entry_points()
+        if wanted:
+            chosen = [ep for ep in eps if ep.name == wanted]
+            if not chosen:
+                warnings.warn(
+                    f"GENOMEKIT_DATA_MANAGER={wanted!r}: no such plugin in entry point group {PLUGIN_GROUP} "
+                    f"(installed: {[ep.name for ep in eps]}); using DefaultDataManager",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            eps = chosen
+        elif len(eps) > 1:
+            names = [ep.name for ep in eps]
+            log.info("several data manager plugins installed %s; using %r", names, names[0])
+        if eps:
+            ep = eps[0]
+            try:
+                manager = ep.load()(directory)
+            except Exception as e:
+                warnings.warn(
+                    f"data manager plugin {ep.name!r} ({ep.value}) failed: {type(e).__name__}: {e}; "
+                    "using DefaultDataManager",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+            else:
+                log.debug("data manager: plugin %r -> %r", ep.name, manager)
+                return manager
+    manager = DefaultDataManager(directory)
+    log.debug("data manager: %r", manager)
+    return manager
+
+
+data_manager: DataManager = select_data_manager(data_dir)
 
 
 def get_file(filename: str) -> str:
-    """Local path of a data file, through the active data manager."""
+    """Local path of a data file, through the active data manager (fetching it if needed)."""
     return data_manager.get_file(filename)
+
+
+def upload_file(filepath: str, filename: str, metadata: dict[str, str] | None = None):
+    """Publishes a local file through the active data manager."""
+    return data_manager.upload_file(filepath, filename, metadata)
+
+
+def list_files() -> list[str]:
+    """Data files the active data manager can provide."""
+    return data_manager.list_files()
+
+
+def list_available_genomes() -> list[str]:
+    """Assembly and annotation configs the active data manager can provide."""
+    return data_manager.list_available_genomes()

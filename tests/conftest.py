@@ -4,7 +4,6 @@ with small assemblies built from FASTA by genome_kit itself."""
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
@@ -62,8 +61,3 @@ def shared_dir():
     if not os.path.isdir(SHARED):
         pytest.skip("../shared is not available")
     return SHARED
-
-
-def copy_into(data_dir: str, *paths: str) -> None:
-    for p in paths:
-        shutil.copy(p, data_dir)

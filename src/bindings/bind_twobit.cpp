@@ -80,13 +80,30 @@ py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& iv
 }  // namespace
 
 void register_twobit(py::module_& m) {
-  py::class_<TwoBitFile>(m, "TwoBitFile", "Memory-mapped UCSC .2bit reader (see genome_kit.GenomeDNA).")
-      .def(py::init([](const std::string& path, py::handle refg) {
-             gk::RefgId id = resolve_refg(refg);
-             py::gil_scoped_release nogil;
-             return std::make_unique<TwoBitFile>(path, id);
-           }),
-           py::arg("path"), py::arg("reference_genome"))
+  py::class_<TwoBitFile> cls(m, "GenomeDNA", R"doc(
+DNA of an assembly, read from a memory-mapped UCSC .2bit file.
+
+``GenomeDNA(path, reference_genome=None)``: without a reference genome, it is
+taken from the file name (``hg19.2bit`` -> ``hg19``) with the chromosome sizes
+found beside the file or in the data directory. ``Genome.dna`` is one of these.
+
+Calling it returns the DNA of an Interval as a str, reverse complemented on the
+'-' strand: ``dna(interval, allow_outside_chromosome=True, soft_mask=False)``.
+Bases beyond the chromosome are N (IndexError when allow_outside_chromosome is
+False); soft_mask=True keeps the file's lower-case soft-masked bases.
+)doc");
+  cls.def(py::init([](py::object path_like, py::object refg) {
+            auto path = py::module_::import("os").attr("fspath")(path_like).cast<std::string>();
+            if (refg.is_none()) refg = py::module_::import("genome_kit._assemblies").attr("load_beside")(path);
+            gk::RefgId id = resolve_refg(refg);
+            py::gil_scoped_release nogil;
+            return std::make_unique<TwoBitFile>(path, id);
+          }),
+          py::arg("path"), py::arg("reference_genome") = py::none())
+      .def("__repr__", [](const TwoBitFile& f) { return "<GenomeDNA '" + f.path() + "'>"; })
+      .def(py::pickle(
+          [](const TwoBitFile& f) { return py::make_tuple(f.path(), gk::assembly(f.refg()).name()); },
+          [](py::tuple t) { return std::make_unique<TwoBitFile>(t[0].cast<std::string>(), resolve_refg(t[1])); }))
       .def_property_readonly("filename", &TwoBitFile::path)
       .def_property_readonly("reference_genome", [](const TwoBitFile& f) { return gk::assembly(f.refg()).name(); })
       .def_property_readonly("refg", [](const TwoBitFile& f) { return gk::assembly(f.refg()).name(); })
@@ -134,6 +151,7 @@ void register_twobit(py::module_& m) {
             return f.chrom_length(gk::assembly(f.refg()).resolve(chrom));
           },
           py::arg("chromosome"), "Length of a chromosome's sequence in this file.");
+  cls.attr("__module__") = "genome_kit";
 
   m.def(
       "write_twobit",

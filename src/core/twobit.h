@@ -51,9 +51,9 @@ class TwoBitFile {
     bool present = false;
   };
   uint32_t u32(uint64_t offset, const char* what) const;
-  /// Decodes [start, end) of a record (within bounds, '+' strand) into out.
-  void decode(const Record& r, int64_t start, int64_t end, char* out, bool soft_mask) const;
-  void apply_blocks(uint64_t count, uint64_t offset, int64_t start, int64_t end, char* out, bool mask) const;
+  /// Calls fn(a, b) for the parts [a, b) of blocks that overlap [lo, hi).
+  template <class Fn>
+  void for_blocks(uint64_t count, uint64_t offset, int64_t lo, int64_t hi, Fn&& fn) const;
   const Record& record(const Interval& iv) const;
 
   MappedFile file_;

@@ -2,6 +2,7 @@
 #include <array>
 #include <cstring>
 
+#include "base_unpack.h"
 #include "errors.h"
 #include "twobit.h"
 
@@ -10,19 +11,6 @@ namespace gk {
 namespace {
 constexpr uint32_t kSignature = 0x1A412743;
 constexpr uint32_t kSwappedSignature = 0x4327411A;
-
-// Four bases per packed byte, the first in the high bits.
-struct DecodeTable {
-  std::array<uint32_t, 256> words;
-  DecodeTable() {
-    const char bases[4] = {'T', 'C', 'A', 'G'};
-    for (int b = 0; b < 256; ++b) {
-      char s[4] = {bases[(b >> 6) & 3], bases[(b >> 4) & 3], bases[(b >> 2) & 3], bases[b & 3]};
-      std::memcpy(&words[static_cast<size_t>(b)], s, 4);
-    }
-  }
-};
-const DecodeTable kDecode;
 
 struct ComplementTable {
   std::array<char, 256> c;
@@ -128,39 +116,24 @@ const TwoBitFile::Record& TwoBitFile::record(const Interval& iv) const {
   return records_[static_cast<size_t>(iv.chrom)];
 }
 
-void TwoBitFile::apply_blocks(uint64_t count, uint64_t offset, int64_t start, int64_t end, char* out, bool mask) const {
+template <class Fn>
+void TwoBitFile::for_blocks(uint64_t count, uint64_t offset, int64_t lo, int64_t hi, Fn&& fn) const {
   if (count == 0) return;
-  // Last block starting at or before `start` (blocks are sorted by start).
-  uint64_t lo = 0, hi = count;
-  while (lo < hi) {
-    uint64_t mid = (lo + hi) / 2;
-    if (static_cast<int64_t>(u32(offset + 4 * mid, "blocks")) <= start)
-      lo = mid + 1;
+  // Last block starting at or before `lo` (blocks are sorted by start).
+  uint64_t a = 0, b = count;
+  while (a < b) {
+    uint64_t mid = (a + b) / 2;
+    if (static_cast<int64_t>(u32(offset + 4 * mid, "blocks")) <= lo)
+      a = mid + 1;
     else
-      hi = mid;
+      b = mid;
   }
-  for (uint64_t k = lo ? lo - 1 : 0; k < count; ++k) {
+  for (uint64_t k = a ? a - 1 : 0; k < count; ++k) {
     int64_t bs = u32(offset + 4 * k, "blocks");
-    if (bs >= end) break;
+    if (bs >= hi) break;
     int64_t be = bs + static_cast<int64_t>(u32(offset + 4 * (count + k), "blocks"));
-    int64_t a = std::max(bs, start), b = std::min(be, end);
-    for (int64_t i = a; i < b; ++i) {
-      char& ch = out[i - start];
-      ch = mask ? static_cast<char>(ch | 0x20) : 'N';
-    }
+    if (std::max(bs, lo) < std::min(be, hi)) fn(std::max(bs, lo), std::min(be, hi));
   }
-}
-
-void TwoBitFile::decode(const Record& r, int64_t start, int64_t end, char* out, bool soft_mask) const {
-  const uint8_t* packed = file_.data() + r.packed_offset;
-  int64_t i = start;
-  char* o = out;
-  auto base_at = [&](int64_t k) { return reinterpret_cast<const char*>(&kDecode.words[packed[k >> 2]])[k & 3]; };
-  for (; i < end && (i & 3); ++i) *o++ = base_at(i);
-  for (; i + 4 <= end; i += 4, o += 4) std::memcpy(o, &kDecode.words[packed[i >> 2]], 4);
-  for (; i < end; ++i) *o++ = base_at(i);
-  if (soft_mask) apply_blocks(r.mask_count, r.mask_offset, start, end, out, true);
-  apply_blocks(r.n_count, r.n_offset, start, end, out, false);
 }
 
 void TwoBitFile::fetch(const Interval& iv, char* out, bool allow_outside, bool soft_mask) const {
@@ -169,16 +142,25 @@ void TwoBitFile::fetch(const Interval& iv, char* out, bool allow_outside, bool s
   if (!allow_outside && (iv.start < 0 || iv.end > size))
     index_error("interval ", iv.describe(), " extends beyond chromosome ", iv.chrom_name(), " (size ", size,
                 "); pass allow_outside_chromosome=True to pad with N");
-  int64_t lo = std::clamp<int64_t>(iv.start, 0, size), hi = std::clamp<int64_t>(iv.end, 0, size);
-  int64_t len = iv.length();
-  if (hi <= lo) {
-    std::memset(out, 'N', static_cast<size_t>(len));
-  } else {
-    std::memset(out, 'N', static_cast<size_t>(lo - iv.start));
-    decode(r, lo, hi, out + (lo - iv.start), soft_mask);
-    std::memset(out + (hi - iv.start), 'N', static_cast<size_t>(iv.end - hi));
+  size_t len = static_cast<size_t>(iv.length());
+  if (iv.end <= 0 || iv.start >= size || len == 0) {
+    std::memset(out, 'N', len);
+    return;
   }
-  if (!iv.pos_strand()) reverse_complement(out, static_cast<size_t>(len));
+  int64_t lo = std::max<int64_t>(iv.start, 0), hi = std::min(iv.end, size);
+  bool rc = !iv.pos_strand();
+  // Where genomic range [a, b) lands in the output (reversed on '-').
+  auto slot = [&](int64_t a, int64_t b) { return rc ? out + (iv.end - b) : out + (a - iv.start); };
+  std::memset(slot(iv.start, lo), 'N', static_cast<size_t>(lo - iv.start));
+  std::memset(slot(hi, iv.end), 'N', static_cast<size_t>(iv.end - hi));
+  unpack_bases(file_.data() + r.packed_offset, lo, hi, slot(lo, hi), rc);
+  for_blocks(r.n_count, r.n_offset, lo, hi,
+             [&](int64_t a, int64_t b) { std::memset(slot(a, b), 'N', static_cast<size_t>(b - a)); });
+  if (soft_mask)
+    for_blocks(r.mask_count, r.mask_offset, lo, hi, [&](int64_t a, int64_t b) {
+      char* p = slot(a, b);
+      for (int64_t k = 0; k < b - a; ++k) p[k] = static_cast<char>(p[k] | 0x20);
+    });
 }
 
 }  // namespace gk
