@@ -14,6 +14,7 @@ from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
 from .variant import Variant
 from .variant_genome import VariantGenome
+from .vcf_table import VCFTable, VCFVariant
 
 try:
     __version__ = version("genome_kit")
@@ -29,6 +30,8 @@ __all__ = [
     "GenomeTrack",
     "GenomeTrackBuilder",
     "Interval",
+    "VCFTable",
+    "VCFVariant",
     "Variant",
     "VariantGenome",
     "__version__",

@@ -22,6 +22,7 @@ void register_assembly(py::module_& m);
 void register_interval(py::module_& m);
 void register_twobit(py::module_& m);
 void register_variant(py::module_& m);
+void register_vcf(py::module_& m);
 void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 

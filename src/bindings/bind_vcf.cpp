@@ -1,0 +1,379 @@
+// VCF tables: the .vcfbin builder, the memory-mapped table (genome_kit.VCFTable
+// wraps it) and VCFVariant, a Variant that reads its INFO/FORMAT values from
+// the table it came from.
+#include <atomic>
+#include <memory>
+
+#include "common.h"
+#include "errors.h"
+#include "twobit.h"
+#include "variant.h"
+#include "vcf_table.h"
+
+namespace gkpy {
+
+using gk::Interval;
+using gk::VcfTable;
+
+namespace {
+
+/// The open table plus the "closed" flag shared with every VCFVariant.
+struct VcfShared {
+  std::unique_ptr<VcfTable> table;
+  std::atomic<bool> closed{false};
+};
+
+/// Python handle of an open table (genome_kit._core.VCFTable).
+struct VcfHandle {
+  std::shared_ptr<VcfShared> s;
+  const VcfTable& t() const {
+    if (s->closed) gk::os_error("I/O operation on a closed VCFTable (", s->table->path(), ")");
+    return *s->table;
+  }
+};
+
+/// genome_kit.VCFVariant: a Variant that knows its table and row.
+struct VcfVariant : gk::Variant {
+  std::shared_ptr<VcfShared> s;
+  uint32_t row = 0;
+};
+
+VcfVariant make_variant(const std::shared_ptr<VcfShared>& s, uint32_t row) {
+  const VcfTable& t = *s->table;
+  VcfVariant v;
+  static_cast<Interval&>(v) = t.interval(row);
+  v.ref = std::string(t.ref(row));
+  v.alt = std::string(t.alt(row));
+  v.s = s;
+  v.row = row;
+  return v;
+}
+
+py::list variant_list(const std::shared_ptr<VcfShared>& s, const std::vector<uint32_t>& rows) {
+  py::list out(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) out[i] = py::cast(make_variant(s, rows[i]));
+  return out;
+}
+
+gk::IndexQuery query_kind(const std::string& name) {
+  using gk::IndexQuery;
+  if (name == "overlapping") return IndexQuery::Overlapping;
+  if (name == "within") return IndexQuery::Within;
+  if (name == "exact") return IndexQuery::Exact;
+  if (name == "5p_within") return IndexQuery::Within5p;
+  if (name == "3p_within") return IndexQuery::Within3p;
+  if (name == "5p_aligned") return IndexQuery::Aligned5p;
+  if (name == "3p_aligned") return IndexQuery::Aligned3p;
+  gk::value_error("unknown query kind '", name, "'");
+}
+
+const Interval& as_interval(py::handle h) {
+  if (!py::isinstance<Interval>(h))
+    gk::type_error("expected an Interval, got ", py::str(py::type::of(h)).cast<std::string>());
+  return h.cast<const Interval&>();
+}
+
+py::dtype numpy_dtype(gk::VcfDtype t) {
+  return py::dtype(std::string(gk::vcf_dtype_name(t)));
+}
+
+/// Zero-copy read-only view of a numeric column, base = the table handle.
+py::array column_view(py::handle owner, const VcfTable& t, const gk::VcfColumn& c) {
+  if (c.dtype == gk::VcfDtype::String)
+    gk::type_error("INFO ", c.id, " is a string column: read it through VCFVariant attributes (v.", c.id,
+                   ") or to_pandas()");
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(t.num_rows())};
+  if (c.format) shape.push_back(static_cast<py::ssize_t>(t.num_samples()));
+  if (c.depth > 1) shape.push_back(static_cast<py::ssize_t>(c.depth));
+  py::dtype dt = numpy_dtype(c.dtype);
+  std::vector<py::ssize_t> strides(shape.size());
+  py::ssize_t step = dt.itemsize();
+  for (size_t i = shape.size(); i-- > 0;) {
+    strides[i] = step;
+    step *= shape[i];
+  }
+  py::array a(dt, shape, strides, c.data, owner);
+  a.attr("setflags")(py::arg("write") = false);
+  return a;
+}
+
+py::object scalar_value(const VcfTable& t, const gk::VcfColumn& c, uint32_t row) {
+  if (c.dtype == gk::VcfDtype::String) return py::str(std::string(t.string_at(c, row)));
+  if (c.depth > 1)
+    gk::value_error((c.format ? "FORMAT " : "INFO "), c.id, " has ", c.depth,
+                    " values per variant; attributes only give scalar values: use VCFTable.",
+                    c.format ? "format" : "info", "(\"", c.id, "\")");
+  size_t es = gk::vcf_dtype_size(c.dtype);
+  uint64_t per_row = uint64_t(c.depth) * es * (c.format ? t.num_samples() : 1);
+  const uint8_t* p = c.data + per_row * row;  // FORMAT: the first sample
+  switch (c.dtype) {
+    case gk::VcfDtype::Bool:
+      return py::bool_(*p != 0);
+    case gk::VcfDtype::Int8:
+      return py::int_(static_cast<int8_t>(*p));
+    case gk::VcfDtype::Int16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      return py::int_(v);
+    }
+    case gk::VcfDtype::Int32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      return py::int_(v);
+    }
+    case gk::VcfDtype::Float16: {
+      py::array a(py::dtype("float16"), std::vector<py::ssize_t>{1});
+      std::memcpy(a.mutable_data(), p, 2);
+      return py::float_(a.attr("item")(0));
+    }
+    case gk::VcfDtype::Float32: {
+      float v;
+      std::memcpy(&v, p, 4);
+      return py::float_(static_cast<double>(v));
+    }
+    default:
+      break;
+  }
+  return py::none();
+}
+
+gk::VcfDtype dtype_from_name(const std::string& n) {
+  for (auto t : {gk::VcfDtype::Bool, gk::VcfDtype::Int8, gk::VcfDtype::Int16, gk::VcfDtype::Int32,
+                 gk::VcfDtype::Float16, gk::VcfDtype::Float32})
+    if (n == gk::vcf_dtype_name(t)) return t;
+  gk::value_error("unsupported default dtype '", n, "' (expected int8, int16, int32, float16 or float32)");
+}
+
+std::vector<Interval> interval_list(py::handle seq, gk::RefgId refg, const char* what) {
+  std::vector<Interval> out;
+  if (seq.is_none()) return out;
+  for (py::handle h : seq) {
+    const Interval& iv = as_interval(h);
+    if (iv.refg != refg)
+      gk::value_error(what, " interval ", iv.describe(), " is on ", gk::assembly(iv.refg).name(),
+                      ", the VCF is read on ", gk::assembly(refg).name());
+    out.push_back(iv);
+  }
+  return out;
+}
+
+}  // namespace
+
+void register_vcf(py::module_& m) {
+  py::class_<VcfVariant, gk::Variant> var(m, "VCFVariant", R"doc(
+A Variant read from a VCFTable. Besides the Variant attributes it exposes the
+table's INFO and FORMAT fields by id: ``v.AF``, ``v.DP`` (INFO first), ``v.GT``
+(FORMAT: the first sample's value). Fields with several values per variant
+raise ValueError (use ``VCFTable.info``/``format``). Equal to another
+VCFVariant with the same interval and alleles; never equal to a plain Variant.
+)doc");
+  var.def(
+         "__getattr__",
+         [](const VcfVariant& v, const std::string& name) -> py::object {
+           if (v.s->closed) gk::os_error("I/O operation on a closed VCFTable (", v.s->table->path(), ")");
+           const VcfTable& t = *v.s->table;
+           if (const gk::VcfColumn* c = t.column(false, name)) return scalar_value(t, *c, v.row);
+           if (const gk::VcfColumn* c = t.column(true, name)) return scalar_value(t, *c, v.row);
+           throw py::attribute_error("'VCFVariant' object has no attribute '" + name + "'");
+         },
+         py::arg("name"))
+      .def("__repr__",
+           [](const VcfVariant& v) { return gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">"); })
+      .def_property_readonly("_row", [](const VcfVariant& v) { return v.row; })
+      .def_property_readonly("_table_path", [](const VcfVariant& v) { return v.s->table->path(); })
+      .def("_same_table", [](const VcfVariant& v, const VcfHandle& h) { return v.s == h.s; });
+  var.attr("__module__") = "genome_kit";
+
+  py::class_<VcfHandle>(m, "_VCFTable", "Memory-mapped .vcfbin (use genome_kit.VCFTable).")
+      .def(py::init([](const std::string& path) {
+             auto s = std::make_shared<VcfShared>();
+             auto resolve = [](const std::string& name) {
+               py::gil_scoped_acquire gil;
+               return resolve_refg(py::str(name));
+             };
+             {
+               py::gil_scoped_release nogil;
+               s->table = std::make_unique<VcfTable>(path, resolve);
+             }
+             return VcfHandle{std::move(s)};
+           }),
+           py::arg("path"))
+      .def_property_readonly("path", [](const VcfHandle& h) { return h.s->table->path(); })
+      .def_property_readonly("closed", [](const VcfHandle& h) { return h.s->closed.load(); })
+      .def_property_readonly("refg", [](const VcfHandle& h) { return gk::assembly(h.t().refg()).name(); })
+      .def_property_readonly("num_rows", [](const VcfHandle& h) { return h.t().num_rows(); })
+      .def_property_readonly("num_samples", [](const VcfHandle& h) { return h.t().num_samples(); })
+      .def_property_readonly("sample_names", [](const VcfHandle& h) { return h.t().sample_names(); })
+      .def_property_readonly("provenance", [](const VcfHandle& h) { return h.t().provenance(); })
+      .def(
+          "column_ids",
+          [](const VcfHandle& h, bool format) {
+            std::vector<std::string> ids;
+            for (auto& c : h.t().columns())
+              if (c.format == format) ids.push_back(c.id);
+            return ids;
+          },
+          py::arg("format"))
+      .def(
+          "column_info",
+          [](const VcfHandle& h, bool format, const std::string& id) -> py::object {
+            const gk::VcfColumn* c = h.t().column(format, id);
+            if (!c) return py::none();
+            return py::make_tuple(gk::vcf_dtype_name(c->dtype), c->depth);
+          },
+          py::arg("format"), py::arg("id"))
+      .def(
+          "column",
+          [](py::object self, bool format, const std::string& id) {
+            const VcfHandle& h = self.cast<const VcfHandle&>();
+            const gk::VcfColumn* c = h.t().column(format, id);
+            if (!c) throw py::key_error(gk::cat("Unrecognized ", format ? "FORMAT" : "INFO", " ID \"", id, "\""));
+            return column_view(self, h.t(), *c);
+          },
+          py::arg("format"), py::arg("id"), "Zero-copy read-only view (base = this object).")
+      .def(
+          "strings",
+          [](const VcfHandle& h, const std::string& id, py::object rows) {
+            const VcfTable& t = h.t();
+            const gk::VcfColumn* c = t.column(false, id);
+            if (!c || c->dtype != gk::VcfDtype::String) throw py::key_error(gk::cat("no string INFO column ", id));
+            py::list out;
+            if (rows.is_none()) {
+              for (uint32_t r = 0; r < t.num_rows(); ++r) out.append(py::str(std::string(t.string_at(*c, r))));
+            } else {
+              for (py::handle r : rows) out.append(py::str(std::string(t.string_at(*c, r.cast<uint32_t>()))));
+            }
+            return out;
+          },
+          py::arg("id"), py::arg("rows") = py::none(), "Values of a string INFO column as a list of str.")
+      .def(
+          "variant",
+          [](const VcfHandle& h, uint32_t row) {
+            if (row >= h.t().num_rows()) throw py::index_error("VCFTable index out of range");
+            return make_variant(h.s, row);
+          },
+          py::arg("row"))
+      .def(
+          "variants",
+          [](const VcfHandle& h, py::array_t<int64_t, py::array::c_style | py::array::forcecast> rows) {
+            const VcfTable& t = h.t();
+            std::vector<uint32_t> rs(static_cast<size_t>(rows.size()));
+            const int64_t* p = rows.data();
+            for (size_t i = 0; i < rs.size(); ++i) {
+              if (p[i] < 0 || p[i] >= t.num_rows()) throw py::index_error("VCFTable index out of range");
+              rs[i] = static_cast<uint32_t>(p[i]);
+            }
+            return variant_list(h.s, rs);
+          },
+          py::arg("rows"))
+      .def(
+          "variant_range",
+          [](const VcfHandle& h, uint32_t begin, uint32_t end) {
+            end = std::min(end, h.t().num_rows());
+            std::vector<uint32_t> rs;
+            for (uint32_t r = begin; r < end; ++r) rs.push_back(r);
+            return variant_list(h.s, rs);
+          },
+          py::arg("begin"), py::arg("end"))
+      .def(
+          "find",
+          [](const VcfHandle& h, const std::string& kind, py::handle q) {
+            const VcfTable& t = h.t();
+            std::vector<uint32_t> rows;
+            t.find(query_kind(kind), as_interval(q), rows);
+            return variant_list(h.s, rows);
+          },
+          py::arg("kind"), py::arg("interval"))
+      .def(
+          "find_rows",
+          [](const VcfHandle& h, const std::string& kind, py::handle q) {
+            std::vector<uint32_t> rows;
+            h.t().find(query_kind(kind), as_interval(q), rows);
+            py::array_t<int64_t> out(static_cast<py::ssize_t>(rows.size()));
+            std::copy(rows.begin(), rows.end(), out.mutable_data());
+            return out;
+          },
+          py::arg("kind"), py::arg("interval"))
+      .def(
+          "sequence_variations",
+          [](const VcfHandle& h, py::handle q) {
+            std::vector<uint32_t> rows;
+            h.t().sequence_variations(as_interval(q), rows);
+            return variant_list(h.s, rows);
+          },
+          py::arg("interval"))
+      .def(
+          "rows_of",
+          [](const VcfHandle& h, py::iterable variants) {
+            std::vector<int64_t> rows;
+            for (py::handle x : variants) {
+              if (!py::isinstance<VcfVariant>(x))
+                gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
+              const VcfVariant& v = x.cast<const VcfVariant&>();
+              if (v.s != h.s) gk::value_error(v.as_variant_string(), " is not a variant of this VCFTable");
+              rows.push_back(v.row);
+            }
+            py::array_t<int64_t> out(static_cast<py::ssize_t>(rows.size()));
+            std::copy(rows.begin(), rows.end(), out.mutable_data());
+            return out;
+          },
+          py::arg("variants"), "File rows of VCFVariants of this table, as an int64 array.")
+      .def("close", [](VcfHandle& h) { h.s->closed = true; })
+      .def("is_variant_of", [](const VcfHandle& h, const VcfVariant& v) { return v.s == h.s; });
+
+  m.attr("VCFBIN_VERSION") = gk::kVcfBinVersion;
+
+  m.def(
+      "build_vcfbin",
+      [](py::object stream, const std::string& source_name, const std::string& out_path, py::handle refg,
+         py::list fields, py::object genome_dna, py::object exclude, py::object allow, const std::string& ancestral,
+         bool split_multiallelic, const std::string& provenance) {
+        gk::VcfBuildOptions opt;
+        opt.refg = resolve_refg(refg);
+        for (py::handle f : fields) {
+          auto t = f.cast<py::tuple>();
+          gk::VcfFieldRequest r;
+          r.id = t[0].cast<std::string>();
+          r.format = t[1].cast<bool>();
+          if (!t[2].is_none()) {
+            r.has_dtype = true;
+            r.dtype = dtype_from_name(t[2].cast<std::string>());
+          }
+          if (!t[3].is_none()) {
+            r.has_default = true;
+            r.default_value = t[3].cast<double>();
+          }
+          opt.fields.push_back(std::move(r));
+        }
+        if (!genome_dna.is_none()) opt.genome = &genome_dna.cast<const gk::TwoBitFile&>();
+        opt.exclude = interval_list(exclude, opt.refg, "exclude");
+        opt.allow = interval_list(allow, opt.refg, "allow");
+        if (ancestral == "error")
+          opt.ancestral = gk::Ancestral::Error;
+        else if (ancestral == "warn")
+          opt.ancestral = gk::Ancestral::Warn;
+        else if (ancestral == "exclude")
+          opt.ancestral = gk::Ancestral::Exclude;
+        else
+          gk::value_error("ancestral must be 'error', 'warn' or 'exclude', got '", ancestral, "'");
+        opt.split_multiallelic = split_multiallelic;
+        opt.provenance = provenance;
+        PyStreamSource src(std::move(stream), source_name);
+        gk::VcfBuildResult r;
+        {
+          py::gil_scoped_release nogil;
+          r = gk::build_vcfbin(src, out_path, opt);
+        }
+        py::dict out;
+        out["rows"] = r.rows;
+        out["ancestral_lines"] = r.ancestral_lines;
+        out["unknown_svtypes"] = r.unknown_svtypes;
+        return out;
+      },
+      py::arg("stream"), py::arg("source_name"), py::arg("out_path"), py::arg("reference_genome"), py::arg("fields"),
+      py::arg("genome_dna"), py::arg("exclude"), py::arg("allow"), py::arg("ancestral"), py::arg("split_multiallelic"),
+      py::arg("provenance"),
+      "Converts VCF text from a binary stream to a .vcfbin file (see genome_kit.VCFTable.build_vcfbin).");
+}
+
+}  // namespace gkpy

@@ -1,0 +1,1015 @@
+// Streaming VCF → .vcfbin conversion (layout in vcf_table.h).
+//
+// Memory stays bounded by the output's row index, not by the input: every
+// column, the rows and the alleles are appended to anonymous spill files in
+// the output directory while parsing, then copied into the final file.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+#include "atomic_writer.h"
+#include "binary_format.h"
+#include "chrom_table.h"
+#include "errors.h"
+#include "twobit.h"
+#include "vcf_table.h"
+
+namespace gk {
+
+const char* const kSvTypeNames[7] = {"NA", "DEL", "INS", "DUP", "INV", "CNV", "BND"};
+
+size_t vcf_dtype_size(VcfDtype t) {
+  switch (t) {
+    case VcfDtype::Bool:
+    case VcfDtype::Int8:
+      return 1;
+    case VcfDtype::Int16:
+    case VcfDtype::Float16:
+      return 2;
+    case VcfDtype::Int32:
+    case VcfDtype::Float32:
+      return 4;
+    case VcfDtype::String:
+      return 0;
+  }
+  return 0;
+}
+
+const char* vcf_dtype_name(VcfDtype t) {
+  switch (t) {
+    case VcfDtype::Bool:
+      return "bool";
+    case VcfDtype::Int8:
+      return "int8";
+    case VcfDtype::Int16:
+      return "int16";
+    case VcfDtype::Int32:
+      return "int32";
+    case VcfDtype::Float16:
+      return "float16";
+    case VcfDtype::Float32:
+      return "float32";
+    case VcfDtype::String:
+      return "str";
+  }
+  return "?";
+}
+
+namespace {
+
+// ---------------------------------------------------------------- helpers
+
+/// IEEE binary16 from a float (round to nearest even; overflow → inf).
+uint16_t to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  uint32_t sign = (x >> 16) & 0x8000u;
+  uint32_t exp = (x >> 23) & 0xffu;
+  uint32_t mant = x & 0x7fffffu;
+  if (exp == 0xff) return static_cast<uint16_t>(sign | 0x7c00u | (mant ? 0x200u : 0));
+  int e = static_cast<int>(exp) - 127 + 15;
+  if (e >= 31) return static_cast<uint16_t>(sign | 0x7c00u);
+  if (e <= 0) {
+    if (e < -10) return static_cast<uint16_t>(sign);
+    mant |= 0x800000u;
+    uint32_t shift = static_cast<uint32_t>(14 - e);
+    uint32_t half = mant >> shift;
+    uint32_t rem = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
+    if (rem > mid || (rem == mid && (half & 1))) ++half;
+    return static_cast<uint16_t>(sign | half);
+  }
+  uint32_t half = (static_cast<uint32_t>(e) << 10) | (mant >> 13);
+  uint32_t rem = mant & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (half & 1))) ++half;  // may carry into the exponent: still correct
+  return static_cast<uint16_t>(sign | half);
+}
+
+bool is_base(char c) {
+  switch (c) {
+    case 'A':
+    case 'C':
+    case 'G':
+    case 'T':
+    case 'N':
+    case 'a':
+    case 'c':
+    case 'g':
+    case 't':
+    case 'n':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool all_bases(std::string_view s) {
+  for (char c : s)
+    if (!is_base(c)) return false;
+  return !s.empty();
+}
+
+/// Splits `s` on `sep` into `out` (cleared first).
+void split(std::string_view s, char sep, std::vector<std::string_view>& out) {
+  out.clear();
+  size_t b = 0;
+  for (;;) {
+    size_t e = s.find(sep, b);
+    if (e == std::string_view::npos) {
+      out.push_back(s.substr(b));
+      return;
+    }
+    out.push_back(s.substr(b, e - b));
+    b = e + 1;
+  }
+}
+
+bool parse_int(std::string_view s, int64_t& v) {
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+bool parse_float(std::string_view s, double& v) {
+  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (r.ec == std::errc::result_out_of_range) {
+    // Denormal underflow or overflow: strtod gives the rounded value.
+    std::string tmp(s);
+    v = std::strtod(tmp.c_str(), nullptr);
+    return true;
+  }
+  return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+// ---------------------------------------------------------------- spill files
+
+/// Append-only anonymous temporary file with a large write buffer.
+class Spill {
+ public:
+  explicit Spill(const std::string& near) {
+    std::string tmpl = near + ".spill.XXXXXX";
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    fd_ = ::mkstemp(name.data());
+    if (fd_ < 0) os_error("cannot create a temporary file next to ", near, ": ", std::strerror(errno));
+    ::unlink(name.data());
+    buf_.resize(1 << 20);
+  }
+  ~Spill() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Spill(const Spill&) = delete;
+  Spill& operator=(const Spill&) = delete;
+
+  void write(const void* data, size_t n) {
+    if (used_ + n > buf_.size()) {
+      flush();
+      if (n > buf_.size()) {
+        raw_write(data, n);
+        total_ += n;
+        return;
+      }
+    }
+    std::memcpy(buf_.data() + used_, data, n);
+    used_ += n;
+    total_ += n;
+  }
+  uint64_t size() const { return total_; }
+
+  void copy_to(AtomicFileWriter& out) {
+    flush();
+    if (::lseek(fd_, 0, SEEK_SET) < 0) os_error("temporary file: ", std::strerror(errno));
+    uint64_t left = total_;
+    while (left > 0) {
+      ssize_t got = ::read(fd_, buf_.data(), static_cast<size_t>(std::min<uint64_t>(left, buf_.size())));
+      if (got <= 0) os_error("reading a temporary file: ", got < 0 ? std::strerror(errno) : "unexpected end");
+      out.write(buf_.data(), static_cast<size_t>(got));
+      left -= static_cast<uint64_t>(got);
+    }
+  }
+
+ private:
+  void flush() {
+    if (used_) raw_write(buf_.data(), used_);
+    used_ = 0;
+  }
+  void raw_write(const void* data, size_t n) {
+    const char* p = static_cast<const char*>(data);
+    while (n > 0) {
+      ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        os_error("writing a temporary file: ", std::strerror(errno));
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+  }
+
+  int fd_ = -1;
+  std::vector<char> buf_;
+  size_t used_ = 0;
+  uint64_t total_ = 0;
+};
+
+// ---------------------------------------------------------------- header
+
+struct HeaderField {
+  std::string number, type;
+};
+
+/// Parses `<ID=x,Number=1,Type=Integer,Description="...">` into key/values.
+std::unordered_map<std::string, std::string> parse_meta(std::string_view body) {
+  std::unordered_map<std::string, std::string> kv;
+  if (body.size() < 2 || body.front() != '<' || body.back() != '>') return kv;
+  body = body.substr(1, body.size() - 2);
+  size_t i = 0;
+  while (i < body.size()) {
+    size_t eq = body.find('=', i);
+    if (eq == std::string_view::npos) break;
+    std::string key(body.substr(i, eq - i));
+    size_t j = eq + 1;
+    std::string value;
+    if (j < body.size() && body[j] == '"') {
+      ++j;
+      while (j < body.size() && body[j] != '"') {
+        if (body[j] == '\\' && j + 1 < body.size()) ++j;
+        value.push_back(body[j++]);
+      }
+      j = std::min(body.size(), j + 1);
+      size_t comma = body.find(',', j);
+      i = comma == std::string_view::npos ? body.size() : comma + 1;
+    } else {
+      size_t comma = body.find(',', j);
+      size_t stop = comma == std::string_view::npos ? body.size() : comma;
+      value = std::string(body.substr(j, stop - j));
+      i = stop + 1;
+    }
+    kv[key] = value;
+  }
+  return kv;
+}
+
+// ---------------------------------------------------------------- columns
+
+enum class NumKind { Fixed, A, R, G };
+enum class Special { None, Id, SvType, Gt };
+
+struct Column {
+  std::string id;
+  bool format = false;
+  VcfDtype dtype = VcfDtype::Int32;
+  Special special = Special::None;
+  bool is_float = false;  // header type Float (value parser)
+  bool is_flag = false;
+  NumKind num = NumKind::Fixed;
+  uint32_t depth = 1;
+  uint32_t row_values = 1;  // depth (INFO) or samples*depth (FORMAT)
+  double default_value = 0;
+  std::vector<uint8_t> defaults;   // one row of default values
+  std::vector<uint8_t> row;        // the row being parsed
+  std::unique_ptr<Spill> data;     // numeric rows, or the string blob
+  std::unique_ptr<Spill> offsets;  // strings: end offset per row
+};
+
+uint32_t expected_count(NumKind k, uint32_t fixed, uint32_t n_alts) {
+  switch (k) {
+    case NumKind::Fixed:
+      return fixed;
+    case NumKind::A:
+      return n_alts;
+    case NumKind::R:
+      return n_alts + 1;
+    case NumKind::G:
+      return (n_alts + 1) * (n_alts + 2) / 2;
+  }
+  return fixed;
+}
+
+/// Index of the k-th stored value among the record's values for alt `a` (1-based) of `n_alts`.
+uint32_t select_index(NumKind kind, uint32_t k, uint32_t a, uint32_t n_alts) {
+  if (n_alts == 1) return k;
+  switch (kind) {
+    case NumKind::Fixed:
+      return k;
+    case NumKind::A:
+      return a - 1;
+    case NumKind::R:
+      return k == 0 ? 0 : a;
+    case NumKind::G: {
+      uint32_t base = a * (a + 1) / 2;  // genotypes (0,0), (0,a), (a,a) in VCF order
+      return k == 0 ? 0 : (k == 1 ? base : base + a);
+    }
+  }
+  return k;
+}
+
+class Builder {
+ public:
+  Builder(ByteSource& src, const std::string& out_path, const VcfBuildOptions& opt)
+      : reader_(src), out_path_(out_path), opt_(opt), asm_(assembly(opt.refg)) {}
+
+  VcfBuildResult run();
+
+ private:
+  [[noreturn]] void fail_line(const std::string& msg) const { value_error(reader_.where(), ": ", msg); }
+  void read_header();
+  void setup_columns();
+  void process(std::string_view line);
+  void emit(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t alt_index,
+            uint32_t n_alts);
+  void parse_info_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst);
+  void parse_format_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst);
+  void store_number(Column& c, std::string_view tok, uint8_t* dst);
+  int8_t parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) const;
+  ChromId resolve_chrom(std::string_view name);
+  bool keep(ChromId chrom, int64_t start, int64_t end) const;
+  void write_file();
+
+  LineReader reader_;
+  std::string out_path_;
+  const VcfBuildOptions& opt_;
+  const Assembly& asm_;
+  VcfBuildResult result_;
+
+  std::unordered_map<std::string, HeaderField> info_hdr_, fmt_hdr_;
+  std::vector<std::string> samples_;
+  bool saw_chrom_line_ = false;
+
+  std::vector<Column> cols_;  // INFO columns then FORMAT columns, each sorted by id
+  std::unordered_map<std::string_view, size_t> info_lookup_;
+  bool any_info_ = false, any_format_ = false;
+
+  std::unique_ptr<Spill> rows_, alleles_;
+  std::vector<IndexedElement> elements_;
+  uint64_t allele_bytes_ = 0;
+
+  // Per-line scratch.
+  std::vector<std::string_view> fields_, alts_, info_items_, tokens_;
+  std::vector<std::pair<std::string_view, std::string_view>> info_kv_;
+  std::string last_chrom_;
+  ChromId last_chrom_id_ = -1;
+  std::string last_format_;
+  std::vector<int> format_map_;  // FORMAT key position → column index or -1
+  std::string ref_buf_, scratch_;
+  std::unordered_map<std::string, bool> unknown_sv_seen_;
+};
+
+void Builder::read_header() {
+  std::string_view line;
+  while (reader_.next(line)) {
+    if (line.rfind("##", 0) == 0) {
+      bool info = line.rfind("##INFO=", 0) == 0, fmt = line.rfind("##FORMAT=", 0) == 0;
+      if (info || fmt) {
+        auto kv = parse_meta(line.substr(info ? 7 : 9));
+        auto id = kv.find("ID");
+        if (id == kv.end() || id->second.empty()) fail_line(cat("meta-information line without an ID: ", line));
+        (info ? info_hdr_ : fmt_hdr_)[id->second] = HeaderField{kv["Number"], kv["Type"]};
+      }
+      continue;
+    }
+    if (line.rfind("#CHROM", 0) == 0) {
+      split(line, '\t', fields_);
+      if (fields_.size() < 8)
+        fail_line(cat("the #CHROM header line has ", fields_.size(), " columns, expected at least 8"));
+      for (size_t i = 9; i < fields_.size(); ++i) samples_.emplace_back(fields_[i]);
+      saw_chrom_line_ = true;
+      return;
+    }
+    if (line.empty()) continue;
+    fail_line("expected the #CHROM header line before the first record");
+  }
+}
+
+void Builder::setup_columns() {
+  std::vector<VcfFieldRequest> reqs = opt_.fields;
+  std::stable_sort(reqs.begin(), reqs.end(), [](const VcfFieldRequest& a, const VcfFieldRequest& b) {
+    return a.format != b.format ? !a.format : a.id < b.id;
+  });
+  uint32_t n_samples = static_cast<uint32_t>(samples_.size());
+  for (size_t k = 0; k < reqs.size(); ++k) {
+    const VcfFieldRequest& r = reqs[k];
+    if (k > 0 && reqs[k - 1].format == r.format && reqs[k - 1].id == r.id)
+      value_error((r.format ? "FORMAT" : "INFO"), " ID ", r.id, " requested twice");
+    const char* section = r.format ? "FORMAT" : "INFO";
+    Column c;
+    c.id = r.id;
+    c.format = r.format;
+    auto no_default = [&](const char* what) {
+      if (r.has_default) value_error(section, " ID ", r.id, " is ", what, ": it takes no default value (pass None)");
+    };
+    if (!r.format && r.id == "ID") {
+      no_default("the VCF ID column (a string)");
+      c.special = Special::Id;
+      c.dtype = VcfDtype::String;
+    } else if (!r.format && r.id == "SVTYPE") {
+      c.special = Special::SvType;
+      c.dtype = VcfDtype::Int8;
+      if (r.has_dtype && r.dtype != VcfDtype::Int8 && r.dtype != VcfDtype::Int16 && r.dtype != VcfDtype::Int32)
+        value_error("INFO ID SVTYPE is an int8 code: its default must be an int, got a ", vcf_dtype_name(r.dtype));
+    } else if (r.format && r.id == "GT") {
+      c.special = Special::Gt;
+      c.dtype = VcfDtype::Int8;
+      if (r.has_default && r.default_value != GT_UNKNOWN && r.default_value != GT_HET)
+        value_error("FORMAT ID GT: the default must be GT_UNKNOWN (3) or GT_HETEROZYGOUS_UNPHASED (1), got ",
+                    r.default_value);
+      c.default_value = r.has_default ? r.default_value : double(GT_UNKNOWN);
+    } else {
+      auto& hdr = r.format ? fmt_hdr_ : info_hdr_;
+      auto it = hdr.find(r.id);
+      if (it == hdr.end())
+        value_error(reader_.name(), ": Missing a meta-information header for ", section, " ID ", r.id, " (no ##",
+                    section, "=<ID=", r.id, ",...> line)");
+      const std::string& type = it->second.type;
+      const std::string& number = it->second.number;
+      if (type == "Integer" || type == "Float") {
+        bool is_float = type == "Float";
+        c.is_float = is_float;
+        c.dtype = is_float ? VcfDtype::Float32 : VcfDtype::Int32;
+        if (r.has_dtype) {
+          bool ok_float = r.dtype == VcfDtype::Float32 || r.dtype == VcfDtype::Float16;
+          bool ok_int = r.dtype == VcfDtype::Int8 || r.dtype == VcfDtype::Int16 || r.dtype == VcfDtype::Int32;
+          if (is_float ? !ok_float : !ok_int)
+            value_error(section, " ID ", r.id, " has Type=", type, " in the header but its default is a ",
+                        vcf_dtype_name(r.dtype), " (expected ", is_float ? "a float" : "an int", ")");
+          c.dtype = r.dtype;
+        }
+        if (r.id == "AD" || r.id == "ADF" || r.id == "ADR") {
+          c.num = NumKind::R;
+        } else if (number == "A") {
+          c.num = NumKind::A;
+        } else if (number == "R") {
+          c.num = NumKind::R;
+        } else if (number == "G") {
+          c.num = NumKind::G;
+        } else {
+          int64_t n = 0;
+          if (!parse_int(number, n) || n <= 0)
+            value_error(section, " ID ", r.id, " (Type=", type, ") must have Number>0 or A/R/G to be stored as an",
+                        " array, but its header says Number=", number.empty() ? "<missing>" : number);
+          if (n > 4096) value_error(section, " ID ", r.id, ": Number=", n, " is too large");
+          c.num = NumKind::Fixed;
+          c.depth = static_cast<uint32_t>(n);
+        }
+        if (c.num != NumKind::Fixed) c.depth = expected_count(c.num, 0, 1);
+        c.default_value = r.has_default ? r.default_value : 0.0;
+      } else if (type == "Flag") {
+        if (r.format) value_error("FORMAT ID ", r.id, " has Type=Flag, which FORMAT fields cannot have");
+        if (number != "0") value_error("INFO ID ", r.id, " has Type=Flag but Number=", number, " (expected 0)");
+        no_default("a Flag");
+        c.is_flag = true;
+        c.dtype = VcfDtype::Bool;
+      } else if (type == "String" || type == "Character") {
+        if (r.format)
+          value_error("FORMAT ID ", r.id, " has Type=", type,
+                      ": string FORMAT fields are not supported (only GT and numeric fields)");
+        no_default("a string");
+        c.dtype = VcfDtype::String;
+      } else {
+        value_error(section, " ID ", r.id, " has an unknown Type=", type.empty() ? "<missing>" : type);
+      }
+    }
+    if (r.has_default && c.special != Special::Gt) c.default_value = r.default_value;
+    if (c.format) {
+      if (n_samples == 0)
+        value_error(reader_.name(), ": No FORMAT fields can be read: the VCF has no sample columns (FORMAT ID ", r.id,
+                    " requested)");
+      c.row_values = n_samples * c.depth;
+      any_format_ = true;
+    } else {
+      c.row_values = c.depth;
+      any_info_ = true;
+    }
+    // Default row.
+    if (c.dtype != VcfDtype::String) {
+      size_t es = vcf_dtype_size(c.dtype);
+      c.defaults.resize(c.row_values * es);
+      c.row.resize(c.row_values * es);
+      std::vector<uint8_t> one(es);
+      double d = c.default_value;
+      switch (c.dtype) {
+        case VcfDtype::Bool:
+          one[0] = d != 0;
+          break;
+        case VcfDtype::Int8: {
+          if (d < -128 || d > 127) value_error(section, " ID ", r.id, ": default ", d, " does not fit int8");
+          int8_t v = static_cast<int8_t>(d);
+          std::memcpy(one.data(), &v, 1);
+          break;
+        }
+        case VcfDtype::Int16: {
+          if (d < -32768 || d > 32767) value_error(section, " ID ", r.id, ": default ", d, " does not fit int16");
+          int16_t v = static_cast<int16_t>(d);
+          std::memcpy(one.data(), &v, 2);
+          break;
+        }
+        case VcfDtype::Int32: {
+          if (d < -2147483648.0 || d > 2147483647.0)
+            value_error(section, " ID ", r.id, ": default ", d, " does not fit int32");
+          int32_t v = static_cast<int32_t>(d);
+          std::memcpy(one.data(), &v, 4);
+          break;
+        }
+        case VcfDtype::Float16: {
+          uint16_t v = to_half(static_cast<float>(d));
+          std::memcpy(one.data(), &v, 2);
+          break;
+        }
+        case VcfDtype::Float32: {
+          float v = static_cast<float>(d);
+          std::memcpy(one.data(), &v, 4);
+          break;
+        }
+        case VcfDtype::String:
+          break;
+      }
+      for (uint32_t i = 0; i < c.row_values; ++i) std::memcpy(c.defaults.data() + i * es, one.data(), es);
+    } else {
+      c.offsets = std::make_unique<Spill>(out_path_);
+    }
+    c.data = std::make_unique<Spill>(out_path_);
+    cols_.push_back(std::move(c));
+  }
+  for (size_t i = 0; i < cols_.size(); ++i)
+    if (!cols_[i].format && cols_[i].special != Special::Id) info_lookup_[cols_[i].id] = i;
+}
+
+ChromId Builder::resolve_chrom(std::string_view name) {
+  if (last_chrom_id_ >= 0 && name == last_chrom_) return last_chrom_id_;
+  std::string n(name);
+  ChromId id = asm_.find(n);
+  if (id < 0) fail_line(cat("Contig not found: '", n, "' is not a chromosome (or alias) of ", asm_.name()));
+  last_chrom_ = n;
+  last_chrom_id_ = id;
+  return id;
+}
+
+bool Builder::keep(ChromId chrom, int64_t start, int64_t end) const {
+  if (opt_.exclude.empty() && opt_.allow.empty()) return true;
+  Interval v;
+  v.chrom = chrom;
+  v.refg = opt_.refg;
+  v.strand = '+';
+  v.start = start;
+  v.end = end;
+  for (const Interval& x : opt_.exclude)
+    if (v.overlaps(x)) return false;
+  if (opt_.allow.empty()) return true;
+  for (const Interval& x : opt_.allow)
+    if (v.overlaps(x)) return true;
+  return false;
+}
+
+void Builder::store_number(Column& c, std::string_view tok, uint8_t* dst) {
+  if (tok == ".") return;  // missing element: keep the default
+  if (c.is_float) {
+    double v;
+    if (!parse_float(tok, v))
+      fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": invalid Float value '", tok, "'"));
+    if (c.dtype == VcfDtype::Float16) {
+      uint16_t h = to_half(static_cast<float>(v));
+      std::memcpy(dst, &h, 2);
+    } else {
+      float f = static_cast<float>(v);
+      std::memcpy(dst, &f, 4);
+    }
+    return;
+  }
+  int64_t v;
+  if (!parse_int(tok, v)) fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": invalid Integer value '", tok, "'"));
+  switch (c.dtype) {
+    case VcfDtype::Int8: {
+      if (v < -128 || v > 127)
+        fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": value ", v, " does not fit int8"));
+      int8_t x = static_cast<int8_t>(v);
+      std::memcpy(dst, &x, 1);
+      break;
+    }
+    case VcfDtype::Int16: {
+      if (v < -32768 || v > 32767)
+        fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": value ", v, " does not fit int16"));
+      int16_t x = static_cast<int16_t>(v);
+      std::memcpy(dst, &x, 2);
+      break;
+    }
+    default: {
+      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+        fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": value ", v, " does not fit int32"));
+      int32_t x = static_cast<int32_t>(v);
+      std::memcpy(dst, &x, 4);
+      break;
+    }
+  }
+}
+
+void Builder::parse_info_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
+  if (text == ".") return;
+  size_t es = vcf_dtype_size(c.dtype);
+  uint32_t want = expected_count(c.num, c.depth, n_alts);
+  if (want == 1 && c.depth == 1) {
+    if (text.find(',') != std::string_view::npos)
+      fail_line(cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for INFO ID ", c.id));
+    store_number(c, text, dst);
+    return;
+  }
+  split(text, ',', tokens_);
+  if (tokens_.size() != want)
+    fail_line(cat("Expected ", want, " values, found ", tokens_.size(), ", for INFO ID ", c.id,
+                  " (check the header's Number=; multiallelic records must be split consistently)"));
+  for (uint32_t k = 0; k < c.depth; ++k) store_number(c, tokens_[select_index(c.num, k, a, n_alts)], dst + k * es);
+}
+
+void Builder::parse_format_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
+  if (text.empty() || text == ".") return;
+  size_t es = vcf_dtype_size(c.dtype);
+  uint32_t want = expected_count(c.num, c.depth, n_alts);
+  if (want == 1 && c.depth == 1) {
+    if (text.find(',') != std::string_view::npos)
+      fail_line(
+          cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for FORMAT ID ", c.id));
+    store_number(c, text, dst);
+    return;
+  }
+  split(text, ',', tokens_);
+  if (tokens_.size() != want)
+    fail_line(cat("Expected ", want, " values, found ", tokens_.size(), ", for FORMAT ID ", c.id,
+                  " (check the header's Number=; multiallelic records must be split consistently)"));
+  for (uint32_t k = 0; k < c.depth; ++k) store_number(c, tokens_[select_index(c.num, k, a, n_alts)], dst + k * es);
+}
+
+int8_t Builder::parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) const {
+  // Alleles: -1 missing, 0 reference, 1 the stored ALT (other ALTs of a split record count as reference).
+  auto allele = [&](std::string_view t) -> int {
+    if (t == ".") return -1;
+    int64_t v;
+    if (t.empty() || t[0] == '+' || t[0] == '-' || !parse_int(t, v))
+      fail_line(cat("invalid GT component '", t, "' in GT '", s, "'"));
+    if (v > static_cast<int64_t>(n_alts))
+      fail_line(cat("GT '", s, "' refers to allele ", v, " but the record has ", n_alts, " ALT allele(s)"));
+    if (v == 0) return 0;
+    return static_cast<uint32_t>(v) == a ? 1 : 0;
+  };
+  size_t sep = s.find_first_of("/|");
+  if (sep == std::string_view::npos) {
+    int x = allele(s);
+    return x < 0 ? GT_UNKNOWN : (x == 1 ? GT_HOM_ALT : GT_HOM_REF);
+  }
+  if (s.find_first_of("/|", sep + 1) != std::string_view::npos)
+    fail_line(cat("GT '", s, "' is neither haploid nor diploid"));
+  int x = allele(s.substr(0, sep)), y = allele(s.substr(sep + 1));
+  bool phased = s[sep] == '|';
+  if (x == y) return x < 0 ? GT_UNKNOWN : (x == 0 ? GT_HOM_REF : GT_HOM_ALT);
+  bool missing = x < 0 || y < 0;
+  if (!phased) return missing && !lenient ? GT_UNKNOWN : GT_HET;
+  if (missing) return GT_UNKNOWN;
+  return x == 0 ? GT_PHASED_0_1 : GT_PHASED_1_0;
+}
+
+void Builder::process(std::string_view line) {
+  split(line, '\t', fields_);
+  if (fields_.size() < 8) fail_line(cat("Expected at least 8 tab-separated columns but found ", fields_.size()));
+  ChromId chrom = resolve_chrom(fields_[0]);
+  int64_t pos;
+  if (!parse_int(fields_[1], pos) || pos < 1)
+    fail_line(cat("invalid POS '", fields_[1], "' (expected a 1-based position)"));
+  std::string_view ref = fields_[3], alt_field = fields_[4];
+  if (!all_bases(ref)) fail_line(cat("Invalid REF \"", ref, "\" (expected A, C, G, T or N)"));
+  split(alt_field, ',', alts_);
+  uint32_t n_alts = static_cast<uint32_t>(alts_.size());
+  if (n_alts > 1 && !opt_.split_multiallelic)
+    fail_line(cat("multiallelic record (ALT \"", alt_field,
+                  "\"): expected one ALT per row; split it with split_multiallelic=True or `bcftools norm -m -`"));
+
+  if (opt_.genome) {
+    Interval iv = Interval::make(chrom, '+', pos - 1, pos - 1 + static_cast<int64_t>(ref.size()), opt_.refg);
+    ref_buf_.resize(ref.size());
+    opt_.genome->fetch(iv, ref_buf_.data(), true, false);
+    if (ref_buf_ != ref)
+      fail_line(cat("Expected ref \"", ref, "\" to match reference genome \"", ref_buf_, "\" at position ",
+                    iv.chrom_name(), ":", pos, " (", asm_.name(), ")"));
+  }
+
+  // INFO items, split once per record when anything needs them.
+  info_kv_.clear();
+  bool need_info = any_info_;
+  for (auto a : alts_)
+    if (!a.empty() && a.front() == '<') need_info = true;
+  if (need_info && fields_[7] != ".") {
+    split(fields_[7], ';', info_items_);
+    for (auto item : info_items_) {
+      if (item.empty()) continue;
+      size_t eq = item.find('=');
+      if (eq == std::string_view::npos)
+        info_kv_.emplace_back(item, std::string_view());
+      else
+        info_kv_.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+    }
+  }
+  auto info_value = [&](std::string_view key, std::string_view& out) {
+    for (auto& kv : info_kv_)
+      if (kv.first == key) {
+        out = kv.second;
+        return true;
+      }
+    return false;
+  };
+
+  for (uint32_t a = 1; a <= n_alts; ++a) {
+    std::string_view alt = alts_[a - 1];
+    int64_t start, end;
+    std::string_view sref, salt;
+    if (alt == ".") {
+      if (n_alts > 1) fail_line("Invalid ALT \".\" in a multiallelic record");
+      if (opt_.ancestral == Ancestral::Error)
+        fail_line("Ancestral allele found (ALT \".\"): remove it or build with ancestral=\"warn\" or \"exclude\"");
+      if (opt_.ancestral == Ancestral::Exclude) continue;
+      result_.ancestral_lines.push_back(reader_.line_number());
+      // No change: the common prefix is the whole REF.
+      start = end = pos - 1 + static_cast<int64_t>(ref.size());
+    } else if (alt.size() >= 2 && alt.front() == '<' && alt.back() == '>') {
+      std::string_view v;
+      int64_t endpos = 0, svlen = 0;
+      if (info_value("END", v) && v != "." && !v.empty()) {
+        if (!parse_int(v, endpos)) fail_line(cat("invalid INFO END '", v, "'"));
+        if (endpos < pos) fail_line(cat("INFO END ", endpos, " is before POS ", pos, " of a symbolic allele"));
+        start = pos;
+        end = endpos;
+      } else if (info_value("SVLEN", v) && v != "." && !v.empty()) {
+        std::string_view first = v.substr(0, v.find(','));
+        if (!parse_int(first, svlen)) fail_line(cat("invalid INFO SVLEN '", v, "'"));
+        start = pos;
+        end = pos + std::abs(svlen);
+      } else {
+        fail_line(cat("Unsupported symbolic ALT ", alt, ": INFO END or SVLEN is required"));
+      }
+      sref = ref.substr(1);
+      salt = alt;
+    } else if (alt.find_first_of("[]") != std::string_view::npos ||
+               (alt.size() >= 2 && (alt.front() == '.' || alt.back() == '.'))) {
+      // Breakend: t[p[, t]p], ]p]t, [p[t, t. or .t — the padding base is dropped.
+      bool pad_first = alt.front() != '[' && alt.front() != ']' && alt.front() != '.';
+      if (pad_first) {
+        start = end = pos;
+        salt = alt.substr(1);
+      } else {
+        start = end = pos - 1;
+        salt = alt.substr(0, alt.size() - 1);
+      }
+      sref = std::string_view();
+    } else {
+      if (!all_bases(alt))
+        fail_line(cat("Invalid ALT \"", alt, "\" (expected A, C, G, T, N, '.', <ID> or a breakend)"));
+      if (alt == ref) fail_line(cat("REF and ALT are identical (\"", ref, "\")"));
+      std::string_view r = ref, x = alt;
+      if (n_alts > 1) {
+        // A split ALT keeps the padding its record needed for the longest
+        // allele: trim the shared suffix (the change itself is unaffected).
+        while (r.size() > 1 && x.size() > 1 && r.back() == x.back()) {
+          r.remove_suffix(1);
+          x.remove_suffix(1);
+        }
+      }
+      if (r.back() == x.back())
+        fail_line(cat("REF \"", r, "\" and ALT \"", x,
+                      "\" share their last base: the record is not normalized (right-trim it, e.g. with "
+                      "`bcftools norm`)"));
+      size_t p = 0;
+      while (p < r.size() && p < x.size() && r[p] == x[p]) ++p;
+      start = pos - 1 + static_cast<int64_t>(p);
+      end = pos - 1 + static_cast<int64_t>(r.size());
+      sref = r.substr(p);
+      salt = x.substr(p);
+    }
+    if (!keep(chrom, start, end)) continue;
+    emit(chrom, start, end, sref, salt, a, n_alts);
+  }
+}
+
+void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t a,
+                   uint32_t n_alts) {
+  if (start < 0 || end > std::numeric_limits<int32_t>::max())
+    fail_line(cat("position ", end, " does not fit a 32-bit coordinate"));
+  VcfRow row{};
+  row.chrom = chrom;
+  row.start = static_cast<int32_t>(start);
+  row.end = static_cast<int32_t>(end);
+  row.ref_len = static_cast<uint32_t>(ref.size());
+  row.alt_len = static_cast<uint32_t>(alt.size());
+  row.allele_offset = allele_bytes_;
+  rows_->write(&row, sizeof row);
+  alleles_->write(ref.data(), ref.size());
+  alleles_->write(alt.data(), alt.size());
+  allele_bytes_ += ref.size() + alt.size();
+  elements_.push_back(IndexedElement{chrom, '+', start, end});
+
+  // INFO columns.
+  for (Column& c : cols_) {
+    if (c.format) continue;
+    if (c.special == Special::Id) {
+      std::string_view id = fields_[2] == "." ? std::string_view() : fields_[2];
+      c.data->write(id.data(), id.size());
+      uint64_t endoff = c.data->size();
+      c.offsets->write(&endoff, 8);
+      continue;
+    }
+    if (c.dtype == VcfDtype::String) {
+      std::string_view v;
+      bool found = false;
+      for (auto& kv : info_kv_)
+        if (kv.first == c.id) {
+          v = kv.second;
+          found = true;
+          break;
+        }
+      if (!found || v == ".") v = std::string_view();
+      c.data->write(v.data(), v.size());
+      uint64_t endoff = c.data->size();
+      c.offsets->write(&endoff, 8);
+      continue;
+    }
+    std::memcpy(c.row.data(), c.defaults.data(), c.row.size());
+    for (auto& kv : info_kv_) {
+      if (kv.first != c.id) continue;
+      if (c.is_flag) {
+        c.row[0] = 1;
+      } else if (c.special == Special::SvType) {
+        std::string_view v = kv.second;
+        int8_t code = 0;
+        if (!v.empty() && v != ".") {
+          for (int8_t k = 1; k < 7; ++k)
+            if (v == kSvTypeNames[k]) code = k;
+          if (code == 0 && !unknown_sv_seen_.count(std::string(v))) {
+            unknown_sv_seen_[std::string(v)] = true;
+            result_.unknown_svtypes.emplace_back(v);
+          }
+          std::memcpy(c.row.data(), &code, 1);
+        }
+      } else {
+        parse_info_value(c, kv.second, a, n_alts, c.row.data());
+      }
+      break;
+    }
+    c.data->write(c.row.data(), c.row.size());
+  }
+
+  if (!any_format_) return;
+  // FORMAT columns.
+  size_t n_samples = samples_.size();
+  if (fields_.size() != 9 + n_samples) {
+    if (fields_.size() <= 8 && n_samples > 0)
+      fail_line(
+          cat("Expected ", 9 + n_samples, " columns (FORMAT and ", n_samples, " samples), found ", fields_.size()));
+    if (fields_.size() != 9 + n_samples)
+      fail_line(cat("Expected ", n_samples, " sample columns as in the #CHROM line, found ",
+                    fields_.size() > 9 ? fields_.size() - 9 : 0));
+  }
+  std::string_view fmt = fields_[8];
+  if (fmt != last_format_) {
+    last_format_ = std::string(fmt);
+    format_map_.clear();
+    split(fmt, ':', tokens_);
+    for (auto key : tokens_) {
+      int idx = -1;
+      for (size_t i = 0; i < cols_.size(); ++i)
+        if (cols_[i].format && cols_[i].id == key) idx = static_cast<int>(i);
+      format_map_.push_back(idx);
+    }
+  }
+  int last_needed = -1;
+  for (size_t k = 0; k < format_map_.size(); ++k)
+    if (format_map_[k] >= 0) last_needed = static_cast<int>(k);
+  for (Column& c : cols_)
+    if (c.format) std::memcpy(c.row.data(), c.defaults.data(), c.row.size());
+  for (size_t s = 0; s < n_samples && last_needed >= 0; ++s) {
+    std::string_view sample = fields_[9 + s];
+    size_t b = 0;
+    for (int k = 0; k <= last_needed; ++k) {
+      if (b > sample.size()) break;  // trailing fields dropped: defaults
+      size_t e = sample.find(':', b);
+      if (e == std::string_view::npos) e = sample.size();
+      std::string_view tok = sample.substr(b, e - b);
+      b = e + 1;
+      int ci = format_map_[static_cast<size_t>(k)];
+      if (ci < 0) continue;
+      Column& c = cols_[static_cast<size_t>(ci)];
+      if (c.special == Special::Gt) {
+        if (tok.empty()) continue;
+        int8_t g = parse_gt(tok, c.default_value == GT_HET, a, n_alts);
+        std::memcpy(c.row.data() + s, &g, 1);
+      } else {
+        parse_format_value(c, tok, a, n_alts, c.row.data() + s * c.depth * vcf_dtype_size(c.dtype));
+      }
+    }
+  }
+  for (Column& c : cols_)
+    if (c.format) c.data->write(c.row.data(), c.row.size());
+}
+
+void Builder::write_file() {
+  AtomicFileWriter out(out_path_);
+  begin_binary_file(out, "GKVCF", kVcfBinVersion);
+  VcfDirectory dir{};
+  uint64_t dir_at = out.tell();
+  out.write_pod(dir);
+  dir.num_rows = static_cast<uint32_t>(elements_.size());
+  dir.num_samples = any_format_ ? static_cast<uint32_t>(samples_.size()) : 0;
+  dir.num_columns = static_cast<uint32_t>(cols_.size());
+
+  out.pad_to(8);
+  dir.refg_offset = out.tell();
+  out.write_pod(static_cast<uint32_t>(asm_.name().size()));
+  out.write(asm_.name().data(), asm_.name().size());
+  out.pad_to(8);
+  dir.chroms_offset = out.tell();
+  write_chrom_table(out, asm_);
+  dir.index_offset = out.tell();
+  write_interval_index(out, elements_, false);
+  out.pad_to(64);
+  dir.rows_offset = out.tell();
+  rows_->copy_to(out);
+  dir.alleles_offset = out.tell();
+  dir.alleles_bytes = allele_bytes_;
+  alleles_->copy_to(out);
+  out.pad_to(8);
+
+  // Column descriptors (data offsets patched below).
+  dir.columns_offset = out.tell();
+  std::vector<uint64_t> desc_at;
+  std::vector<VcfColumnDesc> descs;
+  for (Column& c : cols_) {
+    VcfColumnDesc d{};
+    d.section = c.format ? 1 : 0;
+    d.dtype = static_cast<uint8_t>(c.dtype);
+    d.depth = c.depth;
+    d.id_len = static_cast<uint32_t>(c.id.size());
+    desc_at.push_back(out.tell());
+    out.write_pod(d);
+    out.write(c.id.data(), c.id.size());
+    out.pad_to(8);
+    descs.push_back(d);
+  }
+  for (size_t i = 0; i < cols_.size(); ++i) {
+    Column& c = cols_[i];
+    out.pad_to(64);
+    descs[i].data_offset = out.tell();
+    if (c.dtype == VcfDtype::String) {
+      uint64_t zero = 0;
+      out.write_pod(zero);
+      c.offsets->copy_to(out);
+    }
+    c.data->copy_to(out);
+    descs[i].data_bytes = out.tell() - descs[i].data_offset;
+    out.write_at(desc_at[i], &descs[i], sizeof descs[i]);
+  }
+  out.pad_to(8);
+  dir.samples_offset = out.tell();
+  std::vector<std::string> names = any_format_ ? samples_ : std::vector<std::string>();
+  out.write_pod(static_cast<uint32_t>(names.size()));
+  for (auto& n : names) {
+    out.write_pod(static_cast<uint32_t>(n.size()));
+    out.write(n.data(), n.size());
+  }
+  out.pad_to(8);
+  dir.provenance_offset = out.tell();
+  out.write_pod(static_cast<uint32_t>(opt_.provenance.size()));
+  out.write(opt_.provenance.data(), opt_.provenance.size());
+  out.pad_to(8);
+  out.write_at(dir_at, &dir, sizeof dir);
+  finish_binary_file(out);
+}
+
+VcfBuildResult Builder::run() {
+  read_header();
+  if (!saw_chrom_line_) value_error(reader_.name(), ": no #CHROM header line (is this a VCF file?)");
+  setup_columns();
+  rows_ = std::make_unique<Spill>(out_path_);
+  alleles_ = std::make_unique<Spill>(out_path_);
+  std::string_view line;
+  while (reader_.next(line)) {
+    if (line.empty() || line[0] == '#') continue;
+    process(line);
+    if (elements_.size() >= std::numeric_limits<uint32_t>::max() - 1)
+      fail_line("too many variants for one table (limit 2^32 - 2)");
+  }
+  result_.rows = elements_.size();
+  write_file();
+  return result_;
+}
+
+}  // namespace
+
+VcfBuildResult build_vcfbin(ByteSource& src, const std::string& out_path, const VcfBuildOptions& opt) {
+  Builder b(src, out_path, opt);
+  return b.run();
+}
+
+}  // namespace gk

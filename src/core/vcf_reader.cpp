@@ -1,0 +1,171 @@
+// Memory-mapped .vcfbin reader (layout in vcf_table.h). Every offset, count
+// and row is validated when the file is opened, so later reads need no checks.
+#include <algorithm>
+#include <cstring>
+
+#include "binary_format.h"
+#include "chrom_table.h"
+#include "errors.h"
+#include "vcf_table.h"
+
+namespace gk {
+
+namespace {
+std::string read_string(const MappedFile& f, uint64_t offset, const char* what) {
+  uint32_t len = f.read<uint32_t>(offset, what);
+  const char* p = f.array_at<char>(offset + 4, len, what);
+  return std::string(p, len);
+}
+}  // namespace
+
+VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std::string&)>& resolve_refg)
+    : file_(path) {
+  check_binary_header(file_, "GKVCF", kVcfBinVersion, "VCF table (.vcfbin)");
+  VcfDirectory dir = file_.read<VcfDirectory>(kHeaderBytes, "directory");
+  num_rows_ = dir.num_rows;
+  refg_ = resolve_refg(read_string(file_, dir.refg_offset, "reference genome name"));
+  uint64_t off = dir.chroms_offset;
+  remap_ = read_chrom_table(file_, off, assembly(refg_));
+  off = dir.index_offset;
+  index_ = IntervalIndex(file_, off, remap_);
+  if (index_.num_rows() != num_rows_ || index_.stranded()) file_.corrupt("the interval index does not match the rows");
+  rows_ = file_.array_at<VcfRow>(dir.rows_offset, num_rows_, "variant rows");
+  alleles_ = file_.array_at<char>(dir.alleles_offset, dir.alleles_bytes, "alleles");
+  alleles_bytes_ = dir.alleles_bytes;
+  for (uint32_t i = 0; i < num_rows_; ++i) {
+    const VcfRow& r = rows_[i];
+    if (r.chrom < 0 || static_cast<size_t>(r.chrom) >= remap_.size() || r.start < 0 || r.end < r.start ||
+        r.allele_offset > alleles_bytes_ || uint64_t(r.ref_len) + r.alt_len > alleles_bytes_ - r.allele_offset)
+      file_.corrupt(cat("variant row ", i, " is inconsistent"));
+  }
+  uint32_t n_samples = dir.num_samples;
+  // Samples first: FORMAT sizes depend on their number.
+  off = dir.samples_offset;
+  uint32_t count = file_.read<uint32_t>(off, "sample names");
+  if (count != n_samples) file_.corrupt("sample count mismatch");
+  off += 4;
+  for (uint32_t i = 0; i < count; ++i) {
+    samples_.push_back(read_string(file_, off, "sample name"));
+    off += 4 + samples_.back().size();
+  }
+  off = dir.columns_offset;
+  for (uint32_t i = 0; i < dir.num_columns; ++i) {
+    VcfColumnDesc d = file_.read<VcfColumnDesc>(off, "column descriptor");
+    const char* id = file_.array_at<char>(off + sizeof d, d.id_len, "column id");
+    off = (off + sizeof d + d.id_len + 7) / 8 * 8;
+    VcfColumn c;
+    c.id.assign(id, d.id_len);
+    c.format = d.section == 1;
+    c.dtype = static_cast<VcfDtype>(d.dtype);
+    c.depth = d.depth;
+    c.bytes = d.data_bytes;
+    if (d.section > 1 || d.dtype < 1 || d.dtype > 7 || d.depth == 0 || (c.format && c.dtype == VcfDtype::String))
+      file_.corrupt(cat("column ", c.id, " has an invalid descriptor"));
+    c.data = file_.array_at<uint8_t>(d.data_offset, d.data_bytes, "column data");
+    if (c.dtype == VcfDtype::String) {
+      uint64_t need = (uint64_t(num_rows_) + 1) * 8;
+      if (d.data_bytes < need) file_.corrupt(cat("string column ", c.id, " is truncated"));
+      uint64_t last;
+      std::memcpy(&last, c.data + uint64_t(num_rows_) * 8, 8);
+      if (last != d.data_bytes - need) file_.corrupt(cat("string column ", c.id, " is inconsistent"));
+    } else {
+      uint64_t per_row = uint64_t(d.depth) * vcf_dtype_size(c.dtype) * (c.format ? n_samples : 1);
+      if (d.data_bytes != per_row * num_rows_) file_.corrupt(cat("column ", c.id, " has the wrong size"));
+    }
+    columns_.push_back(std::move(c));
+  }
+  provenance_ = read_string(file_, dir.provenance_offset, "provenance");
+}
+
+const VcfColumn* VcfTable::column(bool format, const std::string& id) const {
+  for (const VcfColumn& c : columns_)
+    if (c.format == format && c.id == id) return &c;
+  return nullptr;
+}
+
+Interval VcfTable::interval(uint32_t row) const {
+  const VcfRow& r = rows_[row];
+  ChromId c = remap_[static_cast<size_t>(r.chrom)];
+  if (c < 0)
+    value_error("variant row ", row, " of ", file_.path(), " is on a chromosome that ", assembly(refg_).name(),
+                " no longer has");
+  Interval iv;
+  iv.chrom = c;
+  iv.refg = refg_;
+  iv.strand = '+';
+  iv.start = r.start;
+  iv.end = r.end;
+  return iv;
+}
+
+std::string_view VcfTable::ref(uint32_t row) const {
+  const VcfRow& r = rows_[row];
+  return std::string_view(alleles_ + r.allele_offset, r.ref_len);
+}
+
+std::string_view VcfTable::alt(uint32_t row) const {
+  const VcfRow& r = rows_[row];
+  return std::string_view(alleles_ + r.allele_offset + r.ref_len, r.alt_len);
+}
+
+std::string_view VcfTable::string_at(const VcfColumn& c, uint32_t row) const {
+  uint64_t a, b;
+  std::memcpy(&a, c.data + uint64_t(row) * 8, 8);
+  std::memcpy(&b, c.data + uint64_t(row + 1) * 8, 8);
+  uint64_t blob = uint64_t(num_rows_ + 1) * 8, blob_bytes = c.bytes - blob;
+  if (a > b || b > blob_bytes) file_.corrupt(cat("string column ", c.id, " has bad offsets at row ", row));
+  return std::string_view(reinterpret_cast<const char*>(c.data + blob + a), b - a);
+}
+
+void VcfTable::find(IndexQuery kind, const Interval& q, std::vector<uint32_t>& out) const {
+  if (q.refg != refg_ && num_rows_ > 0)
+    value_error("query ", q.describe(), " is on ", assembly(q.refg).name(), " but the VCF table is on ",
+                assembly(refg_).name());
+  index_.find(kind, q, out);
+}
+
+void VcfTable::sequence_variations(const Interval& q, std::vector<uint32_t>& out) const {
+  if (q.refg != refg_ && num_rows_ > 0)
+    value_error("query ", q.describe(), " is on ", assembly(q.refg).name(), " but the VCF table is on ",
+                assembly(refg_).name());
+  Interval w = q.with_strand('+');
+  w.has_anchor = false;
+  std::vector<uint32_t> rows;
+  if (q.has_anchor) {
+    // Deletions near an anchor pull in sequence from beyond the interval:
+    // widen by the total deletion length until it no longer grows.
+    int64_t grow = 0;
+    for (int iter = 0; iter < 64; ++iter) {
+      Interval x = w;
+      x.start = q.start - grow;
+      x.end = q.end + grow;
+      rows.clear();
+      index_.find(IndexQuery::Overlapping, x, rows);
+      int64_t del = 0;
+      for (uint32_t r : rows) del += std::max<int64_t>(0, (rows_[r].end - rows_[r].start) - int64_t(rows_[r].alt_len));
+      if (del <= grow) break;
+      grow = del;
+    }
+    w.start = q.start - grow;
+    w.end = q.end + grow;
+  }
+  rows.clear();
+  index_.find(IndexQuery::Overlapping, w, rows);
+  // Insertions at the 5' boundary change the sequence too.
+  Interval b = w;
+  b.start = b.end = q.pos_strand() ? w.start : w.end;
+  std::vector<uint32_t> at;
+  index_.find(IndexQuery::Aligned5p, b, at);
+  for (uint32_t r : at)
+    if (rows_[r].start == rows_[r].end) rows.push_back(r);
+  std::sort(rows.begin(), rows.end(), [&](uint32_t x, uint32_t y) {
+    const VcfRow &a = rows_[x], &c = rows_[y];
+    if (a.start != c.start) return a.start < c.start;
+    if (a.end != c.end) return a.end < c.end;
+    return x < y;
+  });
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  out.insert(out.end(), rows.begin(), rows.end());
+}
+
+}  // namespace gk

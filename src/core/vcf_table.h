@@ -1,0 +1,184 @@
+// VCF tables: a streaming VCF → .vcfbin converter and the memory-mapped reader.
+//
+// A .vcfbin holds biallelic variants in file order (one row per VCF record,
+// or per ALT allele when multiallelic records are split) with the requested
+// INFO and FORMAT fields as contiguous typed arrays, so Python can view them
+// as numpy arrays without copying. Rows are indexed by the shared interval
+// index (unstranded).
+//
+// Layout (little-endian; every section starts 8-byte aligned, arrays 64):
+//    0  BinaryHeader              magic "GKVCF", version kVcfBinVersion
+//   32  Directory                 counts and section offsets (below)
+//       refg name                 uint32 length + bytes, padded to 8
+//       chromosome table          chrom_table.h
+//       interval index            interval_index.h (unstranded)
+//       rows                      VcfRow[num_rows]
+//       alleles                   bytes: per row ref then alt (no separators)
+//       columns                   VcfColumnDesc + id bytes (padded 8) per
+//                                 column: INFO columns sorted by id, then
+//                                 FORMAT columns sorted by id
+//       column data               per column, 64-byte aligned: numeric arrays
+//                                 (rows, depth) for INFO, (rows, samples,
+//                                 depth) for FORMAT; strings as uint64
+//                                 offsets[rows + 1] then the text blob
+//       samples                   uint32 count, per name {uint32 len, bytes}
+//       provenance                uint32 length + bytes (the cache key)
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "assembly.h"
+#include "interval.h"
+#include "interval_index.h"
+#include "line_reader.h"
+#include "mapped_file.h"
+
+namespace gk {
+
+class TwoBitFile;
+
+constexpr uint32_t kVcfBinVersion = 1;
+
+/// Element types of INFO/FORMAT columns (stored as one byte).
+enum class VcfDtype : uint8_t { Bool = 1, Int8 = 2, Int16 = 3, Int32 = 4, Float16 = 5, Float32 = 6, String = 7 };
+size_t vcf_dtype_size(VcfDtype t);
+const char* vcf_dtype_name(VcfDtype t);
+
+/// Genotype codes of FORMAT GT.
+enum VcfGt : int8_t {
+  GT_HOM_REF = 0,
+  GT_HET = 1,
+  GT_HOM_ALT = 2,
+  GT_UNKNOWN = 3,
+  GT_PHASED_0_1 = 4,
+  GT_PHASED_1_0 = 5
+};
+
+/// INFO SVTYPE codes; index = code.
+extern const char* const kSvTypeNames[7];  // NA, DEL, INS, DUP, INV, CNV, BND
+
+struct VcfRow {
+  int32_t chrom;  // build-time chromosome id (see chrom table)
+  int32_t start;
+  int32_t end;
+  uint32_t ref_len;
+  uint32_t alt_len;
+  uint32_t reserved;
+  uint64_t allele_offset;  // into the alleles section: ref then alt
+};
+static_assert(sizeof(VcfRow) == 32, "packed row layout");
+
+struct VcfDirectory {
+  uint32_t num_rows;
+  uint32_t num_samples;
+  uint32_t num_columns;
+  uint32_t reserved;
+  uint64_t refg_offset, chroms_offset, index_offset, rows_offset, alleles_offset, alleles_bytes, columns_offset,
+      samples_offset, provenance_offset;
+};
+static_assert(sizeof(VcfDirectory) == 88, "packed directory layout");
+
+struct VcfColumnDesc {
+  uint8_t section;  // 0 INFO, 1 FORMAT
+  uint8_t dtype;    // VcfDtype
+  uint8_t reserved[2];
+  uint32_t depth;
+  uint32_t id_len;
+  uint32_t reserved2;
+  uint64_t data_offset;
+  uint64_t data_bytes;
+};
+static_assert(sizeof(VcfColumnDesc) == 32, "packed column layout");
+
+/// One requested INFO or FORMAT id, as given by the caller.
+struct VcfFieldRequest {
+  std::string id;
+  bool format = false;
+  VcfDtype dtype = VcfDtype::Int32;  // used when has_dtype
+  bool has_dtype = false;            // an explicit default fixes the dtype
+  bool has_default = false;
+  double default_value = 0;
+};
+
+enum class Ancestral { Error, Warn, Exclude };
+
+struct VcfBuildOptions {
+  RefgId refg = 0;
+  std::vector<VcfFieldRequest> fields;
+  const TwoBitFile* genome = nullptr;  // REF validation when not null
+  std::vector<Interval> exclude, allow;
+  Ancestral ancestral = Ancestral::Error;
+  bool split_multiallelic = false;
+  std::string provenance;
+};
+
+struct VcfBuildResult {
+  uint64_t rows = 0;
+  std::vector<uint64_t> ancestral_lines;  // lines kept under Ancestral::Warn
+  std::vector<std::string> unknown_svtypes;
+};
+
+/// Parses VCF text from `src` and writes `out_path` atomically. Errors are
+/// ValueErrors naming `file:line`.
+VcfBuildResult build_vcfbin(ByteSource& src, const std::string& out_path, const VcfBuildOptions& opt);
+
+/// A column of an open table.
+struct VcfColumn {
+  std::string id;
+  bool format;
+  VcfDtype dtype;
+  uint32_t depth;
+  const uint8_t* data;  // numeric array, or string offsets (uint64[rows+1]) followed by the blob
+  uint64_t bytes;
+};
+
+/// A memory-mapped .vcfbin. Immutable after open; reads are thread safe.
+class VcfTable {
+ public:
+  /// Maps `path`; `resolve_refg` turns the stored assembly name into an id
+  /// (the bindings load assemblies on demand). OSError on a bad file.
+  VcfTable(const std::string& path, const std::function<RefgId(const std::string&)>& resolve_refg);
+
+  const std::string& path() const { return file_.path(); }
+  RefgId refg() const { return refg_; }
+  uint32_t num_rows() const { return num_rows_; }
+  uint32_t num_samples() const { return static_cast<uint32_t>(samples_.size()); }
+  const std::vector<std::string>& sample_names() const { return samples_; }
+  const std::vector<VcfColumn>& columns() const { return columns_; }
+  const std::string& provenance() const { return provenance_; }
+  /// Column by section and id, or nullptr.
+  const VcfColumn* column(bool format, const std::string& id) const;
+
+  /// Interval of a row (on '+'); ValueError if its chromosome is unknown to
+  /// the current assembly.
+  Interval interval(uint32_t row) const;
+  std::string_view ref(uint32_t row) const;
+  std::string_view alt(uint32_t row) const;
+  /// Text of a string column at a row.
+  std::string_view string_at(const VcfColumn& c, uint32_t row) const;
+
+  void find(IndexQuery kind, const Interval& q, std::vector<uint32_t>& out) const;
+  /// Rows whose variants can change the DNA of `q` (see docs/vcf.md), by pos5.
+  void sequence_variations(const Interval& q, std::vector<uint32_t>& out) const;
+
+ private:
+  const VcfRow& row_at(uint32_t row) const { return rows_[row]; }
+
+  MappedFile file_;
+  RefgId refg_ = 0;
+  uint32_t num_rows_ = 0;
+  std::vector<ChromId> remap_;
+  IntervalIndex index_;
+  const VcfRow* rows_ = nullptr;
+  const char* alleles_ = nullptr;
+  uint64_t alleles_bytes_ = 0;
+  std::vector<VcfColumn> columns_;
+  std::vector<std::string> samples_;
+  std::string provenance_;
+};
+
+}  // namespace gk
