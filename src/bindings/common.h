@@ -21,6 +21,7 @@ void register_errors(py::module_& m);
 void register_assembly(py::module_& m);
 void register_interval(py::module_& m);
 void register_twobit(py::module_& m);
+void register_anno(py::module_& m);
 
 /// Assembly id for a reference-genome argument: an assembly or annotation
 /// name, or any object with a `reference_genome` attribute (Genome,

@@ -8,4 +8,5 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_assembly(m);
   gkpy::register_interval(m);
   gkpy::register_twobit(m);
+  gkpy::register_anno(m);
 }
