@@ -90,8 +90,11 @@ def _finish(outfile, refg: str) -> list[str]:
 
 
 def _open_source(path):
-    stream, name = open_binary(path)
-    return stream, name
+    try:
+        return open_binary(path)
+    except FileNotFoundError as e:
+        # OSError, as the reference raises for an unreadable input (conformance compares type names)
+        raise OSError(f"Could not open {os.fspath(path)} for reading ({e.strerror})") from None
 
 
 class GenomeAnnotation:

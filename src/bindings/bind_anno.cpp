@@ -143,15 +143,21 @@ py::object genome_of(const AnnoFile& f) {
   return py::module_::import("genome_kit").attr("Genome")(f.config());
 }
 
+// Two opens of one annotation (e.g. after a Genome was garbage collected and
+// reopened) hold equal rows: identity is (file, table, row), not the mapping.
+bool same_file(const AnnoFile& a, const AnnoFile& b) {
+  return &a == &b || (a.config() == b.config() && a.path() == b.path());
+}
+
 size_t row_hash(const AnnoRow& r) {
-  size_t h = std::hash<const void*>()(r.f.get());
+  size_t h = std::hash<std::string>()(r.f->config());
   return h ^ (static_cast<size_t>(r.row) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(r.table) << 56);
 }
 
 bool same_row(const AnnoRow& a, py::handle other) {
   if (!py::isinstance<AnnoRow>(other)) return false;
   const AnnoRow& b = other.cast<const AnnoRow&>();
-  return a.f.get() == b.f.get() && a.row == b.row && a.table == b.table;
+  return a.row == b.row && a.table == b.table && same_file(*a.f, *b.f);
 }
 
 // Neighbour of a child row within its transcript (delta -1 / +1), or None.
@@ -161,9 +167,9 @@ py::object sibling(const AnnoRow& r, int table, uint32_t first, uint32_t count, 
   return wrap(r.f, table, first + static_cast<uint32_t>(k));
 }
 
-template <class T, class... Extra>
-py::class_<T, Interval> row_class(py::module_& m, const char* name, const char* doc) {
-  py::class_<T, Interval> cls(m, name, doc);
+template <class T>
+py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* doc) {
+  py::class_<T, AnnoRow> cls(m, name, doc);
   std::string cname = name;
   cls.def(py::init([cname](py::args, py::kwargs) -> T {
     gk::runtime_error(cname, " is an internal type: get rows from a Genome's tables");
@@ -253,7 +259,7 @@ uint32_t index_of(const AnnoTable& t, py::handle elem) {
     gk::type_error("index_of expects an element of the ", gk::anno_table_name(t.table), " table, got ",
                    py::str(py::type::of(elem)).cast<std::string>());
   const AnnoRow& r = elem.cast<const AnnoRow&>();
-  if (r.f.get() != t.f.get()) gk::value_error(repr_row(r), " does not belong to this annotation");
+  if (!same_file(*r.f, *t.f)) gk::value_error(repr_row(r), " does not belong to this annotation");
   return r.row;
 }
 
@@ -490,7 +496,7 @@ py::dict report_dict(const gk::AnnoBuildReport& r) {
 }  // namespace
 
 void register_anno(py::module_& m) {
-  py::class_<AnnoRow, Interval>(m, "_AnnoRow");
+  py::class_<AnnoRow, Interval>(m, "_AnnoRow", "Base of the annotation row classes (internal).");
 
   auto gene = row_class<Gene>(m, "Gene", "A gene: an Interval with id, name, type, level and its transcripts.");
   gene.def_property_readonly("id", [](const Gene& r) { return std::string(r.f->str(r.f->gene(r.row).id)); })

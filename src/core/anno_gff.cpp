@@ -552,7 +552,6 @@ class GencodeBuilder {
         else
           p_.fail(cat("CDS phase must be 0, 1 or 2, got '", ph, "'"));
         t.cdss.push_back(p);
-        if (!t.protein) t.protein = m_.strings.add(attrs_.get("protein_id"));
         break;
       }
       case Kind::Utr5:
