@@ -211,9 +211,7 @@ class Parser {
       if (trim(line).empty()) continue;
       if (!split9(line, r.f)) fail("expected 9 tab-separated columns (GFF3/GTF)");
       r.chrom = chrom(r.f.col[0]);
-      std::string_view st = r.f.col[6];
-      if (st != "+" && st != "-") fail(cat("strand must be '+' or '-', got '", st, "'"));
-      r.strand = st[0];
+      r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
       int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
       if (s < 1 || s > e)
         fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
@@ -222,6 +220,10 @@ class Parser {
       return true;
     }
     return false;
+  }
+
+  void check_strand(const Row& r) {
+    if (r.strand != '+' && r.strand != '-') fail(cat("strand must be '+' or '-', got '", r.f.col[6], "'"));
   }
 
   std::string where() const { return reader_.where(); }
@@ -309,6 +311,16 @@ class GencodeBuilder {
         attrs_.parse_gff3(r.f.col[8]);
       row(r);
     }
+    // Forward references that were never resolved: report the earliest.
+    uint64_t line = 0;
+    std::string what;
+    for (auto& [parent, v] : pending_parts_)
+      for (auto& pp : v)
+        if (!line || pp.p.line < line) line = pp.p.line, what = cat("parent transcript '", parent, "'");
+    for (auto& [parent, v] : pending_trans_)
+      for (auto& [ti, l] : v)
+        if (!line || l < line) line = l, what = cat("parent gene '", parent, "'");
+    if (line) value_error(p_.name(), ":", line, ": ", what, " is not defined anywhere in the file");
     return report_;
   }
 
@@ -376,7 +388,7 @@ class GencodeBuilder {
     t.line = p_.line();
     m_.trans.push_back(std::move(t));
     uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
-    m_.genes[gi].trans.push_back(ti);
+    if (gi != kNoRow) m_.genes[gi].trans.push_back(ti);
     tran_by_id_[std::string(id)] = ti;
     return ti;
   }
@@ -422,6 +434,7 @@ class GencodeBuilder {
         if (!parent.empty() && gene_by_id_.count(std::string(parent))) k = Kind::Tran;
       }
     }
+    if (k != Kind::Other) p_.check_strand(r);
     switch (k) {
       case Kind::Gene: {
         std::string_view gid = strip_prefix(id, "gene:");
@@ -429,6 +442,18 @@ class GencodeBuilder {
         if (gid.empty()) p_.fail("gene row without ID or gene_id");
         uint32_t gi = new_gene(r, gid);
         fill_gene(m_.genes[gi], r, gid);
+        auto pend = pending_trans_.find(std::string(gid));
+        if (pend != pending_trans_.end()) {
+          for (auto [ti, line] : pend->second) {
+            BTran& t = m_.trans[ti];
+            if (t.chrom != r.chrom || t.strand != r.strand)
+              value_error(p_.name(), ":", line, ": transcript is not on the chromosome and strand of its gene '", gid,
+                          "'");
+            t.gene = gi;
+            m_.genes[gi].trans.push_back(ti);
+          }
+          pending_trans_.erase(pend);
+        }
         return;
       }
       case Kind::Tran: {
@@ -438,12 +463,21 @@ class GencodeBuilder {
         std::string_view parent = strip_prefix(first_of(attrs_.get("Parent")), "gene:");
         if (parent.empty()) p_.fail(cat("transcript '", tid, "' has no Parent"));
         auto it = gene_by_id_.find(std::string(parent));
-        if (it == gene_by_id_.end())
-          p_.fail(cat("parent gene '", parent, "' of transcript '", tid,
-                      "' is not defined before it (GFF3 parents must precede their children)"));
-        check_same_place(r, m_.genes[it->second].chrom, m_.genes[it->second].strand, "gene", parent);
-        uint32_t ti = new_tran(r, tid, it->second);
+        uint32_t ti;
+        if (it == gene_by_id_.end()) {
+          // GFF3 allows forward references: attach when the gene arrives.
+          ti = new_tran(r, tid, kNoRow);
+          pending_trans_[std::string(parent)].push_back({ti, p_.line()});
+        } else {
+          check_same_place(r, m_.genes[it->second].chrom, m_.genes[it->second].strand, "gene", parent);
+          ti = new_tran(r, tid, it->second);
+        }
         fill_tran(m_.trans[ti], r);
+        auto pend = pending_parts_.find(std::string(tid));
+        if (pend != pending_parts_.end()) {
+          for (const PendingPart& pp : pend->second) attach(pp, ti, tid);
+          pending_parts_.erase(pend);
+        }
         return;
       }
       case Kind::Other:
@@ -456,9 +490,9 @@ class GencodeBuilder {
           parent = strip_prefix(parent, "transcript:");
           auto it = tran_by_id_.find(std::string(parent));
           if (it == tran_by_id_.end())
-            p_.fail(cat("parent transcript '", parent, "' of this ", type,
-                        " row is not defined before it (GFF3 parents must precede their children)"));
-          add_part(r, k, it->second, parent);
+            pending_parts_[std::string(parent)].push_back(make_part(r, k));  // forward reference
+          else
+            attach(make_part(r, k), it->second, parent);
         }
       }
     }
@@ -476,6 +510,7 @@ class GencodeBuilder {
       ignore(type);
       return;
     }
+    p_.check_strand(r);
     std::string_view gid = attrs_.get("gene_id");
     if (gid.empty()) p_.fail(cat(type, " row has no gene_id"));
     auto git = gene_by_id_.find(std::string(gid));
@@ -526,34 +561,49 @@ class GencodeBuilder {
       ti = tit->second;
       if (m_.trans[ti].implicit) grow(m_.trans[ti].start, m_.trans[ti].end, r);
     }
-    add_part(r, k, ti, tid);
+    attach(make_part(r, k), ti, tid);
   }
 
-  void add_part(const Row& r, Kind k, uint32_t ti, std::string_view tid) {
-    BTran& t = m_.trans[ti];
-    check_same_place(r, t.chrom, t.strand, "transcript", tid);
+  struct PendingPart {
+    Kind kind;
     BPart p;
+    ChromId chrom;
+    char strand;
+  };
+
+  PendingPart make_part(const Row& r, Kind k) {
+    PendingPart pp{k, BPart{}, r.chrom, r.strand};
+    BPart& p = pp.p;
     p.start = r.start;
     p.end = r.end;
     p.line = p_.line();
-    switch (k) {
-      case Kind::Exon: {
-        p.id = m_.strings.add(attrs_.get("exon_id"));
+    if (k == Kind::Exon) p.id = m_.strings.add(attrs_.get("exon_id"));
+    if (k == Kind::Cds) {
+      std::string_view ph = r.f.col[7];
+      if (ph == "0" || ph == "1" || ph == "2")
+        p.phase = static_cast<int8_t>(ph[0] - '0');
+      else if (ph == ".")
+        p.phase = 0;
+      else
+        p_.fail(cat("CDS phase must be 0, 1 or 2, got '", ph, "'"));
+    }
+    return pp;
+  }
+
+  void attach(const PendingPart& pp, uint32_t ti, std::string_view tid) {
+    BTran& t = m_.trans[ti];
+    const BPart& p = pp.p;
+    if (pp.chrom != t.chrom || pp.strand != t.strand)
+      value_error(p_.name(), ":", p.line, ": row is on ", m_.assembly().chrom_name(pp.chrom), ":", pp.strand,
+                  " but its transcript '", tid, "' is on ", m_.assembly().chrom_name(t.chrom), ":", t.strand);
+    switch (pp.kind) {
+      case Kind::Exon:
         t.exons.push_back(p);
         ++report_.exons;
         break;
-      }
-      case Kind::Cds: {
-        std::string_view ph = r.f.col[7];
-        if (ph == "0" || ph == "1" || ph == "2")
-          p.phase = static_cast<int8_t>(ph[0] - '0');
-        else if (ph == ".")
-          p.phase = 0;
-        else
-          p_.fail(cat("CDS phase must be 0, 1 or 2, got '", ph, "'"));
+      case Kind::Cds:
         t.cdss.push_back(p);
         break;
-      }
       case Kind::Utr5:
         t.utr5s.push_back(p);
         break;
@@ -576,6 +626,8 @@ class GencodeBuilder {
   bool format_known_ = false, gtf_ = false;
   Attrs attrs_;
   std::unordered_map<std::string, uint32_t> gene_by_id_, tran_by_id_;
+  std::unordered_map<std::string, std::vector<PendingPart>> pending_parts_;
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> pending_trans_;
   AnnoBuildReport report_;
 };
 
@@ -666,6 +718,7 @@ class NcbiBuilder {
     } else {
       return;  // regions, matches, misc features: nothing the model keeps
     }
+    p_.check_strand(r);
     block_.push_back(std::move(x));
   }
 
