@@ -317,9 +317,17 @@ class GencodeBuilder {
     for (auto& [parent, v] : pending_parts_)
       for (auto& pp : v)
         if (!line || pp.p.line < line) line = pp.p.line, what = cat("parent transcript '", parent, "'");
-    for (auto& [parent, v] : pending_trans_)
+    for (auto& [parent, v] : pending_trans_) {
+      if (tran_by_id_.count(parent)) {  // children of a transcript defined later: not transcripts
+        for (auto& [ti, l] : v) {
+          ++report_.ignored_types[std::string(m_.strings.get(m_.trans[ti].type))];
+          std::vector<BPart>().swap(m_.trans[ti].exons);
+        }
+        continue;
+      }
       for (auto& [ti, l] : v)
         if (!line || l < line) line = l, what = cat("parent gene '", parent, "'");
+    }
     if (line) value_error(p_.name(), ":", line, ": ", what, " is not defined anywhere in the file");
     return report_;
   }
@@ -430,8 +438,11 @@ class GencodeBuilder {
       } else if (type == "transcript" || id.substr(0, 11) == "transcript:") {
         k = Kind::Tran;
       } else {
-        std::string_view parent = strip_prefix(first_of(attrs_.get("Parent")), "gene:");
-        if (!parent.empty() && gene_by_id_.count(std::string(parent))) k = Kind::Tran;
+        // Any other feature with an ID whose parent is (or may later turn out to be) a gene is a
+        // transcript (FlyBase mRNA, tRNA, ncRNA, ...); one under a transcript (miRNA under
+        // pre_miRNA) is not.
+        std::string parent(strip_prefix(first_of(attrs_.get("Parent")), "gene:"));
+        if (!parent.empty() && !id.empty() && !tran_by_id_.count(parent)) k = Kind::Tran;
       }
     }
     if (k != Kind::Other) p_.check_strand(r);

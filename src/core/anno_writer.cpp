@@ -116,7 +116,10 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
                       " does not lie in an exon of its own (exons and CDS pieces must pair up 5'->3')");
         }
       }
-      if (rules.compute_utrs) {
+      // UTRs are computed where the rules say so, and for coding transcripts whose input has no
+      // UTR rows at all (GTFs and GFF3s that only give exons and CDS).
+      bool no_utr_rows = t.utr5s.empty() && t.utr3s.empty() && t.utrs.empty();
+      if (rules.compute_utrs || no_utr_rows) {
         if (!L.cdss.empty()) {
           size_t f = L.cds_exon.front(), l = L.cds_exon.back();
           const BPart &c0 = L.cdss.front(), &c1 = L.cdss.back();
