@@ -33,7 +33,9 @@ def main(argv):
         if limit is not None and n >= limit:
             break
         dna = genome.dna(window)
-        print(f"{exon!r}\t{window.as_ucsc()}:{window.strand}\t{dna[:intron_bases].lower()}{dna[intron_bases:]}")
+        print(
+            f"{exon!r}\t{window.as_ucsc()}:{window.strand}\t{dna[:intron_bases].lower()}{dna[intron_bases:]}"
+        )
     return 0
 
 

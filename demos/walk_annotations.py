@@ -23,14 +23,22 @@ def main(argv):
             genes.append(gene if gene is not None else genome.genes[key])
     else:
         genes = list(genome.genes)[:3]
-    print(f"{genome}: {len(genome.genes)} genes, {len(genome.transcripts)} transcripts, {len(genome.exons)} exons")
+    print(
+        f"{genome}: {len(genome.genes)} genes, {len(genome.transcripts)} transcripts, {len(genome.exons)} exons"  # noqa: E501
+    )
     for gene in genes:
         print(gene, gene.type, gene.interval.as_ucsc(), gene.strand)
         for tran in gene.transcripts:
             print("   ", tran, tran.type, f"level={tran.level}", f"tsl={tran.tsl}")
             for exon in tran.exons:
                 parts = [p for p in (exon.utr5, exon.cds, exon.utr3) if p is not None]
-                print("       ", exon, exon.start, exon.end, " ".join(repr(p).split(" in ")[0] + ">" for p in parts))
+                print(
+                    "       ",
+                    exon,
+                    exon.start,
+                    exon.end,
+                    " ".join(repr(p).split(" in ")[0] + ">" for p in parts),
+                )
     return 0
 
 

@@ -56,5 +56,3 @@ __all__ = [
     "build_assembly",
     "gk_data",
 ]
-
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import weakref
 
-from . import _assemblies, _core, gk_data
+from . import _assemblies, gk_data
 from .genome_dna import GenomeDNA
 from .interval import Interval
 
@@ -36,7 +36,9 @@ class Genome:
         if not isinstance(config, str):
             raise TypeError(f"config must be a str, got {type(config).__name__}")
         if not config:
-            raise ValueError("No config specified: expected an assembly or annotation name such as 'hg38.p14'")
+            raise ValueError(
+                "No config specified: expected an assembly or annotation name such as 'hg38.p14'"
+            )
         self._refg = _assemblies.assembly_of(config)
         self._config = config
         if type(self) is Genome:
@@ -80,7 +82,9 @@ class Genome:
         """Callable DNA accessor: ``genome.dna(interval, allow_outside_chromosome=True, soft_mask=False)``."""
         return GenomeDNA(gk_data.get_file(f"{self._refg}.2bit"), self._refg)
 
-    def dna_batch(self, intervals, allow_outside_chromosome: bool = True, soft_mask: bool = False) -> list[str]:
+    def dna_batch(
+        self, intervals, allow_outside_chromosome: bool = True, soft_mask: bool = False
+    ) -> list[str]:
         """DNA of many intervals in one call (decoded without the GIL)."""
         return self.dna.dna_batch(intervals, allow_outside_chromosome, soft_mask)
 
@@ -151,7 +155,7 @@ class Genome:
         from .genome_annotation import GenomeAnnotation, annotation_filename
 
         if self._config == self._refg:
-            raise ValueError(f'{self!r} is an assembly, not a registered annotation: no genes on it')
+            raise ValueError(f"{self!r} is an assembly, not a registered annotation: no genes on it")
         return GenomeAnnotation(gk_data.get_file(annotation_filename(self._config)), self._refg, self._config)
 
     @property

@@ -78,7 +78,9 @@ def _warn_ignored(report: dict, source: str) -> None:
     if ignored:
         kinds = ", ".join(f"{k} ({n})" for k, n in sorted(ignored.items()))
         warnings.warn(
-            AnnotationWarning(f"{source}: ignored rows of feature types the gene model does not use: {kinds}"),
+            AnnotationWarning(
+                f"{source}: ignored rows of feature types the gene model does not use: {kinds}"
+            ),
             stacklevel=3,
         )
 
@@ -158,7 +160,9 @@ class GenomeAnnotation:
         return int(_core.ANNOTATION_FORMAT_VERSION)
 
     @staticmethod
-    def build_gencode(infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False) -> list[str]:
+    def build_gencode(
+        infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False
+    ) -> list[str]:
         """Builds an annotation from a GENCODE or Ensembl GFF3 or GTF file (gzip ok).
 
         GFF3 and GTF are told apart by the attribute syntax. Writes
@@ -184,7 +188,9 @@ class GenomeAnnotation:
         return _finish(outfile, refg)
 
     @staticmethod
-    def build_ncbi_refseq(infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False) -> list[str]:
+    def build_ncbi_refseq(
+        infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False
+    ) -> list[str]:
         """Builds an annotation from an NCBI RefSeq GFF3 file (gzip ok).
 
         Gene ids are the Entrez GeneIDs; transcripts are the ``rna-`` rows
@@ -226,7 +232,12 @@ class GenomeAnnotation:
             link_stream, link_name = _open_source(link_path)
             try:
                 _core._build_ucsc_refseq(
-                    gene_stream, gene_name, link_stream, link_name, annotation_filename(os.fspath(outfile)), refg
+                    gene_stream,
+                    gene_name,
+                    link_stream,
+                    link_name,
+                    annotation_filename(os.fspath(outfile)),
+                    refg,
                 )
             finally:
                 link_stream.close()
@@ -242,8 +253,16 @@ def _unpickle_row(genome, table: str, row: int):
 # --- table extensions (added to the C++ table classes) -------------------------------------------
 
 
-def _find_batch(self, intervals=None, method: str = "overlapping", *, chromosomes=None, strands=None,
-                starts=None, ends=None):
+def _find_batch(
+    self,
+    intervals=None,
+    method: str = "overlapping",
+    *,
+    chromosomes=None,
+    strands=None,
+    starts=None,
+    ends=None,
+):
     """Runs one positional query for many intervals at once (the GIL is released).
 
     Give either ``intervals`` (a sequence of Intervals) or the four arrays
@@ -270,7 +289,9 @@ def _find_batch(self, intervals=None, method: str = "overlapping", *, chromosome
     if chromosomes is None or strands is None or starts is None or ends is None:
         raise TypeError("find_batch needs intervals, or chromosomes, strands, starts and ends")
     chroms = np.asarray(chromosomes)
-    names, inverse = np.unique(chroms, return_inverse=True) if chroms.size else (np.array([]), np.array([], int))
+    names, inverse = (
+        np.unique(chroms, return_inverse=True) if chroms.size else (np.array([]), np.array([], int))
+    )
     refg = self._refg_name()
     ids = np.array([_chrom_id(refg, str(n)) for n in names], dtype=np.int32)
     chrom_ids = np.ascontiguousarray(ids[inverse].reshape(-1) if chroms.size else np.zeros(0, np.int32))

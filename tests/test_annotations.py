@@ -36,8 +36,9 @@ def hs(data_dir):
 
 @pytest.fixture(scope="module")
 def gencode(hs, data_dir):
-    gk.GenomeAnnotation.build_gencode(os.path.join(DATA, "gencode_human.gtf.gz"),
-                                      os.path.join(data_dir, "anno_gencode"), hs)
+    gk.GenomeAnnotation.build_gencode(
+        os.path.join(DATA, "gencode_human.gtf.gz"), os.path.join(data_dir, "anno_gencode"), hs
+    )
     return gk.Genome("anno_gencode")
 
 
@@ -102,7 +103,10 @@ def test_synthetic_model(syn):
     # minus strand: exons 5'→3', introns between them, ids and type from Ensembl attributes
     t2 = syn.transcripts["T2"]
     assert (t2.type, t2.tsl, t2.level) == ("lnc_RNA", 6, 3)
-    assert [(e.start, e.end, e.index, e.id) for e in t2.exons] == [(19000, 20000, 0, "E4"), (12000, 12500, 1, "E5")]
+    assert [(e.start, e.end, e.index, e.id) for e in t2.exons] == [
+        (19000, 20000, 0, "E4"),
+        (12000, 12500, 1, "E5"),
+    ]
     assert [(x.start, x.end) for x in t2.introns] == [(12500, 19000)]
     assert t2.end5.start == 20000 and t2.cdss == [] and t2.utr5s == []
     assert isinstance(t2, gk.Interval) and t2.interval == gk.Interval("chr1", "-", 12000, 20000, "anno_hs")
@@ -151,9 +155,9 @@ def test_pickle(syn):
 
 def test_assembly_only_genome_has_no_annotation(hs):
     with pytest.raises(ValueError):
-        hs.genes
+        _ = hs.genes
     with pytest.raises(ValueError):
-        hs.annotation
+        _ = hs.annotation
 
 
 # --- positional queries against a brute-force scan ----------------------------------------------
@@ -202,8 +206,11 @@ def query_intervals(genome, n, seed):
         kind = rng.random()
         if kind < 0.4:  # random window
             s = rng.randint(0, span)
-            out.append(gk.Interval("chr1", rng.choice("+-"), s, s + rng.choice([0, 1, 2, 10, 100, 1000, 20000]),
-                                   genome.refg))
+            out.append(
+                gk.Interval(
+                    "chr1", rng.choice("+-"), s, s + rng.choice([0, 1, 2, 10, 100, 1000, 20000]), genome.refg
+                )
+            )
         else:  # around a feature's boundaries, often exactly on them
             table = getattr(genome, rng.choice(TABLES))
             f = table[rng.randrange(len(table))]
@@ -236,13 +243,15 @@ def test_find_batch_equals_single_queries(gencode):
             offsets, rows = table.find_batch(qs, m)
             assert offsets.dtype == np.int64 and rows.dtype == np.uint32 and len(offsets) == len(qs) + 1
             for i, q in enumerate(qs):
-                got = table.rows(rows[offsets[i]: offsets[i + 1]].astype(np.int64))
+                got = table.rows(rows[offsets[i] : offsets[i + 1]].astype(np.int64))
                 assert got == getattr(table, f"find_{m}")(q)
     # array form, with an alias-free unknown chromosome giving no results
     offsets, rows = gencode.exons.find_batch(
         chromosomes=["chr1", "chrNope"], strands=["+", "+"], starts=[0, 0], ends=[10**7, 10**7]
     )
-    assert offsets[1] - offsets[0] == len(gencode.exons.find_overlapping(gk.Interval("chr1", "+", 0, 10**7, "anno_hs")))
+    assert offsets[1] - offsets[0] == len(
+        gencode.exons.find_overlapping(gk.Interval("chr1", "+", 0, 10**7, "anno_hs"))
+    )
     assert offsets[2] == offsets[1]
 
 
@@ -280,8 +289,11 @@ def test_gencode_gtf(gencode):
 
 
 def test_ensembl_gtf(hs, data_dir):
-    gk.GenomeAnnotation.build_gencode(os.path.join(DATA, "ensembl_human.gtf.gz"),
-                                      os.path.join(data_dir, "anno_ens_gtf"), gk.Genome("anno_ens"))
+    gk.GenomeAnnotation.build_gencode(
+        os.path.join(DATA, "ensembl_human.gtf.gz"),
+        os.path.join(data_dir, "anno_ens_gtf"),
+        gk.Genome("anno_ens"),
+    )
     g = gk.Genome("anno_ens_gtf")
     assert [len(getattr(g, t)) for t in TABLES[:3]] == [84, 280, 1323]
     t = g.transcripts["ENST00000456328"]
@@ -292,11 +304,16 @@ def test_ensembl_gtf(hs, data_dir):
 def test_gtf_without_gene_and_transcript_rows(hs, data_dir, tmp_path):
     text = "".join(
         f'chr1\tx\t{kind}\t{s}\t{e}\t.\t-\t{ph}\tgene_id "G"; transcript_id "T"; gene_name "N";\n'
-        for kind, s, e, ph in [("exon", 100, 200, "."), ("CDS", 150, 200, "0"), ("exon", 300, 400, "."),
-                               ("CDS", 300, 350, "2")]
+        for kind, s, e, ph in [
+            ("exon", 100, 200, "."),
+            ("CDS", 150, 200, "0"),
+            ("exon", 300, 400, "."),
+            ("CDS", 300, 350, "2"),
+        ]
     )
-    gk.GenomeAnnotation.build_gencode(write(str(tmp_path / "implicit.gtf"), text),
-                                      os.path.join(data_dir, "anno_implicit"), hs)
+    gk.GenomeAnnotation.build_gencode(
+        write(str(tmp_path / "implicit.gtf"), text), os.path.join(data_dir, "anno_implicit"), hs
+    )
     g = gk.Genome("anno_implicit")
     t = g.transcripts["T"]
     assert (t.start, t.end, t.strand) == (99, 400, "-") and (g.genes[0].start, g.genes[0].end) == (99, 400)
@@ -363,7 +380,9 @@ def test_bad_input_names_file_and_line_and_leaves_no_file(hs, data_dir, tmp_path
 
 def test_unknown_biotypes_can_be_kept(hs, data_dir, tmp_path):
     path = write(str(tmp_path / "bt.gff3"), "chr1\tX\tgene\t10\t20\t.\t+\t.\tID=G1;gene_type=novel_thing\n")
-    gk.GenomeAnnotation.build_gencode(path, os.path.join(data_dir, "anno_bt"), hs, allow_unknown_biotypes=True)
+    gk.GenomeAnnotation.build_gencode(
+        path, os.path.join(data_dir, "anno_bt"), hs, allow_unknown_biotypes=True
+    )
     assert gk.Genome("anno_bt").genes[0].type == "novel_thing"
 
 
@@ -419,13 +438,20 @@ chr2\tGnomon\tmRNA\t5001\t9000\t.\t-\t.\tID=rna-dropped;Parent=gene-B
 
 
 def test_ncbi_refseq(hs, data_dir, tmp_path):
-    paths = gk.GenomeAnnotation.build_ncbi_refseq(write(str(tmp_path / "n.gff3"), NCBI),
-                                                  os.path.join(data_dir, "anno_ncbi"), hs)
+    paths = gk.GenomeAnnotation.build_ncbi_refseq(
+        write(str(tmp_path / "n.gff3"), NCBI), os.path.join(data_dir, "anno_ncbi"), hs
+    )
     assert os.path.basename(paths[1]) == "anno_ncbi.cfg"
     g = gk.Genome("anno_ncbi")
     assert [repr(x) for x in g.genes] == ["<Gene 11 (AAA)>", "<Gene 22 (BBB)>"]
     a, b = g.transcripts
-    assert (a.type, a.level, a.tsl, a.protein_id, a.product) == ("protein_coding", 2, None, "NP_1.1", "protein, one")
+    assert (a.type, a.level, a.tsl, a.protein_id, a.product) == (
+        "protein_coding",
+        2,
+        None,
+        "NP_1.1",
+        "protein, one",
+    )
     assert [(u.start, u.end) for u in a.utr5s] == [(1000, 1100)] and [(u.start, u.end) for u in a.utr3s] == [
         (2500, 3000)
     ]
@@ -443,19 +469,23 @@ def test_ucsc_refseq(hs, data_dir, tmp_path):
     ]
     write(str(d / "refGene.txt"), "\n".join(rows) + "\n")
     with gzip.open(d / "refLink.txt.gz", "wt") as f:
-        f.write("X\tprot five\tNM_5\tNP_5\t0\t0\t77\t0\nX\t\tNR_6\t\t0\t0\t77\t0\nX\tp7\tNM_7\tNP_7\t0\t0\t77\t0\n")
+        f.write(
+            "X\tprot five\tNM_5\tNP_5\t0\t0\t77\t0\nX\t\tNR_6\t\t0\t0\t77\t0\nX\tp7\tNM_7\tNP_7\t0\t0\t77\t0\n"  # noqa: E501
+        )
     gk.GenomeAnnotation.build_ucsc_refseq(str(d), os.path.join(data_dir, "anno_ucsc"), hs)
     g = gk.Genome("anno_ucsc")
     # one Entrez id, two loci more than 200 kb apart: two genes with the same id
     # (sorted by chromosome, strand, start: '+' first)
-    assert [(repr(x), x.start, x.end) for x in g.genes] == [("<Gene 77 (X)>", 300000, 301000),
-                                                            ("<Gene 77 (X)>", 1000, 5000)]
+    assert [(repr(x), x.start, x.end) for x in g.genes] == [
+        ("<Gene 77 (X)>", 300000, 301000),
+        ("<Gene 77 (X)>", 1000, 5000),
+    ]
     t5 = g.transcripts["NM_5"]
     assert [(e.start, e.end) for e in t5.exons] == [(4000, 5000), (1000, 2000)]
     assert [(c.start, c.end, c.phase) for c in t5.cdss] == [(4000, 4500, 0), (1200, 2000, 1)]
-    assert [(u.start, u.end) for u in t5.utr5s] == [(4500, 5000)] and [(u.start, u.end) for u in t5.utr3s] == [
-        (1000, 1200)
-    ]
+    assert [(u.start, u.end) for u in t5.utr5s] == [(4500, 5000)] and [
+        (u.start, u.end) for u in t5.utr3s
+    ] == [(1000, 1200)]
     assert (t5.protein_id, t5.product, t5.type) == ("NP_5", "prot five", "protein_coding")
     t6 = g.transcripts["NR_6"]
     assert (t6.type, t6.protein_id, t6.product, t6.cdss) == ("non_coding", None, None, [])
@@ -471,7 +501,12 @@ def test_to_pandas(gencode):
     t = gencode.transcripts[5]
     row = df.iloc[5]
     assert (row["id"], row["chromosome"], row["strand"], row["start"], row["end"]) == (
-        t.id, t.chromosome, t.strand, t.start, t.end)
+        t.id,
+        t.chromosome,
+        t.strand,
+        t.start,
+        t.end,
+    )
     assert row["gene_id"] == t.gene.id and row["num_exons"] == len(t.exons)
     for tb in TABLES:
         assert len(getattr(gencode, tb).to_pandas()) == len(getattr(gencode, tb))
@@ -489,7 +524,9 @@ def test_protein_coding_and_longest(gencode):
     for gene in gencode.genes:
         best = longest_transcript(gene)
         if gene.transcripts:
-            assert sum(len(e) for e in best.exons) == max(sum(len(e) for e in t.exons) for t in gene.transcripts)
+            assert sum(len(e) for e in best.exons) == max(
+                sum(len(e) for e in t.exons) for t in gene.transcripts
+            )
         else:
             assert best is None
 
@@ -502,7 +539,10 @@ def test_conformance_gff3_if_available(shared_dir, data_dir):
     sizes = os.path.join(src, "hg19.mini.chrom.sizes")
     with open(sizes) as f:
         write(os.path.join(data_dir, "anno_hg19mini.chrom.sizes"), f.read())
-    gk.GenomeAnnotation.build_gencode(os.path.join(src, "gencode.v47lift37.annotation.gff3"),
-                                      os.path.join(data_dir, "anno_v47"), gk.Genome("anno_hg19mini"))
+    gk.GenomeAnnotation.build_gencode(
+        os.path.join(src, "gencode.v47lift37.annotation.gff3"),
+        os.path.join(data_dir, "anno_v47"),
+        gk.Genome("anno_hg19mini"),
+    )
     g = gk.Genome("anno_v47")
     assert len(g.genes) > 0 and all(t.gene.transcripts for t in g.transcripts)

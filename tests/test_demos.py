@@ -38,8 +38,13 @@ def yeast_anno(yeast, data_dir, tmp_path_factory):
 
 def run(data_dir, script, *args):
     env = dict(os.environ, GENOMEKIT_DATA_DIR=data_dir, PYTHONPATH=ROOT)
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "demos", script), *map(str, args)], env=env,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "demos", script), *map(str, args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stderr
     return out.stdout
 

@@ -266,7 +266,8 @@ uint32_t index_of(const AnnoTable& t, py::handle elem) {
 py::list where(const AnnoTable& t, py::handle mask_obj) {
   if (!py::isinstance<py::array>(mask_obj)) gk::type_error("where expects a numpy bool array");
   py::array mask = py::reinterpret_borrow<py::array>(mask_obj);
-  if (mask.dtype().kind() != 'b') gk::type_error("where expects a bool array, got dtype ", std::string(py::str(mask.dtype())));
+  if (mask.dtype().kind() != 'b')
+    gk::type_error("where expects a bool array, got dtype ", std::string(py::str(mask.dtype())));
   bool shape_ok = mask.ndim() == 1 || (mask.ndim() == 2 && mask.shape(1) == 1);
   if (!shape_ok || mask.shape(0) != static_cast<py::ssize_t>(t.size()))
     gk::value_error("where expects a mask of shape (", t.size(), ",) or (", t.size(), ", 1)");
@@ -393,8 +394,7 @@ py::dict columns(const AnnoTable& t) {
       d["index"] = u32([&](uint32_t i) { return f.intron(i).index; });
       break;
     default:
-      d["transcript_id"] =
-          strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.part(t.table, i).tran)).id; });
+      d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.part(t.table, i).tran)).id; });
       d["transcript_index"] = u32([&](uint32_t i) { return f.part(t.table, i).tran; });
       d["exon_index"] = u32([&](uint32_t i) { return f.exon(f.checked(gk::kExons, f.part(t.table, i).exon)).index; });
       if (t.table == gk::kCdss) d["phase"] = u32([&](uint32_t i) { return f.part(t.table, i).phase; });
@@ -414,12 +414,15 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
       .def("__getitem__", [](const T& t, py::handle k) { return getitem(t, k); })
       .def("__iter__", [](const T& t) { return TableIter{t, 0}; })
       .def_property_readonly("stranded", [](const T&) { return true; })
-      .def("index_of", [](const T& t, py::handle e) { return index_of(t, e); }, py::arg("element"),
-           "Row number of an element of this table.")
-      .def("where", [](const T& t, py::handle mask) { return where(t, mask); }, py::arg("mask"),
-           "Rows where a bool mask (one entry per row) is True.")
       .def(
-          "rows", [](const T& t, py::array_t<int64_t> idx) {
+          "index_of", [](const T& t, py::handle e) { return index_of(t, e); }, py::arg("element"),
+          "Row number of an element of this table.")
+      .def(
+          "where", [](const T& t, py::handle mask) { return where(t, mask); }, py::arg("mask"),
+          "Rows where a bool mask (one entry per row) is True.")
+      .def(
+          "rows",
+          [](const T& t, py::array_t<int64_t> idx) {
             auto a = idx.unchecked<1>();
             py::list out(a.shape(0));
             for (py::ssize_t k = 0; k < a.shape(0); ++k) {
@@ -431,13 +434,15 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
           py::arg("indices"), "Row objects for an array of row numbers (e.g. from find_batch).")
       .def("_columns", [](const T& t) { return columns(t); })
       .def_property_readonly("_refg", [](const T& t) { return gk::assembly(t.f->refg()).name(); })
-      .def("_find_batch", &find_batch, py::arg("method"), py::arg("chromosomes"), py::arg("strands"),
-           py::arg("starts"), py::arg("ends"));
-  const std::pair<const char*, gk::IndexQuery> methods[] = {
-      {"find_overlapping", gk::IndexQuery::Overlapping}, {"find_within", gk::IndexQuery::Within},
-      {"find_exact", gk::IndexQuery::Exact},             {"find_5p_within", gk::IndexQuery::Within5p},
-      {"find_3p_within", gk::IndexQuery::Within3p},      {"find_5p_aligned", gk::IndexQuery::Aligned5p},
-      {"find_3p_aligned", gk::IndexQuery::Aligned3p}};
+      .def("_find_batch", &find_batch, py::arg("method"), py::arg("chromosomes"), py::arg("strands"), py::arg("starts"),
+           py::arg("ends"));
+  const std::pair<const char*, gk::IndexQuery> methods[] = {{"find_overlapping", gk::IndexQuery::Overlapping},
+                                                            {"find_within", gk::IndexQuery::Within},
+                                                            {"find_exact", gk::IndexQuery::Exact},
+                                                            {"find_5p_within", gk::IndexQuery::Within5p},
+                                                            {"find_3p_within", gk::IndexQuery::Within3p},
+                                                            {"find_5p_aligned", gk::IndexQuery::Aligned5p},
+                                                            {"find_3p_aligned", gk::IndexQuery::Aligned3p}};
   for (auto& [mname, kind] : methods) {
     gk::IndexQuery k = kind;
     cls.def(mname, [k](const T& t, py::handle q) { return find(t, k, q); }, py::arg("interval"));
@@ -528,8 +533,8 @@ void register_anno(py::module_& m) {
   tran.def_property_readonly("exons", exons)
       .def_property_readonly("introns", introns)
       .def_property_readonly("intrs", introns)
-      .def_property_readonly("cdss",
-                             [T](const Transcript& r) { return rows_list(r.f, gk::kCdss, T(r).first_cds, T(r).num_cdss); })
+      .def_property_readonly(
+          "cdss", [T](const Transcript& r) { return rows_list(r.f, gk::kCdss, T(r).first_cds, T(r).num_cdss); })
       .def_property_readonly(
           "utr5s", [T](const Transcript& r) { return rows_list(r.f, gk::kUtr5s, T(r).first_utr5, T(r).num_utr5s); })
       .def_property_readonly(
@@ -691,8 +696,8 @@ void register_anno(py::module_& m) {
         }
         return report_dict(r);
       },
-      py::arg("ref_gene"), py::arg("ref_gene_name"), py::arg("ref_link"), py::arg("ref_link_name"),
-      py::arg("out_path"), py::arg("reference_genome"));
+      py::arg("ref_gene"), py::arg("ref_gene_name"), py::arg("ref_link"), py::arg("ref_link_name"), py::arg("out_path"),
+      py::arg("reference_genome"));
 }
 
 }  // namespace gkpy

@@ -35,8 +35,8 @@ struct BPart {
   int64_t start, end;
   int32_t number = -1;  // exon: exon_number / rank (1-based) when given
   int8_t phase = -1;
-  uint32_t id = 0;      // exon id (string pool)
-  uint64_t line = 0;    // input line, for messages
+  uint32_t id = 0;    // exon id (string pool)
+  uint64_t line = 0;  // input line, for messages
 };
 
 struct BTran {
@@ -77,9 +77,9 @@ class AnnoModel {
 
   /// How exons, CDSs and UTRs are put in order and matched.
   struct Rules {
-    bool sort_parts = true;       // sort exons/CDS/UTR 5'→3' (GENCODE); false keeps arrival order (NCBI)
-    bool drop_bad_cds = false;    // NCBI: a CDS not in its own exon removes the transcript's CDS
-    bool compute_utrs = false;    // UTRs from exons minus CDS (NCBI, UCSC) instead of from the file
+    bool sort_parts = true;     // sort exons/CDS/UTR 5'→3' (GENCODE); false keeps arrival order (NCBI)
+    bool drop_bad_cds = false;  // NCBI: a CDS not in its own exon removes the transcript's CDS
+    bool compute_utrs = false;  // UTRs from exons minus CDS (NCBI, UCSC) instead of from the file
   };
 
   /// Validates, links and writes the file atomically.
@@ -91,8 +91,7 @@ class AnnoModel {
 
 /// Build entry points. `src` yields the text (plain or decompressed);
 /// `name` is used in messages. Each throws ValueError naming file:line.
-AnnoBuildReport build_gencode(ByteSource& src, RefgId refg, const std::string& out_path,
-                              bool allow_unknown_biotypes);
+AnnoBuildReport build_gencode(ByteSource& src, RefgId refg, const std::string& out_path, bool allow_unknown_biotypes);
 AnnoBuildReport build_ncbi_refseq(ByteSource& src, RefgId refg, const std::string& out_path,
                                   bool allow_unknown_biotypes);
 AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, RefgId refg, const std::string& out_path);

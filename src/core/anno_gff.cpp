@@ -16,20 +16,84 @@ namespace gk {
 
 namespace {
 
-const char* const kBiotypes[] = {
-    "3prime_overlapping_ncRNA", "C_region", "C_region_pseudogene", "D_segment", "D_segment_pseudogene", "IG_C_gene",
-    "IG_C_pseudogene", "IG_D_gene", "IG_D_pseudogene", "IG_J_gene", "IG_J_pseudogene", "IG_LV_gene", "IG_V_gene",
-    "IG_V_pseudogene", "IG_pseudogene", "J_segment", "J_segment_pseudogene", "Mt_rRNA", "Mt_tRNA", "RNase_MRP_RNA",
-    "RNase_P_RNA", "SRP_RNA", "TEC", "TR_C_gene", "TR_D_gene", "TR_J_gene", "TR_J_pseudogene", "TR_V_gene",
-    "TR_V_pseudogene", "V_segment", "V_segment_pseudogene", "Y_RNA", "antisense", "antisense_RNA", "artifact",
-    "bidirectional_promoter_lncRNA", "guide_RNA", "lincRNA", "lnc_RNA", "macro_lncRNA", "miRNA", "misc_RNA", "ncRNA",
-    "ncRNA_pseudogene", "non_coding", "non_stop_decay", "nonsense_mediated_decay", "piRNA", "polymorphic_pseudogene",
-    "pre_miRNA", "processed_pseudogene", "processed_transcript", "protein_coding", "protein_coding_CDS_not_defined",
-    "protein_coding_LoF", "pseudogene", "rRNA", "rRNA_pseudogene", "retained_intron", "ribozyme", "sRNA", "scRNA",
-    "scaRNA", "sense_intronic", "sense_overlapping", "snRNA", "snoRNA", "tRNA", "tRNA_pseudogene", "telomerase_RNA",
-    "transcribed_processed_pseudogene", "transcribed_unitary_pseudogene", "transcribed_unprocessed_pseudogene",
-    "translated_processed_pseudogene", "translated_unprocessed_pseudogene", "unitary_pseudogene",
-    "unprocessed_pseudogene", "vaultRNA"};
+const char* const kBiotypes[] = {"3prime_overlapping_ncRNA",
+                                 "C_region",
+                                 "C_region_pseudogene",
+                                 "D_segment",
+                                 "D_segment_pseudogene",
+                                 "IG_C_gene",
+                                 "IG_C_pseudogene",
+                                 "IG_D_gene",
+                                 "IG_D_pseudogene",
+                                 "IG_J_gene",
+                                 "IG_J_pseudogene",
+                                 "IG_LV_gene",
+                                 "IG_V_gene",
+                                 "IG_V_pseudogene",
+                                 "IG_pseudogene",
+                                 "J_segment",
+                                 "J_segment_pseudogene",
+                                 "Mt_rRNA",
+                                 "Mt_tRNA",
+                                 "RNase_MRP_RNA",
+                                 "RNase_P_RNA",
+                                 "SRP_RNA",
+                                 "TEC",
+                                 "TR_C_gene",
+                                 "TR_D_gene",
+                                 "TR_J_gene",
+                                 "TR_J_pseudogene",
+                                 "TR_V_gene",
+                                 "TR_V_pseudogene",
+                                 "V_segment",
+                                 "V_segment_pseudogene",
+                                 "Y_RNA",
+                                 "antisense",
+                                 "antisense_RNA",
+                                 "artifact",
+                                 "bidirectional_promoter_lncRNA",
+                                 "guide_RNA",
+                                 "lincRNA",
+                                 "lnc_RNA",
+                                 "macro_lncRNA",
+                                 "miRNA",
+                                 "misc_RNA",
+                                 "ncRNA",
+                                 "ncRNA_pseudogene",
+                                 "non_coding",
+                                 "non_stop_decay",
+                                 "nonsense_mediated_decay",
+                                 "piRNA",
+                                 "polymorphic_pseudogene",
+                                 "pre_miRNA",
+                                 "processed_pseudogene",
+                                 "processed_transcript",
+                                 "protein_coding",
+                                 "protein_coding_CDS_not_defined",
+                                 "protein_coding_LoF",
+                                 "pseudogene",
+                                 "rRNA",
+                                 "rRNA_pseudogene",
+                                 "retained_intron",
+                                 "ribozyme",
+                                 "sRNA",
+                                 "scRNA",
+                                 "scaRNA",
+                                 "sense_intronic",
+                                 "sense_overlapping",
+                                 "snRNA",
+                                 "snoRNA",
+                                 "tRNA",
+                                 "tRNA_pseudogene",
+                                 "telomerase_RNA",
+                                 "transcribed_processed_pseudogene",
+                                 "transcribed_unitary_pseudogene",
+                                 "transcribed_unprocessed_pseudogene",
+                                 "translated_processed_pseudogene",
+                                 "translated_unprocessed_pseudogene",
+                                 "unitary_pseudogene",
+                                 "unprocessed_pseudogene",
+                                 "vaultRNA"};
 
 const std::pair<const char*, const char*> kBiotypeAliases[] = {
     {"3prime_overlapping_ncrna", "3prime_overlapping_ncRNA"},
@@ -185,8 +249,7 @@ class Parser {
   int64_t number(std::string_view s, const char* what) {
     int64_t v = 0;
     auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size())
-      fail(cat("non-numeric ", what, " '", s, "'"));
+    if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) fail(cat("non-numeric ", what, " '", s, "'"));
     return v;
   }
 
@@ -213,8 +276,7 @@ class Parser {
       r.chrom = chrom(r.f.col[0]);
       r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
       int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
-      if (s < 1 || s > e)
-        fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
+      if (s < 1 || s > e) fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
       r.start = s - 1;
       r.end = e;
       return true;
@@ -272,8 +334,9 @@ Kind part_kind(std::string_view type) {
 // the model keeps: ignored without a warning.
 bool silently_ignored(std::string_view type) {
   static const std::unordered_set<std::string> s = {
-      "start_codon", "stop_codon", "Selenocysteine", "stop_codon_redefined_as_selenocysteine", "intron",
-      "chromosome",  "region",     "biological_region", "scaffold", "supercontig", "contig"};
+      "start_codon", "stop_codon",  "Selenocysteine", "stop_codon_redefined_as_selenocysteine",
+      "intron",      "chromosome",  "region",         "biological_region",
+      "scaffold",    "supercontig", "contig"};
   return s.count(std::string(type)) > 0;
 }
 

@@ -24,8 +24,8 @@ uint64_t fnv1a64(std::string_view s) {
 }
 
 namespace {
-const uint32_t kRowSizes[kNumAnnoTables] = {sizeof(GeneRow),   sizeof(TranRow), sizeof(ExonRow), sizeof(IntronRow),
-                                            sizeof(PartRow),   sizeof(PartRow), sizeof(PartRow)};
+const uint32_t kRowSizes[kNumAnnoTables] = {sizeof(GeneRow), sizeof(TranRow), sizeof(ExonRow), sizeof(IntronRow),
+                                            sizeof(PartRow), sizeof(PartRow), sizeof(PartRow)};
 }
 
 AnnoFile::AnnoFile(const std::string& path, RefgId refg, std::string config)

@@ -155,8 +155,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
         L.utr5s = std::move(t.utr5s);
         L.utr3s = std::move(t.utr3s);
         for (BPart& u : t.utrs) {  // generic UTR rows: side of the CDS decides
-          if (L.cdss.empty())
-            value_error(where(u.line), ": UTR row of ", tname, " has no CDS to tell 5' from 3'");
+          if (L.cdss.empty()) value_error(where(u.line), ": UTR row of ", tname, " has no CDS to tell 5' from 3'");
           bool plus = t.strand == '+';
           const BPart &c0 = L.cdss.front(), &c1 = L.cdss.back();
           bool up = plus ? u.end <= c0.start : u.start >= c0.end;
