@@ -9,6 +9,21 @@ from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the load
 from .assembly_build import build_assembly
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
 from .genome import Genome
+from .genome_annotation import (
+    Cds,
+    CdsTable,
+    Exon,
+    ExonTable,
+    Gene,
+    GeneTable,
+    GenomeAnnotation,
+    Intron,
+    IntronTable,
+    Transcript,
+    TranscriptTable,
+    Utr,
+    UtrTable,
+)
 from .genome_dna import GenomeDNA
 from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
@@ -22,6 +37,19 @@ except PackageNotFoundError:  # running from a source tree
     __version__ = "0+unknown"
 
 __all__ = [
+    "Cds",
+    "CdsTable",
+    "Exon",
+    "ExonTable",
+    "Gene",
+    "GeneTable",
+    "GenomeAnnotation",
+    "Intron",
+    "IntronTable",
+    "Transcript",
+    "TranscriptTable",
+    "Utr",
+    "UtrTable",
     "DataManager",
     "DefaultDataManager",
     "GKDataFileNotFoundError",

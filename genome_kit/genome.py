@@ -146,6 +146,60 @@ class Genome:
         k = columns.index(wanted)
         return {r[k]: r[0] for r in rows if k < len(r) and r[k]}
 
+    # --- annotation ---
+    @functools.cached_property
+    def annotation(self):
+        """The gene annotation (:class:`~genome_kit.GenomeAnnotation`), opened on first use.
+
+        Raises ValueError for an assembly-only genome."""
+        from .genome_annotation import GenomeAnnotation, annotation_filename
+
+        if self._config == self._refg:
+            raise ValueError(f"{self!r} is an assembly, not a registered annotation: no genes on it")
+        return GenomeAnnotation(gk_data.get_file(annotation_filename(self._config)), self._refg, self._config)
+
+    @property
+    def anno(self):
+        """Alias of :attr:`annotation`."""
+        return self.annotation
+
+    @property
+    def genes(self):
+        """Gene table of the annotation."""
+        return self.annotation.genes
+
+    @property
+    def transcripts(self):
+        """Transcript table of the annotation."""
+        return self.annotation.transcripts
+
+    trans = transcripts
+
+    @property
+    def exons(self):
+        """Exon table of the annotation."""
+        return self.annotation.exons
+
+    @property
+    def introns(self):
+        """Intron table of the annotation."""
+        return self.annotation.introns
+
+    @property
+    def cdss(self):
+        """CDS table of the annotation."""
+        return self.annotation.cdss
+
+    @property
+    def utr5s(self):
+        """5' UTR table of the annotation."""
+        return self.annotation.utr5s
+
+    @property
+    def utr3s(self):
+        """3' UTR table of the annotation."""
+        return self.annotation.utr3s
+
     def interval(self, chromosome: str, strand: str, start: int, end: int) -> Interval:
         """An Interval on this genome's assembly."""
         return Interval(chromosome, strand, start, end, self._refg)

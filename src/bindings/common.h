@@ -25,6 +25,7 @@ void register_variant(py::module_& m);
 void register_vcf(py::module_& m);
 void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
+void register_anno(py::module_& m);
 
 /// Assembly id for a reference-genome argument: an assembly or annotation
 /// name, or any object with a `reference_genome` attribute (Genome,

@@ -1,0 +1,414 @@
+"""Gene annotations: builders, the annotation container and its tables.
+
+The row classes (:class:`Gene`, :class:`Transcript`, :class:`Exon`,
+:class:`Intron`, :class:`Cds`, :class:`Utr`) and tables (:class:`GeneTable`,
+...) are implemented in C++; rows are Intervals that point into the
+memory-mapped annotation file. This module adds the builders, batch queries,
+DataFrame/Arrow export and the protein-coding / longest-transcript helpers.
+See ``docs/annotations.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import numpy as np
+
+from . import _core
+from ._io import atomic_write_text, open_binary
+
+Gene = _core.Gene
+Transcript = _core.Transcript
+Exon = _core.Exon
+Intron = _core.Intron
+Cds = _core.Cds
+Utr = _core.Utr
+GeneTable = _core.GeneTable
+TranscriptTable = _core.TranscriptTable
+ExonTable = _core.ExonTable
+IntronTable = _core.IntronTable
+CdsTable = _core.CdsTable
+UtrTable = _core.UtrTable
+
+TABLE_NAMES = ("genes", "transcripts", "exons", "introns", "cdss", "utr5s", "utr3s")
+ANNOTATION_SUFFIX = ".gkanno"
+_ALL_TABLE_TYPES = (GeneTable, TranscriptTable, ExonTable, IntronTable, CdsTable, UtrTable, _core._Utr3Table)
+_FIND_METHODS = ("overlapping", "within", "exact", "5p_within", "3p_within", "5p_aligned", "3p_aligned")
+
+__all__ = [
+    "AnnotationWarning",
+    "Cds",
+    "CdsTable",
+    "Exon",
+    "ExonTable",
+    "Gene",
+    "GeneTable",
+    "GenomeAnnotation",
+    "Intron",
+    "IntronTable",
+    "Transcript",
+    "TranscriptTable",
+    "Utr",
+    "UtrTable",
+    "filter_protein_coding",
+    "longest_transcript",
+]
+
+
+class AnnotationWarning(UserWarning):
+    """A build skipped rows of feature types the gene model does not use."""
+
+
+def annotation_filename(config: str) -> str:
+    """Data file name of an annotation config (``<config>.gkanno``)."""
+    return f"{config}{ANNOTATION_SUFFIX}"
+
+
+def _refg_of_builder_arg(reference_genome) -> str:
+    from .genome import Genome
+
+    if not isinstance(reference_genome, Genome):
+        raise TypeError(f"Expected Genome, got '{type(reference_genome).__name__}'.")
+    return reference_genome.refg
+
+
+def _warn_ignored(report: dict, source: str) -> None:
+    ignored = report.get("ignored_types") or {}
+    if ignored:
+        kinds = ", ".join(f"{k} ({n})" for k, n in sorted(ignored.items()))
+        warnings.warn(
+            AnnotationWarning(
+                f"{source}: ignored rows of feature types the gene model does not use: {kinds}"
+            ),
+            stacklevel=3,
+        )
+
+
+def _finish(outfile, refg: str) -> list[str]:
+    cfg = f"{os.fspath(outfile)}.cfg"
+    atomic_write_text(cfg, f"refg={refg}\n")
+    return [annotation_filename(os.fspath(outfile)), cfg]
+
+
+def _open_source(path):
+    try:
+        return open_binary(path)
+    except FileNotFoundError as e:
+        # OSError, as the reference raises for an unreadable input (conformance compares type names)
+        raise OSError(f"Could not open {os.fspath(path)} for reading ({e.strerror})") from None
+
+
+class GenomeAnnotation:
+    """The gene annotation of a Genome: seven tables over one mapped file.
+
+    Usually reached through a Genome (``genome.genes``, ``genome.exons``,
+    ...). ``GenomeAnnotation(path, reference_genome, config)`` opens a file
+    directly.
+    """
+
+    def __init__(self, path: str, reference_genome, config: str | None = None):
+        path = os.fspath(path)
+        if config is None:
+            base = os.path.basename(path)
+            config = base[: -len(ANNOTATION_SUFFIX)] if base.endswith(ANNOTATION_SUFFIX) else base
+        self._file = _core.AnnotationFile(path, reference_genome, config)
+        self._tables = [self._file.table(i) for i in range(len(TABLE_NAMES))]
+
+    @property
+    def filename(self) -> str:
+        """Path of the mapped annotation file."""
+        return self._file.filename
+
+    @property
+    def genes(self) -> GeneTable:
+        return self._tables[0]
+
+    @property
+    def transcripts(self) -> TranscriptTable:
+        return self._tables[1]
+
+    trans = transcripts
+
+    @property
+    def exons(self) -> ExonTable:
+        return self._tables[2]
+
+    @property
+    def introns(self) -> IntronTable:
+        return self._tables[3]
+
+    @property
+    def cdss(self) -> CdsTable:
+        return self._tables[4]
+
+    @property
+    def utr5s(self) -> UtrTable:
+        return self._tables[5]
+
+    @property
+    def utr3s(self) -> UtrTable:
+        return self._tables[6]
+
+    def __repr__(self) -> str:
+        return f'<GenomeAnnotation "{self.filename}">'
+
+    # --- builders ---
+    @staticmethod
+    def binary_version() -> int:
+        """Version of the annotation file format this genome_kit writes and reads."""
+        return int(_core.ANNOTATION_FORMAT_VERSION)
+
+    @staticmethod
+    def build_gencode(
+        infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False
+    ) -> list[str]:
+        """Builds an annotation from a GENCODE or Ensembl GFF3 or GTF file (gzip ok).
+
+        GFF3 and GTF are told apart by the attribute syntax. Writes
+        ``<outfile>.gkanno`` and ``<outfile>.cfg`` (``refg=<assembly>``) and
+        returns both paths. ``reference_genome`` is the assembly's
+        :class:`~genome_kit.Genome` (only its ``chrom.sizes`` is read).
+        Biotypes are checked against GENCODE/Ensembl's list (``lncRNA`` is
+        stored as ``lnc_RNA``); ``allow_unknown_biotypes=True`` keeps
+        unknown ones as they are. Rows of feature types the model does not
+        use (other than start/stop codons and the like) are skipped with an
+        :class:`AnnotationWarning`. Errors name the file and line; a failed
+        build leaves no file behind.
+        """
+        refg = _refg_of_builder_arg(reference_genome)
+        stream, name = _open_source(infile)
+        try:
+            report = _core._build_gencode(
+                stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
+            )
+        finally:
+            stream.close()
+        _warn_ignored(report, name)
+        return _finish(outfile, refg)
+
+    @staticmethod
+    def build_ncbi_refseq(
+        infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False
+    ) -> list[str]:
+        """Builds an annotation from an NCBI RefSeq GFF3 file (gzip ok).
+
+        Gene ids are the Entrez GeneIDs; transcripts are the ``rna-`` rows
+        with a ``transcript_id``; UTRs are computed from exons and CDS. A
+        transcript whose CDS pieces do not pair up with its exons (programmed
+        frameshifts) gets no CDS. Returns ``[<outfile>.gkanno, <outfile>.cfg]``.
+        """
+        refg = _refg_of_builder_arg(reference_genome)
+        stream, name = _open_source(infile)
+        try:
+            report = _core._build_ncbi_refseq(
+                stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
+            )
+        finally:
+            stream.close()
+        _warn_ignored(report, name)
+        return _finish(outfile, refg)
+
+    @staticmethod
+    def build_ucsc_refseq(ucsc_db_dir, outfile, reference_genome) -> list[str]:
+        """Builds an annotation from UCSC ``refGene.txt[.gz]`` and ``refLink.txt[.gz]`` in a directory.
+
+        Transcripts are grouped into genes by Entrez id and locus. Returns
+        ``[<outfile>.gkanno, <outfile>.cfg]``.
+        """
+        refg = _refg_of_builder_arg(reference_genome)
+        directory = os.fspath(ucsc_db_dir)
+
+        def find(stem):
+            for name in (f"{stem}.txt", f"{stem}.txt.gz"):
+                path = os.path.join(directory, name)
+                if os.path.isfile(path):
+                    return path
+            raise FileNotFoundError(f"no {stem}.txt or {stem}.txt.gz in {directory}")
+
+        gene_path, link_path = find("refGene"), find("refLink")
+        gene_stream, gene_name = _open_source(gene_path)
+        try:
+            link_stream, link_name = _open_source(link_path)
+            try:
+                _core._build_ucsc_refseq(
+                    gene_stream,
+                    gene_name,
+                    link_stream,
+                    link_name,
+                    annotation_filename(os.fspath(outfile)),
+                    refg,
+                )
+            finally:
+                link_stream.close()
+        finally:
+            gene_stream.close()
+        return _finish(outfile, refg)
+
+
+def _unpickle_row(genome, table: str, row: int):
+    return getattr(genome, table)[row]
+
+
+# --- table extensions (added to the C++ table classes) -------------------------------------------
+
+
+def _find_batch(
+    self,
+    intervals=None,
+    method: str = "overlapping",
+    *,
+    chromosomes=None,
+    strands=None,
+    starts=None,
+    ends=None,
+):
+    """Runs one positional query for many intervals at once (the GIL is released).
+
+    Give either ``intervals`` (a sequence of Intervals) or the four arrays
+    ``chromosomes`` (names or aliases), ``strands`` (``"+"``/``"-"``),
+    ``starts`` and ``ends`` (DNA0). ``method`` is one of ``overlapping``,
+    ``within``, ``exact``, ``5p_within``, ``3p_within``, ``5p_aligned``,
+    ``3p_aligned`` (same semantics and result order as ``find_<method>``).
+
+    Returns ``(offsets, rows)``: int64 offsets of length ``n + 1`` and the
+    uint32 row numbers of all results; the results of query ``i`` are
+    ``rows[offsets[i]:offsets[i+1]]`` (use ``table.rows(...)`` for objects).
+    """
+    if method not in _FIND_METHODS:
+        raise ValueError(f"method must be one of {_FIND_METHODS}, got {method!r}")
+    if intervals is not None:
+        ivs = list(intervals)
+        refgs = {iv.refg for iv in ivs}
+        chromosomes = [iv.chromosome for iv in ivs]
+        strands = [iv.strand for iv in ivs]
+        starts = [iv.start for iv in ivs]
+        ends = [iv.end for iv in ivs]
+        if ivs and len(self) and refgs != {self._refg_name()}:
+            raise ValueError(f"query intervals are on {sorted(refgs)}, the table on {self._refg_name()!r}")
+    if chromosomes is None or strands is None or starts is None or ends is None:
+        raise TypeError("find_batch needs intervals, or chromosomes, strands, starts and ends")
+    chroms = np.asarray(chromosomes)
+    names, inverse = (
+        np.unique(chroms, return_inverse=True) if chroms.size else (np.array([]), np.array([], int))
+    )
+    refg = self._refg_name()
+    ids = np.array([_chrom_id(refg, str(n)) for n in names], dtype=np.int32)
+    chrom_ids = np.ascontiguousarray(ids[inverse].reshape(-1) if chroms.size else np.zeros(0, np.int32))
+    s = np.asarray(strands)
+    if s.dtype.kind in "US":
+        s = np.where(s == "-", ord("-"), ord("+")).astype(np.uint8)
+    else:
+        s = s.astype(np.uint8)
+    return self._find_batch(
+        method,
+        chrom_ids,
+        np.ascontiguousarray(s.reshape(-1)),
+        np.ascontiguousarray(np.asarray(starts, dtype=np.int64).reshape(-1)),
+        np.ascontiguousarray(np.asarray(ends, dtype=np.int64).reshape(-1)),
+    )
+
+
+def _chrom_id(refg: str, name: str) -> int:
+    try:
+        return _core._chrom_index(refg, name)
+    except ValueError:
+        return -1  # unknown chromosome: no results, as find_* on an unknown chromosome
+
+
+def _refg_name(self) -> str:
+    return self._refg
+
+
+def _to_pandas(self):
+    """All fields of the table as a pandas DataFrame (one row per table row, file order; a copy)."""
+    import pandas as pd
+
+    cols = self._columns()
+    codes = cols.pop("_chrom_codes")
+    names = cols.pop("_chrom_names")
+    chrom = pd.Categorical.from_codes(codes, categories=names)
+    data = {"chromosome": chrom}
+    data.update(cols)
+    return pd.DataFrame(data)
+
+
+def _to_arrow(self):
+    """All fields of the table as a pyarrow Table (requires pyarrow; a copy)."""
+    import pyarrow as pa
+
+    cols = self._columns()
+    codes = cols.pop("_chrom_codes")
+    names = cols.pop("_chrom_names")
+    arrays = {"chromosome": pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(names))}
+    for k, v in cols.items():
+        arrays[k] = pa.array(v)
+    return pa.table(arrays)
+
+
+for _t in _ALL_TABLE_TYPES:
+    _t.find_batch = _find_batch
+    _t._refg_name = _refg_name
+    _t.to_pandas = _to_pandas
+    _t.to_arrow = _to_arrow
+
+
+# --- helpers in the style of the AlphaGenome SDK's gene annotation utilities ----------------------
+
+
+def filter_protein_coding(transcripts, *, require_cds: bool = True) -> list:
+    """Transcripts (or the transcripts of genes) whose type is ``protein_coding``.
+
+    With ``require_cds`` (default) a transcript must also have at least one CDS.
+    Accepts a table, a list of transcripts, or genes (their transcripts are used).
+    """
+    out = []
+    for t in _iter_transcripts(transcripts):
+        if t.type == "protein_coding" and (not require_cds or t.cdss):
+            out.append(t)
+    return out
+
+
+def longest_transcript(gene_or_transcripts, *, by: str = "exonic"):
+    """The longest transcript of a gene (or of a list of transcripts), or None.
+
+    ``by="exonic"`` compares spliced length (sum of exon lengths), ``"genomic"``
+    the transcript's span, ``"cds"`` the coding length. Ties go to the first in
+    file order.
+    """
+    if by not in ("exonic", "genomic", "cds"):
+        raise ValueError(f"by must be 'exonic', 'genomic' or 'cds', got {by!r}")
+    best, best_len = None, -1
+    for t in _iter_transcripts(gene_or_transcripts):
+        if by == "genomic":
+            n = len(t)
+        elif by == "cds":
+            n = sum(len(c) for c in t.cdss)
+        else:
+            n = sum(len(e) for e in t.exons)
+        if n > best_len:
+            best, best_len = t, n
+    return best
+
+
+def longest_transcripts(genes, *, by: str = "exonic") -> list:
+    """One longest transcript per gene (genes without transcripts are skipped)."""
+    out = []
+    for g in genes:
+        t = longest_transcript(g, by=by)
+        if t is not None:
+            out.append(t)
+    return out
+
+
+def _iter_transcripts(x):
+    if isinstance(x, Gene):
+        yield from x.transcripts
+        return
+    for item in x:
+        if isinstance(item, Gene):
+            yield from item.transcripts
+        elif isinstance(item, Transcript):
+            yield item
+        else:
+            raise TypeError(f"expected Transcript or Gene objects, got {type(item).__name__}")

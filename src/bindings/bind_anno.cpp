@@ -1,0 +1,703 @@
+// Gene annotations: row classes (Gene, Transcript, Exon, Intron, Cds, Utr —
+// Interval subclasses that point into the mapped file), their tables with
+// id lookups and positional queries (one at a time or batched), and the
+// builders.
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include "anno.h"
+#include "anno_builder.h"
+#include "common.h"
+#include "errors.h"
+
+namespace gkpy {
+
+using gk::AnnoFile;
+using gk::Interval;
+using FilePtr = std::shared_ptr<const AnnoFile>;
+
+namespace {
+
+/// A row of one table of one mapped file. The Interval part is a copy of the
+/// row's coordinates (so every Interval method works); everything else is
+/// read from the mapping on access.
+struct AnnoRow : Interval {
+  FilePtr f;
+  uint32_t row = 0;
+  uint8_t table = 0;
+};
+struct Gene : AnnoRow {};
+struct Transcript : AnnoRow {};
+struct Exon : AnnoRow {};
+struct Intron : AnnoRow {};
+struct Cds : AnnoRow {};
+struct Utr : AnnoRow {};
+
+template <class T>
+T make_row(const FilePtr& f, int table, uint32_t row) {
+  T r;
+  static_cast<Interval&>(r) = f->interval(table, row);
+  r.f = f;
+  r.row = row;
+  r.table = static_cast<uint8_t>(table);
+  return r;
+}
+
+py::object wrap(const FilePtr& f, int table, uint32_t row) {
+  f->checked(table, row);
+  switch (table) {
+    case gk::kGenes:
+      return py::cast(make_row<Gene>(f, table, row));
+    case gk::kTrans:
+      return py::cast(make_row<Transcript>(f, table, row));
+    case gk::kExons:
+      return py::cast(make_row<Exon>(f, table, row));
+    case gk::kIntrons:
+      return py::cast(make_row<Intron>(f, table, row));
+    case gk::kCdss:
+      return py::cast(make_row<Cds>(f, table, row));
+    default:
+      return py::cast(make_row<Utr>(f, table, row));
+  }
+}
+
+py::object wrap_opt(const FilePtr& f, int table, uint32_t row) {
+  return row == gk::kNoRow ? py::object(py::none()) : wrap(f, table, row);
+}
+
+py::object opt_str(std::string_view s) {
+  return s.empty() ? py::object(py::none()) : py::object(py::str(s.data(), s.size()));
+}
+
+py::object opt_int(int v) {
+  return v < 0 ? py::object(py::none()) : py::object(py::int_(v));
+}
+
+py::list rows_list(const FilePtr& f, int table, uint32_t first, uint32_t n) {
+  py::list out(n);
+  for (uint32_t k = 0; k < n; ++k) out[k] = wrap(f, table, first + k);
+  return out;
+}
+
+const gk::TranRow& tran_of(const AnnoRow& r) {
+  const AnnoFile& f = *r.f;
+  switch (r.table) {
+    case gk::kTrans:
+      return f.tran(r.row);
+    case gk::kExons:
+      return f.tran(f.checked(gk::kTrans, f.exon(r.row).tran));
+    case gk::kIntrons:
+      return f.tran(f.checked(gk::kTrans, f.intron(r.row).tran));
+    default:
+      return f.tran(f.checked(gk::kTrans, f.part(r.table, r.row).tran));
+  }
+}
+
+uint32_t tran_row(const AnnoRow& r) {
+  switch (r.table) {
+    case gk::kTrans:
+      return r.row;
+    case gk::kExons:
+      return r.f->exon(r.row).tran;
+    case gk::kIntrons:
+      return r.f->intron(r.row).tran;
+    default:
+      return r.f->part(r.table, r.row).tran;
+  }
+}
+
+std::string tran_id(const AnnoRow& r) {
+  return std::string(r.f->str(tran_of(r).id));
+}
+
+std::string repr_row(const AnnoRow& r) {
+  const AnnoFile& f = *r.f;
+  switch (r.table) {
+    case gk::kGenes: {
+      const gk::GeneRow& g = f.gene(r.row);
+      return gk::cat("<Gene ", f.str(g.id), " (", f.str(g.name), ")>");
+    }
+    case gk::kTrans: {
+      const gk::TranRow& t = f.tran(r.row);
+      return gk::cat("<Transcript ", f.str(t.id), " of ", f.str(f.gene(f.checked(gk::kGenes, t.gene)).name), ">");
+    }
+    case gk::kExons: {
+      const gk::ExonRow& e = f.exon(r.row);
+      return gk::cat("<Exon ", e.index + 1, "/", tran_of(r).num_exons, " of ", tran_id(r), ">");
+    }
+    case gk::kIntrons: {
+      const gk::IntronRow& x = f.intron(r.row);
+      return gk::cat("<Intron ", x.index + 1, "/", tran_of(r).num_exons - 1, " of ", tran_id(r), ">");
+    }
+    default: {
+      const gk::PartRow& p = f.part(r.table, r.row);
+      const gk::ExonRow& e = f.exon(f.checked(gk::kExons, p.exon));
+      return gk::cat("<", r.table == gk::kCdss ? "Cds" : "Utr", " in Exon ", e.index + 1, "/", tran_of(r).num_exons,
+                     " of ", tran_id(r), ">");
+    }
+  }
+}
+
+py::object genome_of(const AnnoFile& f) {
+  return py::module_::import("genome_kit").attr("Genome")(f.config());
+}
+
+// Two opens of one annotation (e.g. after a Genome was garbage collected and
+// reopened) hold equal rows: identity is (file, table, row), not the mapping.
+bool same_file(const AnnoFile& a, const AnnoFile& b) {
+  return &a == &b || (a.config() == b.config() && a.path() == b.path());
+}
+
+size_t row_hash(const AnnoRow& r) {
+  size_t h = std::hash<std::string>()(r.f->config());
+  return h ^ (static_cast<size_t>(r.row) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(r.table) << 56);
+}
+
+bool same_row(const AnnoRow& a, py::handle other) {
+  if (!py::isinstance<AnnoRow>(other)) return false;
+  const AnnoRow& b = other.cast<const AnnoRow&>();
+  return a.row == b.row && a.table == b.table && same_file(*a.f, *b.f);
+}
+
+// Neighbour of a child row within its transcript (delta -1 / +1), or None.
+py::object sibling(const AnnoRow& r, int table, uint32_t first, uint32_t count, uint32_t index, int delta) {
+  int64_t k = static_cast<int64_t>(index) + delta;
+  if (k < 0 || k >= static_cast<int64_t>(count)) return py::none();
+  return wrap(r.f, table, first + static_cast<uint32_t>(k));
+}
+
+template <class T>
+py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* doc) {
+  py::class_<T, AnnoRow> cls(m, name, doc);
+  std::string cname = name;
+  cls.def(py::init([cname](py::args, py::kwargs) -> T {
+    gk::runtime_error(cname, " is an internal type: get rows from a Genome's tables");
+  }));
+  cls.def("__repr__", [](const T& r) { return repr_row(r); })
+      .def("__str__", [](const T& r) { return repr_row(r); })
+      .def("__eq__", [](const T& a, py::handle b) { return same_row(a, b); })
+      .def("__ne__", [](const T& a, py::handle b) { return !same_row(a, b); })
+      .def("__hash__", [](const T& r) { return row_hash(r); });
+  for (const char* op : {"__lt__", "__le__", "__gt__", "__ge__"})
+    cls.def(op, [](const T&, py::handle) { return py::reinterpret_borrow<py::object>(Py_NotImplemented); });
+  cls.def_property_readonly(
+         "annotation_genome", [](const T& r) { return genome_of(*r.f); }, "The Genome this row belongs to.")
+      .def("__reduce__", [](const T& r) {
+        py::object unpickle = py::module_::import("genome_kit.genome_annotation").attr("_unpickle_row");
+        return py::make_tuple(unpickle, py::make_tuple(genome_of(*r.f), gk::anno_table_name(r.table), r.row));
+      });
+  cls.attr("__module__") = "genome_kit";
+  return cls;
+}
+
+// ---- tables -------------------------------------------------------------------
+
+struct AnnoTable {
+  FilePtr f;
+  int table = 0;
+  uint32_t size() const { return f->size(table); }
+};
+template <int K>
+struct TableT : AnnoTable {};
+
+gk::IndexQuery query_kind(const std::string& m) {
+  if (m == "overlapping") return gk::IndexQuery::Overlapping;
+  if (m == "within") return gk::IndexQuery::Within;
+  if (m == "exact") return gk::IndexQuery::Exact;
+  if (m == "5p_within") return gk::IndexQuery::Within5p;
+  if (m == "3p_within") return gk::IndexQuery::Within3p;
+  if (m == "5p_aligned") return gk::IndexQuery::Aligned5p;
+  if (m == "3p_aligned") return gk::IndexQuery::Aligned3p;
+  gk::value_error("unknown query '", m,
+                  "': expected overlapping, within, exact, 5p_within, 3p_within, 5p_aligned or 3p_aligned");
+}
+
+py::list find(const AnnoTable& t, gk::IndexQuery kind, py::handle q) {
+  if (!py::isinstance<Interval>(q))
+    gk::type_error("expected an Interval, got ", py::str(py::type::of(q)).cast<std::string>());
+  const Interval& iv = q.cast<const Interval&>();
+  std::vector<uint32_t> rows;
+  if (t.size() > 0) {
+    if (iv.refg != t.f->refg())
+      gk::value_error("reference genome '", gk::assembly(t.f->refg()).name(), "' does not match query coordinate '",
+                      iv.refg_name(), "'");
+    t.f->index(t.table).find(kind, iv, rows);
+  }
+  py::list out(rows.size());
+  for (size_t k = 0; k < rows.size(); ++k) out[k] = wrap(t.f, t.table, rows[k]);
+  return out;
+}
+
+uint32_t resolve_index(const AnnoTable& t, py::handle key) {
+  py::ssize_t n = static_cast<py::ssize_t>(t.size());
+  py::ssize_t i = PyNumber_AsSsize_t(key.ptr(), PyExc_IndexError);
+  if (i == -1 && PyErr_Occurred()) throw py::error_already_set();
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) gk::index_error(gk::anno_table_name(t.table), " index out of range (", n, " rows)");
+  return static_cast<uint32_t>(i);
+}
+
+py::object getitem(const AnnoTable& t, py::handle key) {
+  bool by_id = t.table == gk::kGenes || t.table == gk::kTrans;
+  if (PyIndex_Check(key.ptr()) && !PyBool_Check(key.ptr())) return wrap(t.f, t.table, resolve_index(t, key));
+  if (by_id) {
+    if (py::isinstance<py::str>(key)) {
+      std::string k = key.cast<std::string>();
+      uint32_t row = t.f->find_id(t.table, k);
+      if (row == gk::kNoRow) throw py::key_error(k);
+      return wrap(t.f, t.table, row);
+    }
+    throw py::key_error(py::str(key).cast<std::string>());
+  }
+  gk::type_error(gk::anno_table_name(t.table), " are indexed by integer row number, got ",
+                 py::str(py::type::of(key)).cast<std::string>());
+}
+
+uint32_t index_of(const AnnoTable& t, py::handle elem) {
+  if (!py::isinstance<AnnoRow>(elem) || elem.cast<const AnnoRow&>().table != t.table)
+    gk::type_error("index_of expects an element of the ", gk::anno_table_name(t.table), " table, got ",
+                   py::str(py::type::of(elem)).cast<std::string>());
+  const AnnoRow& r = elem.cast<const AnnoRow&>();
+  if (!same_file(*r.f, *t.f)) gk::value_error(repr_row(r), " does not belong to this annotation");
+  return r.row;
+}
+
+py::list where(const AnnoTable& t, py::handle mask_obj) {
+  if (!py::isinstance<py::array>(mask_obj)) gk::type_error("where expects a numpy bool array");
+  py::array mask = py::reinterpret_borrow<py::array>(mask_obj);
+  if (mask.dtype().kind() != 'b')
+    gk::type_error("where expects a bool array, got dtype ", std::string(py::str(mask.dtype())));
+  bool shape_ok = mask.ndim() == 1 || (mask.ndim() == 2 && mask.shape(1) == 1);
+  if (!shape_ok || mask.shape(0) != static_cast<py::ssize_t>(t.size()))
+    gk::value_error("where expects a mask of shape (", t.size(), ",) or (", t.size(), ", 1)");
+  auto flat = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
+  const bool* m = flat.data();
+  py::list out;
+  for (uint32_t i = 0; i < t.size(); ++i)
+    if (m[i]) out.append(wrap(t.f, t.table, i));
+  return out;
+}
+
+/// Many queries at once: returns (offsets int64[n+1], rows uint32[k]); the
+/// rows of query i are rows[offsets[i]:offsets[i+1]].
+py::tuple find_batch(const AnnoTable& t, const std::string& method, py::array_t<int32_t> chroms,
+                     py::array_t<uint8_t> strands, py::array_t<int64_t> starts, py::array_t<int64_t> ends) {
+  gk::IndexQuery kind = query_kind(method);
+  py::ssize_t n = chroms.size();
+  if (strands.size() != n || starts.size() != n || ends.size() != n)
+    gk::value_error("find_batch: chromosome, strand, start and end arrays must have the same length");
+  py::array_t<int64_t> offsets(n + 1);
+  std::vector<uint32_t> rows;
+  {
+    auto c = chroms.unchecked<1>();
+    auto s = strands.unchecked<1>();
+    auto a = starts.unchecked<1>();
+    auto b = ends.unchecked<1>();
+    int64_t* off = offsets.mutable_data();
+    py::gil_scoped_release nogil;
+    const gk::IntervalIndex& idx = t.f->index(t.table);
+    rows.reserve(static_cast<size_t>(n) * 2);
+    Interval iv;
+    iv.refg = t.f->refg();
+    for (py::ssize_t i = 0; i < n; ++i) {
+      off[i] = static_cast<int64_t>(rows.size());
+      iv.chrom = c(i);
+      iv.strand = s(i) == '-' ? '-' : '+';
+      iv.start = a(i);
+      iv.end = b(i);
+      if (iv.end < iv.start) gk::value_error("find_batch: query ", i, " has end < start");
+      if (iv.chrom >= 0) idx.find(kind, iv, rows);
+    }
+    off[n] = static_cast<int64_t>(rows.size());
+  }
+  py::array_t<uint32_t> out(static_cast<py::ssize_t>(rows.size()));
+  if (!rows.empty()) std::memcpy(out.mutable_data(), rows.data(), rows.size() * sizeof(uint32_t));
+  return py::make_tuple(offsets, out);
+}
+
+struct TableIter {
+  AnnoTable t;
+  uint32_t i = 0;
+};
+
+/// Column arrays of a table (copies), for DataFrame / Arrow export.
+py::dict columns(const AnnoTable& t) {
+  const AnnoFile& f = *t.f;
+  uint32_t n = t.size();
+  py::array_t<int32_t> chrom(n);
+  py::array_t<int64_t> start(n), end(n);
+  py::list strand(n);
+  py::str plus("+"), minus("-");
+  for (uint32_t i = 0; i < n; ++i) {
+    Interval iv = f.interval(t.table, i);
+    chrom.mutable_data()[i] = iv.chrom;
+    start.mutable_data()[i] = iv.start;
+    end.mutable_data()[i] = iv.end;
+    strand[i] = iv.strand == '+' ? plus : minus;
+  }
+  const gk::Assembly& a = gk::assembly(f.refg());
+  py::list chrom_names;
+  for (size_t c = 0; c < a.num_chroms(); ++c) chrom_names.append(a.chrom_name(static_cast<gk::ChromId>(c)));
+  py::dict d;
+  d["_chrom_codes"] = chrom;
+  d["_chrom_names"] = chrom_names;
+  d["strand"] = strand;
+  d["start"] = start;
+  d["end"] = end;
+  auto strs = [&](auto get) {
+    py::list l(n);
+    for (uint32_t i = 0; i < n; ++i) l[i] = opt_str(f.str(get(i)));
+    return l;
+  };
+  auto ints = [&](auto get) {
+    py::list l(n);
+    for (uint32_t i = 0; i < n; ++i) l[i] = opt_int(get(i));
+    return l;
+  };
+  auto u32 = [&](auto get) {
+    py::array_t<int64_t> arr(n);
+    for (uint32_t i = 0; i < n; ++i) arr.mutable_data()[i] = get(i);
+    return arr;
+  };
+  switch (t.table) {
+    case gk::kGenes:
+      d["id"] = strs([&](uint32_t i) { return f.gene(i).id; });
+      d["name"] = strs([&](uint32_t i) { return f.gene(i).name; });
+      d["type"] = strs([&](uint32_t i) { return f.gene(i).type; });
+      d["level"] = ints([&](uint32_t i) { return f.gene(i).level; });
+      d["num_transcripts"] = u32([&](uint32_t i) { return f.gene(i).num_trans; });
+      break;
+    case gk::kTrans:
+      d["id"] = strs([&](uint32_t i) { return f.tran(i).id; });
+      d["gene_id"] = strs([&](uint32_t i) { return f.gene(f.checked(gk::kGenes, f.tran(i).gene)).id; });
+      d["gene_name"] = strs([&](uint32_t i) { return f.gene(f.checked(gk::kGenes, f.tran(i).gene)).name; });
+      d["type"] = strs([&](uint32_t i) { return f.tran(i).type; });
+      d["level"] = ints([&](uint32_t i) { return f.tran(i).level; });
+      d["tsl"] = ints([&](uint32_t i) { return f.tran(i).tsl; });
+      d["ccds_id"] = strs([&](uint32_t i) { return f.tran(i).ccds; });
+      d["protein_id"] = strs([&](uint32_t i) { return f.tran(i).protein; });
+      d["product"] = strs([&](uint32_t i) { return f.tran(i).product; });
+      d["gene_index"] = u32([&](uint32_t i) { return f.tran(i).gene; });
+      d["num_exons"] = u32([&](uint32_t i) { return f.tran(i).num_exons; });
+      d["num_cdss"] = u32([&](uint32_t i) { return f.tran(i).num_cdss; });
+      break;
+    case gk::kExons:
+      d["id"] = strs([&](uint32_t i) { return f.exon(i).id; });
+      d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.exon(i).tran)).id; });
+      d["transcript_index"] = u32([&](uint32_t i) { return f.exon(i).tran; });
+      d["index"] = u32([&](uint32_t i) { return f.exon(i).index; });
+      break;
+    case gk::kIntrons:
+      d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.intron(i).tran)).id; });
+      d["transcript_index"] = u32([&](uint32_t i) { return f.intron(i).tran; });
+      d["index"] = u32([&](uint32_t i) { return f.intron(i).index; });
+      break;
+    default:
+      d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.part(t.table, i).tran)).id; });
+      d["transcript_index"] = u32([&](uint32_t i) { return f.part(t.table, i).tran; });
+      d["exon_index"] = u32([&](uint32_t i) { return f.exon(f.checked(gk::kExons, f.part(t.table, i).exon)).index; });
+      if (t.table == gk::kCdss) d["phase"] = u32([&](uint32_t i) { return f.part(t.table, i).phase; });
+      break;
+  }
+  return d;
+}
+
+template <int K>
+void bind_table(py::module_& m, const char* name, const char* repr_len) {
+  using T = TableT<K>;
+  py::class_<T, AnnoTable> cls(m, name);
+  std::string rl = repr_len;
+  std::string nm = name;
+  cls.def("__len__", [](const T& t) { return t.size(); })
+      .def("__repr__", [nm, rl](const T& t) { return gk::cat("<", nm, ", ", rl, " = ", t.size(), ">"); })
+      .def("__getitem__", [](const T& t, py::handle k) { return getitem(t, k); })
+      .def("__iter__", [](const T& t) { return TableIter{t, 0}; })
+      .def_property_readonly("stranded", [](const T&) { return true; })
+      .def(
+          "index_of", [](const T& t, py::handle e) { return index_of(t, e); }, py::arg("element"),
+          "Row number of an element of this table.")
+      .def(
+          "where", [](const T& t, py::handle mask) { return where(t, mask); }, py::arg("mask"),
+          "Rows where a bool mask (one entry per row) is True.")
+      .def(
+          "rows",
+          [](const T& t, py::array_t<int64_t> idx) {
+            auto a = idx.unchecked<1>();
+            py::list out(a.shape(0));
+            for (py::ssize_t k = 0; k < a.shape(0); ++k) {
+              if (a(k) < 0 || a(k) >= static_cast<int64_t>(t.size())) gk::index_error("row ", a(k), " out of range");
+              out[k] = wrap(t.f, t.table, static_cast<uint32_t>(a(k)));
+            }
+            return out;
+          },
+          py::arg("indices"), "Row objects for an array of row numbers (e.g. from find_batch).")
+      .def("_columns", [](const T& t) { return columns(t); })
+      .def_property_readonly("_refg", [](const T& t) { return gk::assembly(t.f->refg()).name(); })
+      .def("_find_batch", &find_batch, py::arg("method"), py::arg("chromosomes"), py::arg("strands"), py::arg("starts"),
+           py::arg("ends"));
+  const std::pair<const char*, gk::IndexQuery> methods[] = {{"find_overlapping", gk::IndexQuery::Overlapping},
+                                                            {"find_within", gk::IndexQuery::Within},
+                                                            {"find_exact", gk::IndexQuery::Exact},
+                                                            {"find_5p_within", gk::IndexQuery::Within5p},
+                                                            {"find_3p_within", gk::IndexQuery::Within3p},
+                                                            {"find_5p_aligned", gk::IndexQuery::Aligned5p},
+                                                            {"find_3p_aligned", gk::IndexQuery::Aligned3p}};
+  for (auto& [mname, kind] : methods) {
+    gk::IndexQuery k = kind;
+    cls.def(mname, [k](const T& t, py::handle q) { return find(t, k, q); }, py::arg("interval"));
+  }
+  if (K == gk::kGenes || K == gk::kTrans) {
+    cls.def(
+        "find_by_id",
+        [](const T& t, const std::string& id) {
+          py::list out;
+          for (uint32_t r : t.f->find_all_ids(t.table, id)) out.append(wrap(t.f, t.table, r));
+          return out;
+        },
+        py::arg("id"), "Every row whose id is `id` or `id` plus a version suffix ('.N'), in file order.");
+  }
+  if (K == gk::kGenes) {
+    cls.def(
+        "first_by_name",
+        [](const T& t, const std::string& name) -> py::object {
+          for (uint32_t i = 0; i < t.size(); ++i)
+            if (t.f->str(t.f->gene(i).name) == name) return wrap(t.f, t.table, i);
+          return py::none();
+        },
+        py::arg("name"), "First gene (file order) with this name, or None.");
+  }
+  cls.attr("__module__") = "genome_kit";
+}
+
+py::object table_obj(const FilePtr& f, int table) {
+  switch (table) {
+    case gk::kGenes:
+      return py::cast(TableT<gk::kGenes>{{f, table}});
+    case gk::kTrans:
+      return py::cast(TableT<gk::kTrans>{{f, table}});
+    case gk::kExons:
+      return py::cast(TableT<gk::kExons>{{f, table}});
+    case gk::kIntrons:
+      return py::cast(TableT<gk::kIntrons>{{f, table}});
+    case gk::kCdss:
+      return py::cast(TableT<gk::kCdss>{{f, table}});
+    case gk::kUtr5s:
+      return py::cast(TableT<gk::kUtr5s>{{f, table}});
+    default:
+      return py::cast(TableT<gk::kUtr3s>{{f, table}});
+  }
+}
+
+py::dict report_dict(const gk::AnnoBuildReport& r) {
+  py::dict d;
+  d["ignored_types"] = r.ignored_types;
+  d["genes"] = r.genes;
+  d["transcripts"] = r.transcripts;
+  d["exons"] = r.exons;
+  return d;
+}
+
+}  // namespace
+
+void register_anno(py::module_& m) {
+  py::class_<AnnoRow, Interval>(m, "_AnnoRow", "Base of the annotation row classes (internal).");
+
+  auto gene = row_class<Gene>(m, "Gene", "A gene: an Interval with id, name, type, level and its transcripts.");
+  gene.def_property_readonly("id", [](const Gene& r) { return std::string(r.f->str(r.f->gene(r.row).id)); })
+      .def_property_readonly("name", [](const Gene& r) { return std::string(r.f->str(r.f->gene(r.row).name)); })
+      .def_property_readonly("type", [](const Gene& r) { return opt_str(r.f->str(r.f->gene(r.row).type)); })
+      .def_property_readonly("level", [](const Gene& r) { return opt_int(r.f->gene(r.row).level); });
+  auto gene_trans = [](const Gene& r) {
+    const gk::GeneRow& g = r.f->gene(r.row);
+    return rows_list(r.f, gk::kTrans, g.first_tran, g.num_trans);
+  };
+  gene.def_property_readonly("transcripts", gene_trans, "Transcripts of the gene (a new list, file order).")
+      .def_property_readonly("trans", gene_trans);
+
+  auto tran = row_class<Transcript>(m, "Transcript", "A transcript: an Interval with exons, introns, CDSs, UTRs.");
+  auto T = [](const Transcript& r) -> const gk::TranRow& { return r.f->tran(r.row); };
+  tran.def_property_readonly("id", [T](const Transcript& r) { return std::string(r.f->str(T(r).id)); })
+      .def_property_readonly("type", [T](const Transcript& r) { return opt_str(r.f->str(T(r).type)); })
+      .def_property_readonly("level", [T](const Transcript& r) { return opt_int(T(r).level); })
+      .def_property_readonly("tsl", [T](const Transcript& r) { return opt_int(T(r).tsl); })
+      .def_property_readonly("ccds_id", [T](const Transcript& r) { return opt_str(r.f->str(T(r).ccds)); })
+      .def_property_readonly("protein_id", [T](const Transcript& r) { return opt_str(r.f->str(T(r).protein)); })
+      .def_property_readonly("product", [T](const Transcript& r) { return opt_str(r.f->str(T(r).product)); })
+      .def_property_readonly("gene", [T](const Transcript& r) { return wrap(r.f, gk::kGenes, T(r).gene); });
+  auto exons = [T](const Transcript& r) { return rows_list(r.f, gk::kExons, T(r).first_exon, T(r).num_exons); };
+  auto introns = [T](const Transcript& r) {
+    uint32_t n = T(r).num_exons ? T(r).num_exons - 1 : 0;
+    return rows_list(r.f, gk::kIntrons, T(r).first_intron, n);
+  };
+  tran.def_property_readonly("exons", exons)
+      .def_property_readonly("introns", introns)
+      .def_property_readonly("intrs", introns)
+      .def_property_readonly(
+          "cdss", [T](const Transcript& r) { return rows_list(r.f, gk::kCdss, T(r).first_cds, T(r).num_cdss); })
+      .def_property_readonly(
+          "utr5s", [T](const Transcript& r) { return rows_list(r.f, gk::kUtr5s, T(r).first_utr5, T(r).num_utr5s); })
+      .def_property_readonly(
+          "utr3s", [T](const Transcript& r) { return rows_list(r.f, gk::kUtr3s, T(r).first_utr3, T(r).num_utr3s); });
+
+  auto tran_prop = [](const AnnoRow& r) { return wrap(r.f, gk::kTrans, tran_row(r)); };
+
+  auto exon = row_class<Exon>(m, "Exon", "An exon of a transcript (index 0 is the 5'-most).");
+  auto E = [](const Exon& r) -> const gk::ExonRow& { return r.f->exon(r.row); };
+  exon.def_property_readonly("id", [E](const Exon& r) { return opt_str(r.f->str(E(r).id)); })
+      .def_property_readonly("index", [E](const Exon& r) { return E(r).index; })
+      .def_property_readonly("transcript", tran_prop)
+      .def_property_readonly("tran", tran_prop)
+      .def_property_readonly("cds", [E](const Exon& r) { return wrap_opt(r.f, gk::kCdss, E(r).cds); })
+      .def_property_readonly("utr5", [E](const Exon& r) { return wrap_opt(r.f, gk::kUtr5s, E(r).utr5); })
+      .def_property_readonly("utr3", [E](const Exon& r) { return wrap_opt(r.f, gk::kUtr3s, E(r).utr3); })
+      .def_property_readonly("prev_exon",
+                             [E](const Exon& r) {
+                               const gk::TranRow& t = tran_of(r);
+                               return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, -1);
+                             })
+      .def_property_readonly("next_exon",
+                             [E](const Exon& r) {
+                               const gk::TranRow& t = tran_of(r);
+                               return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, +1);
+                             })
+      .def_property_readonly("prev_intron",
+                             [E](const Exon& r) {
+                               const gk::TranRow& t = tran_of(r);
+                               return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, -1);
+                             })
+      .def_property_readonly("next_intron", [E](const Exon& r) {
+        const gk::TranRow& t = tran_of(r);
+        return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, 0);
+      });
+
+  auto intron = row_class<Intron>(m, "Intron", "An intron: intron i lies between exon i and exon i+1.");
+  auto I = [](const Intron& r) -> const gk::IntronRow& { return r.f->intron(r.row); };
+  intron.def_property_readonly("index", [I](const Intron& r) { return I(r).index; })
+      .def_property_readonly("transcript", tran_prop)
+      .def_property_readonly("tran", tran_prop)
+      .def_property_readonly("prev_intron",
+                             [I](const Intron& r) {
+                               const gk::TranRow& t = tran_of(r);
+                               return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, -1);
+                             })
+      .def_property_readonly("next_intron",
+                             [I](const Intron& r) {
+                               const gk::TranRow& t = tran_of(r);
+                               return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, +1);
+                             })
+      .def_property_readonly("prev_exon",
+                             [I](const Intron& r) {
+                               const gk::TranRow& t = tran_of(r);
+                               return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, 0);
+                             })
+      .def_property_readonly("next_exon", [I](const Intron& r) {
+        const gk::TranRow& t = tran_of(r);
+        return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, +1);
+      });
+
+  auto part_exon = [](const AnnoRow& r) { return wrap(r.f, gk::kExons, r.f->part(r.table, r.row).exon); };
+  auto part_sib = [](const AnnoRow& r, int delta) {
+    const gk::TranRow& t = tran_of(r);
+    uint32_t first = r.table == gk::kCdss ? t.first_cds : r.table == gk::kUtr5s ? t.first_utr5 : t.first_utr3;
+    uint32_t count = r.table == gk::kCdss ? t.num_cdss : r.table == gk::kUtr5s ? t.num_utr5s : t.num_utr3s;
+    return sibling(r, r.table, first, count, r.f->part(r.table, r.row).index, delta);
+  };
+  auto cds = row_class<Cds>(m, "Cds", "The coding part of an exon.");
+  cds.def_property_readonly("phase", [](const Cds& r) { return static_cast<int>(r.f->part(r.table, r.row).phase); })
+      .def_property_readonly("exon", part_exon)
+      .def_property_readonly("transcript", tran_prop)
+      .def_property_readonly("tran", tran_prop)
+      .def_property_readonly("prev_cds", [part_sib](const Cds& r) { return part_sib(r, -1); })
+      .def_property_readonly("next_cds", [part_sib](const Cds& r) { return part_sib(r, +1); });
+  auto utr = row_class<Utr>(m, "Utr", "An untranslated (5' or 3') part of an exon.");
+  utr.def_property_readonly("exon", part_exon)
+      .def_property_readonly("transcript", tran_prop)
+      .def_property_readonly("tran", tran_prop)
+      .def_property_readonly("prev_utr", [part_sib](const Utr& r) { return part_sib(r, -1); })
+      .def_property_readonly("next_utr", [part_sib](const Utr& r) { return part_sib(r, +1); });
+
+  py::class_<AnnoTable>(m, "_AnnoTable");
+  bind_table<gk::kGenes>(m, "GeneTable", "len()");
+  bind_table<gk::kTrans>(m, "TranscriptTable", "len");
+  bind_table<gk::kExons>(m, "ExonTable", "len");
+  bind_table<gk::kIntrons>(m, "IntronTable", "len");
+  bind_table<gk::kCdss>(m, "CdsTable", "len");
+  bind_table<gk::kUtr5s>(m, "UtrTable", "len");
+  // utr3s share the Python type UtrTable: register the 3' instantiation under a private name.
+  bind_table<gk::kUtr3s>(m, "_Utr3Table", "len");
+  m.attr("_Utr3Table").attr("__name__") = "UtrTable";
+  m.attr("_Utr3Table").attr("__qualname__") = "UtrTable";
+
+  py::class_<TableIter>(m, "_AnnoTableIterator")
+      .def("__iter__", [](TableIter& it) -> TableIter& { return it; })
+      .def("__next__", [](TableIter& it) {
+        if (it.i >= it.t.size()) throw py::stop_iteration();
+        return wrap(it.t.f, it.t.table, it.i++);
+      });
+
+  py::class_<AnnoFile, std::shared_ptr<AnnoFile>>(m, "AnnotationFile", "A mapped .gkanno file (internal).")
+      .def(py::init([](const std::string& path, py::handle refg, const std::string& config) {
+             gk::RefgId id = resolve_refg(refg);
+             py::gil_scoped_release nogil;
+             return std::make_shared<AnnoFile>(path, id, config);
+           }),
+           py::arg("path"), py::arg("reference_genome"), py::arg("config"))
+      .def_property_readonly("filename", &AnnoFile::path)
+      .def_property_readonly("config", &AnnoFile::config)
+      .def("table", [](std::shared_ptr<AnnoFile> f, int t) {
+        if (t < 0 || t >= gk::kNumAnnoTables) gk::index_error("table ", t);
+        return table_obj(f, t);
+      });
+  m.attr("ANNOTATION_FORMAT_VERSION") = gk::kAnnoVersion;
+  m.def(
+      "_chrom_index",
+      [](py::handle refg, const std::string& chrom) { return gk::assembly(resolve_refg(refg)).resolve(chrom); },
+      "Current chromosome index of a name or alias (ValueError if unknown).");
+
+  m.def(
+      "_build_gencode",
+      [](py::object stream, const std::string& name, const std::string& out, py::handle refg, bool allow) {
+        gk::RefgId id = resolve_refg(refg);
+        PyStreamSource src(std::move(stream), name);
+        gk::AnnoBuildReport r;
+        {
+          py::gil_scoped_release nogil;
+          r = gk::build_gencode(src, id, out, allow);
+        }
+        return report_dict(r);
+      },
+      py::arg("stream"), py::arg("name"), py::arg("out_path"), py::arg("reference_genome"),
+      py::arg("allow_unknown_biotypes") = false);
+  m.def(
+      "_build_ncbi_refseq",
+      [](py::object stream, const std::string& name, const std::string& out, py::handle refg, bool allow) {
+        gk::RefgId id = resolve_refg(refg);
+        PyStreamSource src(std::move(stream), name);
+        gk::AnnoBuildReport r;
+        {
+          py::gil_scoped_release nogil;
+          r = gk::build_ncbi_refseq(src, id, out, allow);
+        }
+        return report_dict(r);
+      },
+      py::arg("stream"), py::arg("name"), py::arg("out_path"), py::arg("reference_genome"),
+      py::arg("allow_unknown_biotypes") = false);
+  m.def(
+      "_build_ucsc_refseq",
+      [](py::object ref_gene, const std::string& gene_name, py::object ref_link, const std::string& link_name,
+         const std::string& out, py::handle refg) {
+        gk::RefgId id = resolve_refg(refg);
+        PyStreamSource g(std::move(ref_gene), gene_name), l(std::move(ref_link), link_name);
+        gk::AnnoBuildReport r;
+        {
+          py::gil_scoped_release nogil;
+          r = gk::build_ucsc_refseq(g, l, id, out);
+        }
+        return report_dict(r);
+      },
+      py::arg("ref_gene"), py::arg("ref_gene_name"), py::arg("ref_link"), py::arg("ref_link_name"), py::arg("out_path"),
+      py::arg("reference_genome"));
+}
+
+}  // namespace gkpy

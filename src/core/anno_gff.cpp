@@ -1,0 +1,894 @@
+// GFF3 / GTF parsing for the annotation builders: GENCODE and Ensembl (GFF3
+// or GTF, told apart by the attribute syntax), FlyBase-style GFF3 (gene →
+// mRNA/tRNA/... → exon), and NCBI RefSeq GFF3 (interleaved records resolved
+// per chromosome block). Field rules follow docs/annotations.md.
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "anno_builder.h"
+#include "errors.h"
+
+namespace gk {
+
+namespace {
+
+const char* const kBiotypes[] = {"3prime_overlapping_ncRNA",
+                                 "C_region",
+                                 "C_region_pseudogene",
+                                 "D_segment",
+                                 "D_segment_pseudogene",
+                                 "IG_C_gene",
+                                 "IG_C_pseudogene",
+                                 "IG_D_gene",
+                                 "IG_D_pseudogene",
+                                 "IG_J_gene",
+                                 "IG_J_pseudogene",
+                                 "IG_LV_gene",
+                                 "IG_V_gene",
+                                 "IG_V_pseudogene",
+                                 "IG_pseudogene",
+                                 "J_segment",
+                                 "J_segment_pseudogene",
+                                 "Mt_rRNA",
+                                 "Mt_tRNA",
+                                 "RNase_MRP_RNA",
+                                 "RNase_P_RNA",
+                                 "SRP_RNA",
+                                 "TEC",
+                                 "TR_C_gene",
+                                 "TR_D_gene",
+                                 "TR_J_gene",
+                                 "TR_J_pseudogene",
+                                 "TR_V_gene",
+                                 "TR_V_pseudogene",
+                                 "V_segment",
+                                 "V_segment_pseudogene",
+                                 "Y_RNA",
+                                 "antisense",
+                                 "antisense_RNA",
+                                 "artifact",
+                                 "bidirectional_promoter_lncRNA",
+                                 "guide_RNA",
+                                 "lincRNA",
+                                 "lnc_RNA",
+                                 "macro_lncRNA",
+                                 "miRNA",
+                                 "misc_RNA",
+                                 "ncRNA",
+                                 "ncRNA_pseudogene",
+                                 "non_coding",
+                                 "non_stop_decay",
+                                 "nonsense_mediated_decay",
+                                 "piRNA",
+                                 "polymorphic_pseudogene",
+                                 "pre_miRNA",
+                                 "processed_pseudogene",
+                                 "processed_transcript",
+                                 "protein_coding",
+                                 "protein_coding_CDS_not_defined",
+                                 "protein_coding_LoF",
+                                 "pseudogene",
+                                 "rRNA",
+                                 "rRNA_pseudogene",
+                                 "retained_intron",
+                                 "ribozyme",
+                                 "sRNA",
+                                 "scRNA",
+                                 "scaRNA",
+                                 "sense_intronic",
+                                 "sense_overlapping",
+                                 "snRNA",
+                                 "snoRNA",
+                                 "tRNA",
+                                 "tRNA_pseudogene",
+                                 "telomerase_RNA",
+                                 "transcribed_processed_pseudogene",
+                                 "transcribed_unitary_pseudogene",
+                                 "transcribed_unprocessed_pseudogene",
+                                 "translated_processed_pseudogene",
+                                 "translated_unprocessed_pseudogene",
+                                 "unitary_pseudogene",
+                                 "unprocessed_pseudogene",
+                                 "vaultRNA"};
+
+const std::pair<const char*, const char*> kBiotypeAliases[] = {
+    {"3prime_overlapping_ncrna", "3prime_overlapping_ncRNA"},
+    {"lincrna", "lincRNA"},
+    {"lncRNA", "lnc_RNA"},
+    {"other", "misc_RNA"},
+    {"transcribed_pseudogene", "transcribed_unprocessed_pseudogene"},
+    {"unknown_likely_coding", "misc_RNA"},
+    {"vault_RNA", "vaultRNA"}};
+
+// ---- line and attribute parsing --------------------------------------------
+
+struct Fields {
+  std::string_view col[9];
+};
+
+bool split9(std::string_view line, Fields& f) {
+  size_t pos = 0;
+  for (int i = 0; i < 8; ++i) {
+    size_t tab = line.find('\t', pos);
+    if (tab == std::string_view::npos) return false;
+    f.col[i] = line.substr(pos, tab - pos);
+    pos = tab + 1;
+  }
+  f.col[8] = line.substr(pos);  // extra tabs stay in the attribute column
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// The attributes of one row; values point into the line or into `decoded`.
+class Attrs {
+ public:
+  void parse_gff3(std::string_view s) {
+    kv_.clear();
+    decoded_.clear();
+    while (!s.empty()) {
+      size_t semi = s.find(';');
+      std::string_view item = trim(s.substr(0, semi));
+      s = semi == std::string_view::npos ? std::string_view() : s.substr(semi + 1);
+      if (item.empty()) continue;
+      size_t eq = item.find('=');
+      if (eq == std::string_view::npos) continue;
+      std::string_view v = item.substr(eq + 1);
+      if (v.find('%') != std::string_view::npos) v = decode(v);
+      kv_.push_back({trim(item.substr(0, eq)), v});
+    }
+  }
+  void parse_gtf(std::string_view s) {
+    kv_.clear();
+    decoded_.clear();
+    size_t i = 0, n = s.size();
+    while (i < n) {
+      while (i < n && (s[i] == ' ' || s[i] == ';' || s[i] == '\t')) ++i;
+      if (i >= n) break;
+      size_t k0 = i;
+      while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != ';') ++i;
+      std::string_view key = s.substr(k0, i - k0);
+      while (i < n && (s[i] == ' ' || s[i] == '\t')) ++i;
+      std::string_view val;
+      if (i < n && s[i] == '"') {
+        size_t q = s.find('"', i + 1);
+        if (q == std::string_view::npos) q = n;
+        val = s.substr(i + 1, q - i - 1);
+        i = q + 1;
+      } else {
+        size_t v0 = i;
+        while (i < n && s[i] != ';') ++i;
+        val = trim(s.substr(v0, i - v0));
+      }
+      kv_.push_back({key, val});
+    }
+  }
+  std::string_view get(std::string_view key) const {
+    for (auto& [k, v] : kv_)
+      if (k == key) return v;
+    return {};
+  }
+  bool has(std::string_view key) const {
+    for (auto& kv : kv_)
+      if (kv.first == key) return true;
+    return false;
+  }
+
+ private:
+  std::string_view decode(std::string_view v) {
+    std::string out;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == '%' && i + 2 < v.size() + 0 && hexval(v[i + 1]) >= 0 && hexval(v[i + 2]) >= 0) {
+        out.push_back(static_cast<char>(hexval(v[i + 1]) * 16 + hexval(v[i + 2])));
+        i += 2;
+      } else {
+        out.push_back(v[i]);
+      }
+    }
+    decoded_.push_back(std::move(out));
+    return decoded_.back();
+  }
+  std::vector<std::pair<std::string_view, std::string_view>> kv_;
+  std::deque<std::string> decoded_;
+};
+
+std::string_view strip_prefix(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p ? s.substr(p.size()) : s;
+}
+
+std::string_view first_of(std::string_view list) {
+  return list.substr(0, list.find(','));
+}
+
+std::vector<std::string_view> split_commas(std::string_view list) {
+  std::vector<std::string_view> out;
+  while (!list.empty()) {
+    size_t c = list.find(',');
+    out.push_back(list.substr(0, c));
+    if (c == std::string_view::npos) break;
+    list = list.substr(c + 1);
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string r(s);
+  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return r;
+}
+
+/// Common per-row state: location and the context for messages.
+struct Row {
+  Fields f;
+  ChromId chrom;
+  char strand;
+  int64_t start, end;  // DNA0
+};
+
+class Parser {
+ public:
+  Parser(ByteSource& src, AnnoModel& model) : reader_(src), model_(model) {}
+
+  [[noreturn]] void fail(const std::string& msg) { value_error(reader_.where(), ": ", msg); }
+
+  int64_t number(std::string_view s, const char* what) {
+    int64_t v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || r.ec != std::errc() || r.ptr != s.data() + s.size()) fail(cat("non-numeric ", what, " '", s, "'"));
+    return v;
+  }
+
+  ChromId chrom(std::string_view name) {
+    auto it = chrom_cache_.find(std::string(name));
+    if (it != chrom_cache_.end()) return it->second;
+    ChromId c = model_.assembly().find(std::string(name));
+    if (c < 0) fail(cat("unknown chromosome '", name, "' for assembly ", model_.assembly().name()));
+    chrom_cache_.emplace(std::string(name), c);
+    return c;
+  }
+
+  /// Reads the next data row; false at end of input. `block_end` is set when
+  /// a `###` line (GFF3 "all forward references resolved") was skipped.
+  bool next(Row& r, bool* block_end = nullptr) {
+    std::string_view line;
+    while (reader_.next(line)) {
+      if (line.empty() || line[0] == '#') {
+        if (block_end && line.substr(0, 3) == "###") *block_end = true;
+        continue;
+      }
+      if (trim(line).empty()) continue;
+      if (!split9(line, r.f)) fail("expected 9 tab-separated columns (GFF3/GTF)");
+      r.chrom = chrom(r.f.col[0]);
+      r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
+      int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
+      if (s < 1 || s > e) fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
+      r.start = s - 1;
+      r.end = e;
+      return true;
+    }
+    return false;
+  }
+
+  void check_strand(const Row& r) {
+    if (r.strand != '+' && r.strand != '-') fail(cat("strand must be '+' or '-', got '", r.f.col[6], "'"));
+  }
+
+  std::string where() const { return reader_.where(); }
+  uint64_t line() const { return reader_.line_number(); }
+  const std::string& name() const { return reader_.name(); }
+
+ private:
+  LineReader reader_;
+  AnnoModel& model_;
+  std::unordered_map<std::string, ChromId> chrom_cache_;
+};
+
+int8_t level_from_source(std::string_view source, bool ncbi) {
+  std::string s = lower(source);
+  if (ncbi) {
+    if (s == "gnomon") return 3;
+    if (s.find("bestrefseq") != std::string::npos || s.find("curated genomic") != std::string::npos ||
+        s.find("refseq") != std::string::npos)
+      return 2;
+    return kNoLevel;
+  }
+  if (s == "ensembl") return 3;
+  if (s.rfind("havana", 0) == 0 || s == "ensembl_havana") return 2;
+  return kNoLevel;
+}
+
+int8_t parse_tsl(std::string_view v) {
+  v = v.substr(0, v.find(' '));
+  if (v.size() == 1 && v[0] >= '1' && v[0] <= '5') return static_cast<int8_t>(v[0] - '0');
+  return 6;  // "NA", missing or unknown
+}
+
+enum class Kind { Gene, Tran, Exon, Cds, Utr5, Utr3, Utr, Other };
+
+Kind part_kind(std::string_view type) {
+  if (type == "exon") return Kind::Exon;
+  if (type == "CDS") return Kind::Cds;
+  std::string t = lower(type);
+  if (t == "five_prime_utr" || t == "5utr" || t == "five_prime_utr_region") return Kind::Utr5;
+  if (t == "three_prime_utr" || t == "3utr" || t == "three_prime_utr_region") return Kind::Utr3;
+  if (t == "utr") return Kind::Utr;
+  return Kind::Other;
+}
+
+// Feature types every GENCODE/Ensembl/FlyBase file has and that carry nothing
+// the model keeps: ignored without a warning.
+bool silently_ignored(std::string_view type) {
+  static const std::unordered_set<std::string> s = {
+      "start_codon", "stop_codon",  "Selenocysteine", "stop_codon_redefined_as_selenocysteine",
+      "intron",      "chromosome",  "region",         "biological_region",
+      "scaffold",    "supercontig", "contig"};
+  return s.count(std::string(type)) > 0;
+}
+
+}  // namespace
+
+std::string normalise_biotype(std::string_view s) {
+  for (auto& [from, to] : kBiotypeAliases)
+    if (s == from) return to;
+  for (const char* b : kBiotypes)
+    if (s == b) return b;
+  return "";
+}
+
+namespace {
+
+// ---- GENCODE / Ensembl / generic GFF3 and GTF ------------------------------
+
+class GencodeBuilder {
+ public:
+  GencodeBuilder(ByteSource& src, AnnoModel& model, bool allow_unknown)
+      : p_(src, model), m_(model), allow_unknown_(allow_unknown) {}
+
+  AnnoBuildReport run() {
+    Row r;
+    while (p_.next(r)) {
+      if (!format_known_) {
+        std::string_view a = trim(r.f.col[8]);
+        size_t eq = a.find('='), sp = a.find_first_of(" \t\"");
+        gtf_ = sp != std::string_view::npos && (eq == std::string_view::npos || sp < eq);
+        format_known_ = true;
+      }
+      if (gtf_)
+        attrs_.parse_gtf(r.f.col[8]);
+      else
+        attrs_.parse_gff3(r.f.col[8]);
+      row(r);
+    }
+    // Forward references that were never resolved: report the earliest.
+    uint64_t line = 0;
+    std::string what;
+    for (auto& [parent, v] : pending_parts_)
+      for (auto& pp : v)
+        if (!line || pp.p.line < line) line = pp.p.line, what = cat("parent transcript '", parent, "'");
+    for (auto& [parent, v] : pending_trans_) {
+      if (tran_by_id_.count(parent)) {  // children of a transcript defined later: not transcripts
+        for (auto& [ti, l] : v) {
+          ++report_.ignored_types[std::string(m_.strings.get(m_.trans[ti].type))];
+          std::vector<BPart>().swap(m_.trans[ti].exons);
+        }
+        continue;
+      }
+      for (auto& [ti, l] : v)
+        if (!line || l < line) line = l, what = cat("parent gene '", parent, "'");
+    }
+    if (line) value_error(p_.name(), ":", line, ": ", what, " is not defined anywhere in the file");
+    return report_;
+  }
+
+ private:
+  uint32_t biotype(std::string_view raw) {
+    if (raw.empty()) return 0;
+    std::string n = normalise_biotype(raw);
+    if (n.empty()) {
+      if (!allow_unknown_)
+        p_.fail(cat("unrecognised biotype '", raw,
+                    "' (pass allow_unknown_biotypes=True to keep unknown biotype strings as they are)"));
+      return m_.strings.add(raw);
+    }
+    return m_.strings.add(n);
+  }
+
+  int8_t level(std::string_view source) {
+    std::string_view lv = attrs_.get("level");
+    if (!lv.empty()) {
+      if (lv.size() == 1 && lv[0] >= '1' && lv[0] <= '3') return static_cast<int8_t>(lv[0] - '0');
+      p_.fail(cat("level must be 1, 2 or 3, got '", lv, "'"));
+    }
+    return level_from_source(source, false);
+  }
+
+  static void grow(int64_t& s, int64_t& e, const Row& r) {
+    s = std::min(s, r.start);
+    e = std::max(e, r.end);
+  }
+
+  uint32_t new_gene(const Row& r, std::string_view id) {
+    BGene g;
+    g.chrom = r.chrom;
+    g.strand = r.strand;
+    g.start = r.start;
+    g.end = r.end;
+    g.id = m_.strings.add(id);
+    m_.genes.push_back(std::move(g));
+    uint32_t gi = static_cast<uint32_t>(m_.genes.size() - 1);
+    gene_by_id_[std::string(id)] = gi;
+    return gi;
+  }
+
+  void fill_gene(BGene& g, const Row& r, std::string_view id) {
+    std::string_view name = attrs_.get("gene_name");
+    if (name.empty()) name = attrs_.get("Name");
+    if (name.empty()) name = attrs_.get("gene_id");
+    if (name.empty()) name = id;
+    g.name = m_.strings.add(name);
+    std::string_view type = attrs_.get("gene_type");
+    if (type.empty()) type = attrs_.get("biotype");
+    if (type.empty()) type = attrs_.get("gene_biotype");
+    g.type = biotype(type);
+    g.level = level(r.f.col[1]);
+  }
+
+  uint32_t new_tran(const Row& r, std::string_view id, uint32_t gi) {
+    BTran t;
+    t.chrom = r.chrom;
+    t.strand = r.strand;
+    t.start = r.start;
+    t.end = r.end;
+    t.id = m_.strings.add(id);
+    t.gene = gi;
+    t.line = p_.line();
+    m_.trans.push_back(std::move(t));
+    uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
+    if (gi != kNoRow) m_.genes[gi].trans.push_back(ti);
+    tran_by_id_[std::string(id)] = ti;
+    return ti;
+  }
+
+  void fill_tran(BTran& t, const Row& r) {
+    std::string_view type = attrs_.get("transcript_type");
+    if (type.empty()) type = attrs_.get("biotype");
+    if (type.empty()) type = attrs_.get("transcript_biotype");
+    if (!type.empty())
+      t.type = biotype(type);
+    else if (r.f.col[2] != "transcript")
+      t.type = m_.strings.add(r.f.col[2]);  // FlyBase & co: the feature type (mRNA, tRNA, ...)
+    t.tsl = parse_tsl(attrs_.get("transcript_support_level"));
+    t.ccds = m_.strings.add(attrs_.get("ccdsid"));
+    t.protein = m_.strings.add(attrs_.get("protein_id"));
+    t.level = level(r.f.col[1]);
+  }
+
+  void check_same_place(const Row& r, ChromId chrom, char strand, const char* what, std::string_view id) {
+    if (r.chrom != chrom || r.strand != strand)
+      p_.fail(cat("row is on ", r.f.col[0], ":", r.strand, " but its ", what, " '", id, "' is on ",
+                  m_.assembly().chrom_name(chrom), ":", strand));
+  }
+
+  void row(const Row& r) {
+    std::string_view type = r.f.col[2];
+    if (gtf_)
+      gtf_row(r, type);
+    else
+      gff3_row(r, type);
+  }
+
+  void gff3_row(const Row& r, std::string_view type) {
+    std::string_view id = attrs_.get("ID");
+    Kind k = part_kind(type);
+    if (k == Kind::Other) {
+      if (type == "gene" || id.substr(0, 5) == "gene:") {
+        k = Kind::Gene;
+      } else if (type == "transcript" || id.substr(0, 11) == "transcript:") {
+        k = Kind::Tran;
+      } else {
+        // Any other feature with an ID whose parent is (or may later turn out to be) a gene is a
+        // transcript (FlyBase mRNA, tRNA, ncRNA, ...); one under a transcript (miRNA under
+        // pre_miRNA) is not.
+        std::string parent(strip_prefix(first_of(attrs_.get("Parent")), "gene:"));
+        if (!parent.empty() && !id.empty() && !tran_by_id_.count(parent)) k = Kind::Tran;
+      }
+    }
+    if (k != Kind::Other) p_.check_strand(r);
+    switch (k) {
+      case Kind::Gene: {
+        std::string_view gid = strip_prefix(id, "gene:");
+        if (gid.empty()) gid = attrs_.get("gene_id");
+        if (gid.empty()) p_.fail("gene row without ID or gene_id");
+        uint32_t gi = new_gene(r, gid);
+        fill_gene(m_.genes[gi], r, gid);
+        auto pend = pending_trans_.find(std::string(gid));
+        if (pend != pending_trans_.end()) {
+          for (auto [ti, line] : pend->second) {
+            BTran& t = m_.trans[ti];
+            if (t.chrom != r.chrom || t.strand != r.strand)
+              value_error(p_.name(), ":", line, ": transcript is not on the chromosome and strand of its gene '", gid,
+                          "'");
+            t.gene = gi;
+            m_.genes[gi].trans.push_back(ti);
+          }
+          pending_trans_.erase(pend);
+        }
+        return;
+      }
+      case Kind::Tran: {
+        std::string_view tid = strip_prefix(id, "transcript:");
+        if (tid.empty()) tid = attrs_.get("transcript_id");
+        if (tid.empty()) p_.fail(cat(type, " row without ID or transcript_id"));
+        std::string_view parent = strip_prefix(first_of(attrs_.get("Parent")), "gene:");
+        if (parent.empty()) p_.fail(cat("transcript '", tid, "' has no Parent"));
+        auto it = gene_by_id_.find(std::string(parent));
+        uint32_t ti;
+        if (it == gene_by_id_.end()) {
+          // GFF3 allows forward references: attach when the gene arrives.
+          ti = new_tran(r, tid, kNoRow);
+          pending_trans_[std::string(parent)].push_back({ti, p_.line()});
+        } else {
+          check_same_place(r, m_.genes[it->second].chrom, m_.genes[it->second].strand, "gene", parent);
+          ti = new_tran(r, tid, it->second);
+        }
+        fill_tran(m_.trans[ti], r);
+        auto pend = pending_parts_.find(std::string(tid));
+        if (pend != pending_parts_.end()) {
+          for (const PendingPart& pp : pend->second) attach(pp, ti, tid);
+          pending_parts_.erase(pend);
+        }
+        return;
+      }
+      case Kind::Other:
+        ignore(type);
+        return;
+      default: {
+        std::string_view parents = attrs_.get("Parent");
+        if (parents.empty()) p_.fail(cat(type, " row has no Parent"));
+        for (std::string_view parent : split_commas(parents)) {
+          parent = strip_prefix(parent, "transcript:");
+          auto it = tran_by_id_.find(std::string(parent));
+          if (it == tran_by_id_.end())
+            pending_parts_[std::string(parent)].push_back(make_part(r, k));  // forward reference
+          else
+            attach(make_part(r, k), it->second, parent);
+        }
+      }
+    }
+  }
+
+  void gtf_row(const Row& r, std::string_view type) {
+    Kind k = part_kind(type);
+    if (k == Kind::Other) {
+      if (type == "gene")
+        k = Kind::Gene;
+      else if (type == "transcript" || type == "mRNA")
+        k = Kind::Tran;
+    }
+    if (k == Kind::Other) {
+      ignore(type);
+      return;
+    }
+    p_.check_strand(r);
+    std::string_view gid = attrs_.get("gene_id");
+    if (gid.empty()) p_.fail(cat(type, " row has no gene_id"));
+    auto git = gene_by_id_.find(std::string(gid));
+    uint32_t gi;
+    if (k == Kind::Gene) {
+      if (git != gene_by_id_.end() && m_.genes[git->second].implicit) {
+        gi = git->second;  // a gene row after rows that created it: take its fields
+        m_.genes[gi].implicit = false;
+        m_.genes[gi].start = r.start;
+        m_.genes[gi].end = r.end;
+      } else {
+        gi = new_gene(r, gid);
+      }
+      fill_gene(m_.genes[gi], r, gid);
+      return;
+    }
+    if (git == gene_by_id_.end()) {
+      gi = new_gene(r, gid);
+      m_.genes[gi].implicit = true;
+      fill_gene(m_.genes[gi], r, gid);
+    } else {
+      gi = git->second;
+      check_same_place(r, m_.genes[gi].chrom, m_.genes[gi].strand, "gene", gid);
+      if (m_.genes[gi].implicit) grow(m_.genes[gi].start, m_.genes[gi].end, r);
+    }
+    std::string_view tid = attrs_.get("transcript_id");
+    if (tid.empty()) p_.fail(cat(type, " row has no transcript_id"));
+    auto tit = tran_by_id_.find(std::string(tid));
+    if (k == Kind::Tran) {
+      uint32_t ti;
+      if (tit != tran_by_id_.end() && m_.trans[tit->second].implicit) {
+        ti = tit->second;
+        m_.trans[ti].implicit = false;
+        m_.trans[ti].start = r.start;
+        m_.trans[ti].end = r.end;
+      } else {
+        ti = new_tran(r, tid, gi);
+      }
+      fill_tran(m_.trans[ti], r);
+      return;
+    }
+    uint32_t ti;
+    if (tit == tran_by_id_.end() || m_.trans[tit->second].gene != gi) {
+      ti = new_tran(r, tid, gi);
+      m_.trans[ti].implicit = true;
+      fill_tran(m_.trans[ti], r);
+    } else {
+      ti = tit->second;
+      if (m_.trans[ti].implicit) grow(m_.trans[ti].start, m_.trans[ti].end, r);
+    }
+    attach(make_part(r, k), ti, tid);
+  }
+
+  struct PendingPart {
+    Kind kind;
+    BPart p;
+    ChromId chrom;
+    char strand;
+  };
+
+  PendingPart make_part(const Row& r, Kind k) {
+    PendingPart pp{k, BPart{}, r.chrom, r.strand};
+    BPart& p = pp.p;
+    p.start = r.start;
+    p.end = r.end;
+    p.line = p_.line();
+    if (k == Kind::Exon) p.id = m_.strings.add(attrs_.get("exon_id"));
+    if (k == Kind::Cds) {
+      std::string_view ph = r.f.col[7];
+      if (ph == "0" || ph == "1" || ph == "2")
+        p.phase = static_cast<int8_t>(ph[0] - '0');
+      else if (ph == ".")
+        p.phase = 0;
+      else
+        p_.fail(cat("CDS phase must be 0, 1 or 2, got '", ph, "'"));
+    }
+    return pp;
+  }
+
+  void attach(const PendingPart& pp, uint32_t ti, std::string_view tid) {
+    BTran& t = m_.trans[ti];
+    const BPart& p = pp.p;
+    if (pp.chrom != t.chrom || pp.strand != t.strand)
+      value_error(p_.name(), ":", p.line, ": row is on ", m_.assembly().chrom_name(pp.chrom), ":", pp.strand,
+                  " but its transcript '", tid, "' is on ", m_.assembly().chrom_name(t.chrom), ":", t.strand);
+    switch (pp.kind) {
+      case Kind::Exon:
+        t.exons.push_back(p);
+        ++report_.exons;
+        break;
+      case Kind::Cds:
+        t.cdss.push_back(p);
+        break;
+      case Kind::Utr5:
+        t.utr5s.push_back(p);
+        break;
+      case Kind::Utr3:
+        t.utr3s.push_back(p);
+        break;
+      default:
+        t.utrs.push_back(p);
+        break;
+    }
+  }
+
+  void ignore(std::string_view type) {
+    if (!silently_ignored(type)) ++report_.ignored_types[std::string(type)];
+  }
+
+  Parser p_;
+  AnnoModel& m_;
+  bool allow_unknown_;
+  bool format_known_ = false, gtf_ = false;
+  Attrs attrs_;
+  std::unordered_map<std::string, uint32_t> gene_by_id_, tran_by_id_;
+  std::unordered_map<std::string, std::vector<PendingPart>> pending_parts_;
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> pending_trans_;
+  AnnoBuildReport report_;
+};
+
+// ---- NCBI RefSeq GFF3 --------------------------------------------------------
+
+class NcbiBuilder {
+ public:
+  NcbiBuilder(ByteSource& src, AnnoModel& model, bool allow_unknown)
+      : p_(src, model), m_(model), allow_unknown_(allow_unknown) {}
+
+  AnnoBuildReport run() {
+    Row r;
+    bool block_end = false;
+    ChromId block_chrom = -1;
+    while (p_.next(r, &block_end)) {
+      if (block_end || r.chrom != block_chrom) {
+        flush();
+        block_end = false;
+        block_chrom = r.chrom;
+      }
+      attrs_.parse_gff3(r.f.col[8]);
+      record(r);
+    }
+    flush();
+    return report_;
+  }
+
+ private:
+  struct Rec {
+    Kind kind;
+    ChromId chrom;
+    char strand;
+    int64_t start, end;
+    std::string id, parent;
+    uint32_t a = 0, b = 0, c = 0;  // gene: id/name/type; transcript: id; CDS: protein/product
+    int8_t level = kNoLevel, phase = 0;
+    uint64_t line = 0;
+  };
+
+  void record(const Row& r) {
+    std::string_view type = r.f.col[2];
+    std::string_view id = attrs_.get("ID");
+    Rec x;
+    x.chrom = r.chrom;
+    x.strand = r.strand;
+    x.start = r.start;
+    x.end = r.end;
+    x.line = p_.line();
+    x.id = std::string(id);
+    x.parent = std::string(attrs_.get("Parent"));
+    x.level = level_from_source(r.f.col[1], true);
+    if (type == "gene" || id.substr(0, 4) == "gene") {
+      x.kind = Kind::Gene;
+      std::string_view gene_id;
+      for (std::string_view x2 : split_commas(attrs_.get("Dbxref")))
+        if (x2.substr(0, 7) == "GeneID:") {
+          gene_id = x2.substr(7);
+          break;
+        }
+      if (gene_id.empty()) p_.fail(cat("gene '", id, "' has no GeneID in its Dbxref attribute"));
+      x.a = m_.strings.add(gene_id);
+      std::string_view name = attrs_.get("gene");
+      if (name.empty()) name = attrs_.get("Name");
+      x.b = m_.strings.add(name);
+      std::string_view bt = attrs_.get("gene_biotype");
+      if (!bt.empty()) {
+        std::string n = normalise_biotype(bt);
+        if (n.empty() && !allow_unknown_)
+          p_.fail(cat("unrecognised biotype '", bt,
+                      "' (pass allow_unknown_biotypes=True to keep unknown biotype strings as they are)"));
+        x.c = m_.strings.add(n.empty() ? std::string(bt) : n);
+      }
+    } else if (id.substr(0, 3) == "rna") {
+      std::string_view tid = attrs_.get("transcript_id");
+      if (tid.empty()) return;  // not a transcript the model keeps (and neither are its children)
+      if (x.parent.empty() || x.parent.find(',') != std::string::npos)
+        p_.fail(cat("transcript '", id, "' must have exactly one Parent"));
+      x.kind = Kind::Tran;
+      x.a = m_.strings.add(tid);
+    } else if (type == "exon") {
+      x.kind = Kind::Exon;
+    } else if (type == "CDS") {
+      x.kind = Kind::Cds;
+      std::string_view ph = r.f.col[7];
+      x.phase = (ph == "1" || ph == "2") ? static_cast<int8_t>(ph[0] - '0') : 0;
+      x.b = m_.strings.add(attrs_.get("protein_id"));
+      x.c = m_.strings.add(attrs_.get("product"));
+    } else {
+      return;  // regions, matches, misc features: nothing the model keeps
+    }
+    p_.check_strand(r);
+    block_.push_back(std::move(x));
+  }
+
+  void flush() {
+    std::unordered_map<std::string, uint32_t> genes, trans;
+    for (Rec& x : block_)
+      if (x.kind == Kind::Gene) {
+        BGene g;
+        g.chrom = x.chrom;
+        g.strand = x.strand;
+        g.start = x.start;
+        g.end = x.end;
+        g.id = x.a;
+        g.name = x.b;
+        g.type = x.c;
+        g.level = x.level;
+        m_.genes.push_back(g);
+        genes[x.id] = static_cast<uint32_t>(m_.genes.size() - 1);
+      }
+    for (Rec& x : block_)
+      if (x.kind == Kind::Tran) {
+        auto it = genes.find(x.parent);
+        if (it == genes.end())
+          value_error(p_.name(), ":", x.line, ": parent gene '", x.parent, "' of transcript '", x.id,
+                      "' is not in the same chromosome block");
+        BTran t;
+        t.chrom = x.chrom;
+        t.strand = x.strand;
+        t.start = x.start;
+        t.end = x.end;
+        t.id = x.a;
+        t.gene = it->second;
+        t.type = m_.genes[it->second].type;  // NCBI: the transcript takes its gene's biotype
+        t.level = x.level;
+        t.line = x.line;
+        m_.trans.push_back(std::move(t));
+        uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
+        m_.genes[it->second].trans.push_back(ti);
+        trans[x.id] = ti;
+      }
+    for (Rec& x : block_) {
+      if (x.kind != Kind::Exon && x.kind != Kind::Cds) continue;
+      for (std::string_view parent : split_commas(x.parent)) {
+        auto it = trans.find(std::string(parent));
+        if (it == trans.end()) continue;  // child of a gene or of an rna without transcript_id
+        BTran& t = m_.trans[it->second];
+        BPart p;
+        p.start = x.start;
+        p.end = x.end;
+        p.line = x.line;
+        if (x.kind == Kind::Exon) {
+          t.exons.push_back(p);
+          ++report_.exons;
+        } else {
+          p.phase = x.phase;
+          t.cdss.push_back(p);
+          if (!t.protein) t.protein = x.b;
+          if (!t.product) t.product = x.c;
+        }
+      }
+    }
+    block_.clear();
+  }
+
+  Parser p_;
+  AnnoModel& m_;
+  bool allow_unknown_;
+  Attrs attrs_;
+  std::vector<Rec> block_;
+  AnnoBuildReport report_;
+};
+
+}  // namespace
+
+AnnoBuildReport build_gencode(ByteSource& src, RefgId refg, const std::string& out_path, bool allow_unknown_biotypes) {
+  AnnoModel model(refg);
+  AnnoBuildReport rep = GencodeBuilder(src, model, allow_unknown_biotypes).run();
+  rep.genes = model.genes.size();
+  rep.transcripts = model.trans.size();
+  AnnoModel::Rules rules;
+  model.write(out_path, rules, src.name());
+  return rep;
+}
+
+AnnoBuildReport build_ncbi_refseq(ByteSource& src, RefgId refg, const std::string& out_path,
+                                  bool allow_unknown_biotypes) {
+  AnnoModel model(refg);
+  AnnoBuildReport rep = NcbiBuilder(src, model, allow_unknown_biotypes).run();
+  rep.genes = model.genes.size();
+  rep.transcripts = model.trans.size();
+  AnnoModel::Rules rules;
+  rules.sort_parts = false;
+  rules.drop_bad_cds = true;
+  rules.compute_utrs = true;
+  model.write(out_path, rules, src.name());
+  return rep;
+}
+
+}  // namespace gk

@@ -1,0 +1,326 @@
+// AnnoModel::write: links the parsed model (exons 5'→3', CDS/UTR → exon,
+// introns, computed UTRs) and writes the .gkanno layout of anno.h.
+#include <algorithm>
+#include <cstring>
+
+#include "anno_builder.h"
+#include "atomic_writer.h"
+#include "binary_format.h"
+#include "chrom_table.h"
+#include "errors.h"
+
+namespace gk {
+
+uint32_t StringPool::add(std::string_view s) {
+  if (s.empty()) return 0;
+  auto it = lookup_.find(std::string(s));
+  if (it != lookup_.end()) return it->second;
+  if (data_.size() + s.size() + 1 > 0xFFFFFFF0ull) value_error("annotation strings exceed 4 GiB");
+  uint32_t off = static_cast<uint32_t>(data_.size());
+  data_.append(s.data(), s.size());
+  data_.push_back('\0');
+  lookup_.emplace(std::string(s), off);
+  return off;
+}
+
+namespace {
+
+int32_t pos32(int64_t v, const std::string& what) {
+  if (v < 0 || v > 0x7FFFFFFF) value_error(what, ": coordinate ", v, " out of range");
+  return static_cast<int32_t>(v);
+}
+
+// 5'→3' order of pieces on a strand.
+void sort_5to3(std::vector<BPart>& v, char strand) {
+  if (strand == '+')
+    std::stable_sort(v.begin(), v.end(), [](const BPart& a, const BPart& b) { return a.start < b.start; });
+  else
+    std::stable_sort(v.begin(), v.end(), [](const BPart& a, const BPart& b) { return a.end > b.end; });
+}
+
+bool inside(const BPart& p, const BPart& e) {
+  return p.start >= e.start && p.end <= e.end;
+}
+
+struct Linked {
+  std::vector<BPart> exons, cdss, utr5s, utr3s;
+  std::vector<uint32_t> cds_exon, utr5_exon, utr3_exon;  // exon index of each piece
+};
+
+// Assigns each piece to the first exon at or after the previous piece's exon
+// that contains it; every exon takes at most one piece. Returns false (and
+// sets `bad` to the piece) when that fails.
+bool assign(const std::vector<BPart>& exons, const std::vector<BPart>& pieces, std::vector<uint32_t>& out,
+            const BPart** bad) {
+  out.clear();
+  size_t j = 0;
+  for (const BPart& p : pieces) {
+    while (j < exons.size() && !inside(p, exons[j])) ++j;
+    if (j == exons.size()) {
+      *bad = &p;
+      return false;
+    }
+    out.push_back(static_cast<uint32_t>(j++));
+  }
+  return true;
+}
+
+}  // namespace
+
+void AnnoModel::write(const std::string& path, const Rules& rules, const std::string& source_name) {
+  const Assembly& asm_ = assembly();
+  std::vector<GeneRow> grows;
+  std::vector<TranRow> trows;
+  std::vector<ExonRow> erows;
+  std::vector<IntronRow> irows;
+  std::vector<PartRow> prows[3];
+  grows.reserve(genes.size());
+  trows.reserve(trans.size());
+
+  auto where = [&](uint64_t line) { return cat(source_name, ":", line); };
+  auto tran_name = [&](const BTran& t) { return std::string(strings.get(t.id)); };
+
+  for (size_t gi = 0; gi < genes.size(); ++gi) {
+    const BGene& g = genes[gi];
+    GeneRow gr{};
+    std::string gname = cat("gene ", strings.get(g.id));
+    gr.chrom = g.chrom;
+    gr.start = pos32(g.start, gname);
+    gr.end = pos32(g.end, gname);
+    gr.strand = g.strand;
+    gr.level = g.level;
+    gr.id = g.id;
+    gr.name = g.name;
+    gr.type = g.type;
+    gr.first_tran = static_cast<uint32_t>(trows.size());
+    gr.num_trans = static_cast<uint32_t>(g.trans.size());
+    grows.push_back(gr);
+
+    for (uint32_t ti : g.trans) {
+      BTran& t = trans[ti];
+      std::string tname = cat("transcript ", tran_name(t));
+      Linked L;
+      L.exons = std::move(t.exons);
+      L.cdss = std::move(t.cdss);
+      if (rules.sort_parts) {
+        sort_5to3(L.exons, t.strand);
+        sort_5to3(L.cdss, t.strand);
+      }
+      const BPart* bad = nullptr;
+      if (!assign(L.exons, L.cdss, L.cds_exon, &bad)) {
+        if (rules.drop_bad_cds) {
+          L.cdss.clear();
+          L.cds_exon.clear();
+        } else {
+          value_error(where(bad->line), ": CDS ", bad->start + 1, "-", bad->end, " of ", tname,
+                      " does not lie in an exon of its own (exons and CDS pieces must pair up 5'->3')");
+        }
+      }
+      // UTRs are computed where the rules say so, and for coding transcripts whose input has no
+      // UTR rows at all (GTFs and GFF3s that only give exons and CDS).
+      bool no_utr_rows = t.utr5s.empty() && t.utr3s.empty() && t.utrs.empty();
+      if (rules.compute_utrs || no_utr_rows) {
+        if (!L.cdss.empty()) {
+          size_t f = L.cds_exon.front(), l = L.cds_exon.back();
+          const BPart &c0 = L.cdss.front(), &c1 = L.cdss.back();
+          bool plus = t.strand == '+';
+          for (size_t k = 0; k <= f; ++k) {
+            BPart u = L.exons[k];
+            if (k == f) {
+              if (plus)
+                u.end = c0.start;
+              else
+                u.start = c0.end;
+            }
+            if (u.end > u.start) {
+              L.utr5s.push_back(u);
+              L.utr5_exon.push_back(static_cast<uint32_t>(k));
+            }
+          }
+          for (size_t k = l; k < L.exons.size(); ++k) {
+            BPart u = L.exons[k];
+            if (k == l) {
+              if (plus)
+                u.start = c1.end;
+              else
+                u.end = c1.start;
+            }
+            if (u.end > u.start) {
+              L.utr3s.push_back(u);
+              L.utr3_exon.push_back(static_cast<uint32_t>(k));
+            }
+          }
+        }
+      } else {
+        L.utr5s = std::move(t.utr5s);
+        L.utr3s = std::move(t.utr3s);
+        for (BPart& u : t.utrs) {  // generic UTR rows: side of the CDS decides
+          if (L.cdss.empty()) value_error(where(u.line), ": UTR row of ", tname, " has no CDS to tell 5' from 3'");
+          bool plus = t.strand == '+';
+          const BPart &c0 = L.cdss.front(), &c1 = L.cdss.back();
+          bool up = plus ? u.end <= c0.start : u.start >= c0.end;
+          bool down = plus ? u.start >= c1.end : u.end <= c1.start;
+          if (up)
+            L.utr5s.push_back(u);
+          else if (down)
+            L.utr3s.push_back(u);
+          else
+            value_error(where(u.line), ": UTR ", u.start + 1, "-", u.end, " of ", tname,
+                        " lies between CDS pieces (neither 5' nor 3')");
+        }
+        if (rules.sort_parts) {
+          sort_5to3(L.utr5s, t.strand);
+          sort_5to3(L.utr3s, t.strand);
+        }
+        if (!assign(L.exons, L.utr5s, L.utr5_exon, &bad) || !assign(L.exons, L.utr3s, L.utr3_exon, &bad))
+          value_error(where(bad->line), ": UTR ", bad->start + 1, "-", bad->end, " of ", tname,
+                      " does not lie in an exon of its own");
+      }
+
+      TranRow tr{};
+      tr.chrom = t.chrom;
+      tr.start = pos32(t.start, tname);
+      tr.end = pos32(t.end, tname);
+      tr.strand = t.strand;
+      tr.level = t.level;
+      tr.tsl = t.tsl;
+      tr.gene = static_cast<uint32_t>(gi);
+      tr.id = t.id;
+      tr.type = t.type;
+      tr.ccds = t.ccds;
+      tr.protein = t.protein;
+      tr.product = t.product;
+      uint32_t tri = static_cast<uint32_t>(trows.size());
+      tr.first_exon = static_cast<uint32_t>(erows.size());
+      tr.num_exons = static_cast<uint32_t>(L.exons.size());
+      tr.first_intron = static_cast<uint32_t>(irows.size());
+      tr.first_cds = static_cast<uint32_t>(prows[0].size());
+      tr.num_cdss = static_cast<uint32_t>(L.cdss.size());
+      tr.first_utr5 = static_cast<uint32_t>(prows[1].size());
+      tr.num_utr5s = static_cast<uint32_t>(L.utr5s.size());
+      tr.first_utr3 = static_cast<uint32_t>(prows[2].size());
+      tr.num_utr3s = static_cast<uint32_t>(L.utr3s.size());
+      trows.push_back(tr);
+
+      for (size_t k = 0; k < L.exons.size(); ++k) {
+        const BPart& e = L.exons[k];
+        ExonRow er{};
+        er.chrom = t.chrom;
+        er.start = pos32(e.start, tname);
+        er.end = pos32(e.end, tname);
+        er.strand = t.strand;
+        er.tran = tri;
+        er.index = static_cast<uint32_t>(k);
+        er.id = e.id;
+        er.cds = er.utr5 = er.utr3 = kNoRow;
+        erows.push_back(er);
+        if (k + 1 < L.exons.size()) {
+          const BPart& n = L.exons[k + 1];
+          IntronRow ir{};
+          ir.chrom = t.chrom;
+          ir.strand = t.strand;
+          int64_t s = t.strand == '+' ? e.end : n.end, en = t.strand == '+' ? n.start : e.start;
+          if (en < s)
+            value_error(where(n.line), ": exons ", k + 1, " and ", k + 2, " of ", tname,
+                        " overlap or are not in 5'->3' order");
+          ir.start = pos32(s, tname);
+          ir.end = pos32(en, tname);
+          ir.tran = tri;
+          ir.index = static_cast<uint32_t>(k);
+          irows.push_back(ir);
+        }
+      }
+      auto emit = [&](int which, const std::vector<BPart>& pieces, const std::vector<uint32_t>& exon_of) {
+        for (size_t k = 0; k < pieces.size(); ++k) {
+          const BPart& p = pieces[k];
+          PartRow pr{};
+          pr.chrom = t.chrom;
+          pr.start = pos32(p.start, tname);
+          pr.end = pos32(p.end, tname);
+          pr.strand = t.strand;
+          pr.phase = which == 0 ? static_cast<int8_t>(p.phase < 0 ? 0 : p.phase) : int8_t(-1);
+          pr.tran = tri;
+          pr.exon = tr.first_exon + exon_of[k];
+          pr.index = static_cast<uint32_t>(k);
+          ExonRow& er = erows[pr.exon];
+          uint32_t row = static_cast<uint32_t>(prows[which].size());
+          (which == 0 ? er.cds : which == 1 ? er.utr5 : er.utr3) = row;
+          prows[which].push_back(pr);
+        }
+      };
+      emit(0, L.cdss, L.cds_exon);
+      emit(1, L.utr5s, L.utr5_exon);
+      emit(2, L.utr3s, L.utr3_exon);
+      // Release the pieces as we go: the model shrinks while the rows grow.
+      std::vector<BPart>().swap(t.exons);
+      std::vector<BPart>().swap(t.utrs);
+    }
+  }
+  if (trows.size() >= kNoRow || erows.size() >= kNoRow) value_error("too many annotation rows");
+
+  AtomicFileWriter out(path);
+  begin_binary_file(out, kAnnoMagic, kAnnoVersion);
+  AnnoToc toc{};
+  uint64_t toc_pos = out.tell();
+  out.write_pod(toc);
+  out.pad_to(8);
+  toc.chroms_off = out.tell();
+  write_chrom_table(out, asm_);
+  toc.strings_off = out.tell();
+  toc.strings_size = strings.data().size();
+  out.write(strings.data().data(), strings.data().size());
+  out.pad_to(8);
+
+  auto rows = [&](int t, const void* data, size_t n, uint32_t size) {
+    toc.rows_off[t] = out.tell();
+    toc.num_rows[t] = static_cast<uint32_t>(n);
+    toc.row_size[t] = size;
+    if (n) out.write(data, n * size);
+    out.pad_to(8);
+  };
+  rows(kGenes, grows.data(), grows.size(), sizeof(GeneRow));
+  rows(kTrans, trows.data(), trows.size(), sizeof(TranRow));
+  rows(kExons, erows.data(), erows.size(), sizeof(ExonRow));
+  rows(kIntrons, irows.data(), irows.size(), sizeof(IntronRow));
+  for (int k = 0; k < 3; ++k) rows(kCdss + k, prows[k].data(), prows[k].size(), sizeof(PartRow));
+
+  auto index = [&](int t, auto const& v) {
+    std::vector<IndexedElement> el;
+    el.reserve(v.size());
+    for (auto& r : v) el.push_back({r.chrom, r.strand, r.start, r.end});
+    toc.index_off[t] = out.tell();
+    write_interval_index(out, el, true);
+    out.pad_to(8);
+  };
+  index(kGenes, grows);
+  index(kTrans, trows);
+  index(kExons, erows);
+  index(kIntrons, irows);
+  for (int k = 0; k < 3; ++k) index(kCdss + k, prows[k]);
+
+  auto ids = [&](int t, auto const& v) {
+    std::vector<IdKey> keys;
+    for (size_t i = 0; i < v.size(); ++i) {
+      std::string_view id = strings.get(v[i].id);
+      if (id.empty()) continue;
+      for (size_t p = 0; p < id.size(); ++p)
+        if (id[p] == '.' && p > 0)
+          keys.push_back({fnv1a64(id.substr(0, p)), static_cast<uint32_t>(i), static_cast<uint32_t>(p)});
+      keys.push_back({fnv1a64(id), static_cast<uint32_t>(i), static_cast<uint32_t>(id.size())});
+    }
+    std::sort(keys.begin(), keys.end(), [](const IdKey& a, const IdKey& b) {
+      return a.hash != b.hash ? a.hash < b.hash : a.row != b.row ? a.row < b.row : a.key_len < b.key_len;
+    });
+    toc.id_index_off[t] = out.tell();
+    toc.id_index_count[t] = keys.size();
+    out.write_vector(keys);
+    out.pad_to(8);
+  };
+  ids(kGenes, grows);
+  ids(kTrans, trows);
+
+  out.write_at(toc_pos, &toc, sizeof toc);
+  finish_binary_file(out);
+}
+
+}  // namespace gk
