@@ -29,7 +29,7 @@ from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
 from .variant import Variant
 from .variant_genome import VariantGenome
-from .vcf_table import VCFTable, VCFVariant
+from .vcf_table import VariantTable, VCFTable, VCFVariant
 
 try:
     __version__ = version("genome_kit")
@@ -60,6 +60,7 @@ __all__ = [
     "Interval",
     "VCFTable",
     "VCFVariant",
+    "VariantTable",
     "Variant",
     "VariantGenome",
     "__version__",

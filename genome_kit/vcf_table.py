@@ -21,7 +21,7 @@ import numpy as np
 from . import _core, _io, gk_data
 from ._core import VCFVariant
 
-__all__ = ["VCFTable", "VCFVariant"]
+__all__ = ["VCFTable", "VCFVariant", "VariantTable"]
 
 _DEFAULT_DTYPES = {"int8", "int16", "int32", "float16", "float32"}
 _PROGRESS_MIN_BYTES = 64 << 20
@@ -116,7 +116,217 @@ def _provenance(infile, options: dict) -> str:
     return json.dumps({"format": _core.VCFBIN_VERSION, "source": src, "options": options}, sort_keys=True)
 
 
-class VCFTable:
+class VariantTable:
+    """A memory-mapped, read-only table of variants with positional queries.
+
+    The part of a :class:`VCFTable` that knows only variants: ``len``,
+    indexing and iteration in file order, the seven ``find_*`` queries,
+    ``where``/``index_of``/``masked`` and ``sequence_variations``. The table is
+    unstranded: ``-`` strand queries are answered as ``+`` by
+    ``find_overlapping``/``find_within``/``find_exact`` and rejected
+    (ValueError) by the 5'/3' queries.
+    """
+
+    stranded = False
+
+    def __init__(self, filename):
+        path = os.fspath(filename)
+        try:
+            core = _core._VCFTable(path)
+        except FileNotFoundError as e:
+            # Plain OSError: the table file is missing, same type as any unreadable file.
+            raise OSError(f"cannot open VCF table {path}: {e.strerror or e}") from None
+        self._init(core, None)
+
+    def _init(self, core, rows):
+        self._core = core
+        self._rows = rows  # None, or the table's rows as int64 indices of the file
+        self._filename = core.path
+
+    @classmethod
+    def _view(cls, core, rows) -> VariantTable:
+        t = cls.__new__(cls)
+        t._init(core, rows)
+        return t
+
+    # ------------------------------------------------------------- basics
+    @property
+    def filename(self) -> str:
+        """Path of the ``.vcfbin`` file."""
+        return self._filename
+
+    @property
+    def reference_genome(self) -> str:
+        return self._core.refg
+
+    refg = reference_genome
+
+    def __len__(self) -> int:
+        return self._core.num_rows if self._rows is None else len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}, len() = {len(self)}>"
+
+    def __getitem__(self, index) -> VCFVariant:
+        if isinstance(index, (str, slice)):
+            raise TypeError(f"{type(self).__name__} indices must be integers, not {type(index).__name__}")
+        i = operator.index(index)
+        n = len(self)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(f"{type(self).__name__} index {index} out of range for a table of {n} variants")
+        return self._core.variant(i if self._rows is None else int(self._rows[i]))
+
+    def __iter__(self):
+        n = len(self)
+        step = 4096
+        for b in range(0, n, step):
+            if self._rows is None:
+                yield from self._core.variant_range(b, min(n, b + step))
+            else:
+                yield from self._core.variants(self._rows[b : b + step])
+
+    # ------------------------------------------------------------- queries
+    def _find(self, kind: str, interval) -> list[VCFVariant]:
+        rows = self._core.find_rows(kind, interval)
+        return self._core.variants(rows[self._member(rows)])
+
+    def _member(self, rows: np.ndarray) -> np.ndarray:
+        return np.isin(rows, self._rows)
+
+    def find_overlapping(self, interval) -> list[VCFVariant]:
+        """Variants sharing a base with ``interval`` (insertions strictly inside it), by start."""
+        if self._rows is None:
+            return self._core.find("overlapping", interval)
+        return self._find("overlapping", interval)
+
+    def find_within(self, interval) -> list[VCFVariant]:
+        """Variants inside ``interval``, by end."""
+        if self._rows is None:
+            return self._core.find("within", interval)
+        return self._find("within", interval)
+
+    def find_exact(self, interval) -> list[VCFVariant]:
+        """Variants spanning exactly ``interval``."""
+        if self._rows is None:
+            return self._core.find("exact", interval)
+        return self._find("exact", interval)
+
+    def find_5p_within(self, interval) -> list[VCFVariant]:
+        """Variants whose first base lies in ``interval`` ('+' only), by start."""
+        if self._rows is None:
+            return self._core.find("5p_within", interval)
+        return self._find("5p_within", interval)
+
+    def find_3p_within(self, interval) -> list[VCFVariant]:
+        """Variants whose last base lies in ``interval`` ('+' only), by end."""
+        if self._rows is None:
+            return self._core.find("3p_within", interval)
+        return self._find("3p_within", interval)
+
+    def find_5p_aligned(self, interval) -> list[VCFVariant]:
+        """Variants starting where ``interval`` starts ('+' only)."""
+        if self._rows is None:
+            return self._core.find("5p_aligned", interval)
+        return self._find("5p_aligned", interval)
+
+    def find_3p_aligned(self, interval) -> list[VCFVariant]:
+        """Variants ending where ``interval`` ends ('+' only)."""
+        if self._rows is None:
+            return self._core.find("3p_aligned", interval)
+        return self._find("3p_aligned", interval)
+
+    def sequence_variations(self, interval) -> list[VCFVariant]:
+        """The variants that can change the DNA of ``interval``: those overlapping
+        it plus insertions at its 5' boundary; with an anchor the window grows by
+        the deletion length around it (an over-estimate). Sorted by start;
+        ready for :class:`VariantGenome`."""
+        if self._rows is not None:
+            raise NotImplementedError("sequence_variations is not available on a masked table")
+        return self._core.sequence_variations(interval)
+
+    # ------------------------------------------------------------- selection
+    def _bool_mask(self, mask) -> np.ndarray:
+        m = np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise TypeError(f"mask must be a bool array, got dtype {m.dtype}")
+        if m.ndim == 2 and m.shape[1] == 1:
+            m = m[:, 0]
+        if m.ndim != 1 or len(m) != len(self):
+            raise ValueError(f"mask must have shape ({len(self)},) or ({len(self)}, 1), got {m.shape}")
+        return m
+
+    def _file_rows(self, local: np.ndarray) -> np.ndarray:
+        return local.astype(np.int64) if self._rows is None else self._rows[local]
+
+    def where(self, mask) -> list[VCFVariant]:
+        """Variants where the bool ``mask`` (one entry per row) is True."""
+        m = self._bool_mask(mask)
+        return self._core.variants(self._file_rows(np.flatnonzero(m)))
+
+    def index_of(self, variant) -> int:
+        """Row number of a VCFVariant of this table (ValueError if it is from another table)."""
+        if not isinstance(variant, VCFVariant):
+            raise TypeError(f"index_of expects a VCFVariant, got {type(variant).__name__}")
+        if not self._core.is_variant_of(variant):
+            if os.path.realpath(variant._table_path) != os.path.realpath(self._filename):
+                raise ValueError(f"{variant!r} is not a variant of this {type(self).__name__}")
+        row = variant._row
+        if self._rows is None:
+            return int(row)
+        hits = np.flatnonzero(self._rows == row)
+        if not len(hits):
+            raise ValueError(f"{variant!r} is not in this masked {type(self).__name__}")
+        return int(hits[0])
+
+    def indices_of(self, variants) -> np.ndarray:
+        """Row numbers of many VCFVariants of this table at once (an int64 array),
+        e.g. ``t.format("GT")[t.indices_of(t.find_overlapping(iv))]``."""
+        rows = self._core.rows_of(variants)
+        if self._rows is None:
+            return rows
+        order = np.argsort(self._rows, kind="stable")
+        ordered = self._rows[order]
+        pos = np.searchsorted(ordered, rows)
+        ok = pos < len(ordered)
+        ok[ok] = ordered[pos[ok]] == rows[ok]
+        if not ok.all():
+            raise ValueError("a variant is not in this masked {type(self).__name__}")
+        return order[pos].astype(np.int64)
+
+    def masked(self, mask) -> VariantTable:
+        """A table restricted to a bool mask or a list of row indices (views compose)."""
+        m = np.asarray(mask)
+        if m.dtype == np.bool_:
+            local = np.flatnonzero(self._bool_mask(m))
+        elif np.issubdtype(m.dtype, np.integer) or m.size == 0:
+            local = m.astype(np.int64).ravel()
+            n = len(self)
+            if local.size and (local.min() < -n or local.max() >= n):
+                raise IndexError(f"mask index out of range for a table of {n} variants")
+            local = np.where(local < 0, local + n, local)
+        else:
+            raise TypeError(f"mask must be a bool array or integer indices, got dtype {m.dtype}")
+        return type(self)._view(self._core, self._file_rows(local))
+
+    # ------------------------------------------------------------- lifetime
+    def close(self) -> None:
+        """Closes the table: later reads and VCFVariant attribute lookups raise
+        OSError. The mapping is released once no numpy view refers to it."""
+        self._core.close()
+
+    def __enter__(self) -> VariantTable:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __reduce__(self):
+        return (_restore_table, (self._filename, self._rows))
+
+
+class VCFTable(VariantTable):
     """A memory-mapped table of VCF variants (``.vcfbin``).
 
     ``VCFTable(path)`` opens a file written by :meth:`build_vcfbin` or
@@ -142,28 +352,6 @@ class VCFTable:
     SVTYPE_INV = 4
     SVTYPE_CNV = 5
     SVTYPE_BND = 6
-
-    stranded = False
-
-    def __init__(self, filename):
-        path = os.fspath(filename)
-        try:
-            core = _core._VCFTable(path)
-        except FileNotFoundError as e:
-            # Plain OSError: the table file is missing, same type as any unreadable file.
-            raise OSError(f"cannot open VCF table {path}: {e.strerror or e}") from None
-        self._init(core, None)
-
-    def _init(self, core, rows):
-        self._core = core
-        self._rows = rows  # None, or the table's rows as int64 indices of the file
-        self._filename = core.path
-
-    @classmethod
-    def _view(cls, core, rows) -> VCFTable:
-        t = cls.__new__(cls)
-        t._init(core, rows)
-        return t
 
     # ------------------------------------------------------------- building
     @staticmethod
@@ -369,18 +557,6 @@ class VCFTable:
         digest = hashlib.sha1(os.path.abspath(vcfpath).encode()).hexdigest()[:12]
         return os.path.join(gk_data.data_manager.data_dir, f"{os.path.basename(base)}.{digest}.bin")
 
-    # ------------------------------------------------------------- basics
-    @property
-    def filename(self) -> str:
-        """Path of the ``.vcfbin`` file."""
-        return self._filename
-
-    @property
-    def reference_genome(self) -> str:
-        return self._core.refg
-
-    refg = reference_genome
-
     @property
     def num_samples(self) -> int:
         return self._core.num_samples
@@ -399,32 +575,6 @@ class VCFTable:
     def format_ids(self) -> list[str]:
         """Kept FORMAT ids, sorted."""
         return list(self._core.column_ids(True))
-
-    def __len__(self) -> int:
-        return self._core.num_rows if self._rows is None else len(self._rows)
-
-    def __repr__(self) -> str:
-        return f"<VCFTable, len() = {len(self)}>"
-
-    def __getitem__(self, index) -> VCFVariant:
-        if isinstance(index, (str, slice)):
-            raise TypeError(f"VCFTable indices must be integers, not {type(index).__name__}")
-        i = operator.index(index)
-        n = len(self)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError(f"VCFTable index {index} out of range for a table of {n} variants")
-        return self._core.variant(i if self._rows is None else int(self._rows[i]))
-
-    def __iter__(self):
-        n = len(self)
-        step = 4096
-        for b in range(0, n, step):
-            if self._rows is None:
-                yield from self._core.variant_range(b, min(n, b + step))
-            else:
-                yield from self._core.variants(self._rows[b : b + step])
 
     # ------------------------------------------------------------- columns
     def _column(self, fid: str, is_format: bool) -> np.ndarray:
@@ -448,129 +598,6 @@ class VCFTable:
         """FORMAT column ``id``: shape ``(n, samples)`` or ``(n, samples, depth)``;
         GT is int8 coded as the ``GT_*`` constants. Views as :meth:`info`."""
         return self._column(id, True)
-
-    # ------------------------------------------------------------- queries
-    def _find(self, kind: str, interval) -> list[VCFVariant]:
-        rows = self._core.find_rows(kind, interval)
-        return self._core.variants(rows[self._member(rows)])
-
-    def _member(self, rows: np.ndarray) -> np.ndarray:
-        return np.isin(rows, self._rows)
-
-    def find_overlapping(self, interval) -> list[VCFVariant]:
-        """Variants sharing a base with ``interval`` (insertions strictly inside it), by start."""
-        if self._rows is None:
-            return self._core.find("overlapping", interval)
-        return self._find("overlapping", interval)
-
-    def find_within(self, interval) -> list[VCFVariant]:
-        """Variants inside ``interval``, by end."""
-        if self._rows is None:
-            return self._core.find("within", interval)
-        return self._find("within", interval)
-
-    def find_exact(self, interval) -> list[VCFVariant]:
-        """Variants spanning exactly ``interval``."""
-        if self._rows is None:
-            return self._core.find("exact", interval)
-        return self._find("exact", interval)
-
-    def find_5p_within(self, interval) -> list[VCFVariant]:
-        """Variants whose first base lies in ``interval`` ('+' only), by start."""
-        if self._rows is None:
-            return self._core.find("5p_within", interval)
-        return self._find("5p_within", interval)
-
-    def find_3p_within(self, interval) -> list[VCFVariant]:
-        """Variants whose last base lies in ``interval`` ('+' only), by end."""
-        if self._rows is None:
-            return self._core.find("3p_within", interval)
-        return self._find("3p_within", interval)
-
-    def find_5p_aligned(self, interval) -> list[VCFVariant]:
-        """Variants starting where ``interval`` starts ('+' only)."""
-        if self._rows is None:
-            return self._core.find("5p_aligned", interval)
-        return self._find("5p_aligned", interval)
-
-    def find_3p_aligned(self, interval) -> list[VCFVariant]:
-        """Variants ending where ``interval`` ends ('+' only)."""
-        if self._rows is None:
-            return self._core.find("3p_aligned", interval)
-        return self._find("3p_aligned", interval)
-
-    def sequence_variations(self, interval) -> list[VCFVariant]:
-        """The variants that can change the DNA of ``interval``: those overlapping
-        it plus insertions at its 5' boundary; with an anchor the window grows by
-        the deletion length around it (an over-estimate). Sorted by start;
-        ready for :class:`VariantGenome`."""
-        if self._rows is not None:
-            raise NotImplementedError("sequence_variations is not available on a masked VCFTable")
-        return self._core.sequence_variations(interval)
-
-    # ------------------------------------------------------------- selection
-    def _bool_mask(self, mask) -> np.ndarray:
-        m = np.asarray(mask)
-        if m.dtype != np.bool_:
-            raise TypeError(f"mask must be a bool array, got dtype {m.dtype}")
-        if m.ndim == 2 and m.shape[1] == 1:
-            m = m[:, 0]
-        if m.ndim != 1 or len(m) != len(self):
-            raise ValueError(f"mask must have shape ({len(self)},) or ({len(self)}, 1), got {m.shape}")
-        return m
-
-    def _file_rows(self, local: np.ndarray) -> np.ndarray:
-        return local.astype(np.int64) if self._rows is None else self._rows[local]
-
-    def where(self, mask) -> list[VCFVariant]:
-        """Variants where the bool ``mask`` (one entry per row) is True."""
-        m = self._bool_mask(mask)
-        return self._core.variants(self._file_rows(np.flatnonzero(m)))
-
-    def index_of(self, variant) -> int:
-        """Row number of a VCFVariant of this table (ValueError if it is from another table)."""
-        if not isinstance(variant, VCFVariant):
-            raise TypeError(f"index_of expects a VCFVariant, got {type(variant).__name__}")
-        if not self._core.is_variant_of(variant):
-            if os.path.realpath(variant._table_path) != os.path.realpath(self._filename):
-                raise ValueError(f"{variant!r} is not a variant of this VCFTable")
-        row = variant._row
-        if self._rows is None:
-            return int(row)
-        hits = np.flatnonzero(self._rows == row)
-        if not len(hits):
-            raise ValueError(f"{variant!r} is not in this masked VCFTable")
-        return int(hits[0])
-
-    def indices_of(self, variants) -> np.ndarray:
-        """Row numbers of many VCFVariants of this table at once (an int64 array),
-        e.g. ``t.format("GT")[t.indices_of(t.find_overlapping(iv))]``."""
-        rows = self._core.rows_of(variants)
-        if self._rows is None:
-            return rows
-        order = np.argsort(self._rows, kind="stable")
-        ordered = self._rows[order]
-        pos = np.searchsorted(ordered, rows)
-        ok = pos < len(ordered)
-        ok[ok] = ordered[pos[ok]] == rows[ok]
-        if not ok.all():
-            raise ValueError("a variant is not in this masked VCFTable")
-        return order[pos].astype(np.int64)
-
-    def masked(self, mask) -> VCFTable:
-        """A table restricted to a bool mask or a list of row indices (views compose)."""
-        m = np.asarray(mask)
-        if m.dtype == np.bool_:
-            local = np.flatnonzero(self._bool_mask(m))
-        elif np.issubdtype(m.dtype, np.integer) or m.size == 0:
-            local = m.astype(np.int64).ravel()
-            n = len(self)
-            if local.size and (local.min() < -n or local.max() >= n):
-                raise IndexError(f"mask index out of range for a table of {n} variants")
-            local = np.where(local < 0, local + n, local)
-        else:
-            raise TypeError(f"mask must be a bool array or integer indices, got dtype {m.dtype}")
-        return VCFTable._view(self._core, self._file_rows(local))
 
     # ------------------------------------------------------------- export
     def to_pandas(self, format: bool = False):
@@ -619,21 +646,6 @@ class VCFTable:
                 for k in range(depth):
                     cols[f"{fid}_{k}"] = a[:, k]
         return pd.DataFrame(cols)
-
-    # ------------------------------------------------------------- lifetime
-    def close(self) -> None:
-        """Closes the table: later reads and VCFVariant attribute lookups raise
-        OSError. The mapping is released once no numpy view refers to it."""
-        self._core.close()
-
-    def __enter__(self) -> VCFTable:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __reduce__(self):
-        return (_restore_table, (self._filename, self._rows))
 
 
 def _restore_table(filename, rows):

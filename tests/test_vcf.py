@@ -434,6 +434,8 @@ def test_indexing_iteration_where_index_of(mk):
     rows = [row(p, base(p), "A" if base(p) != "A" else "C", info=f"DP={p}") for p in range(1, 21)]
     t = mk(rows, info_ids=["DP"])
     assert len(t) == 20 and repr(t) == "<VCFTable, len() = 20>"
+    # the positional part of a VCFTable is a VariantTable; masks keep the class
+    assert isinstance(t, gk.VariantTable) and type(t.masked(np.arange(3))) is gk.VCFTable
     assert t[-1].DP == 20 and t[np.int64(3)].DP == 4
     for bad in (20, -21):
         with pytest.raises(IndexError):
