@@ -61,3 +61,11 @@ def shared_dir():
     if not os.path.isdir(SHARED):
         pytest.skip("../shared is not available")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def child_env():
+    """Environment for Python subprocesses that must import the same genome_kit as the tests
+    (the installed package in CI, the checkout in a developer build), never an unbuilt source tree."""
+    package_parent = os.path.dirname(os.path.dirname(os.path.abspath(gk.__file__)))
+    return dict(os.environ, PYTHONPATH=package_parent, GENOMEKIT_QUIET="1")

@@ -24,15 +24,15 @@ GT = """[[0 1 0]
  [3 0 3]]"""
 
 
-def run(*args):
-    env = dict(os.environ, PYTHONPATH=ROOT, GENOMEKIT_QUIET="1")
+def run(child_env, *args):
+    env = child_env
     p = subprocess.run([sys.executable, DEMO, *args], capture_output=True, text=True, env=env, timeout=300)
     assert p.returncode == 0, p.stderr
     return p.stdout
 
 
-def test_demo_offline():
-    out = run()
+def test_demo_offline(child_env):
+    out = run(child_env)
     assert "<VCFTable, len() = 10>" in out
     assert GT in out
     assert "[5, 6, 7]" in out  # index_of of the variants near variants[5]
@@ -43,11 +43,11 @@ def test_demo_offline():
     assert where.count("VCFVariant") == 4
 
 
-def test_demo_tutorial_coordinates(shared_dir, tmp_path):
+def test_demo_tutorial_coordinates(shared_dir, tmp_path, child_env):
     data = os.path.join(shared_dir, "conformance", "data")
     if not os.path.exists(os.path.join(data, "hg19.mini.2bit")):
         pytest.skip("conformance data not available")
-    out = run("--genome", "hg19.mini", "--data-dir", data, "--workdir", str(tmp_path))
+    out = run(child_env, "--genome", "hg19.mini", "--data-dir", data, "--workdir", str(tmp_path))
     assert GT in out
     assert (
         "[<VCFVariant hg19.mini:chr16:77330:A:C>, <VCFVariant hg19.mini:chr16:77517::G>, "

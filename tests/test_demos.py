@@ -36,8 +36,8 @@ def yeast_anno(yeast, data_dir, tmp_path_factory):
     return gk.Genome("yeast_demo")
 
 
-def run(data_dir, script, *args):
-    env = dict(os.environ, GENOMEKIT_DATA_DIR=data_dir, PYTHONPATH=ROOT)
+def run(child_env, data_dir, script, *args):
+    env = dict(child_env, GENOMEKIT_DATA_DIR=data_dir)
     out = subprocess.run(
         [sys.executable, os.path.join(ROOT, "demos", script), *map(str, args)],
         env=env,
@@ -49,29 +49,29 @@ def run(data_dir, script, *args):
     return out.stdout
 
 
-def test_walk_annotations(yeast_anno, data_dir):
-    out = run(data_dir, "walk_annotations.py", "yeast_demo", "ONE")
+def test_walk_annotations(yeast_anno, data_dir, child_env):
+    out = run(child_env, data_dir, "walk_annotations.py", "yeast_demo", "ONE")
     assert "<Gene YG1 (ONE)>" in out and "<Exon 3/3 of YT1>" in out and "<Cds>" in out
 
 
-def test_extract_acceptor_dna(yeast_anno, data_dir):
-    lines = run(data_dir, "extract_acceptor_dna.py", "yeast_demo", 20, 3).splitlines()
+def test_extract_acceptor_dna(yeast_anno, data_dir, child_env):
+    lines = run(child_env, data_dir, "extract_acceptor_dna.py", "yeast_demo", 20, 3).splitlines()
     assert [line.split("\t")[0] for line in lines] == ["<Exon 2/3 of YT1>", "<Exon 3/3 of YT1>"]
     exon = yeast_anno.transcripts["YT1"].exons[1]
     expected = yeast_anno.dna(exon.end5.expand(20, 3))
     assert lines[0].split("\t")[2] == expected[:20].lower() + expected[20:]
 
 
-def test_find_downstream_acceptors(yeast_anno, data_dir):
+def test_find_downstream_acceptors(yeast_anno, data_dir, child_env):
     chrom = yeast_anno.chromosomes[0]
-    out = run(data_dir, "find_downstream_acceptors.py", "yeast_demo", chrom, "+", 1600, 3000)
+    out = run(child_env, data_dir, "find_downstream_acceptors.py", "yeast_demo", chrom, "+", 1600, 3000)
     assert "<Exon 2/3 of YT1>" in out and "<Exon 3/3 of YT1>" in out and "2 acceptors" in out
-    out = run(data_dir, "find_downstream_acceptors.py", "yeast_demo", chrom, "-", 8700, 1000)
+    out = run(child_env, data_dir, "find_downstream_acceptors.py", "yeast_demo", chrom, "-", 8700, 1000)
     assert "<Exon 2/2 of YT2>" in out and "1 acceptors" in out
 
 
-def test_extract_exonic_dna(yeast_anno, data_dir):
-    out = run(data_dir, "extract_exonic_dna.py", "yeast_demo", "YT1").splitlines()
+def test_extract_exonic_dna(yeast_anno, data_dir, child_env):
+    out = run(child_env, data_dir, "extract_exonic_dna.py", "yeast_demo", "YT1").splitlines()
     t = yeast_anno.transcripts["YT1"]
     assert out[1] == "".join(yeast_anno.dna(e) for e in t.exons) and len(out[1]) == 2100
     assert out[3] == "".join(yeast_anno.dna(c) for c in t.cdss) and len(out[3]) == 1200
