@@ -292,10 +292,9 @@ def fasta_recipe_tree(tmp_path, url, sha=None, config="dbt_yeast"):
 
 
 @pytest.fixture(scope="module")
-def yeast_fa_gz(tmp_path_factory, sequences):
-    path = str(tmp_path_factory.mktemp("yeastsrc") / "yeast.fa.gz")
-    write_fasta(path, sequences["sacCer3"])
-    return path
+def yeast_fa_gz():
+    """Real yeast chrI + chrII FASTA.gz: the package's sample genome."""
+    return os.path.join(os.path.dirname(gk.__file__), "sample_data", "sacCer.sample.fa.gz")
 
 
 def test_missing_checksum_is_refused_then_recorded(tmp_path, yeast_fa_gz, child_env):
