@@ -229,6 +229,8 @@ def _fetch_once(url: str, part: str, timeout: float) -> None:
         if e.code == 416 and offset:  # nothing left to send: the .part is complete
             log(f"{os.path.basename(part)}: server has no bytes past {offset}; checking what we have")
             return
+        if e.code >= 500 or e.code == 429:  # the server's trouble: retried
+            raise ConnectionError(f"HTTP {e.code} {e.reason}") from None
         raise DownloadError(f"{url}: HTTP {e.code} {e.reason}") from None
     except urllib.error.URLError as e:
         reason = e.reason

@@ -220,6 +220,7 @@ class RangeServer:
     def __init__(self, files: dict[str, bytes]):
         self.files = files
         self.cut: dict[str, int] = {}
+        self.fail_next: dict[str, int] = {}  # answer 503 to the next n GETs of a name
         self.requests: list[tuple[str, str | None]] = []
         server = self
 
@@ -231,6 +232,10 @@ class RangeServer:
                 name = self.path.lstrip("/")
                 rng = self.headers.get("Range")
                 server.requests.append((name, rng))
+                if server.fail_next.get(name):
+                    server.fail_next[name] -= 1
+                    self.send_error(503, "Service Unavailable")
+                    return
                 data = server.files.get(name)
                 if data is None:
                     self.send_error(404, "Not Found")

@@ -440,6 +440,10 @@ def test_download_checksum_mismatch_and_404(tmp_path):
         with pytest.raises(build.DownloadError, match="HTTP 404"):
             build.download(f"{server.url}/missing.bin", dest, None)
         assert [r[0] for r in server.requests] == ["f.bin", "missing.bin"]  # a 404 is not retried
+        server.fail_next["f.bin"] = 2  # a 503 is
+        digest = build.hashlib.sha256(data).hexdigest()
+        assert build.download(f"{server.url}/f.bin", dest, digest, backoff=0) == digest
+        assert [r[0] for r in server.requests[2:]] == ["f.bin"] * 3
 
 
 def test_build_downloads_from_http(tmp_path, yeast_fa_gz, child_env):
