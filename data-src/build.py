@@ -528,7 +528,14 @@ def build_annotation(recipe: dict, inputs: dict[str, str], stage: str) -> list[s
     import genome_kit as gk
 
     config, builder = recipe["config"], recipe["builder"]
-    genome = gk.Genome(recipe["assembly"])
+    try:
+        genome = gk.Genome(recipe["assembly"])
+    except (RuntimeError, FileNotFoundError) as e:
+        raise BuildError(
+            f"{config} is built on {recipe['assembly']}, which is neither in the output directory nor "
+            f"available from the data manager ({e}); build the assembly's recipe into the same OUTPUT_DIR "
+            "first"
+        ) from None
     build = (
         gk.GenomeAnnotation.build_ncbi_refseq
         if builder == "ncbi_refseq"

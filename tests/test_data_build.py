@@ -371,6 +371,22 @@ def test_checksum_override_must_match(tmp_path, yeast_fa_gz, child_env):
     assert proc.returncode == 1 and "not a SHA-256" in proc.stderr
 
 
+def test_annotation_without_its_assembly(tmp_path, child_env):
+    recipe = RECIPES["mm39/gencode/vM36"]
+    src = tmp_path / "src"
+    src.mkdir()
+    name = recipe["files"][0]["name"]
+    gencode_gff3(os.path.join(DATA, "gencode_human.gtf.gz"), str(src / name))
+    (tmp_path / "sums.json").write_text(json.dumps({name: sha256(str(src / name))}))
+    env = dict(child_env, GENOMEKIT_STORAGE_BUCKET="", GENOMEKIT_DATA_DIR=str(tmp_path / "empty"))
+    out = str(tmp_path / "out")
+    args = ["mm39/gencode/vM36", out, "--local-source", str(src), "--checksums", str(tmp_path / "sums.json")]
+    proc = run_build(*args, env=env, check=False)
+    assert proc.returncode == 1 and "gencode.vM36 is built on mm39" in proc.stderr
+    assert "build the assembly's recipe" in proc.stderr
+    assert [n for n in os.listdir(out) if not n.startswith(".")] == []
+
+
 def test_inconsistent_assembly_is_rejected(tmp_path, sequences, child_env):
     recipe = RECIPES["hg38/ucsc/p14"]
     src = str(tmp_path / "src")
