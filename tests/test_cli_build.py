@@ -23,12 +23,14 @@ SAMPLE_FASTA = os.path.join(os.path.dirname(gk.__file__), "sample_data", "sacCer
 
 
 def cli(*args, env, check=True):
+    # cwd away from the repository root: `python -m` puts the working directory first on sys.path
     proc = subprocess.run(
         [sys.executable, "-m", "genome_kit", "build", *args],
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
+        cwd=DATA,
     )
     if check:
         assert proc.returncode == 0, proc.stderr
