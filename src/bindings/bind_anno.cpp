@@ -10,6 +10,7 @@
 #include "anno_builder.h"
 #include "common.h"
 #include "errors.h"
+#include "fast_rows.h"
 
 namespace gkpy {
 
@@ -34,32 +35,52 @@ struct Intron : AnnoRow {};
 struct Cds : AnnoRow {};
 struct Utr : AnnoRow {};
 
+/// New reference to the row object of a (checked) row of a table of type T.
 template <class T>
-T make_row(const FilePtr& f, int table, uint32_t row) {
-  T r;
-  static_cast<Interval&>(r) = f->interval(table, row);
-  r.f = f;
-  r.row = row;
-  r.table = static_cast<uint8_t>(table);
-  return r;
+PyObject* new_row(const FilePtr& f, int table, uint32_t row) {
+  return FastRows<T>::make([&](T& r) {
+    static_cast<Interval&>(r) = f->interval(table, row);
+    r.f = f;
+    r.row = row;
+    r.table = static_cast<uint8_t>(table);
+  });
+}
+
+/// Calls fn(T{}) with the row class of a table.
+template <class Fn>
+decltype(auto) with_row_type(int table, Fn&& fn) {
+  switch (table) {
+    case gk::kGenes:
+      return fn(Gene{});
+    case gk::kTrans:
+      return fn(Transcript{});
+    case gk::kExons:
+      return fn(Exon{});
+    case gk::kIntrons:
+      return fn(Intron{});
+    case gk::kCdss:
+      return fn(Cds{});
+    default:
+      return fn(Utr{});
+  }
 }
 
 py::object wrap(const FilePtr& f, int table, uint32_t row) {
   f->checked(table, row);
-  switch (table) {
-    case gk::kGenes:
-      return py::cast(make_row<Gene>(f, table, row));
-    case gk::kTrans:
-      return py::cast(make_row<Transcript>(f, table, row));
-    case gk::kExons:
-      return py::cast(make_row<Exon>(f, table, row));
-    case gk::kIntrons:
-      return py::cast(make_row<Intron>(f, table, row));
-    case gk::kCdss:
-      return py::cast(make_row<Cds>(f, table, row));
-    default:
-      return py::cast(make_row<Utr>(f, table, row));
-  }
+  return with_row_type(
+      table, [&](auto tag) { return py::reinterpret_steal<py::object>(new_row<decltype(tag)>(f, table, row)); });
+}
+
+/// Row objects of `n` rows of a table given by `row_at(k)` (checked).
+template <class RowAt>
+py::list row_objects(const FilePtr& f, int table, size_t n, RowAt&& row_at) {
+  return with_row_type(table, [&](auto tag) {
+    using T = decltype(tag);
+    return fast_list(n, [&](size_t k) {
+      uint32_t row = f->checked(table, row_at(k));
+      return new_row<T>(f, table, row);
+    });
+  });
 }
 
 py::object wrap_opt(const FilePtr& f, int table, uint32_t row) {
@@ -75,9 +96,7 @@ py::object opt_int(int v) {
 }
 
 py::list rows_list(const FilePtr& f, int table, uint32_t first, uint32_t n) {
-  py::list out(n);
-  for (uint32_t k = 0; k < n; ++k) out[k] = wrap(f, table, first + k);
-  return out;
+  return row_objects(f, table, n, [&](size_t k) { return first + static_cast<uint32_t>(k); });
 }
 
 const gk::TranRow& tran_of(const AnnoRow& r) {
@@ -188,6 +207,7 @@ py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* d
         return py::make_tuple(unpickle, py::make_tuple(genome_of(*r.f), gk::anno_table_name(r.table), r.row));
       });
   cls.attr("__module__") = "genome_kit";
+  FastRows<T>::install(cls);
   return cls;
 }
 
@@ -224,9 +244,7 @@ py::list find(const AnnoTable& t, gk::IndexQuery kind, py::handle q) {
                       iv.refg_name(), "'");
     t.f->index(t.table).find(kind, iv, rows);
   }
-  py::list out(rows.size());
-  for (size_t k = 0; k < rows.size(); ++k) out[k] = wrap(t.f, t.table, rows[k]);
-  return out;
+  return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
 }
 
 uint32_t resolve_index(const AnnoTable& t, py::handle key) {
@@ -273,10 +291,10 @@ py::list where(const AnnoTable& t, py::handle mask_obj) {
     gk::value_error("where expects a mask of shape (", t.size(), ",) or (", t.size(), ", 1)");
   auto flat = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
   const bool* m = flat.data();
-  py::list out;
+  std::vector<uint32_t> rows;
   for (uint32_t i = 0; i < t.size(); ++i)
-    if (m[i]) out.append(wrap(t.f, t.table, i));
-  return out;
+    if (m[i]) rows.push_back(i);
+  return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
 }
 
 /// Many queries at once: returns (offsets int64[n+1], rows uint32[k]); the
@@ -315,11 +333,6 @@ py::tuple find_batch(const AnnoTable& t, const std::string& method, py::array_t<
   if (!rows.empty()) std::memcpy(out.mutable_data(), rows.data(), rows.size() * sizeof(uint32_t));
   return py::make_tuple(offsets, out);
 }
-
-struct TableIter {
-  AnnoTable t;
-  uint32_t i = 0;
-};
 
 /// Column arrays of a table (copies), for DataFrame / Arrow export.
 py::dict columns(const AnnoTable& t) {
@@ -412,7 +425,6 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
   cls.def("__len__", [](const T& t) { return t.size(); })
       .def("__repr__", [nm, rl](const T& t) { return gk::cat("<", nm, ", ", rl, " = ", t.size(), ">"); })
       .def("__getitem__", [](const T& t, py::handle k) { return getitem(t, k); })
-      .def("__iter__", [](const T& t) { return TableIter{t, 0}; })
       .def_property_readonly("stranded", [](const T&) { return true; })
       .def(
           "index_of", [](const T& t, py::handle e) { return index_of(t, e); }, py::arg("element"),
@@ -424,14 +436,20 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
           "rows",
           [](const T& t, py::array_t<int64_t> idx) {
             auto a = idx.unchecked<1>();
-            py::list out(a.shape(0));
-            for (py::ssize_t k = 0; k < a.shape(0); ++k) {
+            for (py::ssize_t k = 0; k < a.shape(0); ++k)
               if (a(k) < 0 || a(k) >= static_cast<int64_t>(t.size())) gk::index_error("row ", a(k), " out of range");
-              out[k] = wrap(t.f, t.table, static_cast<uint32_t>(a(k)));
-            }
-            return out;
+            return row_objects(t.f, t.table, static_cast<size_t>(a.shape(0)),
+                               [&](size_t k) { return static_cast<uint32_t>(a(static_cast<py::ssize_t>(k))); });
           },
           py::arg("indices"), "Row objects for an array of row numbers (e.g. from find_batch).")
+      .def(
+          "_row_range",
+          [](const T& t, uint32_t begin, uint32_t end) {
+            end = std::min(end, t.size());
+            begin = std::min(begin, end);
+            return rows_list(t.f, t.table, begin, end - begin);
+          },
+          py::arg("begin"), py::arg("end"), "Row objects of rows [begin, end) (chunks of table iteration).")
       .def("_columns", [](const T& t) { return columns(t); })
       .def_property_readonly("_refg", [](const T& t) { return gk::assembly(t.f->refg()).name(); })
       .def("_find_batch", &find_batch, py::arg("method"), py::arg("chromosomes"), py::arg("strands"), py::arg("starts"),
@@ -451,9 +469,8 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
     cls.def(
         "find_by_id",
         [](const T& t, const std::string& id) {
-          py::list out;
-          for (uint32_t r : t.f->find_all_ids(t.table, id)) out.append(wrap(t.f, t.table, r));
-          return out;
+          std::vector<uint32_t> rows = t.f->find_all_ids(t.table, id);
+          return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
         },
         py::arg("id"), "Every row whose id is `id` or `id` plus a version suffix ('.N'), in file order.");
   }
@@ -628,13 +645,6 @@ void register_anno(py::module_& m) {
   bind_table<gk::kUtr3s>(m, "_Utr3Table", "len");
   m.attr("_Utr3Table").attr("__name__") = "UtrTable";
   m.attr("_Utr3Table").attr("__qualname__") = "UtrTable";
-
-  py::class_<TableIter>(m, "_AnnoTableIterator")
-      .def("__iter__", [](TableIter& it) -> TableIter& { return it; })
-      .def("__next__", [](TableIter& it) {
-        if (it.i >= it.t.size()) throw py::stop_iteration();
-        return wrap(it.t.f, it.t.table, it.i++);
-      });
 
   py::class_<AnnoFile, std::shared_ptr<AnnoFile>>(m, "AnnotationFile", "A mapped .gkanno file (internal).")
       .def(py::init([](const std::string& path, py::handle refg, const std::string& config) {
