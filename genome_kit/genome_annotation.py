@@ -279,14 +279,8 @@ def _find_batch(
     if method not in _FIND_METHODS:
         raise ValueError(f"method must be one of {_FIND_METHODS}, got {method!r}")
     if intervals is not None:
-        ivs = list(intervals)
-        refgs = {iv.refg for iv in ivs}
-        chromosomes = [iv.chromosome for iv in ivs]
-        strands = [iv.strand for iv in ivs]
-        starts = [iv.start for iv in ivs]
-        ends = [iv.end for iv in ivs]
-        if ivs and len(self) and refgs != {self._refg_name()}:
-            raise ValueError(f"query intervals are on {sorted(refgs)}, the table on {self._refg_name()!r}")
+        # Converted and queried in C++ in one pass (the GIL is released for the queries).
+        return self._find_batch_intervals(method, intervals)
     if chromosomes is None or strands is None or starts is None or ends is None:
         raise TypeError("find_batch needs intervals, or chromosomes, strands, starts and ends")
     chroms = np.asarray(chromosomes)

@@ -225,6 +225,9 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
       .def("_same_table", [](const VcfVariant& v, const VcfHandle& h) { return v.s == h.s; });
   var.attr("__module__") = "genome_kit";
   VariantRows::install(var);
+  def_interval_getters<VcfVariant>(var);
+  def_fast_getter<VcfVariant>(var, "ref", [](const VcfVariant& v) -> py::object { return py::str(v.ref); });
+  def_fast_getter<VcfVariant>(var, "alt", [](const VcfVariant& v) -> py::object { return py::str(v.alt); });
   // INFO/FORMAT fields as attributes: looked up before the generic attribute
   // machinery (ids cannot clash with VCFVariant attributes: the builder refuses
   // those), so v.AF costs no failed lookup.
