@@ -208,6 +208,32 @@ PyObject* variant_getattro(PyObject* self, PyObject* name) {
   return nullptr;
 }
 
+constexpr char kIntervalArg[] = "interval";
+constexpr char kIndexArg[] = "index";
+
+template <gk::IndexQuery K>
+py::object find_fast(const VcfHandle& h, py::handle q) {
+  const VcfTable& t = h.t();
+  std::vector<uint32_t> rows;
+  t.find(K, as_interval(q), rows);
+  return variant_list(h.s, rows);
+}
+
+py::object item_fast(const VcfHandle& h, py::handle index) {
+  // Fast path of VariantTable.__getitem__: an int in range, else None (the
+  // Python layer then raises the right error).
+  if (!PyLong_Check(index.ptr())) return py::none();
+  Py_ssize_t i = PyLong_AsSsize_t(index.ptr());
+  if (i == -1 && PyErr_Occurred()) {
+    PyErr_Clear();
+    return py::none();
+  }
+  Py_ssize_t n = static_cast<Py_ssize_t>(h.t().num_rows());
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return py::none();
+  return make_variant(h.s, static_cast<uint32_t>(i));
+}
+
 }  // namespace
 
 void register_vcf(py::module_& m) {
@@ -304,23 +330,6 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           },
           py::arg("row"))
       .def(
-          "item",
-          [](const VcfHandle& h, py::handle index) -> py::object {
-            // Fast path of VariantTable.__getitem__: an int in range, else None
-            // (the Python layer then raises the right error).
-            if (!PyLong_Check(index.ptr())) return py::none();
-            Py_ssize_t i = PyLong_AsSsize_t(index.ptr());
-            if (i == -1 && PyErr_Occurred()) {
-              PyErr_Clear();
-              return py::none();
-            }
-            Py_ssize_t n = static_cast<Py_ssize_t>(h.t().num_rows());
-            if (i < 0) i += n;
-            if (i < 0 || i >= n) return py::none();
-            return make_variant(h.s, static_cast<uint32_t>(i));
-          },
-          py::arg("index"))
-      .def(
           "variants",
           [](const VcfHandle& h, py::array_t<int64_t, py::array::c_style | py::array::forcecast> rows) {
             const VcfTable& t = h.t();
@@ -386,25 +395,15 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
       .def("is_variant_of", [](const VcfHandle& h, const VcfVariant& v) { return v.s == h.s; });
   // One method per query kind, so an unmasked VariantTable can hand out these
   // bound methods directly (no Python frame or kind string per call).
-  const std::pair<const char*, gk::IndexQuery> kinds[] = {{"find_overlapping", gk::IndexQuery::Overlapping},
-                                                          {"find_within", gk::IndexQuery::Within},
-                                                          {"find_exact", gk::IndexQuery::Exact},
-                                                          {"find_5p_within", gk::IndexQuery::Within5p},
-                                                          {"find_3p_within", gk::IndexQuery::Within3p},
-                                                          {"find_5p_aligned", gk::IndexQuery::Aligned5p},
-                                                          {"find_3p_aligned", gk::IndexQuery::Aligned3p}};
-  for (auto& [name, kind] : kinds) {
-    gk::IndexQuery k = kind;
-    handle.def(
-        name,
-        [k](const VcfHandle& h, py::handle q) {
-          const VcfTable& t = h.t();
-          std::vector<uint32_t> rows;
-          t.find(k, as_interval(q), rows);
-          return variant_list(h.s, rows);
-        },
-        py::arg("interval"));
-  }
+  // (C method descriptors: no pybind11 dispatch per call, see fast_rows.h)
+  def_fast_method<VcfHandle, &item_fast, kIndexArg>(handle, "item");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Overlapping>, kIntervalArg>(handle, "find_overlapping");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within>, kIntervalArg>(handle, "find_within");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Exact>, kIntervalArg>(handle, "find_exact");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within5p>, kIntervalArg>(handle, "find_5p_within");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within3p>, kIntervalArg>(handle, "find_3p_within");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Aligned5p>, kIntervalArg>(handle, "find_5p_aligned");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Aligned3p>, kIntervalArg>(handle, "find_3p_aligned");
 
   m.attr("VCFBIN_VERSION") = gk::kVcfBinVersion;
 
