@@ -28,7 +28,7 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
   if (py::isinstance<py::str>(anchor)) {
     iv.anchor = iv.anchor_position(anchor.cast<std::string>());
   } else if (py::isinstance<Interval>(anchor)) {
-    const Interval& a = anchor.cast<const Interval&>();
+    Interval a = interval_of(anchor);
     if (!a.empty() || !a.same_track(iv))
       gk::value_error("an anchor Interval must be empty and on the same chromosome and strand, got ", a.describe());
     iv.anchor = a.start;
@@ -93,8 +93,8 @@ py::object richcompare(py::handle self, py::handle other, int op) {
   if (!py::isinstance<Interval>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   bool same_type = Py_TYPE(self.ptr()) == Py_TYPE(other.ptr());
   if ((op == Py_EQ || op == Py_NE) && !same_type) return py::bool_(op == Py_NE);
-  const Interval& a = self.cast<const Interval&>();
-  const Interval& b = other.cast<const Interval&>();
+  Interval a = interval_of(self);
+  Interval b = interval_of(other);
   check_same_refg(a, b);
   switch (op) {
     case Py_EQ:
@@ -242,9 +242,9 @@ bases). An optional anchor fixes the output length of variant sequences.
             if (method != "midpoint" && method != "end5" && method != "end3")
               gk::value_error("`method` must be in ['midpoint', 'end5', 'end3'], got '", method, "'");
             if (py::isinstance<Interval>(other))
-              return py::float_(distance_one(a, other.cast<const Interval&>(), method));
+              return py::float_(distance_one(a, other.cast<Interval>(), method));
             py::list out;
-            for (py::handle o : other) out.append(distance_one(a, o.cast<const Interval&>(), method));
+            for (py::handle o : other) out.append(distance_one(a, o.cast<Interval>(), method));
             return out;
           },
           py::arg("other"), py::arg("method") = "midpoint",

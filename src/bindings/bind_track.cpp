@@ -75,10 +75,10 @@ DType decode_dtype(const TrackFile& f, py::handle dtype) {
   return *d;
 }
 
-const Interval& as_interval(py::handle iv) {
+Interval as_interval(py::handle iv) {
   if (!py::isinstance<Interval>(iv))
     gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
-  return iv.cast<const Interval&>();
+  return interval_of(iv);
 }
 
 void read_into(const TrackFile& f, const Interval& iv, DType d, void* out, int64_t rs) {

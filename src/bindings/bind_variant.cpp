@@ -74,12 +74,12 @@ takes a DNA0 start and does not check the alleles; ``Variant.from_string``
       .def("__eq__",
            [](py::handle a, py::handle b) {
              if (Py_TYPE(a.ptr()) != Py_TYPE(b.ptr())) return false;
-             return a.cast<const Variant&>().same_variant(b.cast<const Variant&>());
+             return a.cast<Variant>().same_variant(b.cast<Variant>());
            })
       .def("__ne__",
            [](py::handle a, py::handle b) {
              if (Py_TYPE(a.ptr()) != Py_TYPE(b.ptr())) return true;
-             return !a.cast<const Variant&>().same_variant(b.cast<const Variant&>());
+             return !a.cast<Variant>().same_variant(b.cast<Variant>());
            })
       .def(py::pickle(
           [](const Variant& v) { return py::make_tuple(v.refg_name(), v.chrom_name(), v.start, v.ref, v.alt); },

@@ -25,10 +25,10 @@ struct PyVariantGenome {
   VariantGenome core;
 };
 
-const Interval& as_interval(py::handle h) {
+Interval as_interval(py::handle h) {
   if (!py::isinstance<Interval>(h))
     gk::type_error("expected an Interval, got ", py::str(py::type::of(h)).cast<std::string>());
-  return h.cast<const Interval&>();
+  return interval_of(h);
 }
 
 std::vector<gk::Variant> to_variants(py::handle seq) {
@@ -36,7 +36,7 @@ std::vector<gk::Variant> to_variants(py::handle seq) {
   for (py::handle h : seq) {
     if (!py::isinstance<gk::Variant>(h))
       gk::type_error("variants must be Variant objects, got ", py::str(py::type::of(h)).cast<std::string>());
-    out.push_back(h.cast<const gk::Variant&>());
+    out.push_back(h.cast<gk::Variant>());
   }
   return out;
 }
