@@ -49,10 +49,12 @@ void anno_interval(const RowRef& r, Interval& out) {
   out = file_of(r).interval(r.table, r.row);
 }
 
-/// The RowRef of an annotation row object, or nullptr.
-const RowRef* anno_ref(PyObject* obj) {
-  const RowRef* r = rows::ref(obj);
-  return r && rows::kind_of(Py_TYPE(obj)).interval == &anno_interval ? r : nullptr;
+PyObject* row_richcompare(PyObject* a, PyObject* b, int op);
+
+/// The RowRef of an annotation row object, or nullptr (the row classes are
+/// the lazy rows whose tp_richcompare is row_richcompare).
+inline const RowRef* anno_ref(PyObject* obj) {
+  return Py_TYPE(obj)->tp_richcompare == &row_richcompare ? rows::ref(obj) : nullptr;
 }
 
 /// New reference to the row object of a (checked) row; `owner` is the

@@ -31,6 +31,7 @@ struct VcfShared {
 /// Python handle of an open table (genome_kit._core.VCFTable).
 struct VcfHandle {
   std::shared_ptr<VcfShared> s;
+  std::string label = "VCFTable";  // the Python table class, for messages
   const VcfTable& t() const {
     if (s->closed) gk::os_error("I/O operation on a closed VCFTable (", s->table->path(), ")");
     return *s->table;
@@ -262,6 +263,15 @@ py::object item_fast(PyObject* self, const VcfHandle& h, py::handle index) {
 }
 
 constexpr char kHandleArg[] = "handle";
+constexpr char kVariantArg[] = "variant";
+
+/// VariantTable.index_of of an unmasked table: a VCFVariant of this handle
+/// answers at once; anything else goes to the Python checks.
+py::object index_of_fast(PyObject* self, const VcfHandle& h, py::handle x) {
+  const RowRef* v = variant_ref(x.ptr());
+  if (v && self_value<VcfHandle>(v->owner).s == h.s) return py::int_(v->row);
+  return py::module_::import("genome_kit.vcf_table").attr("_index_of_other")(py::handle(self), x);
+}
 
 PyObject* variant_repr_slot(PyObject* self) {
   try {
@@ -269,6 +279,34 @@ PyObject* variant_repr_slot(PyObject* self) {
     vcf_variant(rows::checked_ref(self), v);
     std::string s = gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">");
     return PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+/// == / != between VCFVariants (same rule as Variant: same type, interval
+/// and alleles) without materialising two Variants when both are one row of
+/// one table; ordering raises as for Variant.
+PyObject* variant_richcompare(PyObject* a, PyObject* b, int op) {
+  try {
+    if (op != Py_EQ && op != Py_NE) gk::type_error("Variants are not orderable");
+    const RowRef* ra = variant_ref(a);
+    if (!ra) Py_RETURN_NOTIMPLEMENTED;
+    bool eq = false;
+    if (Py_TYPE(a) == Py_TYPE(b)) {
+      const RowRef* rb = variant_ref(b);
+      if (rb && ra->row == rb->row && self_value<VcfHandle>(ra->owner).s == self_value<VcfHandle>(rb->owner).s) {
+        eq = true;
+      } else {
+        gk::Variant va, vb;
+        vcf_variant(*ra, va);
+        if (rb) vcf_variant(*rb, vb);
+        else vb = py::handle(b).cast<gk::Variant>();
+        eq = va.same_variant(vb);
+      }
+    }
+    return py::bool_(op == Py_EQ ? eq : !eq).release().ptr();
   } catch (...) {
     py::detail::try_translate_exceptions();
     return nullptr;
@@ -310,6 +348,7 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
     return py::str(a.data(), a.size());
   });
   reinterpret_cast<PyTypeObject*>(var.ptr())->tp_repr = &variant_repr_slot;
+  reinterpret_cast<PyTypeObject*>(var.ptr())->tp_richcompare = &variant_richcompare;
   // INFO/FORMAT fields as attributes: looked up before the generic attribute
   // machinery (ids cannot clash with VCFVariant attributes: the builder refuses
   // those), so v.AF costs no failed lookup.
@@ -462,6 +501,8 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
   // bound methods directly (no Python frame or kind string per call).
   // (C method descriptors: no pybind11 dispatch per call, see fast_rows.h)
   def_fast_method<VcfHandle, &item_fast, kIndexArg>(handle, "item");
+  def_fast_method<VcfHandle, &index_of_fast, kVariantArg>(handle, "index_of");
+  handle.def_readwrite("_label", &VcfHandle::label);
   def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Overlapping>, kIntervalArg>(handle, "find_overlapping");
   def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within>, kIntervalArg>(handle, "find_within");
   def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Exact>, kIntervalArg>(handle, "find_exact");

@@ -154,9 +154,8 @@ void dealloc(PyObject* self) {
 void install(py::handle cls, const RowKind& kind) {
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   if (PyType_HasFeature(type, Py_TPFLAGS_HAVE_GC) || type->tp_itemsize != 0 || type->tp_free != PyObject_Free ||
-      static_cast<size_t>(type->tp_basicsize) > kObjectSize)
+      static_cast<size_t>(type->tp_basicsize) != kObjectSize)
     throw std::logic_error("rows::install: the class must be a plain (non-GC, fixed size) pybind11 class");
-  type->tp_basicsize = static_cast<Py_ssize_t>(kObjectSize);
   type->tp_dealloc = &dealloc;
   kinds().emplace_back(type, kind);
 }

@@ -5,7 +5,9 @@
 // to its source and its row number — no copy of its interval, alleles or
 // anything read from the mapped file — and everything is read on access:
 //
-//   [pybind11 instance header, 56 bytes][RowRef: owner, row, table; 16 bytes]
+//   PyObject header | value pointer | RowRef (owner, row, table) | weakrefs | flags
+//   (a plain pybind11 instance, 56 bytes: the RowRef sits in the two words
+//   pybind11 reserves for an inline holder, unused since rows have none)
 //
 // * `owner` is a strong reference to the Python object that keeps the data
 //   alive (the annotation table or VCF table handle the row came from): a
@@ -29,11 +31,14 @@
 //
 // pybind11 internals relied upon (pinned to 3.1.x in pyproject.toml):
 // `py::detail::instance` (simple layout: simple_value_holder[0] is the value
-// pointer; weakrefs; has_patients), `pybind11_object_dealloc` and
-// `clear_patients` for instances pybind11 itself made (a failed __init__).
+// pointer, simple_value_holder[1..2] the inline holder storage, touched only
+// once simple_holder_constructed is set; weakrefs; has_patients),
+// `pybind11_object_dealloc` and `clear_patients` for instances pybind11
+// itself made (a failed __init__). static_asserts below check the layout.
 // Only in the bindings layer; the core never sees Python.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -59,8 +64,10 @@ struct RowKind {
 namespace rows {
 
 constexpr size_t kInstanceSize = sizeof(py::detail::instance);
-constexpr size_t kObjectSize = kInstanceSize + sizeof(RowRef);
-static_assert(kInstanceSize % alignof(RowRef) == 0, "RowRef follows the instance header");
+constexpr size_t kObjectSize = kInstanceSize;
+static_assert(py::detail::instance_simple_holder_in_ptrs() * sizeof(void*) >= sizeof(RowRef),
+              "the RowRef fits in the inline holder storage");
+static_assert(offsetof(py::detail::instance, simple_value_holder) % alignof(RowRef) == 0, "aligned RowRef");
 
 /// Block allocator of row objects (GIL held). Never returns null: raises MemoryError.
 void* alloc();
@@ -74,7 +81,7 @@ void install(py::handle cls, const RowKind& kind);
 const RowKind& kind_of(PyTypeObject* type);
 
 inline RowRef* inline_ref(PyObject* self) {
-  return reinterpret_cast<RowRef*>(reinterpret_cast<char*>(self) + kInstanceSize);
+  return reinterpret_cast<RowRef*>(&reinterpret_cast<py::detail::instance*>(self)->simple_value_holder[1]);
 }
 
 /// The RowRef of a lazy row object, or nullptr for any other object
