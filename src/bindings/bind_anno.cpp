@@ -680,8 +680,9 @@ Obj adjacent(const RowRef& r, int table, int64_t k, uint32_t tran) {
   const AnnoFile& f = file_of(r);
   if (k < 0 || k >= static_cast<int64_t>(f.size(table))) return py::none();
   auto row = static_cast<uint32_t>(k);
-  uint32_t t = table == gk::kExons ? f.exon(row).tran : table == gk::kIntrons ? f.intron(row).tran
-                                                                              : f.part(table, row).tran;
+  uint32_t t = table == gk::kExons     ? f.exon(row).tran
+               : table == gk::kIntrons ? f.intron(row).tran
+                                       : f.part(table, row).tran;
   if (t != tran) return py::none();
   return py::reinterpret_steal<Obj>(new_row(r.owner, table, row));
 }
@@ -737,7 +738,8 @@ void register_anno(py::module_& m) {
   def_row_getter(tran, "protein_id", [](R r) { return opt_str_of(r, T(r).protein); });
   def_row_getter(tran, "product", [](R r) { return opt_str_of(r, T(r).product); });
   def_row_getter(tran, "gene", [](R r) { return wrap(r.owner, gk::kGenes, T(r).gene); });
-  def_row_getter(tran, "exons", [](R r) { return Obj(rows_list(r.owner, gk::kExons, T(r).first_exon, T(r).num_exons)); });
+  def_row_getter(tran, "exons",
+                 [](R r) { return Obj(rows_list(r.owner, gk::kExons, T(r).first_exon, T(r).num_exons)); });
   def_row_getter(tran, "introns", [](R r) { return tran_introns(r); });
   def_row_getter(tran, "intrs", [](R r) { return tran_introns(r); });
   def_row_getter(tran, "cdss", [](R r) { return Obj(rows_list(r.owner, gk::kCdss, T(r).first_cds, T(r).num_cdss)); });

@@ -241,8 +241,7 @@ bases). An optional anchor fixes the output length of variant sequences.
           [](const Interval& a, py::handle other, const std::string& method) -> py::object {
             if (method != "midpoint" && method != "end5" && method != "end3")
               gk::value_error("`method` must be in ['midpoint', 'end5', 'end3'], got '", method, "'");
-            if (py::isinstance<Interval>(other))
-              return py::float_(distance_one(a, other.cast<Interval>(), method));
+            if (py::isinstance<Interval>(other)) return py::float_(distance_one(a, other.cast<Interval>(), method));
             py::list out;
             for (py::handle o : other) out.append(distance_one(a, o.cast<Interval>(), method));
             return out;

@@ -301,8 +301,10 @@ PyObject* variant_richcompare(PyObject* a, PyObject* b, int op) {
       } else {
         gk::Variant va, vb;
         vcf_variant(*ra, va);
-        if (rb) vcf_variant(*rb, vb);
-        else vb = py::handle(b).cast<gk::Variant>();
+        if (rb)
+          vcf_variant(*rb, vb);
+        else
+          vb = py::handle(b).cast<gk::Variant>();
         eq = va.same_variant(vb);
       }
     }
@@ -477,8 +479,7 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
             std::vector<int64_t> rows;
             for (py::handle x : variants) {
               const RowRef* v = variant_ref(x.ptr());
-              if (!v)
-                gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
+              if (!v) gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
               if (self_value<VcfHandle>(v->owner).s != h.s) {
                 gk::Variant var;
                 vcf_variant(*v, var);

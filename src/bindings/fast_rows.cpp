@@ -44,8 +44,10 @@ Chunk* g_avail = nullptr;  // chunks with room
 size_t g_empty = 0;        // empty chunks kept
 
 void unlink(Chunk* c) {
-  if (c->prev) c->prev->next = c->next;
-  else g_avail = c->next;
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    g_avail = c->next;
   if (c->next) c->next->prev = c->prev;
   c->prev = c->next = nullptr;
   c->listed = false;
@@ -224,9 +226,9 @@ bool lazy_variant(PyObject* obj, gk::Variant& out) {
 gk::Interval interval_of(py::handle obj, const char* what) {
   gk::Interval iv;
   if (lazy_interval(obj.ptr(), iv)) return iv;
-  static PyTypeObject* type = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(gk::Interval), true).ptr());
-  if (!PyObject_TypeCheck(obj.ptr(), type))
-    gk::type_error("expected ", what, ", got ", Py_TYPE(obj.ptr())->tp_name);
+  static PyTypeObject* type =
+      reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(gk::Interval), true).ptr());
+  if (!PyObject_TypeCheck(obj.ptr(), type)) gk::type_error("expected ", what, ", got ", Py_TYPE(obj.ptr())->tp_name);
   auto* inst = reinterpret_cast<py::detail::instance*>(obj.ptr());
   if (inst->simple_layout && inst->simple_value_holder[0])
     return *static_cast<const gk::Interval*>(inst->simple_value_holder[0]);
@@ -298,7 +300,8 @@ void def_interval_getters(py::handle cls) {
   def("strand", [](const gk::Interval& iv) -> O { return py::reinterpret_borrow<O>(rows::strand_str(iv.strand)); });
   def("chromosome",
       [](const gk::Interval& iv) -> O { return py::reinterpret_borrow<O>(rows::chrom_str(iv.refg, iv.chrom)); });
-  def("chrom", [](const gk::Interval& iv) -> O { return py::reinterpret_borrow<O>(rows::chrom_str(iv.refg, iv.chrom)); });
+  def("chrom",
+      [](const gk::Interval& iv) -> O { return py::reinterpret_borrow<O>(rows::chrom_str(iv.refg, iv.chrom)); });
 }
 
 }  // namespace gkpy

@@ -48,9 +48,9 @@ namespace gkpy {
 
 /// The value of a lazy row object.
 struct RowRef {
-  PyObject* owner;    // strong reference: keeps the mapped data alive
-  uint32_t row;       // row number in its table
-  uint8_t table;      // table kind (annotations), 0 otherwise
+  PyObject* owner;  // strong reference: keeps the mapped data alive
+  uint32_t row;     // row number in its table
+  uint8_t table;    // table kind (annotations), 0 otherwise
   uint8_t pad[3];
 };
 static_assert(sizeof(RowRef) == 16, "RowRef is two words");
@@ -186,10 +186,10 @@ void def_row_getter(py::handle cls, const char* name, py::object (*get)(const Ro
 /// keyword `Arg`) as a C method descriptor: `Fn(self, ref, arg)`.
 template <py::object (*Fn)(PyObject*, const RowRef&, py::handle), const char* Arg>
 void def_row_method(py::handle cls, const char* name, const char* doc = nullptr) {
-  detail::set_method(cls, new PyMethodDef{name,
-                                          reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
-                                              &detail::row_method_thunk<Fn, Arg>)),
-                                          METH_FASTCALL | METH_KEYWORDS, doc});  // lives as long as the class
+  detail::set_method(
+      cls, new PyMethodDef{
+               name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::row_method_thunk<Fn, Arg>)),
+               METH_FASTCALL | METH_KEYWORDS, doc});  // lives as long as the class
 }
 
 /// Method `name()` of row class `cls` as a C method descriptor: `Fn(self, ref)`.
@@ -202,10 +202,10 @@ void def_row_method(py::handle cls, const char* name, const char* doc = nullptr)
 /// descriptor: `Fn(self, value, arg)`, no pybind11 dispatch.
 template <class T, py::object (*Fn)(PyObject*, const T&, py::handle), const char* Arg>
 void def_fast_method(py::handle cls, const char* name, const char* doc = nullptr) {
-  detail::set_method(cls, new PyMethodDef{name,
-                                          reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
-                                              &detail::method_thunk<T, Fn, Arg>)),
-                                          METH_FASTCALL | METH_KEYWORDS, doc});
+  detail::set_method(
+      cls, new PyMethodDef{
+               name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::method_thunk<T, Fn, Arg>)),
+               METH_FASTCALL | METH_KEYWORDS, doc});
 }
 
 /// start / end / strand / chromosome / chrom of row class `cls`, read through
