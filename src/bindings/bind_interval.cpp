@@ -3,6 +3,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "fast_rows.h"
 #include "interval.h"
 
 namespace gkpy {
@@ -130,7 +131,8 @@ bases). An optional anchor fixes the output length of variant sequences.
           py::arg("anchor") = py::none(), py::arg("anchor_offset") = 0);
 
   // --- attributes ---
-  auto chrom = [](const Interval& i) { return i.chrom_name(); };
+  // Interned, cached chromosome names (fast_rows.h): no new str per access.
+  auto chrom = [](const Interval& i) { return py::reinterpret_borrow<py::str>(rows::chrom_str(i.refg, i.chrom)); };
   auto refg = [](const Interval& i) { return i.refg_name(); };
   cls.def_property_readonly("chromosome", chrom)
       .def_property_readonly("chrom", chrom)
