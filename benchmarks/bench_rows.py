@@ -24,8 +24,9 @@ import tempfile
 import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import machine  # noqa: E402
 from bench_annotations import MEASURE, REF_PY, ROOT, generate  # noqa: E402
+
+from _common import machine  # noqa: E402
 
 FLOOR_C = r"""
 #define PY_SSIZE_T_CLEAN
@@ -129,7 +130,8 @@ def floor(n: int, work: str) -> dict:
         f.write(FLOOR_RUN)
     out = {}
     for mode, label in ((0, "PyObject_Malloc"), (1, "fresh 4 KiB pages"), (2, "fresh huge pages")):
-        p = subprocess.run([sys.executable, script, str(n), str(mode)], cwd=work, capture_output=True, text=True)
+        cmd = [sys.executable, script, str(n), str(mode)]
+        p = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
         out[label] = json.loads(p.stdout) if p.returncode == 0 else {"error": p.stderr.strip()[-200:]}
     return out
 
@@ -172,8 +174,13 @@ def main() -> int:
                 os.remove(os.path.join(data, n))
         gff = os.path.join(data, "bench.gff3")
         for mode in ("build", "rows"):
-            p = subprocess.run([py, script, mode, gff, data, "0", str(args.rows)], env=e, cwd=work,
-                               capture_output=True, text=True)
+            p = subprocess.run(
+                [py, script, mode, gff, data, "0", str(args.rows)],
+                env=e,
+                cwd=work,
+                capture_output=True,
+                text=True,
+            )
             if p.returncode != 0:
                 res[label] = {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
                 break
@@ -184,7 +191,8 @@ def main() -> int:
         if not k.endswith(")"):
             continue
         b = ref.get(k)
-        print(f"{k:42s} {v:10.1f} {b if b is None else round(b, 1)!s:>10s} {'' if not b else f'{b / v:.2f}x':>8s}")
+        fb = "n/a" if b is None else f"{b:.1f}"
+        print(f"{k:42s} {v:10.1f} {fb:>10s} {'' if not b else f'{b / v:.2f}x':>8s}")
     for label, r in res.items():
         if "error" in r:
             print(f"{label} failed: {r['error']}")
