@@ -26,7 +26,7 @@ namespace {
 
 constexpr size_t kChunk = size_t(2) << 20;
 constexpr size_t kBlock = kObjectSize;
-constexpr size_t kKeepEmpty = 8;  // 16 MiB of empty chunks kept
+constexpr size_t kKeepEmpty = 16;  // 32 MiB of empty chunks kept
 
 struct Chunk {
   void* free;  // free blocks (each holds the next pointer)
