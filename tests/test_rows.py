@@ -163,3 +163,14 @@ def test_vcf_variants_behave_as_their_variant(tmp_path, tiny):
     other = VCFTable.from_vcf(write_vcf(tmp_path, "o.vcf", rows[:1]), tiny, cache=False)
     with pytest.raises(ValueError, match="not a variant of this VCFTable"):
         t.index_of(other[0])
+
+
+def test_uninitialised_row_objects_raise(anno):
+    # Made by __new__ alone (no row): every read is a TypeError, never a crash.
+    for cls in (gk.Exon, gk.Transcript, VCFVariant):
+        x = cls.__new__(cls)
+        for read in (lambda o: o.start, repr, hash, lambda o: gk.Interval.__repr__(o), lambda o: o.end5):
+            with pytest.raises(TypeError):
+                read(x)
+        del x
+        gc.collect()
