@@ -7,18 +7,21 @@
 //
 //   PyObject header | value pointer | RowRef (owner, row, table) | weakrefs | flags
 //   (a plain pybind11 instance, 56 bytes: the RowRef sits in the two words
-//   pybind11 reserves for an inline holder, unused since rows have none)
+//   pybind11 reserves for an inline holder, unused since rows have none; the
+//   value pointer points at the RowRef, which tells these instances from
+//   ones pybind11 made itself)
 //
 // * `owner` is a strong reference to the Python object that keeps the data
-//   alive (the annotation table or VCF table handle the row came from): a
-//   plain Py_INCREF, no atomic shared_ptr traffic.
+//   alive (the AnnotationFile object, or the _VCFTable handle): a plain
+//   Py_INCREF, no atomic shared_ptr traffic.
 // * Creating a row touches neither the mapped row nor the chromosome table:
 //   `exon.transcript` or `transcripts[i]` cost one small allocation (see
 //   measurements in docs/annotations.md).
 // * Objects come from a slab allocator of 2 MiB chunks (transparent huge
-//   pages where the kernel allows them; a few empty chunks are kept), so
-//   building a list of a million rows costs a few hundred page faults, not
-//   tens of thousands (page faults dominated the per-object cost in a VM).
+//   pages where the kernel allows them; up to 16 empty chunks are kept), so
+//   building a list of a million rows costs a few dozen page faults (none
+//   when chunks are reused), not ~14,000 (page faults dominated the cost of
+//   kept objects in a VM).
 //
 // The classes stay pybind11 classes deriving from genome_kit.Interval (and
 // Variant): `isinstance`, docstrings and every Interval/Variant method work.
