@@ -36,6 +36,33 @@ Variant from_string(const std::string& text, py::handle genome) {
   return v;
 }
 
+/// Variant.spanning(x, y, variants=None).
+py::object spanning(py::handle x, py::handle y, py::handle variants) {
+  for (py::handle h : {x, y})
+    if (!py::isinstance<Interval>(h))
+      gk::type_error("Variant.spanning needs Intervals, got ", py::str(py::type::of(h)).cast<std::string>());
+  const Interval& a = x.cast<const Interval&>();
+  const Interval& b = y.cast<const Interval&>();
+  // Unanchored: exactly Interval.spanning (same checks and warnings). A
+  // Variant passed as an interval counts as unanchored.
+  if (!a.has_anchor && !b.has_anchor) return py::type::of<Interval>().attr("spanning")(x, y);
+  std::vector<Variant> vs;
+  if (py::isinstance<Variant>(variants)) {
+    vs.push_back(variants.cast<const Variant&>());
+  } else if (!variants.is_none()) {
+    for (py::handle h : variants) {
+      if (!py::isinstance<Variant>(h))
+        gk::type_error("Variant.spanning: variants must be Variant objects, got ",
+                       py::str(py::type::of(h)).cast<std::string>());
+      vs.push_back(h.cast<const Variant&>());
+    }
+  }
+  if (vs.empty())
+    gk::value_error("Anchored intervals (", py::repr(x).cast<std::string>(), ", ", py::repr(y).cast<std::string>(),
+                    ") require a list of variants.");
+  return py::cast(gk::variant_spanning(a, b, vs));
+}
+
 }  // namespace
 
 void register_variant(py::module_& m) {
@@ -94,6 +121,24 @@ Parses ``chrom:pos:ref:alt`` (DNA1 position, commas allowed, empty alleles as
 ``""``, ``-`` or ``.``, case-insensitive, Ensembl chromosome names accepted)
 and checks the reference allele against ``genome``: ValueError naming the
 expected and found bases on a mismatch, IndexError outside the chromosome.
+)doc");
+  cls.def_static("spanning", &spanning, py::arg("x"), py::arg("y"), py::arg("variants") = py::none(), R"doc(
+Smallest interval covering ``x`` and ``y``, aware of anchors and variants.
+
+Without anchors this is :meth:`Interval.spanning`. Otherwise ``variants`` (a
+list of Variants; a single Variant is accepted) is required, both intervals
+must share chromosome, strand and assembly, and anchors must lie within
+their intervals (ValueError). The result is anchored like whichever of ``x``
+and ``y`` has the leftmost (anchor, anchor_offset) and is the smallest such
+interval whose anchored variant DNA contains the variant DNA of both: ``y``
+is mapped into ``x``'s anchored frame through the length changes of the
+variants between them. Variants on other chromosomes are ignored; variants on
+another assembly or overlapping each other raise ValueError.
+
+Example: with ``v = Variant("chr1", 100, "", 10 * "N", genome)``,
+``Variant.spanning(Interval("chr1", "+", 100, 150, genome, 100),
+Interval("chr1", "+", 200, 250, genome), [v])`` is
+``Interval("chr1", "+", 100, 260, genome, 100)``.
 )doc");
   // Ordering is undefined for variants.
   for (const char* op : {"__lt__", "__le__", "__gt__", "__ge__"})
