@@ -126,13 +126,17 @@ def test_random_cases_cover_minimally(span_genome):
         if not variants:
             variants = [gk.Variant("chr1", 500, "", "A", g)]
 
-        def interval():
+        def interval(variants=variants):
             s = rng.randint(100, 300)
             e = s + rng.randint(1, 50)
             if rng.random() < 0.3:
                 return (s, e, None, 0)
-            return (s, e, rng.choice([s, e, rng.randint(s, e)] + [v.start for v in variants if s <= v.start <= e]),
-                    rng.choice([0, 1, 2, 5]))
+            return (
+                s,
+                e,
+                rng.choice([s, e, rng.randint(s, e)] + [v.start for v in variants if s <= v.start <= e]),
+                rng.choice([0, 1, 2, 5]),
+            )
 
         x, y = interval(), interval()
         if x[2] is None and y[2] is None:
@@ -155,7 +159,9 @@ def test_docstring_example_and_frames(span_genome):
     v = gk.Variant("chr1", 100, "", 10 * "N", g)
     a = gk.Interval("chr1", "+", 100, 150, g, 100)
     b = gk.Interval("chr1", "+", 200, 250, g)
-    assert gk.Interval.spanning(gk.Interval("chr1", "+", 100, 150, g), b) == gk.Interval("chr1", "+", 100, 250, g)
+    assert gk.Interval.spanning(gk.Interval("chr1", "+", 100, 150, g), b) == gk.Interval(
+        "chr1", "+", 100, 250, g
+    )
     assert gk.Variant.spanning(a, b, [v]) == gk.Interval("chr1", "+", 100, 260, g, 100)
     assert gk.Variant.spanning(b, a, [v]) == gk.Interval("chr1", "+", 100, 260, g, 100)  # leftmost anchor
     assert gk.Variant.spanning(a, b, v) == gk.Interval("chr1", "+", 100, 260, g, 100)  # one Variant accepted

@@ -54,8 +54,16 @@ def structured():
     out = []
     ins = ["chr1", 120, "", "ACGTA"]
     dele = ["chr1", 120, ref(120, 125), ""]
-    ys = [(200, 250, None, 0), (60, 70, None, 0), (130, 140, None, 0), (200, 250, 220, 0), (60, 70, 65, 0),
-          (115, 125, None, 0), (115, 125, 120, 0), (115, 125, 120, 2)]
+    ys = [
+        (200, 250, None, 0),
+        (60, 70, None, 0),
+        (130, 140, None, 0),
+        (200, 250, 220, 0),
+        (60, 70, 65, 0),
+        (115, 125, None, 0),
+        (115, 125, 120, 0),
+        (115, 125, 120, 2),
+    ]
     for vs in ([ins], [dele]):
         for strand in "+-":
             for xa, xo in [(100, 0), (110, 0), (150, 0), (120, 0), (120, 2), (120, 9)]:
@@ -63,9 +71,14 @@ def structured():
                     out.append(run(strand, [100, 150, xa, xo], list(y), vs))
                     out.append(run(strand, list(y), [100, 150, xa, xo], vs))
     # anchors at every position around substitutions, complex variants, padded insertions, deletions
-    for v in (["chr1", 120, ref(120, 123), "TTTTT"], ["chr1", 120, ref(120, 123), "TTT"],
-              ["chr1", 120, ref(120, 123), "TT"], ["chr1", 120, ref(120, 121), "T"],
-              ["chr1", 119, ref(119, 120), ref(119, 120) + "TTTTT"], ["chr1", 120, ref(120, 123), ""]):
+    for v in (
+        ["chr1", 120, ref(120, 123), "TTTTT"],
+        ["chr1", 120, ref(120, 123), "TTT"],
+        ["chr1", 120, ref(120, 123), "TT"],
+        ["chr1", 120, ref(120, 121), "T"],
+        ["chr1", 119, ref(119, 120), ref(119, 120) + "TTTTT"],
+        ["chr1", 120, ref(120, 123), ""],
+    ):
         for strand in "+-":
             for a in range(119, 125):
                 for k in (0, 1, 2, 3, 7):
@@ -73,11 +86,23 @@ def structured():
                     out.append(run(strand, [100, 150, a, k], [60, 70, None, 0], [v]))
     # insertions/deletions at and around the far interval's ends
     for strand in "+-":
-        for v in (["chr1", 60, "", "AAA"], ["chr1", 70, "", "AAA"], ["chr1", 55, ref(55, 65), ""],
-                  ["chr1", 60, ref(60, 65), ""], ["chr1", 65, ref(65, 70), ""], ["chr1", 50, ref(50, 60), ""]):
+        for v in (
+            ["chr1", 60, "", "AAA"],
+            ["chr1", 70, "", "AAA"],
+            ["chr1", 55, ref(55, 65), ""],
+            ["chr1", 60, ref(60, 65), ""],
+            ["chr1", 65, ref(65, 70), ""],
+            ["chr1", 50, ref(50, 60), ""],
+        ):
             out.append(run(strand, [100, 150, 150, 0], [60, 70, None, 0], [v]))
-        for v in (["chr1", 200, "", "AAA"], ["chr1", 250, "", "AAA"], ["chr1", 245, ref(245, 255), ""],
-                  ["chr1", 240, ref(240, 250), ""], ["chr1", 250, ref(250, 255), ""], ["chr1", 200, ref(200, 205), ""]):
+        for v in (
+            ["chr1", 200, "", "AAA"],
+            ["chr1", 250, "", "AAA"],
+            ["chr1", 245, ref(245, 255), ""],
+            ["chr1", 240, ref(240, 250), ""],
+            ["chr1", 250, ref(250, 255), ""],
+            ["chr1", 200, ref(200, 205), ""],
+        ):
             out.append(run(strand, [100, 150, 100, 0], [200, 250, None, 0], [v]))
         # several variants between two anchored intervals, both orders
         vs = [ins, ["chr1", 180, ref(180, 183), ""], ["chr1", 160, ref(160, 161), "GGGG"]]
@@ -97,7 +122,9 @@ def structured():
         out.append(run(strand, [100, 150, 100, 0], [200, 250, None, 0], None))
         out.append(run(strand, [100, 150, 100, 0], [200, 250, None, 0], []))
         out.append(run(strand, [100, 150, 100, 0], [1, 2, None, 0], [ins], y_chrom="chr2"))
-        out.append(run(strand, [100, 150, 100, 0], [1, 2, None, 0], [ins], y_strand="+" if strand == "-" else "-"))
+        out.append(
+            run(strand, [100, 150, 100, 0], [1, 2, None, 0], [ins], y_strand="+" if strand == "-" else "-")
+        )
         out.append(run(strand, [100, 150, None, 0], [200, 250, None, 0], [ins]))
         out.append(run(strand, [100, 100, 100, 0], [200, 250, None, 0], [ins]))
     return out

@@ -25,7 +25,9 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
     iv.anchor_offset = 0;
     return;
   }
-  if (py::isinstance<py::str>(anchor)) {
+  if (PyLong_CheckExact(anchor.ptr())) {  // the common case first: no type-registry lookups
+    iv.anchor = anchor.cast<int64_t>();
+  } else if (py::isinstance<py::str>(anchor)) {
     iv.anchor = iv.anchor_position(anchor.cast<std::string>());
   } else if (py::isinstance<Interval>(anchor)) {
     const Interval& a = anchor.cast<const Interval&>();

@@ -195,8 +195,7 @@ Interval variant_spanning(const Interval& x, const Interval& y, const std::vecto
     value_error("Both intervals must be on the same reference genome, got: ", x.refg_name(), ", ", y.refg_name());
   if (x.chrom != y.chrom)
     value_error("Both intervals must be on the same chromosome, got: ", x.chrom_name(), ", ", y.chrom_name());
-  if (x.strand != y.strand)
-    value_error("Both intervals must be on the same strand, got: ", x.strand, ", ", y.strand);
+  if (x.strand != y.strand) value_error("Both intervals must be on the same strand, got: ", x.strand, ", ", y.strand);
   for (const Interval* iv : {&x, &y})
     if (iv->has_anchor && (iv->anchor < iv->start || iv->anchor > iv->end))
       value_error("Outside anchors are unsupported: ", iv->describe());
