@@ -169,6 +169,11 @@ def test_docstring_example_and_frames(span_genome):
     # Minus strand: same coordinates (offsets count in reference orientation).
     am = gk.Interval("chr1", "-", 100, 150, g, 100)
     assert gk.Variant.spanning(am, b.as_negative_strand(), [v]) == gk.Interval("chr1", "-", 100, 260, g, 100)
+    # The table of docs/variants.md (5 bases inserted before 120).
+    ins = gk.Variant("chr1", 120, "", "ACGTA", g)
+    a100 = gk.Interval("chr1", "+", 100, 150, g, 100)
+    assert gk.Variant.spanning(a100, b, [ins]) == gk.Interval("chr1", "+", 100, 255, g, 100)
+    assert gk.Variant.spanning(b, a100, [ins]) == gk.Interval("chr1", "+", 100, 255, g, 100)
     # Right-anchored frame: the insertion between y and the anchor pushes y's start left.
     ins = gk.Variant("chr1", 120, "", "ACGTA", g)
     x = gk.Interval("chr1", "+", 100, 150, g, 150)
@@ -224,3 +229,22 @@ def test_variants_on_another_assembly(span_genome, tiny):
         gk.Variant.spanning(x, y, [gk.Variant("chr1", 5, "", "A", tiny)])
     with pytest.raises(ValueError, match="same reference genome"):
         gk.Variant.spanning(x, gk.Interval("chr1", "+", 1, 2, tiny), [gk.Variant("chr1", 5, "", "A", g)])
+
+
+def test_documented_differences_from_the_reference(span_genome):
+    """The two examples of docs/variants.md where GenomeKit 7.7.0 answers differently (recorded there)."""
+    g, seq = span_genome
+    x = (100, 150, 150, 0)
+    y = (60, 70, None, 0)
+    # y's start inside a deletion: the reference gives start 70, whose variant DNA misses y's bases 65-69.
+    d = gk.Variant("chr1", 55, "GAGGCTAGCG", "", g)
+    r = gk.Variant.spanning(iv(g, "+", x), iv(g, "+", y), [d])
+    assert (r.start, r.end) == (65, 150)
+    model = Model(seq, [d])
+    assert spanning_ok(model, (65, 150, 150, 0), x, y) == (True, True)
+    assert spanning_ok(model, (70, 150, 150, 0), x, y)[0] is False
+    # An anchor inside a same-length substitution: nothing changes length, the reference still moves y.
+    x = (100, 150, 121, 0)
+    s = gk.Variant("chr1", 120, "AAG", "TTT", g)
+    r = gk.Variant.spanning(iv(g, "+", x), iv(g, "+", y), [s])
+    assert (r.start, r.end) == (60, 150)  # the reference: 56

@@ -52,7 +52,7 @@ void VariantGenome::check_and_normalize(const Variant& v, std::vector<Edit>& out
   bool upper_ref = true, same = true;
   for (size_t i = 0; i < n; ++i) {
     char r = v.ref[i];
-    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(r)));
+    char u = (r >= 'a' && r <= 'z') ? static_cast<char>(r - 'a' + 'A') : r;
     upper_ref &= r == u;
     same &= found[i] == u;
   }
