@@ -141,7 +141,7 @@ class VariantTable:
     stranded = False
 
     def __init__(self, filename):
-        path = os.fspath(filename)
+        path = gk_data.resolve_path(filename)
         try:
             core = _core._VCFTable(path)
         except FileNotFoundError as e:
