@@ -9,7 +9,7 @@ __all__ = ["Variant"]
 
 def _anchor(iv: Interval):
     # Variant.anchor raises TypeError; read the Interval slot directly.
-    return Interval.anchor.fget(iv)
+    return Interval.anchor.fget(iv)  # type: ignore[attr-defined]
 
 
 def _spanning(x: Interval, y: Interval, variants=None) -> Interval:

@@ -87,17 +87,18 @@ def gene_model(seq: str, strand: str, exons, cds):
 
 def main() -> None:
     genome = read_fasta(os.path.join(SAMPLE, "sacCer.sample.fa.gz"))
-    rows = ["##gff-version 3", "# toy gene models on real S. cerevisiae sequence; see tools/make_sample_annotation.py"]
+    rows = ["##gff-version 3", "# toy gene models on real yeast sequence (tools/make_sample_annotation.py)"]
     for gid, name, chrom, strand, gtype, level, transcripts in SPECS:
         seq = genome[chrom]
-        models = [(tid, ttype, *gene_model(seq, strand, exons, cds)) for tid, ttype, exons, cds in transcripts]
+        models = [(tid, ttype, *gene_model(seq, strand, ex, cds)) for tid, ttype, ex, cds in transcripts]
         gstart = min(e[0][0] for _, _, e, _ in models)
         gend = max(e[-1][1] for _, _, e, _ in models)
         attrs = f"gene_id={gid};gene_type={gtype};gene_name={name};level={level}"
         rows.append(f"{chrom}\tTOY\tgene\t{gstart + 1}\t{gend}\t.\t{strand}\t.\tID={gid};{attrs}")
         for tid, ttype, exons, cdss in models:
             tattrs = f"ID={tid};Parent={gid};{attrs};transcript_id={tid};transcript_type={ttype}"
-            rows.append(f"{chrom}\tTOY\ttranscript\t{exons[0][0] + 1}\t{exons[-1][1]}\t.\t{strand}\t.\t{tattrs}")
+            span = f"{exons[0][0] + 1}\t{exons[-1][1]}"
+            rows.append(f"{chrom}\tTOY\ttranscript\t{span}\t.\t{strand}\t.\t{tattrs}")
             order = exons if strand == "+" else exons[::-1]
             for k, (s, e) in enumerate(order):
                 eid = f"{tid.split('.')[0].replace('TOYT', 'TOYE')}{k + 1:02d}.1"
