@@ -58,7 +58,8 @@ def test_wheel_in_fresh_venv(tmp_path):
     sh(py, "-m", "pip", "install", "-q", wheel, cwd=work, env=env)
 
     # the installed package, not the checkout (-I: no PYTHONPATH, no cwd or script directory on sys.path)
-    where = sh(py, "-I", "-c", "import genome_kit as gk; print(gk.__file__, gk.__version__)", cwd=work, env=env)
+    code = "import genome_kit as gk; print(gk.__file__, gk.__version__)"
+    where = sh(py, "-I", "-c", code, cwd=work, env=env)
     assert where.startswith(os.path.join(venv, "lib")) and " 0.1.0" in where, where
 
     out = sh(os.path.join(venv, "bin", "genome-kit"), "demo", cwd=work, env=env)
