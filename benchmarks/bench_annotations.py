@@ -13,6 +13,7 @@ measures on the same files:
 * the reference GenomeKit (``/work/venv-ref``) doing the same in a subprocess.
 
 Usage: python benchmarks/bench_annotations.py [--scale 1.0] [--gffutils-scale 0.02] [--queries 200000]
+       [--no-ref] [--no-peers]
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import machine  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REF_PY = "/work/venv-ref/bin/python"
@@ -117,17 +121,61 @@ def run_json(python: str, code: str, env: dict, cwd: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-# The measurement code shared by both implementations (same public API).
+# The measurement code shared by both implementations (same public API). Both run with a local-only
+# data manager (the documented ``gk_data.data_manager`` hook), so the reference never tries to
+# download a file the benchmark did not write.
 MEASURE = textwrap.dedent(
     """
     import json, os, random, resource, sys, time
     import genome_kit as gk
+    from genome_kit import gk_data
     mode, src, data, nq = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+
+    try:
+        from genome_kit.data_manager import GKDataFileNotFoundError as NotFound
+    except ImportError:
+        NotFound = FileNotFoundError
+
+    class LocalOnly(gk.DataManager):
+        def __init__(self, data_dir):
+            self.data_dir = data_dir
+        def get_file(self, filename):
+            p = os.path.join(self.data_dir, filename)
+            if os.path.exists(p):
+                return p
+            try:
+                raise NotFound(filename=filename, message=f"offline: {filename} is not in {self.data_dir}")
+            except TypeError:
+                raise NotFound(filename) from None
+        def upload_file(self, filepath, filename, metadata=None):
+            raise RuntimeError("offline")
+        def list_available_genomes(self):
+            return []
+
+    gk_data.data_manager = LocalOnly(data)
     r = {}
-    t = time.perf_counter()
-    gk.GenomeAnnotation.build_gencode(src, os.path.join(data, "bench_anno"), gk.Genome("bench"))
-    r["build_s"] = time.perf_counter() - t
-    r["build_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def best(fn, repeat=3):
+        b = float("inf")
+        for _ in range(repeat):
+            t = time.perf_counter(); fn(); b = min(b, time.perf_counter() - t)
+        return b
+
+    def rate(key, fn, n, repeat=3):
+        try:
+            r[key] = n / best(fn, repeat)
+        except Exception as e:  # an operation the implementation does not have
+            r[key] = None
+            r.setdefault("missing", {})[key] = f"{type(e).__name__}: {e}"
+
+    if mode == "build":
+        t = time.perf_counter()
+        gk.GenomeAnnotation.build_gencode(src, os.path.join(data, "bench_anno"), gk.Genome("bench"))
+        r["build_s"] = time.perf_counter() - t
+        r["build_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(r))
+        sys.exit(0)
+
     t = time.perf_counter()
     g = gk.Genome("bench_anno")
     n = len(g.exons)
@@ -135,38 +183,103 @@ MEASURE = textwrap.dedent(
     rng = random.Random(7)
     qs = [gk.Interval("chr%d" % rng.randint(1, 22), rng.choice("+-"), s, s + 1000, "bench")
           for s in (rng.randint(0, 20_000_000) for _ in range(nq))]
+    wide = [gk.Interval(q.chromosome, q.strand, q.start, q.start + 200_000, "bench") for q in qs[: nq // 20]]
     for tb in ("transcripts", "exons"):
         table = getattr(g, tb)
         f = table.find_overlapping
-        t = time.perf_counter(); hits = sum(len(f(q)) for q in qs); dt = time.perf_counter() - t
-        r[tb + "_single_qps"] = nq / dt
-        r[tb + "_hits"] = hits
+        rate(tb + "_find_qps", lambda: [f(q) for q in qs], nq)
+        r[tb + "_hits"] = sum(len(f(q)) for q in qs)
         if hasattr(table, "find_batch"):
-            t = time.perf_counter(); off, rows = table.find_batch(qs); dt = time.perf_counter() - t
-            r[tb + "_batch_qps"] = nq / dt
-            chroms = [q.chromosome for q in qs]; strands = [q.strand for q in qs]
-            starts = [q.start for q in qs]; ends = [q.end for q in qs]
+            rate(tb + "_batch_qps", lambda: table.find_batch(qs), nq)
             import numpy as np
-            c, s, a, b = np.array(chroms), np.array(strands), np.array(starts), np.array(ends)
-            t = time.perf_counter(); off, rows = table.find_batch(chromosomes=c, strands=s, starts=a, ends=b)
-            dt = time.perf_counter() - t
-            r[tb + "_batch_arrays_qps"] = nq / dt
-            assert int(off[-1]) == hits
-    ids = [x.id for x in g.transcripts][:: max(1, len(g.transcripts) // 100000)]
-    t = time.perf_counter()
-    for i in ids:
-        g.transcripts[i]
-    r["id_lookups_per_s"] = len(ids) / (time.perf_counter() - t)
-    t = time.perf_counter(); k = 0
-    for gene in g.genes:
-        for tr in gene.transcripts:
-            for e in tr.exons:
-                k += 1
-    r["iterate_s"] = time.perf_counter() - t
-    r["iterated_exons"] = k
+            c = np.array([q.chromosome for q in qs]); s = np.array([q.strand for q in qs])
+            a = np.array([q.start for q in qs]); b = np.array([q.end for q in qs])
+            fb = table.find_batch
+            rate(tb + "_batch_arrays_qps", lambda: fb(chromosomes=c, strands=s, starts=a, ends=b), nq)
+            assert int(table.find_batch(qs)[0][-1]) == r[tb + "_hits"]
+    f = g.exons.find_overlapping
+    r["exons_wide_hits"] = sum(len(f(q)) for q in wide)
+    rate("exons_find_wide_rows_per_s", lambda: [f(q) for q in wide], r["exons_wide_hits"])
+    genes, trans, exons = g.genes, g.transcripts, g.exons
+    idx = [rng.randrange(len(trans)) for _ in range(100_000)]
+    rate("transcripts_getitem_per_s", lambda: [trans[i] for i in idx], len(idx))
+    ids = [trans[i].id for i in idx]
+    rate("id_lookups_per_s", lambda: [trans[i] for i in ids], len(ids))
+    for tb in ("genes", "transcripts", "exons"):
+        table = getattr(g, tb)
+        rate(f"iterate_{tb}_rows_per_s", lambda: sum(1 for _ in table), len(table), repeat=2)
+    tl = [trans[i] for i in idx]
+    el = [x for t in tl[:20000] for x in t.exons]
+    gl = [t.gene for t in tl]
+    rate("transcript_exons_per_s", lambda: [t.exons for t in tl], len(tl))
+    rate("gene_transcripts_per_s", lambda: [x.transcripts for x in gl], len(gl))
+    rate("exon_transcript_per_s", lambda: [e.transcript for e in el], len(el))
+    rate("exon_next_exon_per_s", lambda: [e.next_exon for e in el], len(el))
+    rate("transcript_id_per_s", lambda: [t.id for t in tl], len(tl))
+    rate("gene_name_per_s", lambda: [x.name for x in gl], len(gl))
+    rate("exon_index_per_s", lambda: [e.index for e in el], len(el))
+    rate("exon_start_per_s", lambda: [e.start for e in el], len(el))
+    def walk():
+        k = 0
+        for gene in genes:
+            for tr in gene.transcripts:
+                for e in tr.exons:
+                    k += 1
+        return k
+    r["iterated_exons"] = walk()
+    r["walk_s"] = best(walk, 2)
     print(json.dumps(r))
     """
 )
+
+# (key, label, unit, higher is better)
+OPS = [
+    ("build_s", "build GFF3", "s", False),
+    ("build_peak_mb", "build peak memory", "MB", False),
+    ("open_ms", "open", "ms", False),
+    ("transcripts_find_qps", "transcripts.find_overlapping 1 kb", "q/s", True),
+    ("exons_find_qps", "exons.find_overlapping 1 kb", "q/s", True),
+    ("exons_find_wide_rows_per_s", "exons.find_overlapping 200 kb (rows)", "rows/s", True),
+    ("transcripts_batch_qps", "transcripts.find_batch(list of Intervals)", "q/s", True),
+    ("exons_batch_qps", "exons.find_batch(list of Intervals)", "q/s", True),
+    ("exons_batch_arrays_qps", "exons.find_batch(arrays)", "q/s", True),
+    ("transcripts_getitem_per_s", "transcripts[i]", "/s", True),
+    ("id_lookups_per_s", 'transcripts["ENST..."]', "/s", True),
+    ("iterate_genes_rows_per_s", "iterate genes", "rows/s", True),
+    ("iterate_transcripts_rows_per_s", "iterate transcripts", "rows/s", True),
+    ("iterate_exons_rows_per_s", "iterate exons", "rows/s", True),
+    ("transcript_exons_per_s", "transcript.exons", "/s", True),
+    ("gene_transcripts_per_s", "gene.transcripts", "/s", True),
+    ("exon_transcript_per_s", "exon.transcript", "/s", True),
+    ("exon_next_exon_per_s", "exon.next_exon", "/s", True),
+    ("transcript_id_per_s", "transcript.id", "/s", True),
+    ("gene_name_per_s", "gene.name", "/s", True),
+    ("exon_index_per_s", "exon.index", "/s", True),
+    ("exon_start_per_s", "exon.start", "/s", True),
+    ("walk_s", "walk genes -> transcripts -> exons", "s", False),
+]
+BATCH_VS_SINGLE = {
+    "transcripts_batch_qps": "transcripts_find_qps",
+    "exons_batch_qps": "exons_find_qps",
+    "exons_batch_arrays_qps": "exons_find_qps",
+}
+
+
+def print_side_by_side(ours: dict, ref: dict) -> None:
+    """One line per operation: genome_kit, reference, and how many times faster genome_kit is."""
+    print("\n=== genome_kit vs reference GenomeKit 7.7.0 (ratio > 1: genome_kit is faster) ===")
+    print(f"{'operation':44s} {'genome_kit':>14s} {'reference':>14s} {'ratio':>8s}")
+    for key, label, unit, higher in OPS:
+        a = ours.get(key)
+        rk = BATCH_VS_SINGLE.get(key, key)
+        b = ref.get(rk)
+        if a is None:
+            continue
+        note = " (vs its one-at-a-time)" if rk != key else ""
+        fa = f"{a:,.0f}" if a >= 100 else f"{a:.3g}"
+        fb = "n/a" if b is None else (f"{b:,.0f}" if b >= 100 else f"{b:.3g}")
+        ratio = "" if not b else f"{(a / b) if higher else (b / a):.2f}x"
+        print(f"{label + ' [' + unit + ']':44s} {fa:>14s} {fb:>14s} {ratio:>8s}{note}")
 
 
 def main():
@@ -175,6 +288,8 @@ def main():
     ap.add_argument("--gffutils-scale", type=float, default=0.02)
     ap.add_argument("--queries", type=int, default=200000)
     ap.add_argument("--keep", action="store_true", help="keep the generated files")
+    ap.add_argument("--no-ref", action="store_true", help="skip the reference GenomeKit")
+    ap.add_argument("--no-peers", action="store_true", help="skip pyranges and gffutils")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="gk_bench_anno_")
     try:
@@ -189,11 +304,11 @@ def main():
         script = os.path.join(work, "measure.py")
         with open(script, "w") as f:
             f.write(MEASURE)
-        for label, python, src, pypath in [
-            ("genome_kit (GTF)", sys.executable, prefix + ".gtf", ROOT),
-            ("genome_kit (GFF3)", sys.executable, prefix + ".gff3", ROOT),
-            ("reference 7.7.0 (GFF3)", REF_PY, prefix + ".gff3", None),
-        ]:
+        runs = [("genome_kit (GTF)", sys.executable, prefix + ".gtf", ROOT, ("build",))]
+        runs.append(("genome_kit (GFF3)", sys.executable, prefix + ".gff3", ROOT, ("build", "query")))
+        if not args.no_ref:
+            runs.append(("reference 7.7.0 (GFF3)", REF_PY, prefix + ".gff3", None, ("build", "query")))
+        for label, python, src, pypath, modes in runs:
             if not os.path.exists(python):
                 results[label] = {"error": f"{python} not found"}
                 continue
@@ -205,91 +320,81 @@ def main():
             for n in os.listdir(data):
                 if n.startswith("bench_anno"):
                     os.remove(os.path.join(data, n))
-            out = subprocess.run(
-                [python, script, "x", src, data, str(args.queries)],
-                env=e,
-                cwd=work,
-                capture_output=True,
-                text=True,
-                timeout=7200,
-            )
-            results[label] = (
-                json.loads(out.stdout.strip().splitlines()[-1])
-                if out.returncode == 0
-                else {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-            )
+            results[label] = {}
+            for mode in modes:  # a fresh process each: the build's peak memory is its own
+                out = subprocess.run(
+                    [python, script, mode, src, data, str(args.queries)],
+                    env=e,
+                    cwd=work,
+                    capture_output=True,
+                    text=True,
+                    timeout=7200,
+                )
+                if out.returncode == 0:
+                    results[label].update(json.loads(out.stdout.strip().splitlines()[-1]))
+                else:
+                    results[label]["error"] = (out.stderr.strip().splitlines() or ["failed"])[-1]
+                    break
             print(label, json.dumps(results[label], indent=None))
 
-        # pyranges: read the GTF, then one overlap join of the same 1 kb queries against exons
-        pr_code = textwrap.dedent(
-            f"""
-            import json, random, time, resource
-            import pandas as pd, pyranges as pr
-            t = time.perf_counter(); gr = pr.read_gtf({prefix + ".gtf"!r}); rd = time.perf_counter() - t
-            ex = gr[gr.Feature == "exon"]
-            rng = random.Random(7)
-            rows = []
-            for _ in range({args.queries}):
-                c = "chr%d" % rng.randint(1, 22); st = rng.choice("+-"); s = rng.randint(0, 20_000_000)
-                rows.append((c, s, s + 1000, st))
-            q = pr.PyRanges(pd.DataFrame(rows, columns=["Chromosome", "Start", "End", "Strand"]))
-            t = time.perf_counter(); j = q.join(ex, strandedness="same"); dt = time.perf_counter() - t
-            print(json.dumps({{"read_gtf_s": rd, "exons_join_qps": {args.queries} / dt, "join_hits": len(j),
-                              "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
-            """
-        )
-        results["pyranges"] = run_json(sys.executable, pr_code, env, work)
-        print("pyranges", results["pyranges"])
-
-        # gffutils on a subset (its database build is slow), ours on the same subset for the ratio
-        sub = os.path.join(data, "benchsub")
-        generate(sub, args.gffutils_scale, seed=2)
-        shutil.copy(prefix + ".chrom.sizes", os.path.join(data, "benchsub.chrom.sizes"))
-        shutil.copy(prefix + ".chromAlias.txt", os.path.join(data, "benchsub.chromAlias.txt"))
-        gf_code = textwrap.dedent(
-            f"""
-            import json, time, gffutils
-            t = time.perf_counter()
-            gffutils.create_db({sub + ".gff3"!r}, ":memory:", merge_strategy="create_unique",
-                               disable_infer_genes=True, disable_infer_transcripts=True)
-            print(json.dumps({{"build_db_s": time.perf_counter() - t}}))
-            """
-        )
-        results["gffutils (subset)"] = run_json(sys.executable, gf_code, env, work)
-        ours_code = textwrap.dedent(
-            f"""
-            import json, time, genome_kit as gk
-            t = time.perf_counter()
-            gk.GenomeAnnotation.build_gencode({sub + ".gff3"!r}, {os.path.join(data, "benchsub_anno")!r},
-                                              gk.Genome("benchsub"))
-            print(json.dumps({{"build_s": time.perf_counter() - t}}))
-            """
-        )
-        e = dict(env, PYTHONPATH=ROOT)
-        results["genome_kit (subset)"] = run_json(sys.executable, ours_code, e, work)
-        print("gffutils subset", results["gffutils (subset)"], "ours", results["genome_kit (subset)"])
-
-        ours, ref = results["genome_kit (GFF3)"], results["reference 7.7.0 (GFF3)"]
-        print("\n=== summary (ratios > 1 mean genome_kit is faster) ===")
-        for key in ("build_s", "open_ms", "iterate_s"):
-            if key in ours and key in ref:
-                print(
-                    f"{key:28s} ours {ours[key]:10.3f}  reference {ref[key]:10.3f}  ratio {ref[key] / ours[key]:6.2f}x"  # noqa: E501
-                )
-        for key in ("transcripts_single_qps", "exons_single_qps", "id_lookups_per_s"):
-            if key in ours and key in ref:
-                print(
-                    f"{key:28s} ours {ours[key]:10.0f}  reference {ref[key]:10.0f}  ratio {ours[key] / ref[key]:6.2f}x"  # noqa: E501
-                )
-        for key in ("transcripts_batch_qps", "exons_batch_qps", "exons_batch_arrays_qps"):
-            if key in ours:
-                print(f"{key:28s} ours {ours[key]:10.0f}")
-        if "build_peak_mb" in ours:
-            print(
-                f"build peak memory            ours {ours['build_peak_mb']:.0f} MB, "
-                f"reference {ref.get('build_peak_mb', float('nan')):.0f} MB"
+        if not args.no_peers:
+            # pyranges: read the GTF, then one overlap join of the same 1 kb queries against exons
+            pr_code = textwrap.dedent(
+                f"""
+                import json, random, time, resource
+                import pandas as pd, pyranges as pr
+                t = time.perf_counter(); gr = pr.read_gtf({prefix + ".gtf"!r}); rd = time.perf_counter() - t
+                ex = gr[gr.Feature == "exon"]
+                rng = random.Random(7)
+                rows = []
+                for _ in range({args.queries}):
+                    c = "chr%d" % rng.randint(1, 22); st = rng.choice("+-"); s = rng.randint(0, 20_000_000)
+                    rows.append((c, s, s + 1000, st))
+                q = pr.PyRanges(pd.DataFrame(rows, columns=["Chromosome", "Start", "End", "Strand"]))
+                t = time.perf_counter(); j = q.join(ex, strandedness="same"); dt = time.perf_counter() - t
+                print(json.dumps({{"read_gtf_s": rd, "exons_join_qps": {args.queries} / dt,
+                                  "join_hits": len(j),
+                                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                """
             )
-        pyr = results["pyranges"]
+            results["pyranges"] = run_json(sys.executable, pr_code, env, work)
+            print("pyranges", results["pyranges"])
+
+            # gffutils on a subset (its database build is slow), ours on the same subset for the ratio
+            sub = os.path.join(data, "benchsub")
+            generate(sub, args.gffutils_scale, seed=2)
+            shutil.copy(prefix + ".chrom.sizes", os.path.join(data, "benchsub.chrom.sizes"))
+            shutil.copy(prefix + ".chromAlias.txt", os.path.join(data, "benchsub.chromAlias.txt"))
+            gf_code = textwrap.dedent(
+                f"""
+                import json, time, gffutils
+                t = time.perf_counter()
+                gffutils.create_db({sub + ".gff3"!r}, ":memory:", merge_strategy="create_unique",
+                                   disable_infer_genes=True, disable_infer_transcripts=True)
+                print(json.dumps({{"build_db_s": time.perf_counter() - t}}))
+                """
+            )
+            results["gffutils (subset)"] = run_json(sys.executable, gf_code, env, work)
+            ours_code = textwrap.dedent(
+                f"""
+                import json, time, genome_kit as gk
+                t = time.perf_counter()
+                gk.GenomeAnnotation.build_gencode({sub + ".gff3"!r}, {os.path.join(data, "benchsub_anno")!r},
+                                                  gk.Genome("benchsub"))
+                print(json.dumps({{"build_s": time.perf_counter() - t}}))
+                """
+            )
+            e = dict(env, PYTHONPATH=ROOT)
+            results["genome_kit (subset)"] = run_json(sys.executable, ours_code, e, work)
+            print("gffutils subset", results["gffutils (subset)"], "ours", results["genome_kit (subset)"])
+
+        ours = results["genome_kit (GFF3)"]
+        ref = results.get("reference 7.7.0 (GFF3)", {})
+        if "error" in ref:
+            print(f"reference failed: {ref['error']}")
+        print(f"machine: {machine()}; {counts}; {args.queries} queries")
+        print_side_by_side(ours, ref)
+        pyr = results.get("pyranges", {})
         if "exons_join_qps" in pyr and "exons_batch_qps" in ours:
             print(
                 f"vs pyranges join (exons)     ours batch {ours['exons_batch_qps']:.0f} q/s, pyranges "
@@ -297,7 +402,7 @@ def main():
                 f"pyranges read_gtf {pyr['read_gtf_s']:.1f}s vs our GTF build "
                 f"{results['genome_kit (GTF)'].get('build_s', float('nan')):.1f}s"
             )
-        gf, og = results["gffutils (subset)"], results["genome_kit (subset)"]
+        gf, og = results.get("gffutils (subset)", {}), results.get("genome_kit (subset)", {})
         if "build_db_s" in gf and "build_s" in og:
             print(
                 f"vs gffutils build (subset)   ours {og['build_s']:.3f}s, gffutils {gf['build_db_s']:.2f}s, "

@@ -12,7 +12,12 @@ Measured:
      (tabix), results checked to agree;
   3. GT access: the whole GT matrix (zero-copy view) and per-query GT rows.
 
-Targets (issue #7): conversion >= 1x cyvcf2, queries >= 20x cyvcf2, arrays zero copy.
+  4. side by side with the reference GenomeKit (/work/venv-ref), both in fresh subprocesses on
+     the same files: conversion, find_overlapping (wide and 100 bp windows), t[i], iteration,
+     attribute access (start, alt, INFO, FORMAT) and GT rows per query, with ratios.
+
+Targets (issue #7): conversion >= 1x cyvcf2, queries >= 20x cyvcf2, arrays zero copy; >= 1x the
+reference on every operation.
 Usage: python benchmarks/bench_vcf.py [--variants N] [--samples S] [--queries Q] [--no-ref]
 """
 
@@ -40,6 +45,7 @@ for candidate in (SHARED, "/work/shared"):
         SHARED = candidate
         break
 REF_PY = "/work/venv-ref/bin/python"
+ROOT = os.path.dirname(HERE)
 REF_DATA = os.path.join(SHARED, "conformance", "data")
 CHR1 = 249_250_621
 
@@ -201,65 +207,115 @@ def bench_dataset(
     reader.close()
 
     if ref_args is not None:
-        ref = run_reference(vcf_gz, wins, out_dir, label, *ref_args, info_ids=info_ids, fmt_ids=fmt_ids)
-        if "error" in ref:
-            print(f"reference         failed: {ref['error']}")
-        else:
-            print(
-                f"reference 7.7.0   conversion {ref['convert']:7.2f} s "
-                f"(genome_kit {ref['convert'] / t_ours:5.2f}x faster)   "
-                f"queries {n_queries / ref['queries']:9.0f} q/s (genome_kit "
-                f"{ref['queries'] / t_q:5.2f}x)   GT per query {ref['gt'] * 1e3:8.1f} ms"
-            )
-            res["reference"] = ref
+        ours_side = run_side(
+            sys.executable,
+            ROOT,
+            out_dir,
+            vcf_gz,
+            wins,
+            out_dir,
+            label,
+            "benchgrch37",
+            chrom,
+            info_ids,
+            fmt_ids,
+        )
+        ref_side = run_side(
+            REF_PY, None, REF_DATA, vcf_gz, wins, out_dir, label, *ref_args, info_ids, fmt_ids
+        )
+        print_side(label, ours_side, ref_side)
+        res["side"] = (ours_side, ref_side)
     return res
 
 
-REF_SCRIPT = textwrap.dedent(
+# Run by both implementations (same public API), each in its own subprocess.
+SIDE_SCRIPT = textwrap.dedent(
     """
-    import json, os, sys, time
-    import numpy as np
+    import json, random, sys, time
     import genome_kit as gk
     args = json.load(open(sys.argv[1]))
     g = gk.Genome(args["genome"])
     out = {}
+
+    def best(fn, repeat=3):
+        b = 1e9
+        for _ in range(repeat):
+            t = time.perf_counter(); fn(); b = min(b, time.perf_counter() - t)
+        return b
+
     t = time.perf_counter()
     gk.VCFTable.build_vcfbin(args["out"], args["vcf"], g, info_ids=args["info"], fmt_ids=args["fmt"],
                              validate=False)
-    out["convert"] = time.perf_counter() - t
+    out["convert_s"] = time.perf_counter() - t
     table = gk.VCFTable(args["out"])
+    n = len(table)
     ivs = [gk.Interval(args["chrom"], "+", s, e, g) for s, e in args["wins"]]
-    best = 1e9
-    for _ in range(3):
-        t = time.perf_counter()
-        hits = sum(len(table.find_overlapping(iv)) for iv in ivs)
-        best = min(best, time.perf_counter() - t)
-    out["queries"] = best
-    out["hits"] = hits
+    small = [gk.Interval(args["chrom"], "+", s, s + 100, g) for s, e in args["wins"]]
+    f = table.find_overlapping
+    out["hits"] = sum(len(f(iv)) for iv in ivs)
+    # each result list dropped after use (as the cyvcf2 comparison above), then all kept alive
+    out["find_qps"] = len(ivs) / best(lambda: sum(len(f(iv)) for iv in ivs))
+    out["find_rows_per_s"] = out["find_qps"] * out["hits"] / len(ivs)
+    out["find_kept_qps"] = len(ivs) / best(lambda: [f(iv) for iv in ivs])
+    out["find_small_qps"] = len(small) / best(lambda: sum(len(f(iv)) for iv in small))
+    rng = random.Random(5)
+    idx = [rng.randrange(n) for _ in range(100_000)]
+
+    def getitem_dropped():
+        for i in idx:
+            table[i]
+
+    out["getitem_per_s"] = len(idx) / best(getitem_dropped)
+    out["getitem_kept_per_s"] = len(idx) / best(lambda: [table[i] for i in idx])
+    out["iterate_per_s"] = n / best(lambda: sum(1 for _ in table), 2)
+    vs = [table[i] for i in idx[:50_000]]
+    info, fmt = args["info"][0], args["fmt"][0]
+    out["attr_start_per_s"] = len(vs) / best(lambda: [v.start for v in vs])
+    out["attr_alt_per_s"] = len(vs) / best(lambda: [v.alt for v in vs])
+    out["attr_info_per_s"] = len(vs) / best(lambda: [getattr(v, info) for v in vs])
+    out["attr_format_per_s"] = len(vs) / best(lambda: [getattr(v, fmt) for v in vs])
     gt = table.format("GT")
-    best = 1e9
-    for _ in range(3):
-        t = time.perf_counter()
+
+    def gt_rows():
         for iv in ivs:
-            rows = [table.index_of(v) for v in table.find_overlapping(iv)]
-            gt[rows]
-        best = min(best, time.perf_counter() - t)
-    out["gt"] = best
+            gt[[table.index_of(v) for v in table.find_overlapping(iv)]]
+
+    out["gt_s"] = best(gt_rows)
     print(json.dumps(out))
     """
 )
 
+# (key, label, higher is better)
+SIDE_OPS = [
+    ("convert_s", "conversion [s]", False),
+    ("find_qps", "find_overlapping, wide windows [q/s]", True),
+    ("find_rows_per_s", "  the same, variants returned [/s]", True),
+    ("find_kept_qps", "  the same, every result list kept alive [q/s]", True),
+    ("find_small_qps", "find_overlapping, 100 bp windows [q/s]", True),
+    ("getitem_per_s", "t[i], random i [/s]", True),
+    ("getitem_kept_per_s", "  the same, every variant kept alive [/s]", True),
+    ("iterate_per_s", "iterate the table [variants/s]", True),
+    ("attr_start_per_s", "v.start [/s]", True),
+    ("attr_alt_per_s", "v.alt [/s]", True),
+    ("attr_info_per_s", "v.<INFO id> [/s]", True),
+    ("attr_format_per_s", "v.<FORMAT id> (first sample) [/s]", True),
+    ("gt_s", "GT rows of each window's variants (index_of) [s]", False),
+]
 
-def run_reference(vcf_gz, wins, out_dir, label, genome_name, chrom, info_ids, fmt_ids):
-    if not os.path.exists(REF_PY):
-        return {"error": f"{REF_PY} not found"}
-    spec = os.path.join(out_dir, label + ".ref.json")
+
+def run_side(
+    python, pythonpath, data_dir, vcf_gz, wins, out_dir, label, genome_name, chrom, info_ids, fmt_ids
+):
+    """Runs SIDE_SCRIPT under `python`; returns its measurements or {"error": ...}."""
+    if not os.path.exists(python):
+        return {"error": f"{python} not found"}
+    spec = os.path.join(out_dir, label + ".side.json")
     with open(spec, "w") as f:
         json.dump(
             {
                 "genome": genome_name,
                 "vcf": vcf_gz,
-                "out": os.path.join(out_dir, label + ".ref.vcfbin"),
+                "out": os.path.join(out_dir, f"{label}.{os.path.basename(python)}.{os.getpid()}.vcfbin"),
                 "info": info_ids,
                 "fmt": fmt_ids,
                 "chrom": chrom,
@@ -267,17 +323,36 @@ def run_reference(vcf_gz, wins, out_dir, label, genome_name, chrom, info_ids, fm
             },
             f,
         )
-    script = os.path.join(out_dir, "ref_bench.py")
+    script = os.path.join(out_dir, "side_bench.py")
     with open(script, "w") as f:
-        f.write(REF_SCRIPT)
-    env = dict(os.environ, GENOMEKIT_DATA_DIR=REF_DATA, GENOMEKIT_QUIET="1")
+        f.write(SIDE_SCRIPT)
+    env = dict(os.environ, GENOMEKIT_DATA_DIR=data_dir, GENOMEKIT_QUIET="1")
     env.pop("PYTHONPATH", None)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     p = subprocess.run(
-        [REF_PY, script, spec], capture_output=True, text=True, env=env, cwd=out_dir, timeout=1800
+        [python, script, spec], capture_output=True, text=True, env=env, cwd=out_dir, timeout=3600
     )
     if p.returncode != 0:
         return {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def print_side(label, ours, ref):
+    print(f"\n-- {label}: genome_kit vs reference GenomeKit 7.7.0 (ratio > 1: genome_kit is faster)")
+    if "error" in ref:
+        print(f"   reference failed: {ref['error']}")
+    if "error" in ours:
+        print(f"   genome_kit failed: {ours['error']}")
+    print(f"   {'operation':50s} {'genome_kit':>14s} {'reference':>14s} {'ratio':>8s}")
+    for key, name, higher in SIDE_OPS:
+        a, b = ours.get(key), ref.get(key)
+        if a is None:
+            continue
+        fa = f"{a:,.0f}" if a >= 100 else f"{a:.3g}"
+        fb = "n/a" if b is None else (f"{b:,.0f}" if b >= 100 else f"{b:.3g}")
+        ratio = "" if not b else f"{(a / b) if higher else (b / a):.2f}x"
+        print(f"   {name:50s} {fa:>14s} {fb:>14s} {ratio:>8s}")
 
 
 def main() -> int:

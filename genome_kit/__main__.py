@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import _cli_assembly, _cli_data, _cli_demo
+from . import _cli_assembly, _cli_build, _cli_data, _cli_demo
 
-COMMANDS = [_cli_demo, _cli_assembly, _cli_data]
+COMMANDS = [_cli_demo, _cli_build, _cli_assembly, _cli_data]
 
 
 def main(argv: list[str] | None = None) -> int:

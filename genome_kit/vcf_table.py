@@ -9,6 +9,7 @@ index. See ``docs/vcf.md``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import operator
 import os
@@ -25,6 +26,16 @@ __all__ = ["VCFTable", "VCFVariant", "VariantTable"]
 
 _DEFAULT_DTYPES = {"int8", "int16", "int32", "float16", "float32"}
 _PROGRESS_MIN_BYTES = 64 << 20
+_DIRECT_QUERIES = (
+    "find_overlapping",
+    "find_within",
+    "find_exact",
+    "find_5p_within",
+    "find_3p_within",
+    "find_5p_aligned",
+    "find_3p_aligned",
+    "sequence_variations",
+)
 
 
 def _reserved_names() -> set[str]:
@@ -130,7 +141,7 @@ class VariantTable:
     stranded = False
 
     def __init__(self, filename):
-        path = os.fspath(filename)
+        path = gk_data.resolve_path(filename)
         try:
             core = _core._VCFTable(path)
         except FileNotFoundError as e:
@@ -142,6 +153,13 @@ class VariantTable:
         self._core = core
         self._rows = rows  # None, or the table's rows as int64 indices of the file
         self._filename = core.path
+        if rows is None:
+            # An unmasked table answers queries straight from the C++ handle: its bound
+            # methods, stored on the instance, shadow the Python ones (same results).
+            cls = type(self)
+            for name in _DIRECT_QUERIES:
+                if getattr(cls, name) is getattr(VariantTable, name):
+                    setattr(self, name, getattr(core, name))
 
     @classmethod
     def _view(cls, core, rows) -> VariantTable:
@@ -168,6 +186,10 @@ class VariantTable:
         return f"<{type(self).__name__}, len() = {len(self)}>"
 
     def __getitem__(self, index) -> VCFVariant:
+        if self._rows is None:
+            v = self._core.item(index)  # None unless index is an int in range
+            if v is not None:
+                return v
         if isinstance(index, (str, slice)):
             raise TypeError(f"{type(self).__name__} indices must be integers, not {type(index).__name__}")
         i = operator.index(index)
@@ -179,13 +201,15 @@ class VariantTable:
         return self._core.variant(i if self._rows is None else int(self._rows[i]))
 
     def __iter__(self):
+        # Chunks of rows made in C++, chained by itertools (no Python frame per variant).
         n = len(self)
         step = 4096
-        for b in range(0, n, step):
-            if self._rows is None:
-                yield from self._core.variant_range(b, min(n, b + step))
-            else:
-                yield from self._core.variants(self._rows[b : b + step])
+        core, rows = self._core, self._rows
+        if rows is None:
+            chunks = (core.variant_range(b, min(n, b + step)) for b in range(0, n, step))
+        else:
+            chunks = (core.variants(rows[b : b + step]) for b in range(0, n, step))
+        return itertools.chain.from_iterable(chunks)
 
     # ------------------------------------------------------------- queries
     def _find(self, kind: str, interval) -> list[VCFVariant]:

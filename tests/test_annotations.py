@@ -3,6 +3,7 @@ every positional query checked against a brute-force scan."""
 
 from __future__ import annotations
 
+import gc
 import gzip
 import os
 import pickle
@@ -253,6 +254,36 @@ def test_find_batch_equals_single_queries(gencode):
         gencode.exons.find_overlapping(gk.Interval("chr1", "+", 0, 10**7, "anno_hs"))
     )
     assert offsets[2] == offsets[1]
+
+
+def test_find_batch_from_intervals_checks_items(gencode, tiny):
+    exons = list(gencode.exons)[:50]
+    # row objects are Intervals too, and keyword arguments reach the C++ methods
+    offsets, rows = gencode.transcripts.find_batch(exons)
+    for i, e in enumerate(exons):
+        got = gencode.transcripts.rows(rows[offsets[i] : offsets[i + 1]].astype(np.int64))
+        assert got == gencode.transcripts.find_overlapping(interval=e)
+        assert e.transcript in got
+    assert gencode.exons.find_batch([])[0].tolist() == [0]
+    with pytest.raises(TypeError, match=r"intervals\[1\]"):
+        gencode.exons.find_batch([exons[0], ("chr1", "+", 0, 10)])
+    with pytest.raises(ValueError, match="tiny"):
+        gencode.exons.find_batch([gk.Interval("chr1", "+", 0, 10, "tiny")])
+    with pytest.raises(TypeError):
+        gencode.exons.find_overlapping(exons[0], exons[1])
+    with pytest.raises(TypeError):
+        gencode.exons.find_overlapping(query=exons[0])
+
+
+def test_row_objects_outlive_their_genome(syn):
+    g = gk.Genome("anno_syn")
+    t = g.transcripts[0]
+    exons = t.exons
+    del g
+    gc.collect()
+    assert [e.transcript for e in exons] == [t] * len(exons)
+    assert exons[0].start == exons[0].interval.start and exons[0].strand == t.strand
+    assert exons[0].chromosome == exons[0].chrom == t.chromosome
 
 
 def test_find_errors(gencode, tiny):

@@ -381,6 +381,24 @@ def test_vcfvariant_is_a_variant(mk, tiny):
     assert v.as_variant_string() == "chr2:3:C:G"
 
 
+def test_vcfvariant_fields_and_direct_queries(mk, tiny):
+    t = mk([row(3, "C", "G", info="DP=4"), row(9, "A", "T", info="DP=7")], info_ids=["DP"], fmt_ids=["GT"])
+    iv = gk.Interval("chr2", "+", 0, 20, tiny)
+    vs = t.find_overlapping(interval=iv)
+    assert [v.DP for v in vs] == [4, 7] and [v.GT for v in vs] == [1, 1]
+    assert vs == list(t) == [t[0], t[-1]] and t[1] is not None
+    assert vs[0].DP == 4 and not hasattr(vs[0], "NOPE") and hasattr(vs[0], "ref")
+    with pytest.raises(TypeError):
+        t.find_overlapping()
+    with pytest.raises(IndexError):
+        t[2]
+    with pytest.raises(TypeError):
+        t["0"]
+    assert t[True] == t[1]
+    masked = t.masked([1])
+    assert masked.find_overlapping(iv) == [t[1]] and masked[0] == t[1] and list(masked) == [t[1]]
+
+
 def test_close_and_context_manager(mk):
     t = mk([row(3, "C", "G", info="DP=4")], info_ids=["DP"])
     v = t[0]

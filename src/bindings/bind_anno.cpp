@@ -10,6 +10,7 @@
 #include "anno_builder.h"
 #include "common.h"
 #include "errors.h"
+#include "fast_rows.h"
 
 namespace gkpy {
 
@@ -34,32 +35,52 @@ struct Intron : AnnoRow {};
 struct Cds : AnnoRow {};
 struct Utr : AnnoRow {};
 
+/// New reference to the row object of a (checked) row of a table of type T.
 template <class T>
-T make_row(const FilePtr& f, int table, uint32_t row) {
-  T r;
-  static_cast<Interval&>(r) = f->interval(table, row);
-  r.f = f;
-  r.row = row;
-  r.table = static_cast<uint8_t>(table);
-  return r;
+PyObject* new_row(const FilePtr& f, int table, uint32_t row) {
+  return FastRows<T>::make([&](T& r) {
+    static_cast<Interval&>(r) = f->interval(table, row);
+    r.f = f;
+    r.row = row;
+    r.table = static_cast<uint8_t>(table);
+  });
+}
+
+/// Calls fn(T{}) with the row class of a table.
+template <class Fn>
+decltype(auto) with_row_type(int table, Fn&& fn) {
+  switch (table) {
+    case gk::kGenes:
+      return fn(Gene{});
+    case gk::kTrans:
+      return fn(Transcript{});
+    case gk::kExons:
+      return fn(Exon{});
+    case gk::kIntrons:
+      return fn(Intron{});
+    case gk::kCdss:
+      return fn(Cds{});
+    default:
+      return fn(Utr{});
+  }
 }
 
 py::object wrap(const FilePtr& f, int table, uint32_t row) {
   f->checked(table, row);
-  switch (table) {
-    case gk::kGenes:
-      return py::cast(make_row<Gene>(f, table, row));
-    case gk::kTrans:
-      return py::cast(make_row<Transcript>(f, table, row));
-    case gk::kExons:
-      return py::cast(make_row<Exon>(f, table, row));
-    case gk::kIntrons:
-      return py::cast(make_row<Intron>(f, table, row));
-    case gk::kCdss:
-      return py::cast(make_row<Cds>(f, table, row));
-    default:
-      return py::cast(make_row<Utr>(f, table, row));
-  }
+  return with_row_type(
+      table, [&](auto tag) { return py::reinterpret_steal<py::object>(new_row<decltype(tag)>(f, table, row)); });
+}
+
+/// Row objects of `n` rows of a table given by `row_at(k)` (checked).
+template <class RowAt>
+py::list row_objects(const FilePtr& f, int table, size_t n, RowAt&& row_at) {
+  return with_row_type(table, [&](auto tag) {
+    using T = decltype(tag);
+    return fast_list(n, [&](size_t k) {
+      uint32_t row = f->checked(table, row_at(k));
+      return new_row<T>(f, table, row);
+    });
+  });
 }
 
 py::object wrap_opt(const FilePtr& f, int table, uint32_t row) {
@@ -75,9 +96,7 @@ py::object opt_int(int v) {
 }
 
 py::list rows_list(const FilePtr& f, int table, uint32_t first, uint32_t n) {
-  py::list out(n);
-  for (uint32_t k = 0; k < n; ++k) out[k] = wrap(f, table, first + k);
-  return out;
+  return row_objects(f, table, n, [&](size_t k) { return first + static_cast<uint32_t>(k); });
 }
 
 const gk::TranRow& tran_of(const AnnoRow& r) {
@@ -188,6 +207,7 @@ py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* d
         return py::make_tuple(unpickle, py::make_tuple(genome_of(*r.f), gk::anno_table_name(r.table), r.row));
       });
   cls.attr("__module__") = "genome_kit";
+  FastRows<T>::install(cls);
   return cls;
 }
 
@@ -224,9 +244,7 @@ py::list find(const AnnoTable& t, gk::IndexQuery kind, py::handle q) {
                       iv.refg_name(), "'");
     t.f->index(t.table).find(kind, iv, rows);
   }
-  py::list out(rows.size());
-  for (size_t k = 0; k < rows.size(); ++k) out[k] = wrap(t.f, t.table, rows[k]);
-  return out;
+  return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
 }
 
 uint32_t resolve_index(const AnnoTable& t, py::handle key) {
@@ -273,10 +291,10 @@ py::list where(const AnnoTable& t, py::handle mask_obj) {
     gk::value_error("where expects a mask of shape (", t.size(), ",) or (", t.size(), ", 1)");
   auto flat = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
   const bool* m = flat.data();
-  py::list out;
+  std::vector<uint32_t> rows;
   for (uint32_t i = 0; i < t.size(); ++i)
-    if (m[i]) out.append(wrap(t.f, t.table, i));
-  return out;
+    if (m[i]) rows.push_back(i);
+  return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
 }
 
 /// Many queries at once: returns (offsets int64[n+1], rows uint32[k]); the
@@ -316,10 +334,43 @@ py::tuple find_batch(const AnnoTable& t, const std::string& method, py::array_t<
   return py::make_tuple(offsets, out);
 }
 
-struct TableIter {
-  AnnoTable t;
-  uint32_t i = 0;
-};
+/// find_batch over a sequence of Intervals, converted in one pass (no Python
+/// attribute access per interval); same result layout as find_batch.
+py::tuple find_batch_intervals(const AnnoTable& t, const std::string& method, py::handle seq) {
+  gk::IndexQuery kind = query_kind(method);
+  py::object fast = py::reinterpret_steal<py::object>(PySequence_Fast(seq.ptr(), "intervals must be a sequence"));
+  if (!fast) throw py::error_already_set();
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
+  PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
+  auto* itype = reinterpret_cast<PyTypeObject*>(py::type::of<Interval>().ptr());
+  std::vector<Interval> qs(static_cast<size_t>(n));
+  gk::RefgId refg = t.f->refg();
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    if (!PyObject_TypeCheck(items[i], itype))
+      gk::type_error("find_batch: intervals[", i, "] is a ", Py_TYPE(items[i])->tp_name, ", expected an Interval");
+    const Interval& iv = self_value<Interval>(items[i]);
+    if (iv.refg != refg && t.size() > 0)
+      gk::value_error("find_batch: intervals[", i, "] ", iv.describe(), " is on ", iv.refg_name(), ", the table on ",
+                      gk::assembly(refg).name());
+    qs[static_cast<size_t>(i)] = iv;
+  }
+  py::array_t<int64_t> offsets(n + 1);
+  std::vector<uint32_t> rows;
+  {
+    int64_t* off = offsets.mutable_data();
+    py::gil_scoped_release nogil;
+    const gk::IntervalIndex& idx = t.f->index(t.table);
+    rows.reserve(static_cast<size_t>(n) * 2);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+      off[i] = static_cast<int64_t>(rows.size());
+      if (t.size() > 0) idx.find(kind, qs[static_cast<size_t>(i)], rows);
+    }
+    off[n] = static_cast<int64_t>(rows.size());
+  }
+  py::array_t<uint32_t> out(static_cast<py::ssize_t>(rows.size()));
+  if (!rows.empty()) std::memcpy(out.mutable_data(), rows.data(), rows.size() * sizeof(uint32_t));
+  return py::make_tuple(offsets, out);
+}
 
 /// Column arrays of a table (copies), for DataFrame / Arrow export.
 py::dict columns(const AnnoTable& t) {
@@ -403,6 +454,17 @@ py::dict columns(const AnnoTable& t) {
   return d;
 }
 
+constexpr char kKeyArg[] = "key";
+constexpr char kIntervalArg[] = "interval";
+
+py::object getitem_fast(const AnnoTable& t, py::handle k) {
+  return getitem(t, k);
+}
+template <gk::IndexQuery K>
+py::object find_fast(const AnnoTable& t, py::handle q) {
+  return find(t, K, q);
+}
+
 template <int K>
 void bind_table(py::module_& m, const char* name, const char* repr_len) {
   using T = TableT<K>;
@@ -412,7 +474,6 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
   cls.def("__len__", [](const T& t) { return t.size(); })
       .def("__repr__", [nm, rl](const T& t) { return gk::cat("<", nm, ", ", rl, " = ", t.size(), ">"); })
       .def("__getitem__", [](const T& t, py::handle k) { return getitem(t, k); })
-      .def("__iter__", [](const T& t) { return TableIter{t, 0}; })
       .def_property_readonly("stranded", [](const T&) { return true; })
       .def(
           "index_of", [](const T& t, py::handle e) { return index_of(t, e); }, py::arg("element"),
@@ -424,16 +485,23 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
           "rows",
           [](const T& t, py::array_t<int64_t> idx) {
             auto a = idx.unchecked<1>();
-            py::list out(a.shape(0));
-            for (py::ssize_t k = 0; k < a.shape(0); ++k) {
+            for (py::ssize_t k = 0; k < a.shape(0); ++k)
               if (a(k) < 0 || a(k) >= static_cast<int64_t>(t.size())) gk::index_error("row ", a(k), " out of range");
-              out[k] = wrap(t.f, t.table, static_cast<uint32_t>(a(k)));
-            }
-            return out;
+            return row_objects(t.f, t.table, static_cast<size_t>(a.shape(0)),
+                               [&](size_t k) { return static_cast<uint32_t>(a(static_cast<py::ssize_t>(k))); });
           },
           py::arg("indices"), "Row objects for an array of row numbers (e.g. from find_batch).")
+      .def(
+          "_row_range",
+          [](const T& t, uint32_t begin, uint32_t end) {
+            end = std::min(end, t.size());
+            begin = std::min(begin, end);
+            return rows_list(t.f, t.table, begin, end - begin);
+          },
+          py::arg("begin"), py::arg("end"), "Row objects of rows [begin, end) (chunks of table iteration).")
       .def("_columns", [](const T& t) { return columns(t); })
       .def_property_readonly("_refg", [](const T& t) { return gk::assembly(t.f->refg()).name(); })
+      .def("_find_batch_intervals", &find_batch_intervals, py::arg("method"), py::arg("intervals"))
       .def("_find_batch", &find_batch, py::arg("method"), py::arg("chromosomes"), py::arg("strands"), py::arg("starts"),
            py::arg("ends"));
   const std::pair<const char*, gk::IndexQuery> methods[] = {{"find_overlapping", gk::IndexQuery::Overlapping},
@@ -447,13 +515,21 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
     gk::IndexQuery k = kind;
     cls.def(mname, [k](const T& t, py::handle q) { return find(t, k, q); }, py::arg("interval"));
   }
+  // The hot ones again as C method descriptors (same functions, no pybind11 dispatch).
+  def_fast_method<AnnoTable, &getitem_fast, kKeyArg>(cls, "__getitem__");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Overlapping>, kIntervalArg>(cls, "find_overlapping");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Within>, kIntervalArg>(cls, "find_within");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Exact>, kIntervalArg>(cls, "find_exact");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Within5p>, kIntervalArg>(cls, "find_5p_within");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Within3p>, kIntervalArg>(cls, "find_3p_within");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Aligned5p>, kIntervalArg>(cls, "find_5p_aligned");
+  def_fast_method<AnnoTable, &find_fast<gk::IndexQuery::Aligned3p>, kIntervalArg>(cls, "find_3p_aligned");
   if (K == gk::kGenes || K == gk::kTrans) {
     cls.def(
         "find_by_id",
         [](const T& t, const std::string& id) {
-          py::list out;
-          for (uint32_t r : t.f->find_all_ids(t.table, id)) out.append(wrap(t.f, t.table, r));
-          return out;
+          std::vector<uint32_t> rows = t.f->find_all_ids(t.table, id);
+          return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
         },
         py::arg("id"), "Every row whose id is `id` or `id` plus a version suffix ('.N'), in file order.");
   }
@@ -498,124 +574,152 @@ py::dict report_dict(const gk::AnnoBuildReport& r) {
   return d;
 }
 
+// ---- row attributes (C getset descriptors: see fast_rows.h) ------------------
+
+using Obj = py::object;
+
+Obj str_of(const AnnoRow& r, uint32_t off) {
+  std::string_view v = r.f->str(off);
+  return py::str(v.data(), v.size());
+}
+Obj opt_str_of(const AnnoRow& r, uint32_t off) {
+  return opt_str(r.f->str(off));
+}
+const gk::GeneRow& G(const AnnoRow& r) {
+  return r.f->gene(r.row);
+}
+const gk::TranRow& T(const AnnoRow& r) {
+  return r.f->tran(r.row);
+}
+const gk::ExonRow& E(const AnnoRow& r) {
+  return r.f->exon(r.row);
+}
+const gk::IntronRow& I(const AnnoRow& r) {
+  return r.f->intron(r.row);
+}
+Obj tran_prop(const AnnoRow& r) {
+  return wrap(r.f, gk::kTrans, tran_row(r));
+}
+Obj part_exon(const AnnoRow& r) {
+  return wrap(r.f, gk::kExons, r.f->part(r.table, r.row).exon);
+}
+Obj part_sib(const AnnoRow& r, int delta) {
+  const gk::TranRow& t = tran_of(r);
+  uint32_t first = r.table == gk::kCdss ? t.first_cds : r.table == gk::kUtr5s ? t.first_utr5 : t.first_utr3;
+  uint32_t count = r.table == gk::kCdss ? t.num_cdss : r.table == gk::kUtr5s ? t.num_utr5s : t.num_utr3s;
+  return sibling(r, r.table, first, count, r.f->part(r.table, r.row).index, delta);
+}
+Obj gene_trans(const AnnoRow& r) {
+  return rows_list(r.f, gk::kTrans, G(r).first_tran, G(r).num_trans);
+}
+Obj tran_introns(const AnnoRow& r) {
+  uint32_t n = T(r).num_exons ? T(r).num_exons - 1 : 0;
+  return rows_list(r.f, gk::kIntrons, T(r).first_intron, n);
+}
+
 }  // namespace
 
 void register_anno(py::module_& m) {
   py::class_<AnnoRow, Interval>(m, "_AnnoRow", "Base of the annotation row classes (internal).");
 
   auto gene = row_class<Gene>(m, "Gene", "A gene: an Interval with id, name, type, level and its transcripts.");
-  gene.def_property_readonly("id", [](const Gene& r) { return std::string(r.f->str(r.f->gene(r.row).id)); })
-      .def_property_readonly("name", [](const Gene& r) { return std::string(r.f->str(r.f->gene(r.row).name)); })
-      .def_property_readonly("type", [](const Gene& r) { return opt_str(r.f->str(r.f->gene(r.row).type)); })
-      .def_property_readonly("level", [](const Gene& r) { return opt_int(r.f->gene(r.row).level); });
-  auto gene_trans = [](const Gene& r) {
-    const gk::GeneRow& g = r.f->gene(r.row);
-    return rows_list(r.f, gk::kTrans, g.first_tran, g.num_trans);
-  };
-  gene.def_property_readonly("transcripts", gene_trans, "Transcripts of the gene (a new list, file order).")
-      .def_property_readonly("trans", gene_trans);
+  def_fast_getter<Gene>(gene, "id", [](const Gene& r) { return str_of(r, G(r).id); });
+  def_fast_getter<Gene>(gene, "name", [](const Gene& r) { return str_of(r, G(r).name); });
+  def_fast_getter<Gene>(gene, "type", [](const Gene& r) { return opt_str_of(r, G(r).type); });
+  def_fast_getter<Gene>(gene, "level", [](const Gene& r) { return opt_int(G(r).level); });
+  def_fast_getter<Gene>(
+      gene, "transcripts", [](const Gene& r) { return gene_trans(r); },
+      "Transcripts of the gene (a new list, file order).");
+  def_fast_getter<Gene>(gene, "trans", [](const Gene& r) { return gene_trans(r); });
 
   auto tran = row_class<Transcript>(m, "Transcript", "A transcript: an Interval with exons, introns, CDSs, UTRs.");
-  auto T = [](const Transcript& r) -> const gk::TranRow& { return r.f->tran(r.row); };
-  tran.def_property_readonly("id", [T](const Transcript& r) { return std::string(r.f->str(T(r).id)); })
-      .def_property_readonly("type", [T](const Transcript& r) { return opt_str(r.f->str(T(r).type)); })
-      .def_property_readonly("level", [T](const Transcript& r) { return opt_int(T(r).level); })
-      .def_property_readonly("tsl", [T](const Transcript& r) { return opt_int(T(r).tsl); })
-      .def_property_readonly("ccds_id", [T](const Transcript& r) { return opt_str(r.f->str(T(r).ccds)); })
-      .def_property_readonly("protein_id", [T](const Transcript& r) { return opt_str(r.f->str(T(r).protein)); })
-      .def_property_readonly("product", [T](const Transcript& r) { return opt_str(r.f->str(T(r).product)); })
-      .def_property_readonly("gene", [T](const Transcript& r) { return wrap(r.f, gk::kGenes, T(r).gene); });
-  auto exons = [T](const Transcript& r) { return rows_list(r.f, gk::kExons, T(r).first_exon, T(r).num_exons); };
-  auto introns = [T](const Transcript& r) {
-    uint32_t n = T(r).num_exons ? T(r).num_exons - 1 : 0;
-    return rows_list(r.f, gk::kIntrons, T(r).first_intron, n);
-  };
-  tran.def_property_readonly("exons", exons)
-      .def_property_readonly("introns", introns)
-      .def_property_readonly("intrs", introns)
-      .def_property_readonly(
-          "cdss", [T](const Transcript& r) { return rows_list(r.f, gk::kCdss, T(r).first_cds, T(r).num_cdss); })
-      .def_property_readonly(
-          "utr5s", [T](const Transcript& r) { return rows_list(r.f, gk::kUtr5s, T(r).first_utr5, T(r).num_utr5s); })
-      .def_property_readonly(
-          "utr3s", [T](const Transcript& r) { return rows_list(r.f, gk::kUtr3s, T(r).first_utr3, T(r).num_utr3s); });
-
-  auto tran_prop = [](const AnnoRow& r) { return wrap(r.f, gk::kTrans, tran_row(r)); };
+  using Tr = Transcript;
+  def_fast_getter<Tr>(tran, "id", [](const Tr& r) { return str_of(r, T(r).id); });
+  def_fast_getter<Tr>(tran, "type", [](const Tr& r) { return opt_str_of(r, T(r).type); });
+  def_fast_getter<Tr>(tran, "level", [](const Tr& r) { return opt_int(T(r).level); });
+  def_fast_getter<Tr>(tran, "tsl", [](const Tr& r) { return opt_int(T(r).tsl); });
+  def_fast_getter<Tr>(tran, "ccds_id", [](const Tr& r) { return opt_str_of(r, T(r).ccds); });
+  def_fast_getter<Tr>(tran, "protein_id", [](const Tr& r) { return opt_str_of(r, T(r).protein); });
+  def_fast_getter<Tr>(tran, "product", [](const Tr& r) { return opt_str_of(r, T(r).product); });
+  def_fast_getter<Tr>(tran, "gene", [](const Tr& r) { return wrap(r.f, gk::kGenes, T(r).gene); });
+  def_fast_getter<Tr>(tran, "exons",
+                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kExons, T(r).first_exon, T(r).num_exons)); });
+  def_fast_getter<Tr>(tran, "introns", [](const Tr& r) { return tran_introns(r); });
+  def_fast_getter<Tr>(tran, "intrs", [](const Tr& r) { return tran_introns(r); });
+  def_fast_getter<Tr>(tran, "cdss",
+                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kCdss, T(r).first_cds, T(r).num_cdss)); });
+  def_fast_getter<Tr>(tran, "utr5s",
+                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kUtr5s, T(r).first_utr5, T(r).num_utr5s)); });
+  def_fast_getter<Tr>(tran, "utr3s",
+                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kUtr3s, T(r).first_utr3, T(r).num_utr3s)); });
 
   auto exon = row_class<Exon>(m, "Exon", "An exon of a transcript (index 0 is the 5'-most).");
-  auto E = [](const Exon& r) -> const gk::ExonRow& { return r.f->exon(r.row); };
-  exon.def_property_readonly("id", [E](const Exon& r) { return opt_str(r.f->str(E(r).id)); })
-      .def_property_readonly("index", [E](const Exon& r) { return E(r).index; })
-      .def_property_readonly("transcript", tran_prop)
-      .def_property_readonly("tran", tran_prop)
-      .def_property_readonly("cds", [E](const Exon& r) { return wrap_opt(r.f, gk::kCdss, E(r).cds); })
-      .def_property_readonly("utr5", [E](const Exon& r) { return wrap_opt(r.f, gk::kUtr5s, E(r).utr5); })
-      .def_property_readonly("utr3", [E](const Exon& r) { return wrap_opt(r.f, gk::kUtr3s, E(r).utr3); })
-      .def_property_readonly("prev_exon",
-                             [E](const Exon& r) {
-                               const gk::TranRow& t = tran_of(r);
-                               return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, -1);
-                             })
-      .def_property_readonly("next_exon",
-                             [E](const Exon& r) {
-                               const gk::TranRow& t = tran_of(r);
-                               return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, +1);
-                             })
-      .def_property_readonly("prev_intron",
-                             [E](const Exon& r) {
-                               const gk::TranRow& t = tran_of(r);
-                               return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, -1);
-                             })
-      .def_property_readonly("next_intron", [E](const Exon& r) {
-        const gk::TranRow& t = tran_of(r);
-        return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, 0);
-      });
+  def_fast_getter<Exon>(exon, "id", [](const Exon& r) { return opt_str_of(r, E(r).id); });
+  def_fast_getter<Exon>(exon, "index", [](const Exon& r) -> Obj { return py::int_(E(r).index); });
+  def_fast_getter<Exon>(exon, "transcript", [](const Exon& r) { return tran_prop(r); });
+  def_fast_getter<Exon>(exon, "tran", [](const Exon& r) { return tran_prop(r); });
+  def_fast_getter<Exon>(exon, "cds", [](const Exon& r) { return wrap_opt(r.f, gk::kCdss, E(r).cds); });
+  def_fast_getter<Exon>(exon, "utr5", [](const Exon& r) { return wrap_opt(r.f, gk::kUtr5s, E(r).utr5); });
+  def_fast_getter<Exon>(exon, "utr3", [](const Exon& r) { return wrap_opt(r.f, gk::kUtr3s, E(r).utr3); });
+  def_fast_getter<Exon>(exon, "prev_exon", [](const Exon& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, -1);
+  });
+  def_fast_getter<Exon>(exon, "next_exon", [](const Exon& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, +1);
+  });
+  def_fast_getter<Exon>(exon, "prev_intron", [](const Exon& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, -1);
+  });
+  def_fast_getter<Exon>(exon, "next_intron", [](const Exon& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, 0);
+  });
 
   auto intron = row_class<Intron>(m, "Intron", "An intron: intron i lies between exon i and exon i+1.");
-  auto I = [](const Intron& r) -> const gk::IntronRow& { return r.f->intron(r.row); };
-  intron.def_property_readonly("index", [I](const Intron& r) { return I(r).index; })
-      .def_property_readonly("transcript", tran_prop)
-      .def_property_readonly("tran", tran_prop)
-      .def_property_readonly("prev_intron",
-                             [I](const Intron& r) {
-                               const gk::TranRow& t = tran_of(r);
-                               return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, -1);
-                             })
-      .def_property_readonly("next_intron",
-                             [I](const Intron& r) {
-                               const gk::TranRow& t = tran_of(r);
-                               return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, +1);
-                             })
-      .def_property_readonly("prev_exon",
-                             [I](const Intron& r) {
-                               const gk::TranRow& t = tran_of(r);
-                               return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, 0);
-                             })
-      .def_property_readonly("next_exon", [I](const Intron& r) {
-        const gk::TranRow& t = tran_of(r);
-        return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, +1);
-      });
-
-  auto part_exon = [](const AnnoRow& r) { return wrap(r.f, gk::kExons, r.f->part(r.table, r.row).exon); };
-  auto part_sib = [](const AnnoRow& r, int delta) {
+  def_fast_getter<Intron>(intron, "index", [](const Intron& r) -> Obj { return py::int_(I(r).index); });
+  def_fast_getter<Intron>(intron, "transcript", [](const Intron& r) { return tran_prop(r); });
+  def_fast_getter<Intron>(intron, "tran", [](const Intron& r) { return tran_prop(r); });
+  def_fast_getter<Intron>(intron, "prev_intron", [](const Intron& r) {
     const gk::TranRow& t = tran_of(r);
-    uint32_t first = r.table == gk::kCdss ? t.first_cds : r.table == gk::kUtr5s ? t.first_utr5 : t.first_utr3;
-    uint32_t count = r.table == gk::kCdss ? t.num_cdss : r.table == gk::kUtr5s ? t.num_utr5s : t.num_utr3s;
-    return sibling(r, r.table, first, count, r.f->part(r.table, r.row).index, delta);
-  };
+    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, -1);
+  });
+  def_fast_getter<Intron>(intron, "next_intron", [](const Intron& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, +1);
+  });
+  def_fast_getter<Intron>(intron, "prev_exon", [](const Intron& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, 0);
+  });
+  def_fast_getter<Intron>(intron, "next_exon", [](const Intron& r) {
+    const gk::TranRow& t = tran_of(r);
+    return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, +1);
+  });
+
   auto cds = row_class<Cds>(m, "Cds", "The coding part of an exon.");
-  cds.def_property_readonly("phase", [](const Cds& r) { return static_cast<int>(r.f->part(r.table, r.row).phase); })
-      .def_property_readonly("exon", part_exon)
-      .def_property_readonly("transcript", tran_prop)
-      .def_property_readonly("tran", tran_prop)
-      .def_property_readonly("prev_cds", [part_sib](const Cds& r) { return part_sib(r, -1); })
-      .def_property_readonly("next_cds", [part_sib](const Cds& r) { return part_sib(r, +1); });
+  def_fast_getter<Cds>(cds, "phase",
+                       [](const Cds& r) -> Obj { return py::int_(static_cast<int>(r.f->part(r.table, r.row).phase)); });
+  def_fast_getter<Cds>(cds, "exon", [](const Cds& r) { return part_exon(r); });
+  def_fast_getter<Cds>(cds, "transcript", [](const Cds& r) { return tran_prop(r); });
+  def_fast_getter<Cds>(cds, "tran", [](const Cds& r) { return tran_prop(r); });
+  def_fast_getter<Cds>(cds, "prev_cds", [](const Cds& r) { return part_sib(r, -1); });
+  def_fast_getter<Cds>(cds, "next_cds", [](const Cds& r) { return part_sib(r, +1); });
   auto utr = row_class<Utr>(m, "Utr", "An untranslated (5' or 3') part of an exon.");
-  utr.def_property_readonly("exon", part_exon)
-      .def_property_readonly("transcript", tran_prop)
-      .def_property_readonly("tran", tran_prop)
-      .def_property_readonly("prev_utr", [part_sib](const Utr& r) { return part_sib(r, -1); })
-      .def_property_readonly("next_utr", [part_sib](const Utr& r) { return part_sib(r, +1); });
+  def_fast_getter<Utr>(utr, "exon", [](const Utr& r) { return part_exon(r); });
+  def_fast_getter<Utr>(utr, "transcript", [](const Utr& r) { return tran_prop(r); });
+  def_fast_getter<Utr>(utr, "tran", [](const Utr& r) { return tran_prop(r); });
+  def_fast_getter<Utr>(utr, "prev_utr", [](const Utr& r) { return part_sib(r, -1); });
+  def_fast_getter<Utr>(utr, "next_utr", [](const Utr& r) { return part_sib(r, +1); });
+
+  def_interval_getters<Gene>(gene);
+  def_interval_getters<Transcript>(tran);
+  def_interval_getters<Exon>(exon);
+  def_interval_getters<Intron>(intron);
+  def_interval_getters<Cds>(cds);
+  def_interval_getters<Utr>(utr);
 
   py::class_<AnnoTable>(m, "_AnnoTable");
   bind_table<gk::kGenes>(m, "GeneTable", "len()");
@@ -628,13 +732,6 @@ void register_anno(py::module_& m) {
   bind_table<gk::kUtr3s>(m, "_Utr3Table", "len");
   m.attr("_Utr3Table").attr("__name__") = "UtrTable";
   m.attr("_Utr3Table").attr("__qualname__") = "UtrTable";
-
-  py::class_<TableIter>(m, "_AnnoTableIterator")
-      .def("__iter__", [](TableIter& it) -> TableIter& { return it; })
-      .def("__next__", [](TableIter& it) {
-        if (it.i >= it.t.size()) throw py::stop_iteration();
-        return wrap(it.t.f, it.t.table, it.i++);
-      });
 
   py::class_<AnnoFile, std::shared_ptr<AnnoFile>>(m, "AnnotationFile", "A mapped .gkanno file (internal).")
       .def(py::init([](const std::string& path, py::handle refg, const std::string& config) {

@@ -6,6 +6,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "fast_rows.h"
 #include "twobit.h"
 #include "variant.h"
 #include "vcf_table.h"
@@ -38,21 +39,32 @@ struct VcfVariant : gk::Variant {
   uint32_t row = 0;
 };
 
-VcfVariant make_variant(const std::shared_ptr<VcfShared>& s, uint32_t row) {
-  const VcfTable& t = *s->table;
-  VcfVariant v;
-  static_cast<Interval&>(v) = t.interval(row);
-  v.ref = std::string(t.ref(row));
-  v.alt = std::string(t.alt(row));
-  v.s = s;
-  v.row = row;
-  return v;
+using VariantRows = FastRows<VcfVariant>;
+
+/// New reference to the VCFVariant of a row (no bounds check).
+PyObject* new_variant(const std::shared_ptr<VcfShared>& s, uint32_t row) {
+  return VariantRows::make([&](VcfVariant& v) {
+    const VcfTable& t = *s->table;
+    static_cast<Interval&>(v) = t.interval(row);
+    std::string_view ref = t.ref(row), alt = t.alt(row);
+    v.ref.assign(ref.data(), ref.size());
+    v.alt.assign(alt.data(), alt.size());
+    v.s = s;
+    v.row = row;
+  });
+}
+
+py::object make_variant(const std::shared_ptr<VcfShared>& s, uint32_t row) {
+  return py::reinterpret_steal<py::object>(new_variant(s, row));
+}
+
+template <class Row>
+py::list variant_list(const std::shared_ptr<VcfShared>& s, size_t n, Row&& row) {
+  return fast_list(n, [&](size_t i) { return new_variant(s, row(i)); });
 }
 
 py::list variant_list(const std::shared_ptr<VcfShared>& s, const std::vector<uint32_t>& rows) {
-  py::list out(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) out[i] = py::cast(make_variant(s, rows[i]));
-  return out;
+  return variant_list(s, rows.size(), [&](size_t i) { return rows[i]; });
 }
 
 gk::IndexQuery query_kind(const std::string& name) {
@@ -157,6 +169,71 @@ std::vector<Interval> interval_list(py::handle seq, gk::RefgId refg, const char*
   return out;
 }
 
+/// Column of an open table named by a Python str (INFO first, then FORMAT), or nullptr.
+const gk::VcfColumn* column_named(const VcfTable& t, PyObject* name) {
+  Py_ssize_t len = 0;
+  const char* p = PyUnicode_AsUTF8AndSize(name, &len);
+  if (!p) {
+    PyErr_Clear();
+    return nullptr;
+  }
+  std::string_view id(p, static_cast<size_t>(len));
+  const gk::VcfColumn* found = nullptr;
+  for (const gk::VcfColumn& c : t.columns())
+    if (c.id == id && (!found || (found->format && !c.format))) found = &c;
+  return found;
+}
+
+PyObject* variant_getattro(PyObject* self, PyObject* name) {
+  try {
+    const VcfVariant* v = VariantRows::inline_value(self);
+    if (!v) v = &py::handle(self).cast<const VcfVariant&>();
+    bool field_name = PyUnicode_Check(name) && PyUnicode_GET_LENGTH(name) > 0 && PyUnicode_READ_CHAR(name, 0) != '_';
+    if (field_name) {
+      if (const gk::VcfColumn* c = column_named(*v->s->table, name)) {
+        if (v->s->closed) gk::os_error("I/O operation on a closed VCFTable (", v->s->table->path(), ")");
+        return scalar_value(*v->s->table, *c, v->row).release().ptr();
+      }
+    }
+    PyObject* r = PyObject_GenericGetAttr(self, name);
+    if (r || !PyErr_ExceptionMatches(PyExc_AttributeError)) return r;
+    if (v->s->closed) {
+      PyErr_Clear();
+      gk::os_error("I/O operation on a closed VCFTable (", v->s->table->path(), ")");
+    }
+    return nullptr;
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+  }
+  return nullptr;
+}
+
+constexpr char kIntervalArg[] = "interval";
+constexpr char kIndexArg[] = "index";
+
+template <gk::IndexQuery K>
+py::object find_fast(const VcfHandle& h, py::handle q) {
+  const VcfTable& t = h.t();
+  std::vector<uint32_t> rows;
+  t.find(K, as_interval(q), rows);
+  return variant_list(h.s, rows);
+}
+
+py::object item_fast(const VcfHandle& h, py::handle index) {
+  // Fast path of VariantTable.__getitem__: an int in range, else None (the
+  // Python layer then raises the right error).
+  if (!PyLong_Check(index.ptr())) return py::none();
+  Py_ssize_t i = PyLong_AsSsize_t(index.ptr());
+  if (i == -1 && PyErr_Occurred()) {
+    PyErr_Clear();
+    return py::none();
+  }
+  Py_ssize_t n = static_cast<Py_ssize_t>(h.t().num_rows());
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return py::none();
+  return make_variant(h.s, static_cast<uint32_t>(i));
+}
+
 }  // namespace
 
 void register_vcf(py::module_& m) {
@@ -167,24 +244,23 @@ table's INFO and FORMAT fields by id: ``v.AF``, ``v.DP`` (INFO first), ``v.GT``
 raise ValueError (use ``VCFTable.info``/``format``). Equal to another
 VCFVariant with the same interval and alleles; never equal to a plain Variant.
 )doc");
-  var.def(
-         "__getattr__",
-         [](const VcfVariant& v, const std::string& name) -> py::object {
-           if (v.s->closed) gk::os_error("I/O operation on a closed VCFTable (", v.s->table->path(), ")");
-           const VcfTable& t = *v.s->table;
-           if (const gk::VcfColumn* c = t.column(false, name)) return scalar_value(t, *c, v.row);
-           if (const gk::VcfColumn* c = t.column(true, name)) return scalar_value(t, *c, v.row);
-           throw py::attribute_error("'VCFVariant' object has no attribute '" + name + "'");
-         },
-         py::arg("name"))
-      .def("__repr__",
-           [](const VcfVariant& v) { return gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">"); })
+  var.def("__repr__",
+          [](const VcfVariant& v) { return gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">"); })
       .def_property_readonly("_row", [](const VcfVariant& v) { return v.row; })
       .def_property_readonly("_table_path", [](const VcfVariant& v) { return v.s->table->path(); })
       .def("_same_table", [](const VcfVariant& v, const VcfHandle& h) { return v.s == h.s; });
   var.attr("__module__") = "genome_kit";
+  VariantRows::install(var);
+  def_interval_getters<VcfVariant>(var);
+  def_fast_getter<VcfVariant>(var, "ref", [](const VcfVariant& v) -> py::object { return py::str(v.ref); });
+  def_fast_getter<VcfVariant>(var, "alt", [](const VcfVariant& v) -> py::object { return py::str(v.alt); });
+  // INFO/FORMAT fields as attributes: looked up before the generic attribute
+  // machinery (ids cannot clash with VCFVariant attributes: the builder refuses
+  // those), so v.AF costs no failed lookup.
+  reinterpret_cast<PyTypeObject*>(var.ptr())->tp_getattro = &variant_getattro;
 
-  py::class_<VcfHandle>(m, "_VCFTable", "Memory-mapped .vcfbin (use genome_kit.VCFTable).")
+  py::class_<VcfHandle> handle(m, "_VCFTable", "Memory-mapped .vcfbin (use genome_kit.VCFTable).");
+  handle
       .def(py::init([](const std::string& path) {
              auto s = std::make_shared<VcfShared>();
              auto resolve = [](const std::string& name) {
@@ -257,22 +333,19 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           "variants",
           [](const VcfHandle& h, py::array_t<int64_t, py::array::c_style | py::array::forcecast> rows) {
             const VcfTable& t = h.t();
-            std::vector<uint32_t> rs(static_cast<size_t>(rows.size()));
             const int64_t* p = rows.data();
-            for (size_t i = 0; i < rs.size(); ++i) {
+            size_t n = static_cast<size_t>(rows.size());
+            for (size_t i = 0; i < n; ++i)
               if (p[i] < 0 || p[i] >= t.num_rows()) throw py::index_error("VCFTable index out of range");
-              rs[i] = static_cast<uint32_t>(p[i]);
-            }
-            return variant_list(h.s, rs);
+            return variant_list(h.s, n, [&](size_t i) { return static_cast<uint32_t>(p[i]); });
           },
           py::arg("rows"))
       .def(
           "variant_range",
           [](const VcfHandle& h, uint32_t begin, uint32_t end) {
             end = std::min(end, h.t().num_rows());
-            std::vector<uint32_t> rs;
-            for (uint32_t r = begin; r < end; ++r) rs.push_back(r);
-            return variant_list(h.s, rs);
+            begin = std::min(begin, end);
+            return variant_list(h.s, end - begin, [&](size_t i) { return begin + static_cast<uint32_t>(i); });
           },
           py::arg("begin"), py::arg("end"))
       .def(
@@ -320,6 +393,17 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           py::arg("variants"), "File rows of VCFVariants of this table, as an int64 array.")
       .def("close", [](VcfHandle& h) { h.s->closed = true; })
       .def("is_variant_of", [](const VcfHandle& h, const VcfVariant& v) { return v.s == h.s; });
+  // One method per query kind, so an unmasked VariantTable can hand out these
+  // bound methods directly (no Python frame or kind string per call).
+  // (C method descriptors: no pybind11 dispatch per call, see fast_rows.h)
+  def_fast_method<VcfHandle, &item_fast, kIndexArg>(handle, "item");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Overlapping>, kIntervalArg>(handle, "find_overlapping");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within>, kIntervalArg>(handle, "find_within");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Exact>, kIntervalArg>(handle, "find_exact");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within5p>, kIntervalArg>(handle, "find_5p_within");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within3p>, kIntervalArg>(handle, "find_3p_within");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Aligned5p>, kIntervalArg>(handle, "find_5p_aligned");
+  def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Aligned3p>, kIntervalArg>(handle, "find_3p_aligned");
 
   m.attr("VCFBIN_VERSION") = gk::kVcfBinVersion;
 

@@ -26,8 +26,10 @@ class StringPool {
   std::string_view get(uint32_t off) const { return std::string_view(data_.c_str() + off); }
 
  private:
+  void grow();
   std::string data_;
-  std::unordered_map<std::string, uint32_t> lookup_;
+  std::vector<uint32_t> slots_;  // open-addressing set of offsets into data_ (0 = empty)
+  size_t count_ = 0;
 };
 
 /// An exon, CDS or UTR piece as read (coordinates DNA0).

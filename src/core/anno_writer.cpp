@@ -11,16 +11,40 @@
 
 namespace gk {
 
+// Open addressing over the pool itself: a slot holds the offset of a distinct
+// string (0 = empty), so the lookup costs 4-8 bytes per string instead of a
+// node with a second copy of it (GENCODE has ~2M distinct ids).
 uint32_t StringPool::add(std::string_view s) {
   if (s.empty()) return 0;
-  auto it = lookup_.find(std::string(s));
-  if (it != lookup_.end()) return it->second;
-  if (data_.size() + s.size() + 1 > 0xFFFFFFF0ull) value_error("annotation strings exceed 4 GiB");
-  uint32_t off = static_cast<uint32_t>(data_.size());
-  data_.append(s.data(), s.size());
-  data_.push_back('\0');
-  lookup_.emplace(std::string(s), off);
-  return off;
+  if ((count_ + 1) * 2 > slots_.size()) grow();
+  size_t mask = slots_.size() - 1;
+  for (size_t i = fnv1a64(s) & mask;; i = (i + 1) & mask) {
+    uint32_t off = slots_[i];
+    if (off == 0) {
+      if (data_.size() + s.size() + 1 > 0xFFFFFFF0ull) value_error("annotation strings exceed 4 GiB");
+      off = static_cast<uint32_t>(data_.size());
+      data_.append(s.data(), s.size());
+      data_.push_back('\0');
+      slots_[i] = off;
+      ++count_;
+      return off;
+    }
+    if (off + s.size() < data_.size() && data_[off + s.size()] == '\0' &&
+        std::memcmp(data_.data() + off, s.data(), s.size()) == 0)
+      return off;
+  }
+}
+
+void StringPool::grow() {
+  std::vector<uint32_t> old(std::max<size_t>(1024, slots_.size() * 2), 0);
+  old.swap(slots_);
+  size_t mask = slots_.size() - 1;
+  for (uint32_t off : old) {
+    if (off == 0) continue;
+    size_t i = fnv1a64(get(off)) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = off;
+  }
 }
 
 namespace {
