@@ -84,13 +84,77 @@ def table_row(cls: str | None) -> str | None:
     return TABLE_ROWS.get(cls[: -len("Table")], "Utr")
 
 
-def refine(text: str) -> str:
+# Types of attributes that are C getset descriptors (invisible to stubgen), unless RETURNS says otherwise.
+ATTR_TYPES = {
+    "start": "int",
+    "end": "int",
+    "strand": "str",
+    "chromosome": "str",
+    "chrom": "str",
+    "ref": "str",
+    "alt": "str",
+    "id": "str",
+    "name": "str",
+    "index": "int",
+    "phase": "int",
+}
+FIND = ("overlapping", "within", "exact", "5p_within", "3p_within", "5p_aligned", "3p_aligned")
+C_METHOD = re.compile(r"    @staticmethod\n    def (\w+)\(\*args, \*\*kwargs\):\s*\.\.\.\n")
+
+
+def c_method(cls: str, name: str) -> str:
+    """Signature of a method implemented as a C method descriptor (stubgen sees only *args, **kwargs)."""
+    row = table_row(cls) or ("VCFVariant" if cls == "_VCFTable" else "typing.Any")
+    if name.startswith("find_") and name[5:] in FIND:
+        return f"    def {name}(self, interval: Interval) -> list[{row}]: ...\n"
+    if name == "__getitem__":
+        return f"    def __getitem__(self, key: typing.Any) -> {row}: ...\n"
+    if name == "item":
+        return f"    def item(self, row: int) -> {row}: ...\n"
+    return f"    def {name}(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any: ...\n"
+
+
+def getset_properties(core, cls: str, block: str) -> str:
+    """Property stubs for the C getset descriptors of class `cls` that the block does not define."""
+    import types
+
+    obj = getattr(core, cls, None)
+    if obj is None:
+        return ""
+    out = []
+    for name, attr in vars(obj).items():
+        if not isinstance(attr, (types.GetSetDescriptorType, types.MemberDescriptorType)):
+            continue
+        if re.search(rf"\n    def {name}\(self\)", block):
+            continue
+        kind = RETURNS.get((cls, name), ATTR_TYPES.get(name, "typing.Any"))
+        doc = (attr.__doc__ or "").strip()
+        body = f'\n        """\n        {doc}\n        """' if doc else " ..."
+        out.append(f"    @property\n    def {name}(self) -> {kind}:{body}\n")
+    if cls == "VCFVariant" and "def __getattr__" not in block:
+        out.append("    def __getattr__(self, name: str) -> typing.Any: ...  # INFO / FORMAT fields\n")
+    return "".join(out)
+
+
+def refine(text: str, core) -> str:
     """Applies RETURNS, types every ``interval`` parameter as an Interval, and repairs what stubgen
-    cannot express (C++ iterator types, methods patched in from Python)."""
+    cannot express (C++ iterator types, C getset and method descriptors, methods patched in from Python)."""
     text = re.sub(r"\binterval: typing\.Any\b", "interval: Interval", text)
     text = GETSTATE.sub(f"def __getstate__(self) -> {ANY_TUPLE}:", text)
     text = REDUCE.sub(f"    def __reduce__(self) -> {ANY_TUPLE}: ...", text)
     text = text.replace("arg0: ...)", "arg0: typing.Any)")
+    blocks = re.split(r"(?m)^(?=class \w+)", text)
+    for k, block in enumerate(blocks):
+        m = re.match(r"class (\w+)", block)
+        if not m:
+            continue
+        cls = m.group(1)
+        block = C_METHOD.sub(lambda mm, cls=cls: c_method(cls, mm.group(1)), block)
+        extra = getset_properties(core, cls, block)
+        if extra:
+            block = block.rstrip("\n") + "\n" + extra + "\n"
+        blocks[k] = block
+    text = "".join(blocks)
     out, cls = [], None
     for line in text.splitlines(keepends=True):
         m = re.match(r"class (\w+)", line)
@@ -99,6 +163,8 @@ def refine(text: str) -> str:
         row = table_row(cls)
         if row and line.startswith("    def __iter__(self) -> ...:"):
             line = line.replace("-> ...:", f"-> collections.abc.Iterator[{row}]:")
+        if row and line.startswith("    def __iter__(self):"):
+            line = line.replace("(self):", f"(self) -> collections.abc.Iterator[{row}]:")
         if row and line.startswith("    def __getitem__(self, arg0: typing.Any) -> typing.Any:"):
             line = line.replace("-> typing.Any:", f"-> {row}:")
         m = re.match(r"(    def (\w+)\(self\) -> )(?:typing\.Any|list)(:.*)", line, re.S)
@@ -126,7 +192,7 @@ def main() -> int:
         text = re.sub(rf"\bgenome_kit\.(_core\.)?{name}\b", name, text)
     text = text.replace("genome_kit._core.", "")
     text = re.sub(r"^import genome_kit\n", "", text, flags=re.M)
-    text = refine(text)
+    text = refine(text, core)
     path = os.path.join(ROOT, "genome_kit", "_core.pyi")
     with open(path, "w") as f:
         f.write(text)
