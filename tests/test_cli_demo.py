@@ -28,7 +28,7 @@ def test_demo_command(child_env, tmp_path):
         assert f"\n{step}. " in "\n" + out
     assert "+  TACAATTATATCTTATTTCCATTCCCATAT" in out  # chrI:1001-1030 of the real yeast sequence
     assert "-  ATATGGGAATGGAAATAAGATATAATTGTA" in out
-    assert "((100, 1000, 4) uint8" in out
+    assert "one_hot of 100 x 1 kb windows: (100, 1000, 4) uint8" in out  # also checked by test_docker.py
     assert "4 genes, 7 transcripts, 19 exons" in out
     assert "reference GGATATA   variant GGTTTA" in out and "GGTTTAC" in out
     assert "batch read of 100 x 1 kb windows: (100, 1000, 1) float16" in out
