@@ -505,9 +505,9 @@ void register_variant_genome(py::module_& m) {
           "The wrapped Genome.")
       .def_property_readonly(
           "reference_genome",
-          [](py::handle self_h) {
+          [](py::handle self_h) -> std::string {
             const PyVariantGenome& self = vg_of(self_h);
-            return self.genome.attr("reference_genome");
+            return py::str(self.genome.attr("reference_genome"));
           },
           "Name of the reference assembly.")
       .def_property_readonly(
