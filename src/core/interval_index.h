@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "assembly.h"
@@ -41,6 +42,9 @@ struct IndexedElement {
 /// Writes the index section for `elements` (ValueError if a coordinate does
 /// not fit in 32 bits).
 void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded);
+/// As above, with row i's element given by `at(i)` (no copy of the elements).
+void write_interval_index(AtomicFileWriter& out, size_t n, const std::function<IndexedElement(size_t)>& at,
+                          bool stranded);
 
 class IntervalIndex {
  public:
