@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "anno.h"
@@ -20,6 +21,37 @@ namespace gk {
 
 /// Hash of the build's in-memory lookups (never stored in a file).
 uint64_t build_hash(std::string_view s);
+
+/// Zero-filled memory for the build's hash tables: mapped directly, on huge
+/// pages where the system allows it (random probes into tens of MB of small
+/// pages are mostly TLB misses).
+void* alloc_table(size_t bytes);
+void free_table(void* p, size_t bytes);
+
+/// A fixed-size zero-initialised array of trivially copyable slots in such memory.
+template <class T>
+class Table {
+ public:
+  Table() = default;
+  explicit Table(size_t n) : p_(static_cast<T*>(alloc_table(n * sizeof(T)))), n_(n) {}
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  Table(Table&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
+  Table& operator=(Table&& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+    return *this;
+  }
+  ~Table() { free_table(p_, n_ * sizeof(T)); }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  T& operator[](size_t i) { return p_[i]; }
+  const T& operator[](size_t i) const { return p_[i]; }
+
+ private:
+  T* p_ = nullptr;
+  size_t n_ = 0;
+};
 
 /// Deduplicating string pool; offset 0 is "". The offsets given out are
 /// stable (the file stores them); the first add of a string appends it.
@@ -36,6 +68,10 @@ class StringPool {
     return off + s.size() < data_.size() && data_[off + s.size()] == '\0' &&
            std::char_traits<char>::compare(data_.data() + off, s.data(), s.size()) == 0;
   }
+  /// Hint: add(s, h) will come soon (loads its slot into the cache).
+  void prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<uint32_t>(h) & (slots_.size() - 1)]);
+  }
   /// Frees the lookup table when the model is complete (add() is then an error).
   void release_index();
 
@@ -45,7 +81,7 @@ class StringPool {
   };
   void grow();
   std::string data_;
-  std::vector<Slot> slots_;  // open addressing (linear probing); off 0 = empty
+  Table<Slot> slots_;  // open addressing (linear probing); off 0 = empty
   size_t count_ = 0;
   bool released_ = false;
 };
@@ -67,7 +103,7 @@ class IdMap {
   };
   void grow();
   const StringPool& pool_;
-  std::vector<Slot> slots_;
+  Table<Slot> slots_;
   size_t count_ = 0;
 };
 

@@ -9,6 +9,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "anno_builder.h"
 #include "errors.h"
 
@@ -111,14 +115,33 @@ struct Fields {
 };
 
 bool split9(std::string_view line, Fields& f) {
-  size_t pos = 0;
+  // The first eight columns are short: a byte loop beats a memchr call per column.
+  const char* p = line.data();
+  const char* end = p + line.size();
+  const char* col = p;
   for (int i = 0; i < 8; ++i) {
-    size_t tab = line.find('\t', pos);
-    if (tab == std::string_view::npos) return false;
-    f.col[i] = line.substr(pos, tab - pos);
-    pos = tab + 1;
+    while (p < end && *p != '\t') ++p;
+    if (p == end) return false;
+    f.col[i] = std::string_view(col, static_cast<size_t>(p - col));
+    col = ++p;
   }
-  f.col[8] = line.substr(pos);  // extra tabs stay in the attribute column
+  f.col[8] = std::string_view(col, static_cast<size_t>(end - col));  // extra tabs stay in the attribute column
+  return true;
+}
+
+/// a == b for the short strings of a row (keys, ids): no library call on the way.
+inline bool same(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  for (; n >= 8; p += 8, q += 8, n -= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n; --n)
+    if (*p++ != *q++) return false;
   return true;
 }
 
@@ -140,18 +163,40 @@ class Attrs {
  public:
   void parse_gff3(std::string_view s) {
     kv_.clear();
-    decoded_.clear();
-    while (!s.empty()) {
-      size_t semi = s.find(';');
-      std::string_view item = trim(s.substr(0, semi));
-      s = semi == std::string_view::npos ? std::string_view() : s.substr(semi + 1);
-      if (item.empty()) continue;
-      size_t eq = item.find('=');
-      if (eq == std::string_view::npos) continue;
-      std::string_view v = item.substr(eq + 1);
-      if (v.find('%') != std::string_view::npos) v = decode(v);
-      kv_.push_back({trim(item.substr(0, eq)), v});
+    if (!decoded_.empty()) decoded_.clear();
+    // Items end at ';', the key at the item's first '='; a '%' in a value means escapes. Only
+    // those three bytes matter: visit them (16 bytes at a time where SSE2 is there).
+    const char* base = s.data();
+    const char* item = base;
+    const char* eq = nullptr;
+    bool pct = false;
+    auto visit = [&](const char* p) {
+      char c = *p;
+      if (c == ';') {
+        finish_gff3_item(item, p, eq, pct);
+        item = p + 1;
+        eq = nullptr;
+        pct = false;
+      } else if (c == '=') {
+        if (!eq) eq = p;
+      } else if (eq) {  // '%'
+        pct = true;
+      }
+    };
+    size_t n = s.size(), i = 0;
+#ifdef __SSE2__
+    const __m128i semi = _mm_set1_epi8(';'), equal = _mm_set1_epi8('='), percent = _mm_set1_epi8('%');
+    for (; i + 16 <= n; i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
+                                 _mm_cmpeq_epi8(v, percent));
+      for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit)); m; m &= m - 1)
+        visit(base + i + static_cast<unsigned>(__builtin_ctz(m)));
     }
+#endif
+    for (; i < n; ++i)
+      if (base[i] == ';' || base[i] == '=' || base[i] == '%') visit(base + i);
+    finish_gff3_item(item, base + n, eq, pct);
   }
   void parse_gtf(std::string_view s) {
     kv_.clear();
@@ -180,16 +225,26 @@ class Attrs {
   }
   std::string_view get(std::string_view key) const {
     for (auto& [k, v] : kv_)
-      if (k == key) return v;
+      if (same(k, key)) return v;
     return {};
   }
   bool has(std::string_view key) const {
     for (auto& kv : kv_)
-      if (kv.first == key) return true;
+      if (same(kv.first, key)) return true;
     return false;
   }
 
  private:
+  void finish_gff3_item(const char* item, const char* stop, const char* eq, bool pct) {
+    if (!eq) return;  // no '=' (or an empty item): nothing to keep
+    std::string_view key = trim(std::string_view(item, static_cast<size_t>(eq - item)));
+    const char* v_end = stop;  // the value keeps leading blanks, loses trailing ones (as the item's trim)
+    while (v_end > eq + 1 && (v_end[-1] == ' ' || v_end[-1] == '\t' || v_end[-1] == '\r')) --v_end;
+    std::string_view v(eq + 1, static_cast<size_t>(v_end - eq - 1));
+    if (pct) v = decode(v);
+    kv_.push_back({key, v});
+  }
+
   std::string_view decode(std::string_view v) {
     std::string out;
     for (size_t i = 0; i < v.size(); ++i) {
@@ -266,7 +321,7 @@ class Parser {
   }
 
   ChromId chrom(std::string_view name) {
-    if (last_chrom_ >= 0 && name == last_chrom_name_) return last_chrom_;  // rows come chromosome by chromosome
+    if (last_chrom_ >= 0 && same(name, last_chrom_name_)) return last_chrom_;  // rows come chromosome by chromosome
     auto it = chrom_cache_.find(std::string(name));
     ChromId c;
     if (it != chrom_cache_.end()) {
@@ -307,6 +362,7 @@ class Parser {
     if (r.strand != '+' && r.strand != '-') fail(cat("strand must be '+' or '-', got '", r.f.col[6], "'"));
   }
 
+  bool peek(std::string_view& line) const { return reader_.peek(line); }
   std::string where() const { return reader_.where(); }
   uint64_t line() const { return reader_.line_number(); }
   const std::string& name() const { return reader_.name(); }
@@ -398,6 +454,7 @@ class GencodeBuilder {
         gtf_ = sp != std::string_view::npos && (eq == std::string_view::npos || sp < eq);
         format_known_ = true;
       }
+      hint_next_row();
       if (gtf_)
         attrs_.parse_gtf(r.f.col[8]);
       else
@@ -423,6 +480,20 @@ class GencodeBuilder {
   }
 
  private:
+  // Most rows are exons whose new exon_id goes into the string pool: a probe of a table of tens of
+  // MB, a cache miss each. Loading the next row's slot while this row is processed hides most of it.
+  void hint_next_row() {
+    std::string_view line;
+    if (!p_.peek(line)) return;
+    std::string_view key = gtf_ ? std::string_view("exon_id \"") : std::string_view("exon_id=");
+    const void* at = ::memmem(line.data(), line.size(), key.data(), key.size());
+    if (!at) return;
+    size_t v0 = static_cast<size_t>(static_cast<const char*>(at) - line.data()) + key.size();
+    size_t v1 = line.find(gtf_ ? '"' : ';', v0);
+    if (v1 == std::string_view::npos) v1 = line.size();
+    m_.strings.prefetch(build_hash(line.substr(v0, v1 - v0)));
+  }
+
   uint32_t biotype(std::string_view raw) {
     if (raw.empty()) return 0;
     // A file has a few dozen biotypes: remember what each raw string became.
@@ -692,7 +763,7 @@ class GencodeBuilder {
     bool valid = false;
   };
   static uint32_t find_memo(Memo& memo, const IdMap& map, std::string_view key) {
-    if (memo.valid && key == memo.key) return memo.row;
+    if (memo.valid && same(key, memo.key)) return memo.row;
     memo.row = map.find(key);
     memo.key.assign(key.data(), key.size());
     memo.valid = true;

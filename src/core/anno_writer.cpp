@@ -1,7 +1,10 @@
 // AnnoModel::write: links the parsed model (exons 5'→3', CDS/UTR → exon,
 // introns, computed UTRs) and writes the .gkanno layout of anno.h.
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "anno_builder.h"
 #include "atomic_writer.h"
@@ -22,6 +25,20 @@ inline uint64_t fold_mul(uint64_t a, uint64_t b) {
 #endif
 }
 }  // namespace
+
+void* alloc_table(size_t bytes) {
+  if (bytes == 0) return nullptr;
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+  if (bytes >= (size_t(4) << 20)) ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
+#endif
+  return p;
+}
+
+void free_table(void* p, size_t bytes) {
+  if (p) ::munmap(p, bytes);
+}
 
 // Eight bytes at a time: the ids of a GENCODE build (~1.6M distinct, ~20
 // bytes each) are hashed several times per input row.
@@ -69,10 +86,11 @@ uint32_t StringPool::add(std::string_view s, uint64_t h) {
 }
 
 void StringPool::grow() {
-  std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2), Slot{0, 0});
-  old.swap(slots_);
+  Table<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
+  std::swap(old, slots_);
   size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
+  for (size_t k = 0; k < old.size(); ++k) {
+    const Slot& s = old[k];
     if (s.off == 0) continue;
     size_t i = s.tag & mask;
     while (slots_[i].off != 0) i = (i + 1) & mask;
@@ -81,7 +99,7 @@ void StringPool::grow() {
 }
 
 void StringPool::release_index() {
-  std::vector<Slot>().swap(slots_);
+  slots_ = Table<Slot>();
   count_ = 0;
   released_ = true;
 }
@@ -116,10 +134,11 @@ void IdMap::set(uint32_t off, uint64_t h, uint32_t row) {
 }
 
 void IdMap::grow() {
-  std::vector<Slot> old(std::max<size_t>(1024, slots_.size() * 2), Slot{0, 0, 0});
-  old.swap(slots_);
+  Table<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
+  std::swap(old, slots_);
   size_t mask = slots_.size() - 1;
-  for (const Slot& s : old) {
+  for (size_t k = 0; k < old.size(); ++k) {
+    const Slot& s = old[k];
     if (s.off == 0) continue;
     size_t i = s.tag & mask;
     while (slots_[i].off != 0) i = (i + 1) & mask;
