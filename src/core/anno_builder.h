@@ -15,6 +15,7 @@
 
 #include "anno.h"
 #include "assembly.h"
+#include "big_alloc.h"
 #include "line_reader.h"
 
 namespace gk {
@@ -22,18 +23,14 @@ namespace gk {
 /// Hash of the build's in-memory lookups (never stored in a file).
 uint64_t build_hash(std::string_view s);
 
-/// Zero-filled memory for the build's hash tables: mapped directly, on huge
-/// pages where the system allows it (random probes into tens of MB of small
-/// pages are mostly TLB misses).
-void* alloc_table(size_t bytes);
-void free_table(void* p, size_t bytes);
-
-/// A fixed-size zero-initialised array of trivially copyable slots in such memory.
+/// A fixed-size zero-initialised array of trivially copyable slots in
+/// big_alloc memory (huge pages: random probes into tens of MB of small pages
+/// are mostly TLB misses).
 template <class T>
 class Table {
  public:
   Table() = default;
-  explicit Table(size_t n) : p_(static_cast<T*>(alloc_table(n * sizeof(T)))), n_(n) {}
+  explicit Table(size_t n) : p_(static_cast<T*>(big_alloc(n * sizeof(T)))), n_(n) {}
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
   Table(Table&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
@@ -42,7 +39,7 @@ class Table {
     std::swap(n_, o.n_);
     return *this;
   }
-  ~Table() { free_table(p_, n_ * sizeof(T)); }
+  ~Table() { big_free(p_, n_ * sizeof(T)); }
   size_t size() const { return n_; }
   bool empty() const { return n_ == 0; }
   T& operator[](size_t i) { return p_[i]; }
@@ -57,12 +54,12 @@ class Table {
 /// stable (the file stores them); the first add of a string appends it.
 class StringPool {
  public:
-  StringPool() : data_(1, '\0') {}
+  StringPool() { data_.push_back('\0'); }
   uint32_t add(std::string_view s) { return s.empty() ? 0 : add(s, build_hash(s)); }
   /// As add(s), with `h` = build_hash(s) already computed.
   uint32_t add(std::string_view s, uint64_t h);
-  const std::string& data() const { return data_; }
-  std::string_view get(uint32_t off) const { return std::string_view(data_.c_str() + off); }
+  std::string_view data() const { return std::string_view(data_.data(), data_.size()); }
+  std::string_view get(uint32_t off) const { return std::string_view(data_.data() + off); }
   /// True if the string added at `off` is `s`.
   bool equals(uint32_t off, std::string_view s) const {
     return off + s.size() < data_.size() && data_[off + s.size()] == '\0' &&
@@ -77,11 +74,11 @@ class StringPool {
 
  private:
   struct Slot {
-    uint32_t off, tag;  // tag: high half of the hash, so most mismatches never touch data_
+    uint32_t off, tag;  // tag: low half of the hash, so most mismatches never touch data_
   };
   void grow();
-  std::string data_;
-  Table<Slot> slots_;  // open addressing (linear probing); off 0 = empty
+  BigVector<char> data_;  // NUL-terminated strings
+  Table<Slot> slots_;     // open addressing (linear probing); off 0 = empty
   size_t count_ = 0;
   bool released_ = false;
 };
@@ -123,18 +120,27 @@ struct BPart {
 /// never copies what is there).
 class PartStore {
  public:
+  PartStore() = default;
+  PartStore(const PartStore&) = delete;
+  PartStore& operator=(const PartStore&) = delete;
+  ~PartStore() {
+    for (BPart* c : chunks_) big_free(c, kBigAllocMin);
+  }
   void push_back(const BPart& p) {
-    if ((size_ & kMask) == 0) chunks_.emplace_back(new BPart[kChunk]);
-    chunks_.back()[size_ & kMask] = p;
+    if (fill_ == kChunk || chunks_.empty()) {
+      chunks_.push_back(static_cast<BPart*>(big_alloc(kBigAllocMin)));
+      fill_ = 0;
+    }
+    new (&chunks_.back()[fill_++]) BPart(p);
     ++size_;
   }
   size_t size() const { return size_; }
-  const BPart& operator[](size_t i) const { return chunks_[i >> kShift][i & kMask]; }
+  const BPart& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
 
  private:
-  static constexpr size_t kShift = 16, kChunk = size_t(1) << kShift, kMask = kChunk - 1;
-  std::vector<std::unique_ptr<BPart[]>> chunks_;
-  size_t size_ = 0;
+  static constexpr size_t kChunk = kBigAllocMin / sizeof(BPart);  // one huge page each
+  std::vector<BPart*> chunks_;
+  size_t size_ = 0, fill_ = 0;
 };
 
 struct BTran {
@@ -168,8 +174,8 @@ class AnnoModel {
  public:
   explicit AnnoModel(RefgId refg) : refg_(refg) {}
   StringPool strings;
-  std::vector<BGene> genes;
-  std::vector<BTran> trans;
+  BigVector<BGene> genes;
+  BigVector<BTran> trans;
   PartStore parts;
   /// Adds an exon, CDS or UTR piece of transcript `tran`.
   void add_part(uint32_t tran, PartKind kind, BPart p) {

@@ -188,8 +188,8 @@ class Attrs {
     const __m128i semi = _mm_set1_epi8(';'), equal = _mm_set1_epi8('='), percent = _mm_set1_epi8('%');
     for (; i + 16 <= n; i += 16) {
       __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
-      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)),
-                                 _mm_cmpeq_epi8(v, percent));
+      __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)), _mm_cmpeq_epi8(v, percent));
       for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit)); m; m &= m - 1)
         visit(base + i + static_cast<unsigned>(__builtin_ctz(m)));
     }

@@ -1,10 +1,7 @@
 // AnnoModel::write: links the parsed model (exons 5'→3', CDS/UTR → exon,
 // introns, computed UTRs) and writes the .gkanno layout of anno.h.
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstring>
-#include <new>
 
 #include "anno_builder.h"
 #include "atomic_writer.h"
@@ -25,20 +22,6 @@ inline uint64_t fold_mul(uint64_t a, uint64_t b) {
 #endif
 }
 }  // namespace
-
-void* alloc_table(size_t bytes) {
-  if (bytes == 0) return nullptr;
-  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (p == MAP_FAILED) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-  if (bytes >= (size_t(4) << 20)) ::madvise(p, bytes, MADV_HUGEPAGE);  // a hint: failure is harmless
-#endif
-  return p;
-}
-
-void free_table(void* p, size_t bytes) {
-  if (p) ::munmap(p, bytes);
-}
 
 // Eight bytes at a time: the ids of a GENCODE build (~1.6M distinct, ~20
 // bytes each) are hashed several times per input row.
@@ -75,7 +58,7 @@ uint32_t StringPool::add(std::string_view s, uint64_t h) {
     if (slot.off == 0) {
       if (data_.size() + s.size() + 1 > 0xFFFFFFF0ull) value_error("annotation strings exceed 4 GiB");
       uint32_t off = static_cast<uint32_t>(data_.size());
-      data_.append(s.data(), s.size());
+      data_.insert(data_.end(), s.data(), s.data() + s.size());
       data_.push_back('\0');
       slot = {off, tag};
       ++count_;
@@ -226,7 +209,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   // The pieces of each transcript, in arrival order: a counting sort of the
   // part store by transcript (order[first[t] .. first[t+1]) are t's pieces).
   size_t num_kind[5] = {0, 0, 0, 0, 0};
-  std::vector<uint32_t> first(trans.size() + 1, 0), order(parts.size());
+  BigVector<uint32_t> first(trans.size() + 1, 0), order(parts.size());
   for (size_t i = 0; i < parts.size(); ++i) {
     ++first[parts[i].tran + 1];
     ++num_kind[static_cast<int>(parts[i].kind)];
@@ -238,11 +221,11 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   }
   std::vector<bool> linked(trans.size(), false);
 
-  std::vector<GeneRow> grows;
-  std::vector<TranRow> trows;
-  std::vector<ExonRow> erows;
-  std::vector<IntronRow> irows;
-  std::vector<PartRow> prows[3];
+  BigVector<GeneRow> grows;
+  BigVector<TranRow> trows;
+  BigVector<ExonRow> erows;
+  BigVector<IntronRow> irows;
+  BigVector<PartRow> prows[3];
   grows.reserve(genes.size());
   trows.reserve(trans.size());
   erows.reserve(num_kind[0]);
@@ -451,8 +434,8 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
     }
   }
   if (trows.size() >= kNoRow || erows.size() >= kNoRow) value_error("too many annotation rows");
-  std::vector<uint32_t>().swap(first);
-  std::vector<uint32_t>().swap(order);
+  BigVector<uint32_t>().swap(first);
+  BigVector<uint32_t>().swap(order);
 
   AtomicFileWriter out(path);
   begin_binary_file(out, kAnnoMagic, kAnnoVersion);
@@ -493,7 +476,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   for (int k = 0; k < 3; ++k) index(kCdss + k, prows[k]);
 
   auto ids = [&](int t, auto const& v) {
-    std::vector<IdKey> keys;
+    BigVector<IdKey> keys;
     for (size_t i = 0; i < v.size(); ++i) {
       std::string_view id = strings.get(v[i].id);
       if (id.empty()) continue;
@@ -507,7 +490,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
     });
     toc.id_index_off[t] = out.tell();
     toc.id_index_count[t] = keys.size();
-    out.write_vector(keys);
+    if (!keys.empty()) out.write(keys.data(), keys.size() * sizeof(IdKey));
     out.pad_to(8);
   };
   ids(kGenes, grows);

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "big_alloc.h"
 #include "errors.h"
 
 namespace gk {
@@ -36,7 +37,7 @@ void write_interval_index(AtomicFileWriter& out, size_t n, const std::function<I
   std::map<std::pair<int32_t, uint8_t>, uint32_t> key_ids;
   std::vector<int32_t> dense;  // (chrom * 2 + minus) → index into key_list, -1 none
   std::vector<std::pair<int32_t, uint8_t>> key_list;
-  std::vector<uint32_t> key_of(n);
+  BigVector<uint32_t> key_of(n);
   auto key_id = [&](int32_t chrom, uint8_t strand) -> uint32_t {
     size_t slot = static_cast<size_t>(chrom) * 2 + (strand == '-');
     if (chrom >= 0 && chrom < (1 << 20)) {
@@ -79,14 +80,14 @@ void write_interval_index(AtomicFileWriter& out, size_t n, const std::function<I
   std::vector<uint64_t> begin(num_keys + 1, 0);
   for (size_t i = 0; i < n; ++i) ++begin[rank[key_of[i]] + 1];
   for (size_t k = 0; k < num_keys; ++k) begin[k + 1] += begin[k];
-  std::vector<Pending> grouped(n);
+  BigVector<Pending> grouped(n);
   {
     std::vector<uint64_t> fill(begin.begin(), begin.end() - 1);
     int32_t chrom;
     uint8_t strand;
     for (size_t i = 0; i < n; ++i) grouped[fill[rank[key_of[i]]]++] = entry(i, &chrom, &strand);
   }
-  std::vector<uint32_t>().swap(key_of);
+  BigVector<uint32_t>().swap(key_of);
 
   uint32_t header[4] = {static_cast<uint32_t>(num_keys), static_cast<uint32_t>(n), stranded ? 1u : 0u, 0};
   out.write(header, sizeof header);

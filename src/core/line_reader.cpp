@@ -43,8 +43,9 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line) {
   size_t scan = begin_;
   for (;;) {
-    const char* p = peek_begin_ == begin_ ? buf_.data() + peek_nl_
-                                          : static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
+    const char* p = peek_begin_ == begin_
+                        ? buf_.data() + peek_nl_
+                        : static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
     if (p) {
       size_t nl = static_cast<size_t>(p - buf_.data());
       size_t stop = nl;
