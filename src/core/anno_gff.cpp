@@ -281,6 +281,29 @@ void for_each_comma(std::string_view list, F f) {
   }
 }
 
+/// Position of `key` (at least 2 bytes) in `s`, or npos: candidates are the
+/// places where its first and last bytes both match, 16 at a time with SSE2.
+size_t find_key(std::string_view s, std::string_view key) {
+  size_t n = s.size(), k = key.size(), i = 0;
+  if (k > n) return std::string_view::npos;
+#ifdef __SSE2__
+  const __m128i first = _mm_set1_epi8(key[0]), last = _mm_set1_epi8(key[k - 1]);
+  for (; i + k - 1 + 16 <= n; i += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + k - 1));
+    unsigned m =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+    for (; m; m &= m - 1) {
+      size_t at = i + static_cast<unsigned>(__builtin_ctz(m));
+      if (std::memcmp(s.data() + at + 1, key.data() + 1, k - 2) == 0) return at;
+    }
+  }
+#endif
+  for (; i + k <= n; ++i)
+    if (s[i] == key[0] && std::memcmp(s.data() + i + 1, key.data() + 1, k - 1) == 0) return i;
+  return std::string_view::npos;
+}
+
 /// Lower-cased copy, in `buf` when it fits (no allocation for the short strings of columns 2 and 3).
 class Lower {
  public:
@@ -486,9 +509,9 @@ class GencodeBuilder {
     std::string_view line;
     if (!p_.peek(line)) return;
     std::string_view key = gtf_ ? std::string_view("exon_id \"") : std::string_view("exon_id=");
-    const void* at = ::memmem(line.data(), line.size(), key.data(), key.size());
-    if (!at) return;
-    size_t v0 = static_cast<size_t>(static_cast<const char*>(at) - line.data()) + key.size();
+    size_t at = find_key(line, key);
+    if (at == std::string_view::npos) return;
+    size_t v0 = at + key.size();
     size_t v1 = line.find(gtf_ ? '"' : ';', v0);
     if (v1 == std::string_view::npos) v1 = line.size();
     m_.strings.prefetch(build_hash(line.substr(v0, v1 - v0)));
