@@ -117,29 +117,41 @@ struct BPart {
 };
 
 /// Every piece of the model in arrival order, in fixed-size chunks (growing
-/// never copies what is there).
+/// never copies what is there; the writer frees each chunk once it has read
+/// all of its pieces, so the model shrinks while the rows grow).
 class PartStore {
  public:
   PartStore() = default;
   PartStore(const PartStore&) = delete;
   PartStore& operator=(const PartStore&) = delete;
   ~PartStore() {
-    for (BPart* c : chunks_) big_free(c, kBigAllocMin);
+    for (BPart* c : chunks_) big_free(c, kBigAllocMin);  // freed ones are null
   }
   void push_back(const BPart& p) {
     if (fill_ == kChunk || chunks_.empty()) {
       chunks_.push_back(static_cast<BPart*>(big_alloc(kBigAllocMin)));
+      left_.push_back(0);
       fill_ = 0;
     }
+    ++left_.back();
     new (&chunks_.back()[fill_++]) BPart(p);
     ++size_;
   }
   size_t size() const { return size_; }
   const BPart& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  /// Piece i will not be read again (each piece is released at most once).
+  void release(size_t i) {
+    size_t c = i / kChunk;
+    if (--left_[c] == 0) {
+      big_free(chunks_[c], kBigAllocMin);
+      chunks_[c] = nullptr;
+    }
+  }
 
  private:
   static constexpr size_t kChunk = kBigAllocMin / sizeof(BPart);  // one huge page each
   std::vector<BPart*> chunks_;
+  std::vector<uint32_t> left_;  // pieces of each chunk not released yet
   size_t size_ = 0, fill_ = 0;
 };
 

@@ -262,7 +262,8 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
       if (!linked[ti]) {  // a transcript listed twice gets its pieces once
         linked[ti] = true;
         for (uint32_t k = first[ti]; k < first[ti + 1]; ++k) {
-          const BPart& p = parts[order[k]];
+          BPart p = parts[order[k]];
+          parts.release(order[k]);
           switch (p.kind) {
             case PartKind::Exon:
               L.exons.push_back(p);
