@@ -1,7 +1,9 @@
 // AnnoModel::write: links the parsed model (exons 5'→3', CDS/UTR → exon,
 // introns, computed UTRs) and writes the .gkanno layout of anno.h.
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include "anno_builder.h"
 #include "atomic_writer.h"
@@ -466,8 +468,11 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
 
   auto index = [&](int t, auto const& v) {
     toc.index_off[t] = out.tell();
-    write_interval_index(
-        out, v.size(), [&v](size_t i) { return IndexedElement{v[i].chrom, v[i].strand, v[i].start, v[i].end}; }, true);
+    using Row = typename std::decay_t<decltype(v)>::value_type;
+    static_assert(offsetof(Row, chrom) == 0 && offsetof(Row, start) == 4 && offsetof(Row, end) == 8 &&
+                      offsetof(Row, strand) == 12,
+                  "rows start with an IndexedRow");
+    write_interval_index(out, v.data(), v.size(), sizeof(Row), true);
     out.pad_to(8);
   };
   index(kGenes, grows);

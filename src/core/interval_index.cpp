@@ -18,16 +18,35 @@ int32_t narrow(int64_t v) {
 }
 }  // namespace
 
+namespace {
+template <class At>
+void write_index(AtomicFileWriter& out, size_t n, const At& at, bool stranded);
+}  // namespace
+
 void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded) {
-  write_interval_index(out, elements.size(), [&](size_t i) { return elements[i]; }, stranded);
+  write_index(out, elements.size(), [&](size_t i) { return elements[i]; }, stranded);
 }
+
+void write_interval_index(AtomicFileWriter& out, const void* rows, size_t n, size_t stride, bool stranded) {
+  const char* base = static_cast<const char*>(rows);
+  write_index(
+      out, n,
+      [&](size_t i) {
+        IndexedRow r;
+        std::memcpy(&r, base + i * stride, sizeof r);
+        return IndexedElement{r.chrom, r.strand, r.start, r.end};
+      },
+      stranded);
+}
+
+namespace {
 
 // Elements are grouped by key with a counting sort (stable: row order within
 // a key), then each key's entries are sorted in place by (pos5, pos3, row) —
 // what a stable sort by (pos5, pos3) of row-ordered entries gives — and
 // written in one piece, then re-sorted by (pos3, row) for the second list.
-void write_interval_index(AtomicFileWriter& out, size_t n, const std::function<IndexedElement(size_t)>& at,
-                          bool stranded) {
+template <class At>
+void write_index(AtomicFileWriter& out, size_t n, const At& at, bool stranded) {
   struct Pending {
     int32_t pos5, pos3;
     uint32_t row;
@@ -121,20 +140,16 @@ void write_interval_index(AtomicFileWriter& out, size_t n, const std::function<I
   for (size_t k = 0; k < num_keys; ++k)
     sort_range(begin[k], begin[k + 1],
                [](const Pending& a, const Pending& b) { return a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row; });
-  std::vector<int32_t> buf;
-  buf.reserve(3 * 4096);
-  for (size_t i = 0; i < n; ++i) {
-    int32_t rec[3] = {grouped[i].pos3, grouped[i].pos5, 0};
-    std::memcpy(&rec[2], &grouped[i].row, 4);
-    buf.insert(buf.end(), rec, rec + 3);
-    if (buf.size() == buf.capacity()) {
-      out.write(buf.data(), buf.size() * 4);
-      buf.clear();
-    }
+  std::vector<Pending> buf(4096);  // by3 entries: {pos3, pos5, row}
+  for (size_t i = 0; i < n;) {
+    size_t m = std::min(buf.size(), n - i);
+    for (size_t j = 0; j < m; ++j, ++i) buf[j] = {grouped[i].pos3, grouped[i].pos5, grouped[i].row};
+    out.write(buf.data(), m * sizeof(Pending));
   }
-  if (!buf.empty()) out.write(buf.data(), buf.size() * 4);
   out.pad_to(8);
 }
+
+}  // namespace
 
 IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std::vector<ChromId>& remap) {
   const uint32_t* header = file.array_at<uint32_t>(offset, 4, "index header");

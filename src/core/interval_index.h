@@ -20,7 +20,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "assembly.h"
@@ -42,9 +41,14 @@ struct IndexedElement {
 /// Writes the index section for `elements` (ValueError if a coordinate does
 /// not fit in 32 bits).
 void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded);
-/// As above, with row i's element given by `at(i)` (no copy of the elements).
-void write_interval_index(AtomicFileWriter& out, size_t n, const std::function<IndexedElement(size_t)>& at,
-                          bool stranded);
+/// The leading fields of a table row that the index reads.
+struct IndexedRow {
+  int32_t chrom, start, end;
+  char strand;
+};
+/// As above for `n` rows `stride` bytes apart, each starting with an
+/// IndexedRow (no copy of the elements).
+void write_interval_index(AtomicFileWriter& out, const void* rows, size_t n, size_t stride, bool stranded);
 
 class IntervalIndex {
  public:
