@@ -32,7 +32,7 @@ import threading
 try:  # POSIX advisory locks; elsewhere only threads of one process are serialised
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "DataManager",
@@ -139,7 +139,7 @@ class DataManager(abc.ABC):
         Raises :class:`GKDataFileNotFoundError` when the file exists nowhere."""
 
     @abc.abstractmethod
-    def upload_file(self, filepath: str, filename: str, metadata: dict[str, str] | None = None) -> None:
+    def upload_file(self, filepath: str, filename: str, metadata: dict[str, str] | None = None) -> str | None:
         """Publishes a local file under ``filename``."""
 
     def list_files(self) -> list[str]:
@@ -298,6 +298,8 @@ class DefaultDataManager(DataManager):
     retry_timeout
         Seconds during which transient failures (connection errors, 5xx) are retried.
 
+    Notes
+    -----
     A file present locally is returned without touching the network (no
     freshness check: delete the local copy to fetch it again). Set
     ``$GENOMEKIT_GCS_BILLING_PROJECT`` for requester-pays buckets.
@@ -326,7 +328,7 @@ class DefaultDataManager(DataManager):
 
     def _init_state(self) -> None:
         self._client_obj = None
-        self._client_pid = None
+        self._client_pid: int | None = None
         self._bucket_checked = False
         self._missing: set[str] = set()  # names known to be absent from the bucket
         self._guard = threading.Lock()
@@ -432,7 +434,7 @@ class DefaultDataManager(DataManager):
                     os.unlink(os.path.join(self.data_dir, name))
 
     def _download(self, blob, filename: str, path: str) -> None:
-        algorithms = {}
+        algorithms: dict[str, object] = {}
         if blob.md5_hash:
             algorithms["md5"] = hashlib.md5
         if blob.crc32c:

@@ -15,7 +15,7 @@ import os
 
 import numpy as np
 
-from . import _core
+from . import _core, gk_data
 from ._io import open_binary
 from .interval import Interval
 
@@ -59,7 +59,7 @@ class GenomeTrack(_core.TrackFile):
     """
 
     def __init__(self, infile):
-        path = os.fspath(infile)
+        path = gk_data.resolve_path(infile)
         try:
             super().__init__(path)
         except FileNotFoundError as e:  # the reference raises OSError itself

@@ -33,6 +33,7 @@ __all__ = [
     "get_file",
     "list_available_genomes",
     "list_files",
+    "resolve_path",
     "upload_file",
 ]
 
@@ -93,6 +94,20 @@ data_manager: DataManager = select_data_manager(data_dir)
 def get_file(filename: str) -> str:
     """Local path of a data file, through the active data manager (fetching it if needed)."""
     return data_manager.get_file(filename)
+
+
+def resolve_path(path) -> str:
+    """Local path for a file argument of a reader (GenomeTrack, VCFTable, ...).
+
+    An existing path, or any path with a directory part, is used as given; a
+    bare file name that is not in the working directory is resolved through
+    the active data manager (fetching it if needed), like the files of a
+    Genome.
+    """
+    path = os.fspath(path)
+    if os.path.exists(path) or os.path.dirname(path):
+        return path
+    return get_file(path)
 
 
 def upload_file(filepath: str, filename: str, metadata: dict[str, str] | None = None):

@@ -45,7 +45,7 @@ def find_motif_reference(genome, interval, motif, match_position=0, find_overlap
 
 def _anchored(interval: Interval) -> Interval:
     """``interval`` itself when anchored, else anchored at its centre."""
-    if Interval.anchor.fget(interval) is not None:
+    if Interval.anchor.fget(interval) is not None:  # type: ignore[attr-defined]
         return interval
     return interval.with_anchor("center")
 
@@ -67,65 +67,15 @@ class VariantGenome(_core.VariantGenome):
     ``docs/variants.md``.
     """
 
-    def __init__(self, reference_genome, variants):
-        self._genome = reference_genome
-        if type(variants) is Variant:  # fast path: one variant per call when scoring variants
-            super().__init__(reference_genome.dna, (variants,))
-            return
-        if isinstance(variants, (Variant, str)):
-            items = [variants]
-        elif isinstance(variants, (list, tuple)):
-            items = list(variants)
-        else:
-            raise TypeError(
-                "variants must be a Variant, a variant string, or a list/tuple of them; "
-                f"got {type(variants).__name__}"
-            )
-        parsed = []
-        for v in items:
-            if isinstance(v, Variant):
-                parsed.append(v)
-            elif isinstance(v, str):
-                parsed.append(Variant.from_string(v, reference_genome))
-            else:
-                raise TypeError(f"an element of variants is neither a Variant nor a str: {v!r}")
-        super().__init__(reference_genome.dna, parsed)
-
-    # --- identity ---
-    @property
-    def genome(self):
-        """The wrapped Genome."""
-        return self._genome
-
-    @property
-    def reference_genome(self) -> str:
-        """Name of the reference assembly."""
-        return self._genome.reference_genome
-
-    @property
-    def variants(self) -> list[Variant]:
-        """The variants, sorted by chromosome and position."""
-        return self._variants
-
-    def __repr__(self) -> str:
-        return f"<VariantGenome {self.reference_genome} with {len(self._variants)} variants>"
-
-    def __eq__(self, other) -> bool:
-        if not isinstance(other, VariantGenome):
-            return NotImplemented
-        return self._genome == other._genome and self._same_edits(other)
-
-    def __hash__(self) -> int:
-        return hash(("VariantGenome", self.reference_genome))
-
-    def __reduce__(self):
-        return (VariantGenome, (self._genome, self._variants))
+    # Construction, ``genome``, ``reference_genome``, ``variants``, ``__repr__``, ``__eq__``, ``__hash__``
+    # and pickling are compiled (src/bindings/bind_variant_genome.cpp): VariantGenome(genome, v).dna(iv)
+    # is the per-variant scoring path and runs no Python code.
 
     def __getattr__(self, name):
         # Only called for names the VariantGenome lacks: forward to the genome.
-        if name.startswith("__") or name == "_genome":
+        if name.startswith("__"):
             raise AttributeError(name)
-        return getattr(self._genome, name)
+        return getattr(self.genome, name)
 
     # --- sequence (dna() is the compiled method of the base class) ---
     def reference_alignment(self, interval: Interval, allow_outside_chromosome: bool = True) -> np.ndarray:
@@ -185,7 +135,7 @@ class VariantGenome(_core.VariantGenome):
         DNA (an unanchored interval is anchored at its centre).
         """
         iv = _anchored(interval)
-        ref = self._genome.dna(
+        ref = self.genome.dna(
             Interval(iv.chromosome, iv.strand, iv.start, iv.end, iv.reference_genome),
             allow_outside_chromosome,
         )

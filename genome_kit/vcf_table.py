@@ -51,7 +51,7 @@ def _field_requests(ids, is_format: bool) -> list[tuple]:
         raise TypeError(f"{'fmt_ids' if is_format else 'info_ids'} must be a list or dict of ids, not a str")
     items = ids.items() if isinstance(ids, dict) else ((i, None) for i in ids)
     reserved = _reserved_names()
-    out = []
+    out: list[tuple] = []
     for fid, default in items:
         if not isinstance(fid, str) or not fid:
             raise TypeError(f"field ids must be non-empty str, got {fid!r}")
@@ -152,7 +152,7 @@ class VariantTable:
     stranded = False
 
     def __init__(self, filename):
-        path = os.fspath(filename)
+        path = gk_data.resolve_path(filename)
         try:
             core = _core._VCFTable(path)
         except FileNotFoundError as e:
@@ -482,7 +482,7 @@ class VCFTable(VariantTable):
                 size = os.path.getsize(infile)
                 if _progress_wanted(size):
                     raw = getattr(stream, "fileobj", None) or stream
-                    reader = _Progress(stream, raw, size, name)
+                    reader = _Progress(stream, raw, size, name)  # type: ignore[assignment]
             dna = genome.dna if validate else None
             result = _core.build_vcfbin(
                 reader,
@@ -650,7 +650,7 @@ class VCFTable(VariantTable):
         rows = self._rows if self._rows is not None else np.arange(self._core.num_rows, dtype=np.int64)
         if format:
             ns = self.num_samples
-            cols = {
+            cols: dict[str, object] = {
                 "variant": np.repeat(np.arange(len(rows)), ns),
                 "sample": np.tile(np.array(self.sample_names, dtype=object), len(rows)),
             }

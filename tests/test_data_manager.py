@@ -661,3 +661,25 @@ def test_credentials_selection(tmp_path, monkeypatch):
     forced = DefaultDataManager(str(tmp_path), "b", require_auth=True)
     with pytest.raises(GKDataNetworkError, match="access was denied"):
         forced.get_file("x.2bit")
+
+
+def test_readers_resolve_bare_names_through_the_manager(tiny, data_dir, tmp_path, monkeypatch):
+    """GenomeTrack and VCFTable take a path, or a bare data-file name served by the data manager."""
+    import numpy as np
+
+    builder = gk.GenomeTrackBuilder(os.path.join(data_dir, "dm_track.gtrack"), "u8", "single_stranded", tiny)
+    builder.set_data(gk.Interval("chr1", "+", 0, 4, "tiny"), np.arange(4, dtype=np.uint8))
+    builder.finalize()
+    vcf = tmp_path / "dm.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr2\t1\t.\tA\tC\t.\t.\t.\n"
+    )
+    gk.VCFTable.build_vcfbin(os.path.join(data_dir, "dm.vcfbin"), str(vcf), tiny)
+    monkeypatch.chdir(tmp_path)  # not the data directory: names must come from the manager
+    track = gk.GenomeTrack("dm_track.gtrack")
+    assert track(gk.Interval("chr1", "+", 0, 4, "tiny")).ravel().tolist() == [0, 1, 2, 3]
+    assert len(gk.VCFTable("dm.vcfbin")) == 1
+    with pytest.raises(gk.GKDataFileNotFoundError):
+        gk.VCFTable("absent.vcfbin")
+    with pytest.raises(OSError):
+        gk.GenomeTrack(str(tmp_path / "absent.gtrack"))  # a path is used as given

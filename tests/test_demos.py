@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import genome_kit as gk
@@ -75,3 +76,82 @@ def test_extract_exonic_dna(yeast_anno, data_dir, child_env):
     t = yeast_anno.transcripts["YT1"]
     assert out[1] == "".join(yeast_anno.dna(e) for e in t.exons) and len(out[1]) == 2100
     assert out[3] == "".join(yeast_anno.dna(c) for c in t.cdss) and len(out[3]) == 1200
+
+
+def test_simple_variant_genome(yeast_anno, data_dir, child_env):
+    chrom = yeast_anno.chromosomes[0]
+    ref = yeast_anno.dna(gk.Interval(chrom, "+", 997, 1006, yeast_anno))  # the window 998..1005, ±1
+    snv_alt = "ACGT"[("ACGT".index(ref[4]) + 1) % 4]
+    snv = f"{chrom}:1002:{ref[4]}:{snv_alt}"  # DNA1 1002 = DNA0 1001, the window's 4th base
+    deletion = f"{chrom}:1004:{ref[6]}:-"  # deletes the window's 6th base
+    out = run(child_env, data_dir, "simple_variant_genome.py", "yeast_demo", "YT1", snv, deletion)
+    out = out.splitlines()
+    window = ref[1:8]
+    applied = window[:3] + snv_alt + window[4] + window[6:]  # SNV applied, one base deleted: 6 bases
+    assert out[3].split() == ["reference", window]
+    assert out[4].split() == ["variant", applied]
+    assert out[5].split()[-1] == applied + ref[8]  # anchored at the 5' end: filled from the 3' side
+    assert out[6].split()[-1] == ref[0] + applied  # anchored at the 3' end: filled from the 5' side
+
+
+def test_build_track_gc(yeast, data_dir, child_env, tmp_path):
+    out, region = tmp_path / "gc.gtrack", "chrI:1001-1200"
+    text = run(child_env, data_dir, "build_track.py", "yeast", out, "--gc-bin", 50, "--region", region)
+    assert "GC content in 50 bp bins" in text and "resolution 50" in text
+    x = yeast.one_hot([yeast.interval("chrI", "+", 1000, 1200)])[0]
+    gc = x[:, 1:3].sum(axis=1).reshape(4, 50).mean(axis=1)
+    expected = np.repeat(gc.astype(np.float16).astype(np.float32), 50)
+    assert f"mean {expected.mean():.4f}" in text
+    track = gk.GenomeTrack(str(out))
+    np.testing.assert_array_equal(track(yeast.interval("chrI", "+", 1000, 1200), np.float32)[:, 0], expected)
+    track.close()
+
+
+def test_build_track_bedgraph(yeast, data_dir, child_env, tmp_path):
+    bg = tmp_path / "plus.bedGraph"
+    bg.write_text("chrI\t100\t105\t2.5\nchrI\t105\t110\t-1\n")
+    minus = tmp_path / "minus.bedGraph"
+    minus.write_text("chrI\t100\t110\t7\n")
+    out = tmp_path / "bg.gtrack"
+    text = run(child_env, data_dir, "build_track.py", "yeast", out, "--bedgraph", bg, "--minus", minus)
+    assert "strand_unaware" in text and "resolution 1" in text
+    track = gk.GenomeTrack(str(out))
+    plus = track(yeast.interval("chrI", "+", 98, 112), np.float32)[:, 0]
+    np.testing.assert_array_equal(plus, [0, 0] + [2.5] * 5 + [-1] * 5 + [0, 0])
+    np.testing.assert_array_equal(track(yeast.interval("chrI", "-", 100, 110), np.float32)[:, 0], [7] * 10)
+    track.close()
+
+
+def test_extract_conservation(yeast_anno, data_dir, child_env, tmp_path):
+    chrom = yeast_anno.chromosomes[0]
+    path = str(tmp_path / "ramp.gtrack")
+    values = (np.arange(6000, dtype=np.float32) / 1000).reshape(-1, 1)
+    with gk.GenomeTrackBuilder(path, "f32", "single_stranded", yeast_anno) as b:
+        b.set_data(gk.Interval(chrom, "+", 0, 6000, yeast_anno), values)
+    out = run(child_env, data_dir, "extract_conservation.py", "yeast_demo", path, "YT1", "YT2").splitlines()
+    t1 = yeast_anno.transcripts["YT1"]
+    for line, exon in zip(out[1:4], t1.exons, strict=True):
+        x = values[exon.start : exon.end, 0]
+        assert line.split("\t")[0].strip() == repr(exon)
+        assert f"mean {x.mean():.4f}" in line and f"min {x.min():.4f}" in line
+        assert f"max {x.max():.4f}" in line
+    assert "spliced mean" in out[4]
+    assert out[5].startswith("<Transcript YT2 of TWO>")
+    assert "mean nan" in out[6]  # YT2 lies beyond the data, where a track without a default is NaN
+
+
+def test_variant_sequences_from_vcf(yeast, data_dir, child_env, tmp_path):
+    seq = yeast.dna(yeast.interval("chrI", "+", 0, 400))
+    snv_alt = "ACGT"[("ACGT".index(seq[99]) + 1) % 4]
+    vcf = tmp_path / "v.vcf"
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+        f"chrI\t100\t.\t{seq[99]}\t{snv_alt}\t.\t.\t.\n"
+        f"chrI\t300\t.\t{seq[299:302]}\t{seq[299]}\t.\t.\t.\n"
+    )
+    out = run(child_env, data_dir, "variant_sequences_from_vcf.py", "yeast", vcf, "--flank", 4).splitlines()
+    assert len(out) == 2
+    _, ref, alt = out[0].split("\t")
+    assert ref == seq[95:104] and alt == seq[95:99] + snv_alt + seq[100:104]
+    _, ref, alt = out[1].split("\t")  # the deletion of seq[300:302], window anchored at its start
+    assert ref == seq[296:306] and alt == seq[296:300] + seq[302:308]

@@ -141,8 +141,4 @@ def test_spanning_unanchored(tiny):
     assert gk.Variant.spanning(a, b) == gk.Interval("chr2", "+", 4, 11, "tiny")
 
 
-def test_spanning_anchored_not_implemented(tiny):
-    a = gk.Interval("chr2", "+", 4, 8, tiny, 5)
-    b = gk.Interval("chr2", "+", 10, 12, tiny)
-    with pytest.raises(NotImplementedError):
-        gk.Variant.spanning(a, b, [])
+# Anchored Variant.spanning: tests/test_variant_spanning.py

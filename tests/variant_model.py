@@ -118,3 +118,40 @@ def gap_to_ref(tokens, j):
         return p, max(i, 0)
     _, p, _ = tokens[j - 1]
     return p + 1, 0
+
+
+def window_tokens(model: Model, s: int, e: int, anchor=None, off: int = 0):
+    """Tokens of an interval in + orientation (its anchored window if anchored)."""
+    return model.tokens(s, e, anchor, off)
+
+
+def find_run(haystack, needle) -> int:
+    """Index of `needle` as a contiguous run in `haystack`, or -1 (tokens are unique)."""
+    if not needle:
+        return 0
+    try:
+        i = haystack.index(needle[0])
+    except ValueError:
+        return -1
+    return i if haystack[i : i + len(needle)] == needle else -1
+
+
+def spanning_ok(model: Model, result, x, y) -> tuple[bool, bool]:
+    """(covers, minimal) for a Variant.spanning result, all given as (start, end, anchor, offset).
+
+    covers: the result's anchored window holds the bases of x and of y (each as a contiguous run);
+    minimal: dropping the first or the last base of the result would lose a base of x or y (None when x
+    or y has no bases: a position cannot be checked through tokens).
+    """
+    s, e, a, k = result
+    win = window_tokens(model, s, e, a, k)
+    parts = [window_tokens(model, *iv) for iv in (x, y)]
+    covers = all(find_run(win, p) >= 0 for p in parts)
+    if not all(parts):
+        return covers, None
+    needed = {t for p in parts for t in p}
+    frame = [iv for iv in (x, y) if iv[2] == a and iv[3] == k and iv[0] >= s and iv[1] <= e]
+    # The frame interval's own span is never shrunk; beyond it, the end bases must be needed.
+    fs, fe = (frame[0][0], frame[0][1]) if frame else (e, s)
+    minimal = (s >= fs or (bool(win) and win[0] in needed)) and (e <= fe or (bool(win) and win[-1] in needed))
+    return covers, minimal

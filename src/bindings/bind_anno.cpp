@@ -788,7 +788,7 @@ void register_anno(py::module_& m) {
   for (int t = 0; t < gk::kNumAnnoTables; ++t) g_row_type[t] = reinterpret_cast<PyTypeObject*>(classes[t].ptr());
   for (int k = 0; k < 6; ++k) {
     py::handle cls = classes[k];
-    def_interval_getters(cls);
+    def_row_interval_getters(cls);
     set_row_slots(cls);
   }
 

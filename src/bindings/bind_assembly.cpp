@@ -13,17 +13,28 @@ namespace {
 py::object* g_loader = nullptr;
 }  // namespace
 
-gk::RefgId resolve_refg(py::handle refg) {
-  std::string name;
-  if (py::isinstance<py::str>(refg)) {
-    name = refg.cast<std::string>();
-  } else if (py::hasattr(refg, "reference_genome")) {
-    py::object r = refg.attr("reference_genome");
-    if (!py::isinstance<py::str>(r)) throw py::type_error("reference_genome attribute must be a str");
-    name = r.cast<std::string>();
-  } else {
-    throw py::type_error("reference_genome must be a str, a Genome or an object with a reference_genome attribute");
-  }
+namespace {
+
+// One-entry caches for the per-call path (Interval(..., genome), VariantGenome(genome, v)); the GIL
+// guards them. A name is cached by the identity of its str object, kept alive here so that its address
+// cannot be reused; a genome_kit object (Genome, VariantGenome: their assembly never changes) by
+// identity checked through a weak reference, so a new object at a freed address cannot match.
+struct RefgCache {
+  PyObject* name = nullptr;  // strong reference
+  gk::RefgId name_id = 0;
+  PyObject* obj = nullptr;   // borrowed; valid while `weak` is alive
+  PyObject* weak = nullptr;  // strong reference to a weakref of obj
+  gk::RefgId obj_id = 0;
+};
+RefgCache g_refg_cache;
+
+bool immutable_refg_type(PyTypeObject* t) {
+  if (!PyType_SUPPORTS_WEAKREFS(t)) return false;
+  py::object mod = py::reinterpret_borrow<py::object>(reinterpret_cast<PyObject*>(t)).attr("__module__");
+  return py::isinstance<py::str>(mod) && mod.cast<std::string>().rfind("genome_kit", 0) == 0;
+}
+
+gk::RefgId resolve_refg_name(const std::string& name) {
   int id = gk::find_assembly(name);
   if (id >= 0) return static_cast<gk::RefgId>(id);
   if (!g_loader) throw std::runtime_error("genome_kit is not initialised");
@@ -31,6 +42,44 @@ gk::RefgId resolve_refg(py::handle refg) {
   id = gk::find_assembly(name);
   if (id < 0) gk::runtime_error("loading reference genome '", name, "' did not register it");
   return static_cast<gk::RefgId>(id);
+}
+
+}  // namespace
+
+gk::RefgId resolve_refg(py::handle refg) {
+  RefgCache& c = g_refg_cache;
+  PyObject* p = refg.ptr();
+  if (p == c.name) return c.name_id;
+  if (p == c.obj && PyWeakref_GetObject(c.weak) == p) return c.obj_id;
+  if (PyUnicode_Check(p)) {
+    gk::RefgId id = resolve_refg_name(refg.cast<std::string>());
+    Py_INCREF(p);
+    Py_XDECREF(c.name);
+    c.name = p;
+    c.name_id = id;
+    return id;
+  }
+  PyObject* r = PyObject_GetAttrString(p, "reference_genome");
+  if (!r) {
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError)) throw py::error_already_set();
+    PyErr_Clear();
+    throw py::type_error("reference_genome must be a str, a Genome or an object with a reference_genome attribute");
+  }
+  auto name = py::reinterpret_steal<py::object>(r);
+  if (!py::isinstance<py::str>(name)) throw py::type_error("reference_genome attribute must be a str");
+  gk::RefgId id = resolve_refg_name(name.cast<std::string>());
+  if (immutable_refg_type(Py_TYPE(p))) {
+    PyObject* weak = PyWeakref_NewRef(p, nullptr);
+    if (weak) {
+      Py_XDECREF(c.weak);
+      c.weak = weak;
+      c.obj = p;
+      c.obj_id = id;
+    } else {
+      PyErr_Clear();
+    }
+  }
+  return id;
 }
 
 void register_assembly(py::module_& m) {

@@ -1,5 +1,7 @@
 // genome_kit.Interval: the C++ value type with the tutorial's semantics.
 #include <cmath>
+#include <memory>
+#include <vector>
 
 #include "common.h"
 #include "errors.h"
@@ -26,7 +28,9 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
     iv.anchor_offset = 0;
     return;
   }
-  if (py::isinstance<py::str>(anchor)) {
+  if (PyLong_CheckExact(anchor.ptr())) {  // the common case first: no type-registry lookups
+    iv.anchor = anchor.cast<int64_t>();
+  } else if (py::isinstance<py::str>(anchor)) {
     iv.anchor = iv.anchor_position(anchor.cast<std::string>());
   } else if (py::isinstance<Interval>(anchor)) {
     Interval a = interval_of(anchor);
@@ -113,6 +117,81 @@ py::object richcompare(py::handle self, py::handle other, int op) {
   }
 }
 
+// --- Interval(...) fast path ---------------------------------------------------------------------------
+// Intervals are created once per request in per-variant loops; pybind11's generic constructor dispatch
+// (argument casters, overload records, type registry lookups) costs more than building the Interval.
+// __init__ is therefore a raw METH_FASTCALL method that handles the common call -- an exact Interval,
+// positional (str, str, int, int, genome[, anchor[, int]]) -- with the same helpers as the pybind11
+// constructor, and hands every other call (keywords, subclasses, numpy ints, errors in conversion...)
+// to that pybind11 constructor, so behaviour is unchanged.
+
+PyObject* g_pybind_init = nullptr;  // pybind11's __init__, kept for every other call
+PyTypeObject* g_interval_type = nullptr;
+const py::detail::type_info* g_interval_tinfo = nullptr;
+
+bool exact_int(PyObject* o, int64_t& out) {
+  if (!PyLong_CheckExact(o)) return false;
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+  if (overflow || (v == -1 && PyErr_Occurred())) {
+    PyErr_Clear();
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool exact_str(PyObject* o, std::string& out) {
+  if (!PyUnicode_CheckExact(o)) return false;
+  Py_ssize_t n = 0;
+  const char* p = PyUnicode_AsUTF8AndSize(o, &n);
+  if (!p) {
+    PyErr_Clear();
+    return false;
+  }
+  out.assign(p, static_cast<size_t>(n));
+  return true;
+}
+
+PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  if (Py_TYPE(self) == g_interval_type && !kwnames && nargs >= 5 && nargs <= 7) {
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    py::detail::value_and_holder v_h = inst->get_value_and_holder(g_interval_tinfo);
+    std::string chrom, strand;
+    int64_t start = 0, end = 0, offset = 0;
+    if (!v_h.holder_constructed() && exact_str(args[0], chrom) && exact_str(args[1], strand) &&
+        exact_int(args[2], start) && exact_int(args[3], end) && (nargs < 7 || exact_int(args[6], offset))) {
+      try {
+        auto iv = std::make_unique<Interval>(make(chrom, strand, start, end, args[4]));
+        set_anchor(*iv, nargs > 5 ? py::handle(args[5]) : py::handle(Py_None), offset);
+        using Holder = std::unique_ptr<Interval>;
+        v_h.value_ptr() = iv.get();
+        new (std::addressof(v_h.holder<Holder>())) Holder(std::move(iv));
+        v_h.set_holder_constructed();
+        py::detail::register_instance(inst, v_h.value_ptr(), v_h.type);
+        v_h.set_instance_registered();
+        Py_RETURN_NONE;
+      } catch (py::error_already_set& e) {
+        e.restore();
+        return nullptr;
+      } catch (...) {
+        py::detail::try_translate_exceptions();
+        return nullptr;
+      }
+    }
+  }
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  std::vector<PyObject*> all(static_cast<size_t>(1 + nargs + nkw));
+  all[0] = self;
+  for (Py_ssize_t k = 0; k < nargs + nkw; ++k) all[static_cast<size_t>(1 + k)] = args[k];
+  return PyObject_Vectorcall(g_pybind_init, all.data(), static_cast<size_t>(1 + nargs), kwnames);
+}
+
+PyMethodDef g_init_def = {
+    "__init__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&init_fastcall)),
+    METH_FASTCALL | METH_KEYWORDS,
+    "__init__($self, /, chromosome, strand, start, end, reference_genome, anchor=None, anchor_offset=0)\n--\n\n"};
+
 }  // namespace
 
 void register_interval(py::module_& m) {
@@ -129,6 +208,14 @@ bases). An optional anchor fixes the output length of variant sequences.
           }),
           py::arg("chromosome"), py::arg("strand"), py::arg("start"), py::arg("end"), py::arg("reference_genome"),
           py::arg("anchor") = py::none(), py::arg("anchor_offset") = 0);
+  {  // the fast path in front of it (see init_fastcall)
+    g_interval_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+    g_interval_tinfo = py::detail::get_type_info(typeid(Interval));
+    g_pybind_init = py::object(cls.attr("__init__")).release().ptr();  // leaked with the class
+    PyObject* descr = PyDescr_NewMethod(g_interval_type, &g_init_def);
+    if (!descr || PyObject_SetAttrString(cls.ptr(), "__init__", descr) < 0) throw py::error_already_set();
+    Py_DECREF(descr);
+  }
 
   // --- attributes ---
   // Interned, cached chromosome names (fast_rows.h): no new str per access.

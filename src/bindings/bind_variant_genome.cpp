@@ -1,6 +1,8 @@
 // genome_kit.VariantGenome's compiled base (_core.VariantGenome) and motif search.
 #include <array>
 #include <cstring>
+#include <memory>
+#include <optional>
 
 #include "common.h"
 #include "errors.h"
@@ -18,27 +20,114 @@ namespace {
 
 constexpr int64_t kReleaseGilBases = 1 << 14;
 
-/// The core object plus the Python GenomeDNA it reads from (kept alive here:
-/// cheaper than keep_alive, which matters when scoring one variant per call).
+/// The Python Genome, its GenomeDNA (kept alive: the core reads from it) and
+/// the core object.
 struct PyVariantGenome {
-  py::object owner;
+  py::object genome;
+  py::object dna;
   VariantGenome core;
 };
 
+/// Type objects of Interval and Variant, for the per-call type checks
+/// (pybind11's isinstance<T> looks the type up in its registry each time).
+PyTypeObject* interval_type() {
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(Interval), true).ptr());
+  return t;
+}
+PyTypeObject* variant_type() {
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(gk::Variant), true).ptr());
+  return t;
+}
+
+std::string type_name(py::handle h) {
+  return py::str(py::type::of(h)).cast<std::string>();
+}
+
+/// The C++ object of `h` if its type is exactly `type` (bound to T), without
+/// pybind11's registry lookups; nullptr otherwise.
+template <class T>
+const T* exact(py::handle h, PyTypeObject* type) {
+  if (Py_TYPE(h.ptr()) != type) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(h.ptr());
+  if (!inst->simple_layout) return nullptr;
+  return static_cast<const T*>(inst->simple_value_holder[0]);
+}
+
+// By value: a row object (Exon, VCFVariant...) has no C++ Interval to refer
+// to; its value is materialised (fast_rows.h).
 Interval as_interval(py::handle h) {
-  if (!py::isinstance<Interval>(h))
-    gk::type_error("expected an Interval, got ", py::str(py::type::of(h)).cast<std::string>());
+  if (const Interval* iv = exact<Interval>(h, interval_type())) return *iv;
+  if (const gk::Variant* v = exact<gk::Variant>(h, variant_type())) return *v;
+  if (!py::isinstance<Interval>(h)) gk::type_error("expected an Interval, got ", type_name(h));
   return interval_of(h);
+}
+
+gk::Variant as_variant(py::handle h) {
+  if (const gk::Variant* v = exact<gk::Variant>(h, variant_type())) return *v;
+  return h.cast<gk::Variant>();  // VCFVariant rows are materialised by the caster
+}
+
+bool is_variant(py::handle h) {
+  return PyObject_TypeCheck(h.ptr(), variant_type());
 }
 
 std::vector<gk::Variant> to_variants(py::handle seq) {
   std::vector<gk::Variant> out;
   for (py::handle h : seq) {
-    if (!py::isinstance<gk::Variant>(h))
-      gk::type_error("variants must be Variant objects, got ", py::str(py::type::of(h)).cast<std::string>());
-    out.push_back(h.cast<gk::Variant>());
+    if (!is_variant(h)) gk::type_error("variants must be Variant objects, got ", type_name(h));
+    out.push_back(as_variant(h));
   }
   return out;
+}
+
+/// The variants argument of VariantGenome(genome, variants): one Variant, one
+/// variant string (parsed and validated on `genome`), or a list/tuple of them.
+std::vector<gk::Variant> variant_argument(py::handle genome, py::handle variants) {
+  std::vector<gk::Variant> out;
+  if (is_variant(variants)) {
+    out.push_back(as_variant(variants));
+    return out;
+  }
+  auto one = [&](py::handle v) {
+    if (is_variant(v)) {
+      out.push_back(as_variant(v));
+    } else if (py::isinstance<py::str>(v)) {
+      py::object parsed = py::detail::get_type_handle(typeid(gk::Variant), true).attr("from_string")(v, genome);
+      out.push_back(as_variant(parsed));
+    } else {
+      gk::type_error("an element of variants is neither a Variant nor a str: ", py::repr(v).cast<std::string>());
+    }
+  };
+  if (py::isinstance<py::str>(variants)) {
+    one(variants);
+  } else if (PyList_Check(variants.ptr()) || PyTuple_Check(variants.ptr())) {
+    for (py::handle v : variants) one(v);
+  } else {
+    gk::type_error("variants must be a Variant, a variant string, or a list/tuple of them; got ",
+                   Py_TYPE(variants.ptr())->tp_name);
+  }
+  return out;
+}
+
+PyVariantGenome* make_variant_genome(py::object genome, py::handle variants) {
+  static PyObject* dna_name = PyUnicode_InternFromString("dna");  // leaked on purpose
+  static PyTypeObject* twobit_type = reinterpret_cast<PyTypeObject*>(py::type::of<TwoBitFile>().ptr());
+  py::object dna = genome.attr(py::handle(dna_name));
+  const TwoBitFile* file = exact<TwoBitFile>(dna, twobit_type);
+  if (!file) {
+    if (!py::isinstance<TwoBitFile>(dna))
+      gk::type_error("VariantGenome needs a Genome (with a .dna sequence), got ", type_name(genome));
+    file = &dna.cast<const TwoBitFile&>();
+  }
+  auto vs = variant_argument(genome, variants);
+  if (vs.size() < 1000)
+    return new PyVariantGenome{std::move(genome), std::move(dna), VariantGenome(*file, std::move(vs))};
+  std::optional<VariantGenome> core;
+  {
+    py::gil_scoped_release nogil;
+    core.emplace(*file, std::move(vs));
+  }
+  return new PyVariantGenome{std::move(genome), std::move(dna), std::move(*core)};
 }
 
 /// Motif and match position as searched on the '+' strand for an interval
@@ -136,6 +225,136 @@ py::str variant_dna(const VariantGenome& vg, const Interval& iv, bool allow_outs
   }
   return s;
 }
+
+// --- VariantGenome.dna as a raw METH_FASTCALL method --------------------------------------------------
+// VariantGenome(genome, v).dna(window) is called once per variant when scoring variants; pybind11's
+// generic dispatch (argument casters, type registry lookups, function_call bookkeeping) cost about as
+// much as decoding a 1 kb window, so this one method bypasses it. Exceptions go through the same
+// translators as pybind11's dispatcher.
+
+const char* const kDnaDoc = R"doc(dna($self, /, interval, allow_outside_chromosome=True)
+--
+
+Variant DNA of ``interval`` (reverse complement on ``-``).
+
+Without an anchor every variant inside the interval is applied and the
+length follows the indels (an insertion at the start is included, one at the
+end is not). With an anchor the result has the interval's length: the part
+left of the anchor is right-aligned at it, the part right of it
+left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
+anchor on its left (reference orientation, also on ``-``). Bases beyond the
+chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
+)doc";
+
+/// The PyVariantGenome of `self` (an instance of the class or a Python subclass, checked by the
+/// method descriptor), or nullptr if its __init__ never ran.
+PyVariantGenome* self_of(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (inst->simple_layout) return static_cast<PyVariantGenome*>(inst->simple_value_holder[0]);
+  return py::handle(self).cast<PyVariantGenome*>();
+}
+
+PyTypeObject* g_vg_type = nullptr;  // set at registration
+
+/// The initialised PyVariantGenome of `self`: TypeError for another type or an instance whose
+/// __init__ never ran (pybind11 would dereference a null pointer).
+const PyVariantGenome& vg_of(py::handle self) {
+  if (!g_vg_type || !PyObject_TypeCheck(self.ptr(), g_vg_type))
+    gk::type_error("expected a VariantGenome, got ", type_name(self));
+  const PyVariantGenome* vg = self_of(self.ptr());
+  if (!vg) gk::type_error("VariantGenome.__init__ was not called");
+  return *vg;
+}
+
+PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    PyObject* interval = nargs > 0 ? args[0] : nullptr;
+    PyObject* allow = nargs > 1 ? args[1] : nullptr;
+    if (nargs > 2) gk::type_error("dna() takes at most 2 arguments (", nargs, " given)");
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+      PyObject* name = PyTuple_GET_ITEM(kwnames, k);
+      PyObject** slot = nullptr;
+      if (PyUnicode_CompareWithASCIIString(name, "interval") == 0) slot = &interval;
+      if (PyUnicode_CompareWithASCIIString(name, "allow_outside_chromosome") == 0) slot = &allow;
+      if (!slot) gk::type_error("dna() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
+      if (*slot) gk::type_error("dna() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
+      *slot = args[nargs + k];
+    }
+    if (!interval) gk::type_error("dna() missing required argument 'interval'");
+    bool allow_outside = true;
+    if (allow) {
+      int t = PyObject_IsTrue(allow);
+      if (t < 0) throw py::error_already_set();
+      allow_outside = t != 0;
+    }
+    PyVariantGenome* vg = self_of(self);
+    if (!vg) gk::type_error("VariantGenome.__init__ was not called");
+    return variant_dna(vg->core, as_interval(interval), allow_outside).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+    return nullptr;
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+// --- VariantGenome.__init__ as a raw METH_FASTCALL method ----------------------------------------------
+// Same reason as dna(): one VariantGenome is built per scored variant. The C++ object is installed in
+// the pybind11 instance the way pybind11's own constructors do (value pointer + unique_ptr holder); the
+// instance is not entered in pybind11's pointer registry, which only serves to return an existing
+// Python object for a C++ pointer (never done for this class).
+
+const char* const kInitDoc = R"doc(__init__($self, /, reference_genome, variants)
+--
+
+A Genome with ``variants`` applied: one Variant, one variant string (parsed
+and validated on the genome), or a list/tuple of them.
+)doc";
+
+PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    PyObject* genome = nargs > 0 ? args[0] : nullptr;
+    PyObject* variants = nargs > 1 ? args[1] : nullptr;
+    if (nargs > 2) gk::type_error("VariantGenome() takes 2 arguments (", nargs, " given)");
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    for (Py_ssize_t k = 0; k < nkw; ++k) {
+      PyObject* name = PyTuple_GET_ITEM(kwnames, k);
+      PyObject** slot = nullptr;
+      if (PyUnicode_CompareWithASCIIString(name, "reference_genome") == 0) slot = &genome;
+      if (PyUnicode_CompareWithASCIIString(name, "variants") == 0) slot = &variants;
+      if (!slot)
+        gk::type_error("VariantGenome() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
+      if (*slot)
+        gk::type_error("VariantGenome() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
+      *slot = args[nargs + k];
+    }
+    if (!genome || !variants) gk::type_error("VariantGenome() needs reference_genome and variants");
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    py::detail::value_and_holder v_h = inst->get_value_and_holder();
+    if (v_h.holder_constructed()) gk::type_error("VariantGenome.__init__ called twice");
+    std::unique_ptr<PyVariantGenome> made(
+        make_variant_genome(py::reinterpret_borrow<py::object>(genome), py::handle(variants)));
+    using Holder = std::unique_ptr<PyVariantGenome>;
+    v_h.value_ptr() = made.get();
+    new (std::addressof(v_h.holder<Holder>())) Holder(std::move(made));
+    v_h.set_holder_constructed();
+    Py_RETURN_NONE;
+  } catch (py::error_already_set& e) {
+    e.restore();
+    return nullptr;
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+PyMethodDef g_init_def = {"__init__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&init_fastcall)),
+                          METH_FASTCALL | METH_KEYWORDS, kInitDoc};
+
+PyMethodDef g_dna_def = {"dna", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&dna_fastcall)),
+                         METH_FASTCALL | METH_KEYWORDS, kDnaDoc};
 
 template <class T>
 struct OneHotRows {
@@ -271,44 +490,68 @@ py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant
 }  // namespace
 
 void register_variant_genome(py::module_& m) {
-  py::class_<PyVariantGenome>(m, "VariantGenome", "Compiled base of genome_kit.VariantGenome.")
-      .def(py::init([](py::object dna, py::handle variants) {
-             const auto& file = dna.cast<const TwoBitFile&>();
-             auto vs = to_variants(variants);
-             if (vs.size() < 1000) return new PyVariantGenome{std::move(dna), VariantGenome(file, std::move(vs))};
-             py::gil_scoped_release nogil;
-             VariantGenome core(file, std::move(vs));
-             py::gil_scoped_acquire gil;
-             return new PyVariantGenome{std::move(dna), std::move(core)};
-           }),
-           py::arg("dna"), py::arg("variants"))
-      .def_property_readonly("_variants",
-                             [](const PyVariantGenome& self) {
-                               py::list out;
-                               for (const auto& v : self.core.variants()) out.append(v);
-                               return out;
-                             })
-      .def("_same_edits", [](const PyVariantGenome& a, const PyVariantGenome& b) { return a.core.same_edits(b.core); })
-      .def(
-          "dna",
-          [](const PyVariantGenome& self, py::handle iv, bool allow_outside) {
-            return variant_dna(self.core, as_interval(iv), allow_outside);
+  py::class_<PyVariantGenome> vg_cls(m, "VariantGenome", "Compiled base of genome_kit.VariantGenome.");
+  g_vg_type = reinterpret_cast<PyTypeObject*>(vg_cls.ptr());
+  for (PyMethodDef* def : {&g_init_def, &g_dna_def}) {
+    PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(vg_cls.ptr()), def);
+    if (!descr || PyObject_SetAttrString(vg_cls.ptr(), def->ml_name, descr) < 0) throw py::error_already_set();
+    Py_DECREF(descr);
+  }
+  vg_cls
+      .def_property_readonly(
+          "genome",
+          [](py::handle self_h) {
+            const PyVariantGenome& self = vg_of(self_h);
+            return self.genome;
           },
-          py::arg("interval"), py::arg("allow_outside_chromosome") = true, R"doc(
-Variant DNA of ``interval`` (reverse complement on ``-``).
-
-Without an anchor every variant inside the interval is applied and the
-length follows the indels (an insertion at the start is included, one at the
-end is not). With an anchor the result has the interval's length: the part
-left of the anchor is right-aligned at it, the part right of it
-left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
-anchor on its left (reference orientation, also on ``-``). Bases beyond the
-chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
-)doc")
+          "The wrapped Genome.")
+      .def_property_readonly(
+          "reference_genome",
+          [](py::handle self_h) -> std::string {
+            const PyVariantGenome& self = vg_of(self_h);
+            return py::str(self.genome.attr("reference_genome"));
+          },
+          "Name of the reference assembly.")
+      .def_property_readonly(
+          "variants",
+          [](py::handle self_h) {
+            const PyVariantGenome& self = vg_of(self_h);
+            py::list out;
+            for (const auto& v : self.core.variants()) out.append(v);
+            return out;
+          },
+          "The variants, sorted by chromosome and position.")
+      .def("__repr__",
+           [](py::handle self_h) {
+             const PyVariantGenome& self = vg_of(self_h);
+             return gk::cat("<VariantGenome ", py::str(self.genome.attr("reference_genome")).cast<std::string>(),
+                            " with ", self.core.variants().size(), " variants>");
+           })
+      .def("__eq__",
+           [](py::handle a, py::handle b) -> py::object {
+             if (!py::isinstance(b, py::type::of(a)) && !py::isinstance(a, py::type::of(b)))
+               return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+             const auto& x = vg_of(a);
+             const auto& y = vg_of(b);
+             return py::bool_(x.genome.equal(y.genome) && x.core.same_edits(y.core));
+           })
+      .def("__hash__",
+           [](py::handle self_h) {
+             const PyVariantGenome& self = vg_of(self_h);
+             return py::hash(py::make_tuple("VariantGenome", self.genome.attr("reference_genome")));
+           })
+      .def("__reduce__",
+           [](py::handle self) {
+             const auto& vg = vg_of(self);
+             py::list vs;
+             for (const auto& v : vg.core.variants()) vs.append(v);
+             return py::make_tuple(py::type::of(self), py::make_tuple(vg.genome, vs));
+           })
+      .def("_same_edits", [](py::handle a, py::handle b) { return vg_of(a).core.same_edits(vg_of(b).core); })
       .def(
           "_alignment",
-          [](const PyVariantGenome& self, py::handle h, bool allow_outside) {
-            const VariantGenome& vg = self.core;
+          [](py::handle self_h, py::handle h, bool allow_outside) {
+            const VariantGenome& vg = vg_of(self_h).core;
             const Interval& iv = as_interval(h);
             int64_t n = vg.output_length(iv);
             py::array_t<int64_t> pos(n);
@@ -331,14 +574,14 @@ chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
           "Per output base: (reference position or insertion gap, index in the insertion or -1).")
       .def(
           "_find_motif",
-          [](const PyVariantGenome& self, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
-            return find_motif_variant(self.core, as_interval(iv), motif, mp, overlapping);
+          [](py::handle self_h, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
+            return find_motif_variant(vg_of(self_h).core, as_interval(iv), motif, mp, overlapping);
           },
           py::arg("interval"), py::arg("motif"), py::arg("match_position"), py::arg("find_overlapping_motifs"))
       .def(
           "_one_hot_pair",
-          [](const PyVariantGenome& self, py::handle intervals, const std::string& dtype, bool allow_outside) {
-            const VariantGenome& vg = self.core;
+          [](py::handle self_h, py::handle intervals, const std::string& dtype, bool allow_outside) {
+            const VariantGenome& vg = vg_of(self_h).core;
             std::vector<Interval> ivs;
             for (py::handle h : intervals) ivs.push_back(as_interval(h));
             if (dtype == "uint8") return one_hot_pair<uint8_t>(vg, ivs, allow_outside);

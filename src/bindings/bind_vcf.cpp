@@ -340,7 +340,7 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
   def_row_getter(var, "_row", [](const RowRef& r) -> py::object { return py::int_(r.row); });
   def_row_getter(var, "_table_path", [](const RowRef& r) -> py::object { return py::str(shared_of(r).table->path()); });
   def_row_method<&same_table_method, kHandleArg>(var, "_same_table");
-  def_interval_getters(var);
+  def_row_interval_getters(var);
   def_row_getter(var, "ref", [](const RowRef& r) -> py::object {
     std::string_view a = shared_of(r).table->ref(r.row);
     return py::str(a.data(), a.size());

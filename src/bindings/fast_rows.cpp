@@ -260,6 +260,15 @@ bool one_arg(Py_ssize_t nargs, PyObject* kwnames, const char* name) {
   return false;
 }
 
+void set_getset(py::handle cls, PyGetSetDef* def) {
+  PyObject* descr = PyDescr_NewGetSet(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
+  if (!descr || PyObject_SetAttrString(cls.ptr(), def->name, descr) < 0) {
+    Py_XDECREF(descr);
+    throw py::error_already_set();
+  }
+  Py_DECREF(descr);
+}
+
 void set_method(py::handle cls, PyMethodDef* def) {
   PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
   if (!descr || PyObject_SetAttrString(cls.ptr(), def->ml_name, descr) < 0) {
@@ -282,7 +291,7 @@ void def_row_getter(py::handle cls, const char* name, py::object (*get)(const Ro
   Py_DECREF(descr);
 }
 
-void def_interval_getters(py::handle cls) {
+void def_row_interval_getters(py::handle cls) {
   const RowKind& k = rows::kind_of(reinterpret_cast<PyTypeObject*>(cls.ptr()));
   auto def = [&](const char* name, py::object (*get)(const gk::Interval&)) {
     auto* closure = new detail::RowGetter{nullptr, get, k.interval};  // lives as long as the class

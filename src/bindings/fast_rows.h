@@ -46,6 +46,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "errors.h"
 
 namespace gkpy {
 
@@ -213,7 +214,76 @@ void def_fast_method(py::handle cls, const char* name, const char* doc = nullptr
 
 /// start / end / strand / chromosome / chrom of row class `cls`, read through
 /// its RowKind (the interval is materialised on the stack, names cached).
-void def_interval_getters(py::handle cls);
+void def_row_interval_getters(py::handle cls);
+
+// ---- value classes (Interval, Variant): C getset descriptors ------------------
+
+namespace detail {
+
+template <class T>
+bool lazy_value(PyObject* obj, T& out);
+template <>
+inline bool lazy_value<gk::Interval>(PyObject* obj, gk::Interval& out) {
+  return lazy_interval(obj, out);
+}
+template <>
+inline bool lazy_value<gk::Variant>(PyObject* obj, gk::Variant& out) {
+  return lazy_variant(obj, out);
+}
+
+template <class T>
+struct ValueGetter {
+  py::object (*get)(const T&);
+};
+
+template <class T>
+PyObject* value_getter_thunk(PyObject* self, void* closure) {
+  try {
+    auto* g = static_cast<ValueGetter<T>*>(closure);
+    if (Py_TYPE(self)->tp_dealloc == &rows::dealloc) {  // a row object: materialise it
+      T tmp;
+      if (!lazy_value<T>(self, tmp)) gk::type_error("not a ", Py_TYPE(self)->tp_name, " value");
+      return g->get(tmp).release().ptr();
+    }
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    if (inst->simple_layout && inst->simple_value_holder[0])
+      return g->get(*static_cast<const T*>(inst->simple_value_holder[0])).release().ptr();
+    return g->get(py::handle(self).cast<T>()).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+void set_getset(py::handle cls, PyGetSetDef* def);
+
+}  // namespace detail
+
+/// Read-only attribute `name` of value class `cls` (T = gk::Interval or
+/// gk::Variant, or a class whose instances hold a T) as a C getset descriptor
+/// calling `get` (~4x cheaper than pybind11 dispatch). Row objects reaching it
+/// (e.g. gk.Variant.ref.__get__(vcf_variant)) are materialised first.
+template <class T>
+void def_fast_getter(py::handle cls, const char* name, py::object (*get)(const T&), const char* doc = nullptr) {
+  auto* closure = new detail::ValueGetter<T>{get};  // lives as long as the class (the module)
+  detail::set_getset(cls, new PyGetSetDef{name, &detail::value_getter_thunk<T>, nullptr, doc, closure});
+}
+
+/// start / end / strand / chromosome / chrom of value class `cls` (cached names).
+template <class T>
+void def_interval_getters(py::handle cls) {
+  def_fast_getter<T>(cls, "start", [](const T& v) -> py::object { return py::int_(v.start); });
+  def_fast_getter<T>(cls, "end", [](const T& v) -> py::object { return py::int_(v.end); });
+  def_fast_getter<T>(cls, "strand", [](const T& v) -> py::object {
+    return py::reinterpret_borrow<py::object>(rows::strand_str(v.strand));
+  });
+  def_fast_getter<T>(cls, "chromosome", [](const T& v) -> py::object {
+    return py::reinterpret_borrow<py::object>(rows::chrom_str(v.refg, v.chrom));
+  });
+  def_fast_getter<T>(cls, "chrom", [](const T& v) -> py::object {
+    return py::reinterpret_borrow<py::object>(rows::chrom_str(v.refg, v.chrom));
+  });
+}
 
 /// A new list of `n` objects made by `make(i)` (each a new reference).
 template <class Make>

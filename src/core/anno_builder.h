@@ -6,51 +6,164 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "anno.h"
 #include "assembly.h"
+#include "big_alloc.h"
 #include "line_reader.h"
 
 namespace gk {
 
-/// Deduplicating string pool; offset 0 is "".
-class StringPool {
+/// Hash of the build's in-memory lookups (never stored in a file).
+uint64_t build_hash(std::string_view s);
+
+/// A fixed-size zero-initialised array of trivially copyable slots in
+/// big_alloc memory (huge pages: random probes into tens of MB of small pages
+/// are mostly TLB misses).
+template <class T>
+class Table {
  public:
-  StringPool() : data_(1, '\0') {}
-  uint32_t add(std::string_view s);
-  const std::string& data() const { return data_; }
-  std::string_view get(uint32_t off) const { return std::string_view(data_.c_str() + off); }
+  Table() = default;
+  explicit Table(size_t n) : p_(static_cast<T*>(big_alloc(n * sizeof(T)))), n_(n) {}
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
+  Table(Table&& o) noexcept : p_(o.p_), n_(o.n_) { o.p_ = nullptr, o.n_ = 0; }
+  Table& operator=(Table&& o) noexcept {
+    std::swap(p_, o.p_);
+    std::swap(n_, o.n_);
+    return *this;
+  }
+  ~Table() { big_free(p_, n_ * sizeof(T)); }
+  size_t size() const { return n_; }
+  bool empty() const { return n_ == 0; }
+  T& operator[](size_t i) { return p_[i]; }
+  const T& operator[](size_t i) const { return p_[i]; }
 
  private:
+  T* p_ = nullptr;
+  size_t n_ = 0;
+};
+
+/// Deduplicating string pool; offset 0 is "". The offsets given out are
+/// stable (the file stores them); the first add of a string appends it.
+class StringPool {
+ public:
+  StringPool() { data_.push_back('\0'); }
+  uint32_t add(std::string_view s) { return s.empty() ? 0 : add(s, build_hash(s)); }
+  /// As add(s), with `h` = build_hash(s) already computed.
+  uint32_t add(std::string_view s, uint64_t h);
+  std::string_view data() const { return std::string_view(data_.data(), data_.size()); }
+  std::string_view get(uint32_t off) const { return std::string_view(data_.data() + off); }
+  /// True if the string added at `off` is `s`.
+  bool equals(uint32_t off, std::string_view s) const {
+    return off + s.size() < data_.size() && data_[off + s.size()] == '\0' &&
+           std::char_traits<char>::compare(data_.data() + off, s.data(), s.size()) == 0;
+  }
+  /// Hint: add(s, h) will come soon (loads its slot into the cache).
+  void prefetch(uint64_t h) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[static_cast<uint32_t>(h) & (slots_.size() - 1)]);
+  }
+  /// Frees the lookup table when the model is complete (add() is then an error).
+  void release_index();
+
+ private:
+  struct Slot {
+    uint32_t off, tag;  // tag: low half of the hash, so most mismatches never touch data_
+  };
   void grow();
-  std::string data_;
-  std::vector<uint32_t> slots_;  // open-addressing set of offsets into data_ (0 = empty)
+  BigVector<char> data_;  // NUL-terminated strings
+  Table<Slot> slots_;     // open addressing (linear probing); off 0 = empty
+  size_t count_ = 0;
+  bool released_ = false;
+};
+
+/// Pooled id → row (genes or transcripts by id); setting an id again points
+/// it at the new row. Keys are pool offsets, so no id is copied.
+class IdMap {
+ public:
+  explicit IdMap(const StringPool& pool) : pool_(pool) {}
+  /// Row of `id` (h = build_hash(id)), or kNoRow.
+  uint32_t find(std::string_view id, uint64_t h) const;
+  uint32_t find(std::string_view id) const { return find(id, build_hash(id)); }
+  /// Maps the pooled string at `off` (h = its build_hash) to `row`.
+  void set(uint32_t off, uint64_t h, uint32_t row);
+
+ private:
+  struct Slot {
+    uint32_t off, tag, row;
+  };
+  void grow();
+  const StringPool& pool_;
+  Table<Slot> slots_;
   size_t count_ = 0;
 };
 
+enum class PartKind : uint8_t { Exon, Cds, Utr5, Utr3, Utr };  // Utr: generic UTR row, classified at the end
+
 /// An exon, CDS or UTR piece as read (coordinates DNA0).
 struct BPart {
-  int64_t start, end;
-  int32_t number = -1;  // exon: exon_number / rank (1-based) when given
-  int8_t phase = -1;
-  uint32_t id = 0;    // exon id (string pool)
+  int64_t start = 0, end = 0;
   uint64_t line = 0;  // input line, for messages
+  uint32_t id = 0;    // exon id (string pool)
+  uint32_t tran = 0;  // owning transcript (AnnoModel::trans index)
+  int8_t phase = -1;
+  PartKind kind = PartKind::Exon;
+};
+
+/// Every piece of the model in arrival order, in fixed-size chunks (growing
+/// never copies what is there; the writer frees each chunk once it has read
+/// all of its pieces, so the model shrinks while the rows grow).
+class PartStore {
+ public:
+  PartStore() = default;
+  PartStore(const PartStore&) = delete;
+  PartStore& operator=(const PartStore&) = delete;
+  ~PartStore() {
+    for (BPart* c : chunks_) big_free(c, kBigAllocMin);  // freed ones are null
+  }
+  void push_back(const BPart& p) {
+    if (fill_ == kChunk || chunks_.empty()) {
+      chunks_.push_back(static_cast<BPart*>(big_alloc(kBigAllocMin)));
+      left_.push_back(0);
+      fill_ = 0;
+    }
+    ++left_.back();
+    new (&chunks_.back()[fill_++]) BPart(p);
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  const BPart& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  /// Piece i will not be read again (each piece is released at most once).
+  void release(size_t i) {
+    size_t c = i / kChunk;
+    if (--left_[c] == 0) {
+      big_free(chunks_[c], kBigAllocMin);
+      chunks_[c] = nullptr;
+    }
+  }
+
+ private:
+  static constexpr size_t kChunk = kBigAllocMin / sizeof(BPart);  // one huge page each
+  std::vector<BPart*> chunks_;
+  std::vector<uint32_t> left_;  // pieces of each chunk not released yet
+  size_t size_ = 0, fill_ = 0;
 };
 
 struct BTran {
   ChromId chrom = 0;
   char strand = '+';
+  int8_t level = kNoLevel, tsl = -1;
+  bool implicit = false;  // created from a child row (GTF without transcript rows): span grows
   int64_t start = 0, end = 0;
   uint32_t id = 0, type = 0, ccds = 0, protein = 0, product = 0;
-  int8_t level = kNoLevel, tsl = -1;
   uint32_t gene = 0;
-  bool implicit = false;  // created from a child row (GTF without transcript rows): span grows
   uint64_t line = 0;
-  std::vector<BPart> exons, cdss, utr5s, utr3s, utrs;  // utrs: generic UTR rows, classified at the end
 };
 
 struct BGene {
@@ -73,8 +186,15 @@ class AnnoModel {
  public:
   explicit AnnoModel(RefgId refg) : refg_(refg) {}
   StringPool strings;
-  std::vector<BGene> genes;
-  std::vector<BTran> trans;
+  BigVector<BGene> genes;
+  BigVector<BTran> trans;
+  PartStore parts;
+  /// Adds an exon, CDS or UTR piece of transcript `tran`.
+  void add_part(uint32_t tran, PartKind kind, BPart p) {
+    p.tran = tran;
+    p.kind = kind;
+    parts.push_back(p);
+  }
   const Assembly& assembly() const { return gk::assembly(refg_); }
 
   /// How exons, CDSs and UTRs are put in order and matched.

@@ -9,6 +9,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "anno_builder.h"
 #include "errors.h"
 
@@ -111,14 +115,33 @@ struct Fields {
 };
 
 bool split9(std::string_view line, Fields& f) {
-  size_t pos = 0;
+  // The first eight columns are short: a byte loop beats a memchr call per column.
+  const char* p = line.data();
+  const char* end = p + line.size();
+  const char* col = p;
   for (int i = 0; i < 8; ++i) {
-    size_t tab = line.find('\t', pos);
-    if (tab == std::string_view::npos) return false;
-    f.col[i] = line.substr(pos, tab - pos);
-    pos = tab + 1;
+    while (p < end && *p != '\t') ++p;
+    if (p == end) return false;
+    f.col[i] = std::string_view(col, static_cast<size_t>(p - col));
+    col = ++p;
   }
-  f.col[8] = line.substr(pos);  // extra tabs stay in the attribute column
+  f.col[8] = std::string_view(col, static_cast<size_t>(end - col));  // extra tabs stay in the attribute column
+  return true;
+}
+
+/// a == b for the short strings of a row (keys, ids): no library call on the way.
+inline bool same(std::string_view a, std::string_view b) {
+  size_t n = a.size();
+  if (n != b.size()) return false;
+  const char *p = a.data(), *q = b.data();
+  for (; n >= 8; p += 8, q += 8, n -= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, p, 8);
+    std::memcpy(&y, q, 8);
+    if (x != y) return false;
+  }
+  for (; n; --n)
+    if (*p++ != *q++) return false;
   return true;
 }
 
@@ -140,18 +163,40 @@ class Attrs {
  public:
   void parse_gff3(std::string_view s) {
     kv_.clear();
-    decoded_.clear();
-    while (!s.empty()) {
-      size_t semi = s.find(';');
-      std::string_view item = trim(s.substr(0, semi));
-      s = semi == std::string_view::npos ? std::string_view() : s.substr(semi + 1);
-      if (item.empty()) continue;
-      size_t eq = item.find('=');
-      if (eq == std::string_view::npos) continue;
-      std::string_view v = item.substr(eq + 1);
-      if (v.find('%') != std::string_view::npos) v = decode(v);
-      kv_.push_back({trim(item.substr(0, eq)), v});
+    if (!decoded_.empty()) decoded_.clear();
+    // Items end at ';', the key at the item's first '='; a '%' in a value means escapes. Only
+    // those three bytes matter: visit them (16 bytes at a time where SSE2 is there).
+    const char* base = s.data();
+    const char* item = base;
+    const char* eq = nullptr;
+    bool pct = false;
+    auto visit = [&](const char* p) {
+      char c = *p;
+      if (c == ';') {
+        finish_gff3_item(item, p, eq, pct);
+        item = p + 1;
+        eq = nullptr;
+        pct = false;
+      } else if (c == '=') {
+        if (!eq) eq = p;
+      } else if (eq) {  // '%'
+        pct = true;
+      }
+    };
+    size_t n = s.size(), i = 0;
+#ifdef __SSE2__
+    const __m128i semi = _mm_set1_epi8(';'), equal = _mm_set1_epi8('='), percent = _mm_set1_epi8('%');
+    for (; i + 16 <= n; i += 16) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + i));
+      __m128i hit =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, semi), _mm_cmpeq_epi8(v, equal)), _mm_cmpeq_epi8(v, percent));
+      for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit)); m; m &= m - 1)
+        visit(base + i + static_cast<unsigned>(__builtin_ctz(m)));
     }
+#endif
+    for (; i < n; ++i)
+      if (base[i] == ';' || base[i] == '=' || base[i] == '%') visit(base + i);
+    finish_gff3_item(item, base + n, eq, pct);
   }
   void parse_gtf(std::string_view s) {
     kv_.clear();
@@ -180,16 +225,26 @@ class Attrs {
   }
   std::string_view get(std::string_view key) const {
     for (auto& [k, v] : kv_)
-      if (k == key) return v;
+      if (same(k, key)) return v;
     return {};
   }
   bool has(std::string_view key) const {
     for (auto& kv : kv_)
-      if (kv.first == key) return true;
+      if (same(kv.first, key)) return true;
     return false;
   }
 
  private:
+  void finish_gff3_item(const char* item, const char* stop, const char* eq, bool pct) {
+    if (!eq) return;  // no '=' (or an empty item): nothing to keep
+    std::string_view key = trim(std::string_view(item, static_cast<size_t>(eq - item)));
+    const char* v_end = stop;  // the value keeps leading blanks, loses trailing ones (as the item's trim)
+    while (v_end > eq + 1 && (v_end[-1] == ' ' || v_end[-1] == '\t' || v_end[-1] == '\r')) --v_end;
+    std::string_view v(eq + 1, static_cast<size_t>(v_end - eq - 1));
+    if (pct) v = decode(v);
+    kv_.push_back({key, v});
+  }
+
   std::string_view decode(std::string_view v) {
     std::string out;
     for (size_t i = 0; i < v.size(); ++i) {
@@ -215,22 +270,57 @@ std::string_view first_of(std::string_view list) {
   return list.substr(0, list.find(','));
 }
 
-std::vector<std::string_view> split_commas(std::string_view list) {
-  std::vector<std::string_view> out;
+/// Calls f(item) for each comma-separated item (an empty list has none); stops early when f returns true.
+template <class F>
+void for_each_comma(std::string_view list, F f) {
   while (!list.empty()) {
     size_t c = list.find(',');
-    out.push_back(list.substr(0, c));
+    if (f(list.substr(0, c))) return;
     if (c == std::string_view::npos) break;
     list = list.substr(c + 1);
   }
-  return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
+/// Position of `key` (at least 2 bytes) in `s`, or npos: candidates are the
+/// places where its first and last bytes both match, 16 at a time with SSE2.
+size_t find_key(std::string_view s, std::string_view key) {
+  size_t n = s.size(), k = key.size(), i = 0;
+  if (k > n) return std::string_view::npos;
+#ifdef __SSE2__
+  const __m128i first = _mm_set1_epi8(key[0]), last = _mm_set1_epi8(key[k - 1]);
+  for (; i + k - 1 + 16 <= n; i += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + k - 1));
+    unsigned m =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last))));
+    for (; m; m &= m - 1) {
+      size_t at = i + static_cast<unsigned>(__builtin_ctz(m));
+      if (std::memcmp(s.data() + at + 1, key.data() + 1, k - 2) == 0) return at;
+    }
+  }
+#endif
+  for (; i + k <= n; ++i)
+    if (s[i] == key[0] && std::memcmp(s.data() + i + 1, key.data() + 1, k - 1) == 0) return i;
+  return std::string_view::npos;
 }
+
+/// Lower-cased copy, in `buf` when it fits (no allocation for the short strings of columns 2 and 3).
+class Lower {
+ public:
+  explicit Lower(std::string_view s) {
+    char* out = s.size() <= sizeof buf_ ? buf_ : (long_.resize(s.size()), &long_[0]);
+    for (size_t i = 0; i < s.size(); ++i) out[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[i])));
+    view_ = std::string_view(out, s.size());
+  }
+  Lower(const Lower&) = delete;
+  Lower& operator=(const Lower&) = delete;
+  std::string_view view() const { return view_; }
+
+ private:
+  char buf_[64];
+  std::string long_;
+  std::string_view view_;
+};
 
 /// Common per-row state: location and the context for messages.
 struct Row {
@@ -254,11 +344,18 @@ class Parser {
   }
 
   ChromId chrom(std::string_view name) {
+    if (last_chrom_ >= 0 && same(name, last_chrom_name_)) return last_chrom_;  // rows come chromosome by chromosome
     auto it = chrom_cache_.find(std::string(name));
-    if (it != chrom_cache_.end()) return it->second;
-    ChromId c = model_.assembly().find(std::string(name));
-    if (c < 0) fail(cat("unknown chromosome '", name, "' for assembly ", model_.assembly().name()));
-    chrom_cache_.emplace(std::string(name), c);
+    ChromId c;
+    if (it != chrom_cache_.end()) {
+      c = it->second;
+    } else {
+      c = model_.assembly().find(std::string(name));
+      if (c < 0) fail(cat("unknown chromosome '", name, "' for assembly ", model_.assembly().name()));
+      chrom_cache_.emplace(std::string(name), c);
+    }
+    last_chrom_name_.assign(name.data(), name.size());
+    last_chrom_ = c;
     return c;
   }
 
@@ -288,6 +385,7 @@ class Parser {
     if (r.strand != '+' && r.strand != '-') fail(cat("strand must be '+' or '-', got '", r.f.col[6], "'"));
   }
 
+  bool peek(std::string_view& line) const { return reader_.peek(line); }
   std::string where() const { return reader_.where(); }
   uint64_t line() const { return reader_.line_number(); }
   const std::string& name() const { return reader_.name(); }
@@ -296,19 +394,22 @@ class Parser {
   LineReader reader_;
   AnnoModel& model_;
   std::unordered_map<std::string, ChromId> chrom_cache_;
+  std::string last_chrom_name_;
+  ChromId last_chrom_ = -1;
 };
 
 int8_t level_from_source(std::string_view source, bool ncbi) {
-  std::string s = lower(source);
+  Lower low(source);
+  std::string_view s = low.view();
   if (ncbi) {
     if (s == "gnomon") return 3;
-    if (s.find("bestrefseq") != std::string::npos || s.find("curated genomic") != std::string::npos ||
-        s.find("refseq") != std::string::npos)
+    if (s.find("bestrefseq") != std::string_view::npos || s.find("curated genomic") != std::string_view::npos ||
+        s.find("refseq") != std::string_view::npos)
       return 2;
     return kNoLevel;
   }
   if (s == "ensembl") return 3;
-  if (s.rfind("havana", 0) == 0 || s == "ensembl_havana") return 2;
+  if (s.substr(0, 6) == "havana" || s == "ensembl_havana") return 2;
   return kNoLevel;
 }
 
@@ -323,7 +424,9 @@ enum class Kind { Gene, Tran, Exon, Cds, Utr5, Utr3, Utr, Other };
 Kind part_kind(std::string_view type) {
   if (type == "exon") return Kind::Exon;
   if (type == "CDS") return Kind::Cds;
-  std::string t = lower(type);
+  if (type == "gene" || type == "transcript") return Kind::Other;
+  Lower low(type);
+  std::string_view t = low.view();
   if (t == "five_prime_utr" || t == "5utr" || t == "five_prime_utr_region") return Kind::Utr5;
   if (t == "three_prime_utr" || t == "3utr" || t == "three_prime_utr_region") return Kind::Utr3;
   if (t == "utr") return Kind::Utr;
@@ -333,11 +436,13 @@ Kind part_kind(std::string_view type) {
 // Feature types every GENCODE/Ensembl/FlyBase file has and that carry nothing
 // the model keeps: ignored without a warning.
 bool silently_ignored(std::string_view type) {
-  static const std::unordered_set<std::string> s = {
+  static const std::string_view kinds[] = {
       "start_codon", "stop_codon",  "Selenocysteine", "stop_codon_redefined_as_selenocysteine",
       "intron",      "chromosome",  "region",         "biological_region",
       "scaffold",    "supercontig", "contig"};
-  return s.count(std::string(type)) > 0;
+  for (std::string_view k : kinds)
+    if (type == k) return true;
+  return false;
 }
 
 }  // namespace
@@ -357,7 +462,11 @@ namespace {
 class GencodeBuilder {
  public:
   GencodeBuilder(ByteSource& src, AnnoModel& model, bool allow_unknown)
-      : p_(src, model), m_(model), allow_unknown_(allow_unknown) {}
+      : p_(src, model),
+        m_(model),
+        allow_unknown_(allow_unknown),
+        gene_by_id_(model.strings),
+        tran_by_id_(model.strings) {}
 
   AnnoBuildReport run() {
     Row r;
@@ -368,6 +477,7 @@ class GencodeBuilder {
         gtf_ = sp != std::string_view::npos && (eq == std::string_view::npos || sp < eq);
         format_known_ = true;
       }
+      hint_next_row();
       if (gtf_)
         attrs_.parse_gtf(r.f.col[8]);
       else
@@ -381,12 +491,9 @@ class GencodeBuilder {
       for (auto& pp : v)
         if (!line || pp.p.line < line) line = pp.p.line, what = cat("parent transcript '", parent, "'");
     for (auto& [parent, v] : pending_trans_) {
-      if (tran_by_id_.count(parent)) {  // children of a transcript defined later: not transcripts
-        for (auto& [ti, l] : v) {
-          ++report_.ignored_types[std::string(m_.strings.get(m_.trans[ti].type))];
-          std::vector<BPart>().swap(m_.trans[ti].exons);
-        }
-        continue;
+      if (tran_by_id_.find(parent) != kNoRow) {  // children of a transcript defined later: not transcripts
+        for (auto& [ti, l] : v) ++report_.ignored_types[std::string(m_.strings.get(m_.trans[ti].type))];
+        continue;  // (their pieces are never written: no gene lists them)
       }
       for (auto& [ti, l] : v)
         if (!line || l < line) line = l, what = cat("parent gene '", parent, "'");
@@ -396,8 +503,35 @@ class GencodeBuilder {
   }
 
  private:
+  // Most rows are exons whose new exon_id goes into the string pool: a probe of a table of tens of
+  // MB, a cache miss each. Loading the next row's slot while this row is processed hides most of it.
+  void hint_next_row() {
+    std::string_view line;
+    if (!p_.peek(line)) return;
+    std::string_view key = gtf_ ? std::string_view("exon_id \"") : std::string_view("exon_id=");
+    size_t at = find_key(line, key);
+    if (at == std::string_view::npos) return;
+    size_t v0 = at + key.size();
+    size_t v1 = line.find(gtf_ ? '"' : ';', v0);
+    if (v1 == std::string_view::npos) v1 = line.size();
+    m_.strings.prefetch(build_hash(line.substr(v0, v1 - v0)));
+  }
+
   uint32_t biotype(std::string_view raw) {
     if (raw.empty()) return 0;
+    // A file has a few dozen biotypes: remember what each raw string became.
+    if (raw == last_biotype_raw_) return last_biotype_;
+    for (auto& [k, v] : biotype_cache_)
+      if (k == raw) {
+        last_biotype_raw_ = k;
+        return last_biotype_ = v;
+      }
+    uint32_t off = biotype_uncached(raw);
+    biotype_cache_.emplace_back(std::string(raw), off);
+    return off;
+  }
+
+  uint32_t biotype_uncached(std::string_view raw) {
     std::string n = normalise_biotype(raw);
     if (n.empty()) {
       if (!allow_unknown_)
@@ -422,16 +556,17 @@ class GencodeBuilder {
     e = std::max(e, r.end);
   }
 
-  uint32_t new_gene(const Row& r, std::string_view id) {
+  uint32_t new_gene(const Row& r, std::string_view id, uint64_t h) {
     BGene g;
     g.chrom = r.chrom;
     g.strand = r.strand;
     g.start = r.start;
     g.end = r.end;
-    g.id = m_.strings.add(id);
+    g.id = m_.strings.add(id, h);
     m_.genes.push_back(std::move(g));
     uint32_t gi = static_cast<uint32_t>(m_.genes.size() - 1);
-    gene_by_id_[std::string(id)] = gi;
+    gene_by_id_.set(m_.genes[gi].id, h, gi);
+    gene_memo_.valid = false;
     return gi;
   }
 
@@ -448,19 +583,20 @@ class GencodeBuilder {
     g.level = level(r.f.col[1]);
   }
 
-  uint32_t new_tran(const Row& r, std::string_view id, uint32_t gi) {
+  uint32_t new_tran(const Row& r, std::string_view id, uint64_t h, uint32_t gi) {
     BTran t;
     t.chrom = r.chrom;
     t.strand = r.strand;
     t.start = r.start;
     t.end = r.end;
-    t.id = m_.strings.add(id);
+    t.id = m_.strings.add(id, h);
     t.gene = gi;
     t.line = p_.line();
-    m_.trans.push_back(std::move(t));
+    m_.trans.push_back(t);
     uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
     if (gi != kNoRow) m_.genes[gi].trans.push_back(ti);
-    tran_by_id_[std::string(id)] = ti;
+    tran_by_id_.set(t.id, h, ti);
+    tran_memo_.valid = false;
     return ti;
   }
 
@@ -504,8 +640,8 @@ class GencodeBuilder {
         // Any other feature with an ID whose parent is (or may later turn out to be) a gene is a
         // transcript (FlyBase mRNA, tRNA, ncRNA, ...); one under a transcript (miRNA under
         // pre_miRNA) is not.
-        std::string parent(strip_prefix(first_of(attrs_.get("Parent")), "gene:"));
-        if (!parent.empty() && !id.empty() && !tran_by_id_.count(parent)) k = Kind::Tran;
+        std::string_view parent = strip_prefix(first_of(attrs_.get("Parent")), "gene:");
+        if (!parent.empty() && !id.empty() && find_tran(parent) == kNoRow) k = Kind::Tran;
       }
     }
     if (k != Kind::Other) p_.check_strand(r);
@@ -514,8 +650,9 @@ class GencodeBuilder {
         std::string_view gid = strip_prefix(id, "gene:");
         if (gid.empty()) gid = attrs_.get("gene_id");
         if (gid.empty()) p_.fail("gene row without ID or gene_id");
-        uint32_t gi = new_gene(r, gid);
+        uint32_t gi = new_gene(r, gid, build_hash(gid));
         fill_gene(m_.genes[gi], r, gid);
+        if (pending_trans_.empty()) return;
         auto pend = pending_trans_.find(std::string(gid));
         if (pend != pending_trans_.end()) {
           for (auto [ti, line] : pend->second) {
@@ -536,17 +673,19 @@ class GencodeBuilder {
         if (tid.empty()) p_.fail(cat(type, " row without ID or transcript_id"));
         std::string_view parent = strip_prefix(first_of(attrs_.get("Parent")), "gene:");
         if (parent.empty()) p_.fail(cat("transcript '", tid, "' has no Parent"));
-        auto it = gene_by_id_.find(std::string(parent));
+        uint32_t gi = find_gene(parent);
+        uint64_t th = build_hash(tid);
         uint32_t ti;
-        if (it == gene_by_id_.end()) {
+        if (gi == kNoRow) {
           // GFF3 allows forward references: attach when the gene arrives.
-          ti = new_tran(r, tid, kNoRow);
+          ti = new_tran(r, tid, th, kNoRow);
           pending_trans_[std::string(parent)].push_back({ti, p_.line()});
         } else {
-          check_same_place(r, m_.genes[it->second].chrom, m_.genes[it->second].strand, "gene", parent);
-          ti = new_tran(r, tid, it->second);
+          check_same_place(r, m_.genes[gi].chrom, m_.genes[gi].strand, "gene", parent);
+          ti = new_tran(r, tid, th, gi);
         }
         fill_tran(m_.trans[ti], r);
+        if (pending_parts_.empty()) return;
         auto pend = pending_parts_.find(std::string(tid));
         if (pend != pending_parts_.end()) {
           for (const PendingPart& pp : pend->second) attach(pp, ti, tid);
@@ -560,14 +699,15 @@ class GencodeBuilder {
       default: {
         std::string_view parents = attrs_.get("Parent");
         if (parents.empty()) p_.fail(cat(type, " row has no Parent"));
-        for (std::string_view parent : split_commas(parents)) {
+        for_each_comma(parents, [&](std::string_view parent) {
           parent = strip_prefix(parent, "transcript:");
-          auto it = tran_by_id_.find(std::string(parent));
-          if (it == tran_by_id_.end())
+          uint32_t ti = find_tran(parent);
+          if (ti == kNoRow)
             pending_parts_[std::string(parent)].push_back(make_part(r, k));  // forward reference
           else
-            attach(make_part(r, k), it->second, parent);
-        }
+            attach(make_part(r, k), ti, parent);
+          return false;
+        });
       }
     }
   }
@@ -587,56 +727,73 @@ class GencodeBuilder {
     p_.check_strand(r);
     std::string_view gid = attrs_.get("gene_id");
     if (gid.empty()) p_.fail(cat(type, " row has no gene_id"));
-    auto git = gene_by_id_.find(std::string(gid));
+    uint32_t found = find_gene(gid);
     uint32_t gi;
     if (k == Kind::Gene) {
-      if (git != gene_by_id_.end() && m_.genes[git->second].implicit) {
-        gi = git->second;  // a gene row after rows that created it: take its fields
+      if (found != kNoRow && m_.genes[found].implicit) {
+        gi = found;  // a gene row after rows that created it: take its fields
         m_.genes[gi].implicit = false;
         m_.genes[gi].start = r.start;
         m_.genes[gi].end = r.end;
       } else {
-        gi = new_gene(r, gid);
+        gi = new_gene(r, gid, build_hash(gid));
       }
       fill_gene(m_.genes[gi], r, gid);
       return;
     }
-    if (git == gene_by_id_.end()) {
-      gi = new_gene(r, gid);
+    if (found == kNoRow) {
+      gi = new_gene(r, gid, build_hash(gid));
       m_.genes[gi].implicit = true;
       fill_gene(m_.genes[gi], r, gid);
     } else {
-      gi = git->second;
+      gi = found;
       check_same_place(r, m_.genes[gi].chrom, m_.genes[gi].strand, "gene", gid);
       if (m_.genes[gi].implicit) grow(m_.genes[gi].start, m_.genes[gi].end, r);
     }
     std::string_view tid = attrs_.get("transcript_id");
     if (tid.empty()) p_.fail(cat(type, " row has no transcript_id"));
-    auto tit = tran_by_id_.find(std::string(tid));
+    found = find_tran(tid);
     if (k == Kind::Tran) {
       uint32_t ti;
-      if (tit != tran_by_id_.end() && m_.trans[tit->second].implicit) {
-        ti = tit->second;
+      if (found != kNoRow && m_.trans[found].implicit) {
+        ti = found;
         m_.trans[ti].implicit = false;
         m_.trans[ti].start = r.start;
         m_.trans[ti].end = r.end;
       } else {
-        ti = new_tran(r, tid, gi);
+        ti = new_tran(r, tid, build_hash(tid), gi);
       }
       fill_tran(m_.trans[ti], r);
       return;
     }
     uint32_t ti;
-    if (tit == tran_by_id_.end() || m_.trans[tit->second].gene != gi) {
-      ti = new_tran(r, tid, gi);
+    if (found == kNoRow || m_.trans[found].gene != gi) {
+      ti = new_tran(r, tid, build_hash(tid), gi);
       m_.trans[ti].implicit = true;
       fill_tran(m_.trans[ti], r);
     } else {
-      ti = tit->second;
+      ti = found;
       if (m_.trans[ti].implicit) grow(m_.trans[ti].start, m_.trans[ti].end, r);
     }
     attach(make_part(r, k), ti, tid);
   }
+
+  // The last id looked up and its row: consecutive rows share their gene and transcript, so most
+  // lookups are a string compare. Reset whenever the map changes.
+  struct Memo {
+    std::string key;
+    uint32_t row = kNoRow;
+    bool valid = false;
+  };
+  static uint32_t find_memo(Memo& memo, const IdMap& map, std::string_view key) {
+    if (memo.valid && same(key, memo.key)) return memo.row;
+    memo.row = map.find(key);
+    memo.key.assign(key.data(), key.size());
+    memo.valid = true;
+    return memo.row;
+  }
+  uint32_t find_gene(std::string_view id) { return find_memo(gene_memo_, gene_by_id_, id); }
+  uint32_t find_tran(std::string_view id) { return find_memo(tran_memo_, tran_by_id_, id); }
 
   struct PendingPart {
     Kind kind;
@@ -672,20 +829,20 @@ class GencodeBuilder {
                   " but its transcript '", tid, "' is on ", m_.assembly().chrom_name(t.chrom), ":", t.strand);
     switch (pp.kind) {
       case Kind::Exon:
-        t.exons.push_back(p);
+        m_.add_part(ti, PartKind::Exon, p);
         ++report_.exons;
         break;
       case Kind::Cds:
-        t.cdss.push_back(p);
+        m_.add_part(ti, PartKind::Cds, p);
         break;
       case Kind::Utr5:
-        t.utr5s.push_back(p);
+        m_.add_part(ti, PartKind::Utr5, p);
         break;
       case Kind::Utr3:
-        t.utr3s.push_back(p);
+        m_.add_part(ti, PartKind::Utr3, p);
         break;
       default:
-        t.utrs.push_back(p);
+        m_.add_part(ti, PartKind::Utr, p);
         break;
     }
   }
@@ -699,7 +856,11 @@ class GencodeBuilder {
   bool allow_unknown_;
   bool format_known_ = false, gtf_ = false;
   Attrs attrs_;
-  std::unordered_map<std::string, uint32_t> gene_by_id_, tran_by_id_;
+  IdMap gene_by_id_, tran_by_id_;
+  Memo gene_memo_, tran_memo_;
+  std::string_view last_biotype_raw_;  // into biotype_cache_
+  uint32_t last_biotype_ = 0;
+  std::deque<std::pair<std::string, uint32_t>> biotype_cache_;  // deque: keys stay put
   std::unordered_map<std::string, std::vector<PendingPart>> pending_parts_;
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> pending_trans_;
   AnnoBuildReport report_;
@@ -756,11 +917,11 @@ class NcbiBuilder {
     if (type == "gene" || id.substr(0, 4) == "gene") {
       x.kind = Kind::Gene;
       std::string_view gene_id;
-      for (std::string_view x2 : split_commas(attrs_.get("Dbxref")))
-        if (x2.substr(0, 7) == "GeneID:") {
-          gene_id = x2.substr(7);
-          break;
-        }
+      for_each_comma(attrs_.get("Dbxref"), [&](std::string_view x2) {
+        if (x2.substr(0, 7) != "GeneID:") return false;
+        gene_id = x2.substr(7);
+        return true;
+      });
       if (gene_id.empty()) p_.fail(cat("gene '", id, "' has no GeneID in its Dbxref attribute"));
       x.a = m_.strings.add(gene_id);
       std::string_view name = attrs_.get("gene");
@@ -835,24 +996,25 @@ class NcbiBuilder {
       }
     for (Rec& x : block_) {
       if (x.kind != Kind::Exon && x.kind != Kind::Cds) continue;
-      for (std::string_view parent : split_commas(x.parent)) {
+      for_each_comma(x.parent, [&](std::string_view parent) {
         auto it = trans.find(std::string(parent));
-        if (it == trans.end()) continue;  // child of a gene or of an rna without transcript_id
+        if (it == trans.end()) return false;  // child of a gene or of an rna without transcript_id
         BTran& t = m_.trans[it->second];
         BPart p;
         p.start = x.start;
         p.end = x.end;
         p.line = x.line;
         if (x.kind == Kind::Exon) {
-          t.exons.push_back(p);
+          m_.add_part(it->second, PartKind::Exon, p);
           ++report_.exons;
         } else {
           p.phase = x.phase;
-          t.cdss.push_back(p);
+          m_.add_part(it->second, PartKind::Cds, p);
           if (!t.protein) t.protein = x.b;
           if (!t.product) t.product = x.c;
         }
-      }
+        return false;
+      });
     }
     block_.clear();
   }

@@ -156,13 +156,14 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
         t.product = m.strings.add(l.product);
         t.gene = gi;
         t.line = u.line;
+        uint32_t ti = static_cast<uint32_t>(m.trans.size());
         int64_t cum = 0;
         for (auto& [s, e] : u.exons) {
           BPart p;
           p.start = s;
           p.end = e;
           p.line = u.line;
-          t.exons.push_back(p);
+          m.add_part(ti, PartKind::Exon, p);
           if (u.cds_end > u.cds_start) {
             BPart c = p;
             c.start = std::max(s, u.cds_start);
@@ -170,12 +171,12 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
             if (c.end > c.start) {
               c.phase = static_cast<int8_t>((3 - cum % 3) % 3);
               cum += c.end - c.start;
-              t.cdss.push_back(c);
+              m.add_part(ti, PartKind::Cds, c);
             }
           }
         }
-        g.trans.push_back(static_cast<uint32_t>(m.trans.size()));
-        m.trans.push_back(std::move(t));
+        g.trans.push_back(ti);
+        m.trans.push_back(t);
       }
       m.genes.push_back(std::move(g));
       i = j;

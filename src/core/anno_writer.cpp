@@ -1,7 +1,9 @@
 // AnnoModel::write: links the parsed model (exons 5'→3', CDS/UTR → exon,
 // introns, computed UTRs) and writes the .gkanno layout of anno.h.
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include "anno_builder.h"
 #include "atomic_writer.h"
@@ -11,64 +13,175 @@
 
 namespace gk {
 
+namespace {
+inline uint64_t fold_mul(uint64_t a, uint64_t b) {
+#ifdef __SIZEOF_INT128__
+  __uint128_t r = static_cast<__uint128_t>(a) * b;
+  return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+#else
+  uint64_t r = a * b;
+  return r ^ (r >> 29);
+#endif
+}
+}  // namespace
+
+// Eight bytes at a time: the ids of a GENCODE build (~1.6M distinct, ~20
+// bytes each) are hashed several times per input row.
+uint64_t build_hash(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = fold_mul(h ^ w, 0xBF58476D1CE4E5B9ull);
+  }
+  if (n) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = fold_mul(h ^ w, 0x94D049BB133111EBull);
+  }
+  return fold_mul(h, 0x9E3779B97F4A7C15ull);
+}
+
 // Open addressing over the pool itself: a slot holds the offset of a distinct
-// string (0 = empty), so the lookup costs 4-8 bytes per string instead of a
-// node with a second copy of it (GENCODE has ~2M distinct ids).
-uint32_t StringPool::add(std::string_view s) {
+// string (0 = empty) and the low half of its hash (which also picks the slot),
+// so the lookup costs 8 bytes per string instead of a node with a second copy
+// of it (GENCODE has ~2M distinct ids), most mismatches never touch the
+// strings, and growing never rereads them.
+uint32_t StringPool::add(std::string_view s, uint64_t h) {
   if (s.empty()) return 0;
+  if (released_) runtime_error("annotation string pool: add after release_index");
   if ((count_ + 1) * 2 > slots_.size()) grow();
   size_t mask = slots_.size() - 1;
-  for (size_t i = fnv1a64(s) & mask;; i = (i + 1) & mask) {
-    uint32_t off = slots_[i];
-    if (off == 0) {
+  uint32_t tag = static_cast<uint32_t>(h);
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.off == 0) {
       if (data_.size() + s.size() + 1 > 0xFFFFFFF0ull) value_error("annotation strings exceed 4 GiB");
-      off = static_cast<uint32_t>(data_.size());
-      data_.append(s.data(), s.size());
+      uint32_t off = static_cast<uint32_t>(data_.size());
+      data_.insert(data_.end(), s.data(), s.data() + s.size());
       data_.push_back('\0');
-      slots_[i] = off;
+      slot = {off, tag};
       ++count_;
       return off;
     }
-    if (off + s.size() < data_.size() && data_[off + s.size()] == '\0' &&
-        std::memcmp(data_.data() + off, s.data(), s.size()) == 0)
-      return off;
+    if (slot.tag == tag && equals(slot.off, s)) return slot.off;
   }
 }
 
 void StringPool::grow() {
-  std::vector<uint32_t> old(std::max<size_t>(1024, slots_.size() * 2), 0);
-  old.swap(slots_);
+  Table<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
+  std::swap(old, slots_);
   size_t mask = slots_.size() - 1;
-  for (uint32_t off : old) {
-    if (off == 0) continue;
-    size_t i = fnv1a64(get(off)) & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = off;
+  for (size_t k = 0; k < old.size(); ++k) {
+    const Slot& s = old[k];
+    if (s.off == 0) continue;
+    size_t i = s.tag & mask;
+    while (slots_[i].off != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void StringPool::release_index() {
+  slots_ = Table<Slot>();
+  count_ = 0;
+  released_ = true;
+}
+
+uint32_t IdMap::find(std::string_view id, uint64_t h) const {
+  if (slots_.empty()) return kNoRow;
+  size_t mask = slots_.size() - 1;
+  uint32_t tag = static_cast<uint32_t>(h);
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.off == 0) return kNoRow;
+    if (slot.tag == tag && pool_.equals(slot.off, id)) return slot.row;
+  }
+}
+
+void IdMap::set(uint32_t off, uint64_t h, uint32_t row) {
+  if ((count_ + 1) * 2 > slots_.size()) grow();
+  size_t mask = slots_.size() - 1;
+  uint32_t tag = static_cast<uint32_t>(h);
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.off == 0) {
+      slot = {off, tag, row};
+      ++count_;
+      return;
+    }
+    if (slot.off == off) {  // the pool gives one offset per distinct string
+      slot.row = row;
+      return;
+    }
+  }
+}
+
+void IdMap::grow() {
+  Table<Slot> old(std::max<size_t>(1024, slots_.size() * 2));
+  std::swap(old, slots_);
+  size_t mask = slots_.size() - 1;
+  for (size_t k = 0; k < old.size(); ++k) {
+    const Slot& s = old[k];
+    if (s.off == 0) continue;
+    size_t i = s.tag & mask;
+    while (slots_[i].off != 0) i = (i + 1) & mask;
+    slots_[i] = s;
   }
 }
 
 namespace {
 
-int32_t pos32(int64_t v, const std::string& what) {
-  if (v < 0 || v > 0x7FFFFFFF) value_error(what, ": coordinate ", v, " out of range");
+// `what` names the row for the message ("transcript ENST..."); built only on failure.
+template <class F>
+int32_t pos32(int64_t v, const F& what) {
+  if (v < 0 || v > 0x7FFFFFFF) value_error(what(), ": coordinate ", v, " out of range");
   return static_cast<int32_t>(v);
 }
 
-// 5'→3' order of pieces on a strand.
+// 5'→3' order of pieces on a strand (stable: equal keys keep arrival order).
+// Transcripts have a handful of pieces: insertion sort, no temporary buffer.
+template <class Less>
+void stable_small_sort(std::vector<BPart>& v, Less less) {
+  if (v.size() > 32) {
+    std::stable_sort(v.begin(), v.end(), less);
+    return;
+  }
+  for (size_t i = 1; i < v.size(); ++i) {
+    if (!less(v[i], v[i - 1])) continue;
+    BPart x = v[i];
+    size_t j = i;
+    for (; j > 0 && less(x, v[j - 1]); --j) v[j] = v[j - 1];
+    v[j] = x;
+  }
+}
+
 void sort_5to3(std::vector<BPart>& v, char strand) {
   if (strand == '+')
-    std::stable_sort(v.begin(), v.end(), [](const BPart& a, const BPart& b) { return a.start < b.start; });
+    stable_small_sort(v, [](const BPart& a, const BPart& b) { return a.start < b.start; });
   else
-    std::stable_sort(v.begin(), v.end(), [](const BPart& a, const BPart& b) { return a.end > b.end; });
+    stable_small_sort(v, [](const BPart& a, const BPart& b) { return a.end > b.end; });
 }
 
 bool inside(const BPart& p, const BPart& e) {
   return p.start >= e.start && p.end <= e.end;
 }
 
+// One transcript's pieces while it is linked (reused from one transcript to the next).
 struct Linked {
-  std::vector<BPart> exons, cdss, utr5s, utr3s;
+  std::vector<BPart> exons, cdss, utr5s, utr3s, utrs;
   std::vector<uint32_t> cds_exon, utr5_exon, utr3_exon;  // exon index of each piece
+  void clear() {
+    exons.clear();
+    cdss.clear();
+    utr5s.clear();
+    utr3s.clear();
+    utrs.clear();
+    cds_exon.clear();
+    utr5_exon.clear();
+    utr3_exon.clear();
+  }
 };
 
 // Assigns each piece to the first exon at or after the previous piece's exon
@@ -93,21 +206,45 @@ bool assign(const std::vector<BPart>& exons, const std::vector<BPart>& pieces, s
 
 void AnnoModel::write(const std::string& path, const Rules& rules, const std::string& source_name) {
   const Assembly& asm_ = assembly();
-  std::vector<GeneRow> grows;
-  std::vector<TranRow> trows;
-  std::vector<ExonRow> erows;
-  std::vector<IntronRow> irows;
-  std::vector<PartRow> prows[3];
+  strings.release_index();  // the model is complete: only get() from here on
+
+  // The pieces of each transcript, in arrival order: a counting sort of the
+  // part store by transcript (order[first[t] .. first[t+1]) are t's pieces).
+  size_t num_kind[5] = {0, 0, 0, 0, 0};
+  BigVector<uint32_t> first(trans.size() + 1, 0), order(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    ++first[parts[i].tran + 1];
+    ++num_kind[static_cast<int>(parts[i].kind)];
+  }
+  for (size_t t = 0; t < trans.size(); ++t) first[t + 1] += first[t];
+  {
+    std::vector<uint32_t> fill(first.begin(), first.end() - 1);
+    for (size_t i = 0; i < parts.size(); ++i) order[fill[parts[i].tran]++] = static_cast<uint32_t>(i);
+  }
+  std::vector<bool> linked(trans.size(), false);
+
+  BigVector<GeneRow> grows;
+  BigVector<TranRow> trows;
+  BigVector<ExonRow> erows;
+  BigVector<IntronRow> irows;
+  BigVector<PartRow> prows[3];
   grows.reserve(genes.size());
   trows.reserve(trans.size());
+  erows.reserve(num_kind[0]);
+  irows.reserve(num_kind[0]);
+  prows[0].reserve(num_kind[1]);
+  if (!rules.compute_utrs) {
+    prows[1].reserve(num_kind[2] + num_kind[4]);
+    prows[2].reserve(num_kind[3] + num_kind[4]);
+  }
 
   auto where = [&](uint64_t line) { return cat(source_name, ":", line); };
-  auto tran_name = [&](const BTran& t) { return std::string(strings.get(t.id)); };
+  Linked L;
 
   for (size_t gi = 0; gi < genes.size(); ++gi) {
     const BGene& g = genes[gi];
     GeneRow gr{};
-    std::string gname = cat("gene ", strings.get(g.id));
+    auto gname = [&] { return cat("gene ", strings.get(g.id)); };
     gr.chrom = g.chrom;
     gr.start = pos32(g.start, gname);
     gr.end = pos32(g.end, gname);
@@ -121,11 +258,33 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
     grows.push_back(gr);
 
     for (uint32_t ti : g.trans) {
-      BTran& t = trans[ti];
-      std::string tname = cat("transcript ", tran_name(t));
-      Linked L;
-      L.exons = std::move(t.exons);
-      L.cdss = std::move(t.cdss);
+      const BTran& t = trans[ti];
+      auto tname = [&] { return cat("transcript ", strings.get(t.id)); };
+      L.clear();
+      if (!linked[ti]) {  // a transcript listed twice gets its pieces once
+        linked[ti] = true;
+        for (uint32_t k = first[ti]; k < first[ti + 1]; ++k) {
+          BPart p = parts[order[k]];
+          parts.release(order[k]);
+          switch (p.kind) {
+            case PartKind::Exon:
+              L.exons.push_back(p);
+              break;
+            case PartKind::Cds:
+              L.cdss.push_back(p);
+              break;
+            case PartKind::Utr5:
+              L.utr5s.push_back(p);
+              break;
+            case PartKind::Utr3:
+              L.utr3s.push_back(p);
+              break;
+            default:
+              L.utrs.push_back(p);
+              break;
+          }
+        }
+      }
       if (rules.sort_parts) {
         sort_5to3(L.exons, t.strand);
         sort_5to3(L.cdss, t.strand);
@@ -136,14 +295,16 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           L.cdss.clear();
           L.cds_exon.clear();
         } else {
-          value_error(where(bad->line), ": CDS ", bad->start + 1, "-", bad->end, " of ", tname,
+          value_error(where(bad->line), ": CDS ", bad->start + 1, "-", bad->end, " of ", tname(),
                       " does not lie in an exon of its own (exons and CDS pieces must pair up 5'->3')");
         }
       }
       // UTRs are computed where the rules say so, and for coding transcripts whose input has no
       // UTR rows at all (GTFs and GFF3s that only give exons and CDS).
-      bool no_utr_rows = t.utr5s.empty() && t.utr3s.empty() && t.utrs.empty();
+      bool no_utr_rows = L.utr5s.empty() && L.utr3s.empty() && L.utrs.empty();
       if (rules.compute_utrs || no_utr_rows) {
+        L.utr5s.clear();
+        L.utr3s.clear();
         if (!L.cdss.empty()) {
           size_t f = L.cds_exon.front(), l = L.cds_exon.back();
           const BPart &c0 = L.cdss.front(), &c1 = L.cdss.back();
@@ -176,10 +337,8 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           }
         }
       } else {
-        L.utr5s = std::move(t.utr5s);
-        L.utr3s = std::move(t.utr3s);
-        for (BPart& u : t.utrs) {  // generic UTR rows: side of the CDS decides
-          if (L.cdss.empty()) value_error(where(u.line), ": UTR row of ", tname, " has no CDS to tell 5' from 3'");
+        for (BPart& u : L.utrs) {  // generic UTR rows: side of the CDS decides
+          if (L.cdss.empty()) value_error(where(u.line), ": UTR row of ", tname(), " has no CDS to tell 5' from 3'");
           bool plus = t.strand == '+';
           const BPart &c0 = L.cdss.front(), &c1 = L.cdss.back();
           bool up = plus ? u.end <= c0.start : u.start >= c0.end;
@@ -189,7 +348,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           else if (down)
             L.utr3s.push_back(u);
           else
-            value_error(where(u.line), ": UTR ", u.start + 1, "-", u.end, " of ", tname,
+            value_error(where(u.line), ": UTR ", u.start + 1, "-", u.end, " of ", tname(),
                         " lies between CDS pieces (neither 5' nor 3')");
         }
         if (rules.sort_parts) {
@@ -197,7 +356,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           sort_5to3(L.utr3s, t.strand);
         }
         if (!assign(L.exons, L.utr5s, L.utr5_exon, &bad) || !assign(L.exons, L.utr3s, L.utr3_exon, &bad))
-          value_error(where(bad->line), ": UTR ", bad->start + 1, "-", bad->end, " of ", tname,
+          value_error(where(bad->line), ": UTR ", bad->start + 1, "-", bad->end, " of ", tname(),
                       " does not lie in an exon of its own");
       }
 
@@ -245,7 +404,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           ir.strand = t.strand;
           int64_t s = t.strand == '+' ? e.end : n.end, en = t.strand == '+' ? n.start : e.start;
           if (en < s)
-            value_error(where(n.line), ": exons ", k + 1, " and ", k + 2, " of ", tname,
+            value_error(where(n.line), ": exons ", k + 1, " and ", k + 2, " of ", tname(),
                         " overlap or are not in 5'->3' order");
           ir.start = pos32(s, tname);
           ir.end = pos32(en, tname);
@@ -275,12 +434,11 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
       emit(0, L.cdss, L.cds_exon);
       emit(1, L.utr5s, L.utr5_exon);
       emit(2, L.utr3s, L.utr3_exon);
-      // Release the pieces as we go: the model shrinks while the rows grow.
-      std::vector<BPart>().swap(t.exons);
-      std::vector<BPart>().swap(t.utrs);
     }
   }
   if (trows.size() >= kNoRow || erows.size() >= kNoRow) value_error("too many annotation rows");
+  BigVector<uint32_t>().swap(first);
+  BigVector<uint32_t>().swap(order);
 
   // Gene ids and names and transcript ids are copied, in row order, to the
   // front of the written pool, followed by the whole build pool (every other
@@ -352,11 +510,12 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   for (int k = 0; k < 3; ++k) rows(kCdss + k, prows[k].data(), prows[k].size(), sizeof(PartRow));
 
   auto index = [&](int t, auto const& v) {
-    std::vector<IndexedElement> el;
-    el.reserve(v.size());
-    for (auto& r : v) el.push_back({r.chrom, r.strand, r.start, r.end});
     toc.index_off[t] = out.tell();
-    write_interval_index(out, el, true);
+    using Row = typename std::decay_t<decltype(v)>::value_type;
+    static_assert(offsetof(Row, chrom) == 0 && offsetof(Row, start) == 4 && offsetof(Row, end) == 8 &&
+                      offsetof(Row, strand) == 12,
+                  "rows start with an IndexedRow");
+    write_interval_index(out, v.data(), v.size(), sizeof(Row), true);
     out.pad_to(8);
   };
   index(kGenes, grows);
@@ -366,7 +525,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   for (int k = 0; k < 3; ++k) index(kCdss + k, prows[k]);
 
   auto ids = [&](int t, auto const& v) {
-    std::vector<IdKey> keys;
+    BigVector<IdKey> keys;
     for (size_t i = 0; i < v.size(); ++i) {
       std::string_view id(front.c_str() + v[i].id);  // genes and transcripts: front offsets
       if (id.empty()) continue;
@@ -380,7 +539,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
     });
     toc.id_index_off[t] = out.tell();
     toc.id_index_count[t] = keys.size();
-    out.write_vector(keys);
+    if (!keys.empty()) out.write(keys.data(), keys.size() * sizeof(IdKey));
     out.pad_to(8);
   };
   ids(kGenes, grows);

@@ -43,6 +43,7 @@ class AtomicFileWriter {
 
   std::string final_path_;
   std::string temp_path_;
+  uint64_t flushed_ = 0;  // bytes handed to the kernel for writeback so far
   std::FILE* f_ = nullptr;
   uint64_t pos_ = 0;
   bool committed_ = false;

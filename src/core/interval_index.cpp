@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 
+#include "big_alloc.h"
 #include "errors.h"
 
 namespace gk {
@@ -17,59 +18,138 @@ int32_t narrow(int64_t v) {
 }
 }  // namespace
 
+namespace {
+template <class At>
+void write_index(AtomicFileWriter& out, size_t n, const At& at, bool stranded);
+}  // namespace
+
 void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded) {
+  write_index(out, elements.size(), [&](size_t i) { return elements[i]; }, stranded);
+}
+
+void write_interval_index(AtomicFileWriter& out, const void* rows, size_t n, size_t stride, bool stranded) {
+  const char* base = static_cast<const char*>(rows);
+  write_index(
+      out, n,
+      [&](size_t i) {
+        IndexedRow r;
+        std::memcpy(&r, base + i * stride, sizeof r);
+        return IndexedElement{r.chrom, r.strand, r.start, r.end};
+      },
+      stranded);
+}
+
+namespace {
+
+// Elements are grouped by key with a counting sort (stable: row order within
+// a key), then each key's entries are sorted in place by (pos5, pos3, row) —
+// what a stable sort by (pos5, pos3) of row-ordered entries gives — and
+// written in one piece, then re-sorted by (pos3, row) for the second list.
+template <class At>
+void write_index(AtomicFileWriter& out, size_t n, const At& at, bool stranded) {
   struct Pending {
     int32_t pos5, pos3;
     uint32_t row;
   };
-  std::map<std::pair<int32_t, uint8_t>, std::vector<Pending>> groups;
-  for (size_t i = 0; i < elements.size(); ++i) {
-    const IndexedElement& e = elements[i];
+  static_assert(sizeof(Pending) == 12, "by5 entries are written as they are");
+  // Keys in file order: (chrom, strand byte) ascending. Dense ids for the usual small chromosome ids.
+  std::map<std::pair<int32_t, uint8_t>, uint32_t> key_ids;
+  std::vector<int32_t> dense;  // (chrom * 2 + minus) → index into key_list, -1 none
+  std::vector<std::pair<int32_t, uint8_t>> key_list;
+  BigVector<uint32_t> key_of(n);
+  auto key_id = [&](int32_t chrom, uint8_t strand) -> uint32_t {
+    size_t slot = static_cast<size_t>(chrom) * 2 + (strand == '-');
+    if (chrom >= 0 && chrom < (1 << 20)) {
+      if (slot >= dense.size()) dense.resize(slot + 1, -1);
+      if (dense[slot] >= 0) return static_cast<uint32_t>(dense[slot]);
+    }
+    auto it = key_ids.find({chrom, strand});
+    uint32_t id;
+    if (it != key_ids.end()) {
+      id = it->second;
+    } else {
+      id = static_cast<uint32_t>(key_list.size());
+      key_list.push_back({chrom, strand});
+      key_ids.emplace(std::make_pair(chrom, strand), id);
+    }
+    if (chrom >= 0 && chrom < (1 << 20)) dense[slot] = static_cast<int32_t>(id);
+    return id;
+  };
+  auto entry = [&](size_t i, int32_t* chrom, uint8_t* strand) {
+    IndexedElement e = at(i);
     bool plus = !stranded || e.strand == '+';
+    *chrom = e.chrom;
+    *strand = plus ? '+' : '-';
     int32_t p5 = narrow(plus ? e.start : e.end - 1), p3 = narrow(plus ? e.end - 1 : e.start);
-    groups[{e.chrom, static_cast<uint8_t>(plus ? '+' : '-')}].push_back({p5, p3, static_cast<uint32_t>(i)});
+    return Pending{p5, p3, static_cast<uint32_t>(i)};
+  };
+  for (size_t i = 0; i < n; ++i) {
+    int32_t chrom;
+    uint8_t strand;
+    entry(i, &chrom, &strand);
+    key_of[i] = key_id(chrom, strand);
   }
-  uint32_t header[4] = {static_cast<uint32_t>(groups.size()), static_cast<uint32_t>(elements.size()),
-                        stranded ? 1u : 0u, 0};
+  // Rank of each key id in (chrom, strand) order, counts, and the grouped entries.
+  size_t num_keys = key_list.size();
+  std::vector<uint32_t> rank(num_keys);
+  {
+    uint32_t r = 0;
+    for (auto& kv : key_ids) rank[kv.second] = r++;
+  }
+  std::vector<uint64_t> begin(num_keys + 1, 0);
+  for (size_t i = 0; i < n; ++i) ++begin[rank[key_of[i]] + 1];
+  for (size_t k = 0; k < num_keys; ++k) begin[k + 1] += begin[k];
+  BigVector<Pending> grouped(n);
+  {
+    std::vector<uint64_t> fill(begin.begin(), begin.end() - 1);
+    int32_t chrom;
+    uint8_t strand;
+    for (size_t i = 0; i < n; ++i) grouped[fill[rank[key_of[i]]]++] = entry(i, &chrom, &strand);
+  }
+  BigVector<uint32_t>().swap(key_of);
+
+  uint32_t header[4] = {static_cast<uint32_t>(num_keys), static_cast<uint32_t>(n), stranded ? 1u : 0u, 0};
   out.write(header, sizeof header);
-  uint64_t first = 0;
-  for (auto& [key, items] : groups) {
+  std::vector<std::pair<int32_t, uint8_t>> ordered(num_keys);
+  for (size_t k = 0; k < num_keys; ++k) ordered[rank[k]] = key_list[k];
+  for (size_t k = 0; k < num_keys; ++k) {
     unsigned char raw[32] = {};
-    int32_t chrom = key.first;
-    uint32_t count = static_cast<uint32_t>(items.size());
+    int32_t chrom = ordered[k].first;
+    uint32_t count = static_cast<uint32_t>(begin[k + 1] - begin[k]);
+    uint64_t first = begin[k];
     int64_t max_len = 0;
-    for (auto& p : items) max_len = std::max<int64_t>(max_len, std::abs(int64_t(p.pos3) - p.pos5) + 1);
+    for (uint64_t i = begin[k]; i < begin[k + 1]; ++i)
+      max_len = std::max<int64_t>(max_len, std::abs(int64_t(grouped[i].pos3) - grouped[i].pos5) + 1);
     std::memcpy(raw, &chrom, 4);
-    raw[4] = key.second;
+    raw[4] = ordered[k].second;
     std::memcpy(raw + 8, &count, 4);
     std::memcpy(raw + 16, &first, 8);
     std::memcpy(raw + 24, &max_len, 8);
     out.write(raw, sizeof raw);
-    first += count;
   }
-  auto emit = [&](bool by5) {
-    for (auto& [key, items] : groups) {
-      std::vector<Pending> sorted = items;  // items are in row order: stable sorts keep file order on ties
-      if (by5)
-        std::stable_sort(sorted.begin(), sorted.end(), [](const Pending& a, const Pending& b) {
-          return a.pos5 != b.pos5 ? a.pos5 < b.pos5 : a.pos3 < b.pos3;
-        });
-      else
-        std::stable_sort(sorted.begin(), sorted.end(),
-                         [](const Pending& a, const Pending& b) { return a.pos3 < b.pos3; });
-      for (auto& p : sorted) {
-        int32_t rec[3];
-        rec[0] = by5 ? p.pos5 : p.pos3;
-        rec[1] = by5 ? p.pos3 : p.pos5;
-        std::memcpy(&rec[2], &p.row, 4);
-        out.write(rec, sizeof rec);
-      }
-    }
+  auto sort_range = [&](uint64_t b, uint64_t e, auto less) {
+    Pending* p = grouped.data() + b;
+    Pending* q = grouped.data() + e;
+    if (!std::is_sorted(p, q, less)) std::sort(p, q, less);
   };
-  emit(true);
-  emit(false);
+  for (size_t k = 0; k < num_keys; ++k)
+    sort_range(begin[k], begin[k + 1], [](const Pending& a, const Pending& b) {
+      return a.pos5 != b.pos5 ? a.pos5 < b.pos5 : a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row;
+    });
+  if (n) out.write(grouped.data(), n * sizeof(Pending));
+  for (size_t k = 0; k < num_keys; ++k)
+    sort_range(begin[k], begin[k + 1],
+               [](const Pending& a, const Pending& b) { return a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row; });
+  std::vector<Pending> buf(4096);  // by3 entries: {pos3, pos5, row}
+  for (size_t i = 0; i < n;) {
+    size_t m = std::min(buf.size(), n - i);
+    for (size_t j = 0; j < m; ++j, ++i) buf[j] = {grouped[i].pos3, grouped[i].pos5, grouped[i].row};
+    out.write(buf.data(), m * sizeof(Pending));
+  }
   out.pad_to(8);
 }
+
+}  // namespace
 
 IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std::vector<ChromId>& remap) {
   const uint32_t* header = file.array_at<uint32_t>(offset, 4, "index header");

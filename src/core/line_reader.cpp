@@ -26,6 +26,7 @@ size_t FileSource::read(char* buf, size_t n) {
 LineReader::LineReader(ByteSource& src, size_t buffer_size) : src_(src), buf_(buffer_size) {}
 
 bool LineReader::fill() {
+  peek_begin_ = SIZE_MAX;  // the buffer moves
   // Move the partial line to the front, grow if one line fills the buffer.
   if (begin_ > 0) {
     std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
@@ -42,7 +43,9 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line) {
   size_t scan = begin_;
   for (;;) {
-    const char* p = static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
+    const char* p = peek_begin_ == begin_
+                        ? buf_.data() + peek_nl_
+                        : static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
     if (p) {
       size_t nl = static_cast<size_t>(p - buf_.data());
       size_t stop = nl;
@@ -65,6 +68,17 @@ bool LineReader::next(std::string_view& line) {
     fill();
     scan = begin_ + consumed;
   }
+}
+
+bool LineReader::peek(std::string_view& line) const {
+  const char* p = static_cast<const char*>(std::memchr(buf_.data() + begin_, '\n', end_ - begin_));
+  if (!p) return false;
+  size_t stop = static_cast<size_t>(p - buf_.data());
+  peek_begin_ = begin_;
+  peek_nl_ = stop;
+  if (stop > begin_ && buf_[stop - 1] == '\r') --stop;
+  line = std::string_view(buf_.data() + begin_, stop - begin_);
+  return true;
 }
 
 std::string LineReader::where() const {

@@ -41,6 +41,9 @@ class LineReader {
   /// Next line without its terminator; false at end of input. The view is
   /// valid until the next call.
   bool next(std::string_view& line);
+  /// The line next() will return if it is already buffered (never reads,
+  /// never consumes): for read-ahead hints. Valid until the next call of next().
+  bool peek(std::string_view& line) const;
   uint64_t line_number() const { return line_no_; }
   const std::string& name() const { return src_.name(); }
   /// "file:line" for messages.
@@ -52,6 +55,7 @@ class LineReader {
   ByteSource& src_;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
+  mutable size_t peek_begin_ = SIZE_MAX, peek_nl_ = 0;  // the newline peek() found for the line at peek_begin_
   bool eof_ = false;
   uint64_t line_no_ = 0;
 };

@@ -1,5 +1,6 @@
 #include "variant.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -111,6 +112,107 @@ void check_variant_reference(const Variant& v, const std::string& found, const s
   if (found != v.ref)
     value_error("Variant string was invalid: ", text, ": reference allele '", v.ref, "' does not match the genome, ",
                 "which has '", found, "' at ", v.chrom_name(), ":", v.start + 1, "-", v.end);
+}
+
+std::vector<Edit> chromosome_edits(const std::vector<Variant>& variants, ChromId chrom, RefgId refg, const char* what) {
+  std::vector<Edit> edits;
+  std::vector<const Variant*> source;
+  for (const Variant& v : variants) {
+    if (v.refg != refg)
+      value_error(what, ": ", v.as_variant_string(), " is on ", v.refg_name(), ", the intervals on ",
+                  assembly(refg).name());
+    if (v.chrom != chrom) continue;
+    Variant up = v;
+    up.ref = normalize_allele(v.ref);
+    up.alt = normalize_allele(v.alt);
+    normalize_variant(up, edits);
+    source.resize(edits.size(), &v);
+  }
+  std::vector<size_t> order(edits.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Edit &ea = edits[a], &eb = edits[b];
+    if (ea.start != eb.start) return ea.start < eb.start;
+    return ea.is_insertion() && !eb.is_insertion();
+  });
+  std::vector<Edit> out;
+  out.reserve(edits.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    const Edit& e = edits[order[k]];
+    if (!out.empty()) {
+      const Edit& p = out.back();
+      if (e.start < p.end() || (p.is_insertion() && e.is_insertion() && p.start == e.start))
+        value_error(what, ": overlapping variants ", source[order[k - 1]]->as_variant_string(), " and ",
+                    source[order[k]]->as_variant_string());
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+namespace {
+
+/// Position in the variant sequence of reference gap g, counting from an
+/// arbitrary origin: bases before g that survive plus insertions before g
+/// (an insertion at g itself not included).
+int64_t variant_gap(const std::vector<Edit>& edits, int64_t g) {
+  int64_t v = g;
+  for (const Edit& e : edits) {
+    if (e.start >= g) break;
+    if (e.is_insertion())
+      v += static_cast<int64_t>(e.alt.size());
+    else if (e.alt.empty())
+      v -= std::min(g, e.end()) - e.start;
+  }
+  return v;
+}
+
+/// Length of the insertion at gap g (0 if none).
+int64_t insertion_at(const std::vector<Edit>& edits, int64_t g) {
+  for (const Edit& e : edits)
+    if (e.start == g && e.is_insertion()) return static_cast<int64_t>(e.alt.size());
+  return 0;
+}
+
+/// Variant-sequence position of the anchor point of `iv` (after
+/// anchor_offset bases of an insertion at the anchor).
+int64_t anchor_point(const std::vector<Edit>& edits, const Interval& iv) {
+  int64_t k = std::clamp<int64_t>(iv.anchor_offset, 0, insertion_at(edits, iv.anchor));
+  return variant_gap(edits, iv.anchor) + k;
+}
+
+/// [lo, hi) of the variant sequence `iv` stands for.
+std::pair<int64_t, int64_t> variant_span(const std::vector<Edit>& edits, const Interval& iv) {
+  if (!iv.has_anchor) return {variant_gap(edits, iv.start), variant_gap(edits, iv.end)};
+  int64_t a = anchor_point(edits, iv);
+  return {a - (iv.anchor - iv.start), a + (iv.end - iv.anchor)};
+}
+
+}  // namespace
+
+Interval variant_spanning(const Interval& x, const Interval& y, const std::vector<Variant>& variants) {
+  if (x.refg != y.refg)
+    value_error("Both intervals must be on the same reference genome, got: ", x.refg_name(), ", ", y.refg_name());
+  if (x.chrom != y.chrom)
+    value_error("Both intervals must be on the same chromosome, got: ", x.chrom_name(), ", ", y.chrom_name());
+  if (x.strand != y.strand) value_error("Both intervals must be on the same strand, got: ", x.strand, ", ", y.strand);
+  for (const Interval* iv : {&x, &y})
+    if (iv->has_anchor && (iv->anchor < iv->start || iv->anchor > iv->end))
+      value_error("Outside anchors are unsupported: ", iv->describe());
+  if (!x.has_anchor && !y.has_anchor) value_error("Variant.spanning: neither interval is anchored");
+  std::vector<Edit> edits = chromosome_edits(variants, x.chrom, x.refg, "Variant.spanning");
+  // The frame: the anchored interval with the leftmost (anchor, offset).
+  bool frame_is_x = x.has_anchor && (!y.has_anchor || x.anchor < y.anchor ||
+                                     (x.anchor == y.anchor && x.anchor_offset <= y.anchor_offset));
+  const Interval& f = frame_is_x ? x : y;
+  const Interval& o = frame_is_x ? y : x;
+  // Frame coordinate of variant-sequence point p: f.anchor + (p - A).
+  int64_t shift = f.anchor - anchor_point(edits, f);
+  auto [lo, hi] = variant_span(edits, o);
+  Interval r = f;
+  r.start = std::min(f.start, lo + shift);
+  r.end = std::max(f.end, hi + shift);
+  return r;
 }
 
 }  // namespace gk

@@ -50,6 +50,21 @@ struct Edit {
 /// order) to `out`.
 void normalize_variant(const Variant& v, std::vector<Edit>& out);
 
+/// Normalised edits of those `variants` that lie on chromosome `chrom`,
+/// sorted by position (an insertion before an edit starting at the same
+/// base). ValueError if a variant is on another assembly than `refg` or two
+/// edits overlap (as VariantGenome). `what` prefixes the messages.
+std::vector<Edit> chromosome_edits(const std::vector<Variant>& variants, ChromId chrom, RefgId refg, const char* what);
+
+/// Variant.spanning of two intervals at least one of which is anchored: the
+/// smallest interval, anchored like the one of x and y with the leftmost
+/// (anchor, anchor_offset) (x on a tie), whose anchored variant sequence
+/// covers the variant sequences of both x and y (an unanchored interval
+/// stands for the variant bases between its ends; an anchored one for its
+/// anchored window). Both intervals must share chromosome, strand and
+/// assembly and have their anchors inside [start, end] (ValueError).
+Interval variant_spanning(const Interval& x, const Interval& y, const std::vector<Variant>& variants);
+
 /// Upper-cases an allele and maps the empty markers "", "-", "." and "-." to "".
 std::string normalize_allele(const std::string& allele);
 /// True if every character of `allele` is in `alphabet`.

@@ -27,9 +27,56 @@ std::string upper(const std::string& s) {
 
 }  // namespace
 
+void VariantGenome::check_and_normalize(const Variant& v, std::vector<Edit>& out) const {
+  const TwoBitFile& dna = *dna_;
+  if (v.refg != dna.refg())
+    value_error(v.as_variant_string(), "'s genome (", v.refg_name(), ") doesn't match the reference genome (",
+                assembly(dna.refg()).name(), ").");
+  if (!allele_uses(v.alt, kApplicableAlleles))
+    value_error("cannot apply ", v.as_variant_string(), ": ALT allele '", v.alt,
+                "' must use only the upper-case letters ACGTN");
+  int64_t size = dna.chrom_length(v.chrom);
+  if (v.start < 0 || v.end > size)
+    index_error("cannot apply ", v.as_variant_string(), ": it lies outside ", v.chrom_name(), " (positions 1 to ", size,
+                ")");
+  // REF against the genome (case-insensitive), without allocating for short alleles.
+  size_t n = v.ref.size();
+  char small[64];
+  std::string big;
+  char* found = small;
+  if (n > sizeof(small)) {
+    big.resize(n);
+    found = big.data();
+  }
+  if (n > 0) dna.fetch(v, found, false, false);
+  bool upper_ref = true, same = true;
+  for (size_t i = 0; i < n; ++i) {
+    char r = v.ref[i];
+    char u = (r >= 'a' && r <= 'z') ? static_cast<char>(r - 'a' + 'A') : r;
+    upper_ref &= r == u;
+    same &= found[i] == u;
+  }
+  if (!same)
+    value_error("cannot apply ", v.as_variant_string(), ": its REF allele '", v.ref, "' does not match the genome, ",
+                "which has '", std::string(found, n), "' at ", v.chrom_name(), ":", v.start + 1, "-", v.end);
+  if (upper_ref) {
+    normalize_variant(v, out);
+  } else {
+    Variant norm = v;
+    norm.ref = upper(v.ref);
+    normalize_variant(norm, out);
+  }
+}
+
 VariantGenome::VariantGenome(const TwoBitFile& dna, std::vector<Variant> variants)
     : dna_(&dna), variants_(std::move(variants)) {
-  const Assembly& asm_ = assembly(dna.refg());
+  if (variants_.size() == 1) {
+    // One variant (per-variant scoring): its edits are in order and cannot overlap.
+    edits_.reserve(2);
+    check_and_normalize(variants_[0], edits_);
+    if (!edits_.empty()) chroms_.push_back(ChromEdits{variants_[0].chrom, 0, edits_.size()});
+    return;
+  }
   std::stable_sort(variants_.begin(), variants_.end(), [](const Variant& a, const Variant& b) {
     if (a.chrom != b.chrom) return a.chrom < b.chrom;
     if (a.start != b.start) return a.start < b.start;
@@ -39,32 +86,8 @@ VariantGenome::VariantGenome(const TwoBitFile& dna, std::vector<Variant> variant
   std::vector<size_t> source;  // variant index of each edit
   all.reserve(variants_.size() + 4);
   source.reserve(variants_.size() + 4);
-  std::string found;
   for (size_t i = 0; i < variants_.size(); ++i) {
-    const Variant& v = variants_[i];
-    if (v.refg != dna.refg())
-      value_error(v.as_variant_string(), "'s genome (", v.refg_name(), ") doesn't match the reference genome (",
-                  asm_.name(), ").");
-    if (!allele_uses(v.alt, kApplicableAlleles))
-      value_error("cannot apply ", v.as_variant_string(), ": ALT allele '", v.alt,
-                  "' must use only the upper-case letters ACGTN");
-    int64_t size = dna.chrom_length(v.chrom);
-    if (v.start < 0 || v.end > size)
-      index_error("cannot apply ", v.as_variant_string(), ": it lies outside ", v.chrom_name(), " (positions 1 to ",
-                  size, ")");
-    found.resize(static_cast<size_t>(v.length()));
-    dna.fetch(v, found.data(), false, false);
-    std::string ref = upper(v.ref);
-    if (found != ref)
-      value_error("cannot apply ", v.as_variant_string(), ": its REF allele '", v.ref, "' does not match the genome, ",
-                  "which has '", found, "' at ", v.chrom_name(), ":", v.start + 1, "-", v.end);
-    if (ref == v.ref) {
-      normalize_variant(v, all);
-    } else {
-      Variant norm = v;
-      norm.ref = std::move(ref);
-      normalize_variant(norm, all);
-    }
+    check_and_normalize(variants_[i], all);
     source.resize(all.size(), i);
   }
   // Variants are sorted by chromosome and the edits of one variant are in

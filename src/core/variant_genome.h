@@ -76,6 +76,8 @@ class VariantGenome {
     size_t begin, end;  // range in edits_
   };
 
+  /// Validates `v` (assembly, ALT letters, bounds, REF) and appends its edits.
+  void check_and_normalize(const Variant& v, std::vector<Edit>& out) const;
   Edits edits_of(ChromId c) const;
   static size_t first_edit(const Edits& ed, int64_t gap);
   static int64_t count(const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins, int64_t take_last_ins);
