@@ -45,8 +45,7 @@ py::object spanning(py::handle x, py::handle y, py::handle variants) {
   Interval a = interval_of(x), b = interval_of(y);
   // Unanchored: exactly Interval.spanning (same checks and warnings). A
   // Variant passed as an interval counts as unanchored.
-  if (!a.has_anchor && !b.has_anchor)
-    return py::detail::get_type_handle(typeid(Interval), true).attr("spanning")(x, y);
+  if (!a.has_anchor && !b.has_anchor) return py::detail::get_type_handle(typeid(Interval), true).attr("spanning")(x, y);
   std::vector<Variant> vs;
   if (py::isinstance<Variant>(variants)) {
     vs.push_back(variants.cast<Variant>());

@@ -35,7 +35,8 @@ PyTypeObject* interval_type() {
   return t;
 }
 PyTypeObject* variant_type() {
-  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(gk::Variant), true).ptr());
+  static PyTypeObject* t =
+      reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(gk::Variant), true).ptr());
   return t;
 }
 
