@@ -13,7 +13,10 @@ namespace gk {
 namespace {
 
 constexpr uint32_t kMaxDim = 1u << 20;
-constexpr int64_t kChunkRows = 4096;
+// Values decoded per step into a stack buffer (reversed '-' rows, R > 1 rows).
+constexpr int64_t kTmpValues = 4096;
+// Jump tables aim at about this many blocks per bucket.
+constexpr uint64_t kBlocksPerBucket = 2;
 
 template <class S>
 void copy_row(S* dst, const S* src, size_t d) {
@@ -23,20 +26,102 @@ void copy_row(S* dst, const S* src, size_t d) {
     std::memcpy(dst, src, d * sizeof(S));
 }
 
-template <class S>
-void reverse_rows(S* p, int64_t rows, size_t d) {
-  if (d == 1) {
-    std::reverse(p, p + rows);
-    return;
-  }
-  for (int64_t i = 0, j = rows - 1; i < j; ++i, --j) std::swap_ranges(p + i * d, p + (i + 1) * d, p + j * d);
-}
-
 inline uint64_t load64(const uint8_t* p) {
   uint64_t w;
   std::memcpy(&w, p, 8);
   return w;
 }
+
+// ---- Decode kernels: `count` stored values from value index `first` of a
+// payload `p` into dst. Payloads sit inside the data region, which ends with
+// 8 zero bytes, so a 64-bit load at any payload byte stays inside the file.
+
+/// Kinds of kernel; TrackFile::read picks one per read, not per value.
+enum class Kernel : uint8_t { Mask, Packed, Copy, Lut8, U8ToFloat, I8ToFloat, HalfToFloat };
+
+/// Bit-packed codes (B = 1..6 bits, LSB first) through a code -> value table.
+/// Groups of 8 values start on a byte boundary (8*B bits), so the body loads
+/// one word per group and extracts with constant shifts.
+template <unsigned B, class S>
+void unpack(const uint8_t* p, uint64_t first, uint64_t count, const S* lut, S* dst) {
+  constexpr uint64_t mask = (uint64_t(1) << B) - 1;
+  uint64_t i = 0, v = first;
+  for (; i < count && (v & 7); ++i, ++v) {
+    const uint64_t bit = v * B;
+    dst[i] = lut[(load64(p + (bit >> 3)) >> (bit & 7)) & mask];
+  }
+  for (; i + 8 <= count; i += 8, v += 8) {
+    const uint64_t w = load64(p + (v >> 3) * B);
+    for (unsigned j = 0; j < 8; ++j) dst[i + j] = lut[(w >> (j * B)) & mask];
+  }
+  for (; i < count; ++i, ++v) {
+    const uint64_t bit = v * B;
+    dst[i] = lut[(load64(p + (bit >> 3)) >> (bit & 7)) & mask];
+  }
+}
+
+/// 8-bit codes through a 256-entry table, eight codes per load.
+template <class S>
+void lut8(const uint8_t* p, uint64_t count, const S* lut, S* dst) {
+  uint64_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const uint64_t w = load64(p + i);
+    for (unsigned j = 0; j < 8; ++j) dst[i + j] = lut[(w >> (8 * j)) & 0xff];
+  }
+  for (; i < count; ++i) dst[i] = lut[p[i]];
+}
+
+template <class S>
+struct Decoder {
+  const uint8_t* data = nullptr;      // start of the mapped file
+  const uint64_t* offsets = nullptr;  // payload offset of each block
+  const S* lut = nullptr;
+  Kernel kind = Kernel::Copy;
+  unsigned bits = 0;
+
+  void operator()(uint64_t block, uint64_t first, uint64_t count, S* dst) const {
+    if (kind == Kernel::Mask) {
+      std::fill(dst, dst + count, lut[1]);
+      return;
+    }
+    const uint8_t* p = data + offsets[block];
+    switch (kind) {
+      case Kernel::Copy:
+        std::memcpy(dst, p + first * sizeof(S), count * sizeof(S));
+        return;
+      case Kernel::Lut8:
+        return lut8(p + first, count, lut, dst);
+      case Kernel::U8ToFloat:
+        if constexpr (std::is_same_v<S, float>)
+          for (uint64_t i = 0; i < count; ++i) dst[i] = static_cast<float>(p[first + i]);
+        return;
+      case Kernel::I8ToFloat:
+        if constexpr (std::is_same_v<S, float>)
+          for (uint64_t i = 0; i < count; ++i) dst[i] = static_cast<float>(static_cast<int8_t>(p[first + i]));
+        return;
+      case Kernel::HalfToFloat:
+        if constexpr (std::is_same_v<S, float>) halves_to_floats(p + first * 2, dst, count);
+        return;
+      case Kernel::Packed:
+        switch (bits) {
+          case 1:
+            return unpack<1>(p, first, count, lut, dst);
+          case 2:
+            return unpack<2>(p, first, count, lut, dst);
+          case 3:
+            return unpack<3>(p, first, count, lut, dst);
+          case 4:
+            return unpack<4>(p, first, count, lut, dst);
+          case 5:
+            return unpack<5>(p, first, count, lut, dst);
+          default:
+            return unpack<6>(p, first, count, lut, dst);
+        }
+      case Kernel::Mask:
+        return;
+    }
+  }
+};
 
 }  // namespace
 
@@ -111,7 +196,18 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
           file_.corrupt(cat("block payload of ", names_[e.chrom], ":", t.strand, " outside the data region"));
       }
     }
-    tracks_.push_back(t);
+    if (t.n > 0) {
+      // Buckets of 2^shift coarse positions, about kBlocksPerBucket blocks each.
+      const uint64_t last = t.ends[t.n - 1];
+      while ((last >> t.jump_shift) > t.n / kBlocksPerBucket) ++t.jump_shift;
+      t.jump.resize((last >> t.jump_shift) + 1);
+      uint64_t b = 0;
+      for (uint64_t j = 0; j < t.jump.size(); ++j) {
+        while (b < t.n && t.ends[b] <= (j << t.jump_shift)) ++b;
+        t.jump[j] = static_cast<uint32_t>(b);
+      }
+    }
+    tracks_.push_back(std::move(t));
   }
 
   // Lookup tables from codes to every output type.
@@ -129,6 +225,19 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
     lut_f32_[c] = static_cast<float>(v);
     lut_f16_[c] = float_to_half(static_cast<float>(v));
   }
+  default_bool_ = default_as<uint8_t>(DType::Bool);
+  default_u8_ = default_as<uint8_t>(DType::U8);
+  default_i8_ = default_as<int8_t>(DType::I8);
+  default_f16_ = default_as<uint16_t>(DType::F16);
+  default_f32_ = default_as<float>(DType::F32);
+}
+
+uint64_t TrackFile::Track::first_ending_after(int64_t c) const {
+  if (n == 0 || c >= int64_t(ends[n - 1])) return n;
+  const uint64_t j = uint64_t(c) >> jump_shift;  // < jump.size() since c < last end
+  const uint64_t lo = jump[j], hi = j + 1 < jump.size() ? jump[j + 1] : n;
+  return static_cast<uint64_t>(
+      std::upper_bound(ends + lo, ends + hi, c, [](int64_t v, uint32_t e) { return v < int64_t(e); }) - ends);
 }
 
 void TrackFile::attach(RefgId refg) {
@@ -202,102 +311,127 @@ const S* TrackFile::lut(DType dt) const {
 }
 
 template <class S>
-void TrackFile::decode_flat(const Track& t, uint64_t block, uint64_t first, uint64_t count, DType dt, S* dst) const {
-  if (bits_ == 0) {  // mask: every covered position is 1
-    std::fill(dst, dst + count, lut<S>(dt)[1]);
-    return;
-  }
-  const uint8_t* p = file_.data() + t.offsets[block];
-  if (bits_ < 8) {
-    const S* table = lut<S>(dt);
-    const uint64_t mask = (1u << bits_) - 1;
-    uint64_t bit = first * bits_;
-    for (uint64_t i = 0; i < count; ++i, bit += bits_) dst[i] = table[(load64(p + (bit >> 3)) >> (bit & 7)) & mask];
-  } else if (bits_ == 8) {
-    const S* table = lut<S>(dt);
-    p += first;
-    for (uint64_t i = 0; i < count; ++i) dst[i] = table[p[i]];
-  } else if (bits_ == 16) {
-    p += first * 2;
-    if constexpr (std::is_same_v<S, uint16_t>) {
-      std::memcpy(dst, p, count * 2);
-    } else if constexpr (std::is_same_v<S, float>) {
-      const float* ht = half_table();
-      for (uint64_t i = 0; i < count; ++i) {
-        uint16_t h;
-        std::memcpy(&h, p + 2 * i, 2);
-        dst[i] = ht[h];
-      }
-    }
-  } else if constexpr (std::is_same_v<S, float>) {
-    std::memcpy(dst, p + first * 4, count * 4);
-  }
-}
-
-template <class S>
 void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) const {
   const int64_t len = iv.length();
   if (len == 0) return;
   const bool rev = iv.strand == '-';
-  const size_t d = dim_;
-  const bool packed_rows = rs == static_cast<int64_t>(d);
-  auto row_of = [&](int64_t p) { return rev ? iv.end - 1 - p : p - iv.start; };
-  const S dflt = default_as<S>(dt);
+  const int64_t d = dim_;
+  const bool packed_rows = rs == d;
+  S dflt;
+  if constexpr (std::is_same_v<S, float>)
+    dflt = default_f32_;
+  else if constexpr (std::is_same_v<S, uint16_t>)
+    dflt = default_f16_;
+  else if constexpr (std::is_same_v<S, int8_t>)
+    dflt = default_i8_;
+  else
+    dflt = dt == DType::Bool ? default_bool_ : default_u8_;
   auto fill = [&](int64_t a, int64_t z) {  // genomic [a, z) gets the default
     if (a >= z) return;
-    int64_t r0 = rev ? iv.end - z : a - iv.start;
+    const int64_t r0 = rev ? iv.end - z : a - iv.start;
     if (packed_rows) {
-      std::fill(out + r0 * rs, out + (r0 + z - a) * rs, dflt);
+      std::fill(out + r0 * d, out + (r0 + z - a) * d, dflt);
     } else {
       for (int64_t r = r0; r < r0 + z - a; ++r) std::fill(out + r * rs, out + r * rs + d, dflt);
     }
   };
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
-  if (!t) {
+  if (!t || t->n == 0) {
     fill(iv.start, iv.end);
     return;
   }
+
+  // Pick the kernel once for the whole read.
+  Decoder<S> dec;
+  dec.data = file_.data();
+  dec.offsets = t->offsets;
+  dec.lut = lut<S>(dt);
+  dec.bits = bits_;
+  if (bits_ == 0) {
+    dec.kind = Kernel::Mask;
+  } else if (bits_ < 8) {
+    dec.kind = Kernel::Packed;
+  } else if (bits_ == 8) {
+    const bool identity = !info().dictionary && sizeof(S) == 1 &&
+                          ((etype_ == EType::u8 && dt == DType::U8) || (etype_ == EType::i8 && dt == DType::I8));
+    if (identity)
+      dec.kind = Kernel::Copy;
+    else if (std::is_same_v<S, float> && !info().dictionary)
+      dec.kind = etype_ == EType::i8 ? Kernel::I8ToFloat : Kernel::U8ToFloat;
+    else
+      dec.kind = Kernel::Lut8;
+  } else if (bits_ == 16) {
+    dec.kind = std::is_same_v<S, float> ? Kernel::HalfToFloat : Kernel::Copy;
+  } else {
+    dec.kind = Kernel::Copy;
+  }
+
+  // Scratch rows for reversed and repeated rows: on the stack unless one row is larger.
+  S stack_tmp[kTmpValues];
+  std::vector<S> heap_tmp;
+  S* tmp = stack_tmp;
+  int64_t tmp_rows = kTmpValues / d;
+  if (tmp_rows == 0) {
+    heap_tmp.resize(size_t(d));
+    tmp = heap_tmp.data();
+    tmp_rows = 1;
+  }
+
   const int64_t R = res_;
   const int64_t cs = iv.start / R, ce = (iv.end + R - 1) / R;
-  uint64_t b = static_cast<uint64_t>(
-      std::upper_bound(t->ends, t->ends + t->n, cs, [](int64_t v, uint32_t e) { return v < int64_t(e); }) - t->ends);
   int64_t pos = iv.start;
-  std::vector<S> tmp;
-  for (; b < t->n && int64_t(t->starts[b]) < ce; ++b) {
+  for (uint64_t b = t->first_ending_after(cs); b < t->n && int64_t(t->starts[b]) < ce; ++b) {
     const int64_t bs = int64_t(t->starts[b]);
     const int64_t a = std::max(bs * R, iv.start), z = std::min(int64_t(t->ends[b]) * R, iv.end);
     fill(pos, a);
     pos = z;
     if (R == 1 && packed_rows) {
-      S* dst = out + (rev ? iv.end - z : a - iv.start) * rs;
-      decode_flat(*t, b, uint64_t(a - bs) * d, uint64_t(z - a) * d, dt, dst);
-      if (rev) reverse_rows(dst, z - a, d);
+      const int64_t rows = z - a;
+      S* dst = out + (rev ? iv.end - z : a - iv.start) * d;
+      const uint64_t first = uint64_t(a - bs) * uint64_t(d);
+      if (!rev) {
+        dec(b, first, uint64_t(rows * d), dst);
+      } else if (d >= 16 && dec.kind != Kernel::Packed) {
+        // Wide rows: decode each straight into its reversed place.
+        for (int64_t r = 0; r < rows; ++r) dec(b, first + uint64_t(r * d), uint64_t(d), dst + (rows - 1 - r) * d);
+      } else {
+        // Decode a chunk into the scratch buffer (in L1), then store its rows reversed.
+        for (int64_t r = 0; r < rows; r += tmp_rows) {
+          const int64_t c = std::min(tmp_rows, rows - r);
+          dec(b, first + uint64_t(r * d), uint64_t(c * d), tmp);
+          S* top = dst + (rows - r) * d;  // one past the row that takes row r
+          if (d == 1) {
+            for (int64_t j = 0; j < c; ++j) top[-1 - j] = tmp[j];
+          } else {
+            for (int64_t j = 0; j < c; ++j) copy_row(top - (j + 1) * d, tmp + j * d, size_t(d));
+          }
+        }
+      }
       continue;
     }
     // Decode coarse rows in chunks, then place (and for R > 1 repeat) each row.
     const int64_t k0 = a / R, k1 = (z - 1) / R + 1;
-    for (int64_t k = k0; k < k1; k += kChunkRows) {
-      const int64_t kend = std::min(k1, k + kChunkRows);
-      tmp.resize(size_t(kend - k) * d);
-      decode_flat(*t, b, uint64_t(k - bs) * d, uint64_t(kend - k) * d, dt, tmp.data());
+    for (int64_t k = k0; k < k1; k += tmp_rows) {
+      const int64_t kend = std::min(k1, k + tmp_rows);
+      dec(b, uint64_t(k - bs) * uint64_t(d), uint64_t((kend - k) * d), tmp);
       for (int64_t kk = k; kk < kend; ++kk) {
-        const S* src = tmp.data() + (kk - k) * d;
+        const S* src = tmp + (kk - k) * d;
         const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, (kk + 1) * R);
         if (packed_rows && d == 1) {
-          int64_t r0 = rev ? iv.end - p1 : p0 - iv.start;
+          const int64_t r0 = rev ? iv.end - p1 : p0 - iv.start;
           std::fill(out + r0, out + r0 + (p1 - p0), *src);
         } else if (packed_rows) {
           // Identical rows, so their order does not matter: copy one, then double.
-          S* dst = out + (rev ? iv.end - p1 : p0 - iv.start) * rs;
+          S* dst = out + (rev ? iv.end - p1 : p0 - iv.start) * d;
           const int64_t n = p1 - p0;
-          copy_row(dst, src, d);
+          copy_row(dst, src, size_t(d));
           for (int64_t have = 1; have < n;) {
             const int64_t c = std::min(have, n - have);
-            std::memcpy(dst + have * int64_t(d), dst, size_t(c) * d * sizeof(S));
+            std::memcpy(dst + have * d, dst, size_t(c * d) * sizeof(S));
             have += c;
           }
         } else {
-          for (int64_t p = p0; p < p1; ++p) copy_row(out + row_of(p) * rs, src, d);
+          for (int64_t p = p0; p < p1; ++p) copy_row(out + (rev ? iv.end - 1 - p : p - iv.start) * rs, src, size_t(d));
         }
       }
     }
@@ -327,8 +461,7 @@ const void* TrackFile::view(const Interval& iv, DType dt) const {
   if (iv.strand == '-' && iv.length() != 1) return nullptr;  // '-' rows are reversed: not the stored order
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
   if (!t) return nullptr;
-  auto it = std::upper_bound(t->ends, t->ends + t->n, iv.start, [](int64_t v, uint32_t e) { return v < int64_t(e); });
-  uint64_t b = static_cast<uint64_t>(it - t->ends);
+  const uint64_t b = t->first_ending_after(iv.start);
   if (b >= t->n || int64_t(t->starts[b]) > iv.start || int64_t(t->ends[b]) < iv.end) return nullptr;
   return file_.data() + t->offsets[b] + uint64_t(iv.start - t->starts[b]) * dim_ * (bits_ / 8);
 }
