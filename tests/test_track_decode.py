@@ -14,7 +14,7 @@ import genome_kit as gk
 from genome_kit import GenomeTrack, GenomeTrackBuilder, _core
 
 ETYPES = "m0 u1 u2 u3 u4 u5 u6 u8 i8 f2 f3 f4 f5 f6 f8 f16 f32".split()
-CHROM = 400_000
+CHROM = 2_000_000
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,8 @@ def windows(rng, span):
     return out
 
 
-GRID = [(e, d, r) for e in ETYPES for d in ((1,) if e == "m0" else (1, 5, 16, 64)) for r in (1, 3)]
+# R = 37: repeated rows of 37 values (runs of 37-148 bytes: vector stores with an overlapping last one).
+GRID = [(e, d, r) for e in ETYPES for d in ((1,) if e == "m0" else (1, 5, 16, 64)) for r in (1, 3, 37)]
 
 
 @pytest.mark.parametrize("etype,dim,res", GRID)

@@ -18,18 +18,111 @@ constexpr int64_t kTmpValues = 4096;
 // Jump tables aim at about this many blocks per bucket.
 constexpr uint64_t kBlocksPerBucket = 2;
 
-template <class S>
-void copy_row(S* dst, const S* src, size_t d) {
-  if (d == 1)
-    *dst = *src;
-  else
-    std::memcpy(dst, src, d * sizeof(S));
-}
+// ---- The read loop and its kernels ------------------------------------------------------------------
+//
+// The loop is compiled twice: for baseline x86-64 (or whatever the build
+// targets) and, on x86 with GCC/Clang, for AVX2 through a target attribute on
+// its entry point; TrackFile::read picks one by CPU detection, once. Every
+// kernel the loop calls is force-inlined into the entry point, so each copy is
+// vectorized for its own instruction set (32-byte stores, conversions), while
+// out-of-line code stays baseline: nothing AVX2 can leak into other callers.
 
-inline uint64_t load64(const uint8_t* p) {
+#if defined(__GNUC__) || defined(__clang__)
+#define GK_INLINE __attribute__((always_inline)) inline
+#else
+#define GK_INLINE inline
+#endif
+
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define GK_TRACK_AVX2 1
+const bool kHaveAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+#endif
+
+GK_INLINE uint64_t load64(const uint8_t* p) {
   uint64_t w;
   std::memcpy(&w, p, 8);
   return w;
+}
+
+/// A 64-bit word holding 8 / sizeof(S) copies of v.
+template <class S>
+GK_INLINE uint64_t splat(S v) {
+  if constexpr (sizeof(S) == 1) {
+    return 0x0101010101010101ull * static_cast<uint8_t>(v);
+  } else if constexpr (sizeof(S) == 2) {
+    return 0x0001000100010001ull * static_cast<uint16_t>(v);
+  } else {
+    uint32_t x;
+    std::memcpy(&x, &v, 4);
+    return 0x0000000100000001ull * x;
+  }
+}
+
+/// n copies of v, inline: most runs are short (R values), where a libc call
+/// per run costs more than the stores. Long runs of a byte pattern use memset.
+/// The last store of a run may overlap the one before: the bytes are the same.
+template <class S>
+GK_INLINE void fill_run(S* dst, S v, int64_t n) {
+  const uint64_t w = splat(v);
+  const size_t bytes = size_t(n) * sizeof(S);
+  auto* p = reinterpret_cast<unsigned char*>(dst);
+#if defined(__GNUC__) || defined(__clang__)
+  if (bytes >= 32) {
+    if (bytes >= 1024 && w == 0x0101010101010101ull * (w & 0xff)) {
+      std::memset(p, int(w & 0xff), bytes);
+      return;
+    }
+    // A 32-byte vector type: one store in the AVX2 copy of the loop, two in the baseline one.
+    typedef uint64_t v32 __attribute__((vector_size(32), aligned(1)));
+    const v32 pat = {w, w, w, w};
+    for (size_t i = 0; i + 32 < bytes; i += 32) *reinterpret_cast<v32*>(p + i) = pat;
+    *reinterpret_cast<v32*>(p + bytes - 32) = pat;
+    return;
+  }
+#endif
+  if (bytes >= 8) {
+    for (size_t i = 0; i + 8 < bytes; i += 8) std::memcpy(p + i, &w, 8);
+    std::memcpy(p + bytes - 8, &w, 8);
+    return;
+  }
+  for (size_t i = 0; i < bytes; i += sizeof(S)) std::memcpy(p + i, &v, sizeof(S));
+}
+
+/// Reverses the order of the 8 / sizeof(S) values packed in a 64-bit word.
+template <class S>
+GK_INLINE uint64_t reverse_lanes(uint64_t w) {
+  if constexpr (sizeof(S) == 1) {
+    return __builtin_bswap64(w);
+  } else if constexpr (sizeof(S) == 2) {
+    w = (w >> 32) | (w << 32);
+    return ((w >> 16) & 0x0000ffff0000ffffull) | ((w & 0x0000ffff0000ffffull) << 16);
+  } else {
+    return (w >> 32) | (w << 32);
+  }
+}
+
+/// dst[c - 1 - j] = src[j] for j < c, a word at a time.
+template <class S>
+GK_INLINE void reverse_copy(S* dst, const S* src, int64_t c) {
+  constexpr int64_t k = 8 / sizeof(S);
+  int64_t j = 0;
+  for (; j + k <= c; j += k) {
+    uint64_t w;
+    std::memcpy(&w, src + j, 8);
+    w = reverse_lanes<S>(w);
+    std::memcpy(dst + (c - j - k), &w, 8);
+  }
+  for (; j < c; ++j) dst[c - 1 - j] = src[j];
+}
+
+/// Rows of d values: row j of src becomes row c - 1 - j of dst.
+template <class S>
+GK_INLINE void reverse_rows_copy(S* dst, const S* src, int64_t c, int64_t d) {
+  if (d == 1) return reverse_copy(dst, src, c);
+  for (int64_t j = 0; j < c; ++j) std::memcpy(dst + (c - 1 - j) * d, src + j * d, size_t(d) * sizeof(S));
 }
 
 // ---- Decode kernels: `count` stored values from value index `first` of a
@@ -43,7 +136,7 @@ enum class Kernel : uint8_t { Mask, Packed, Copy, Lut8, U8ToFloat, I8ToFloat, Ha
 /// Groups of 8 values start on a byte boundary (8*B bits), so the body loads
 /// one word per group and extracts with constant shifts.
 template <unsigned B, class S>
-void unpack(const uint8_t* p, uint64_t first, uint64_t count, const S* lut, S* dst) {
+GK_INLINE void unpack(const uint8_t* p, uint64_t first, uint64_t count, const S* lut, S* dst) {
   constexpr uint64_t mask = (uint64_t(1) << B) - 1;
   uint64_t i = 0, v = first;
   for (; i < count && (v & 7); ++i, ++v) {
@@ -60,15 +153,27 @@ void unpack(const uint8_t* p, uint64_t first, uint64_t count, const S* lut, S* d
   }
 }
 
-/// 8-bit codes through a 256-entry table, eight codes per load.
-template <class S>
-void lut8(const uint8_t* p, uint64_t count, const S* lut, S* dst) {
+/// 8-bit codes through a 256-entry table, eight codes per load; with
+/// `reversed`, value i goes to dst[count - 1 - i].
+template <bool reversed, class S>
+GK_INLINE void lut8(const uint8_t* p, uint64_t count, const S* lut, S* dst) {
   uint64_t i = 0;
   for (; i + 8 <= count; i += 8) {
     const uint64_t w = load64(p + i);
-    for (unsigned j = 0; j < 8; ++j) dst[i + j] = lut[(w >> (8 * j)) & 0xff];
+    for (unsigned j = 0; j < 8; ++j) {
+      const S x = lut[(w >> (8 * j)) & 0xff];
+      if constexpr (reversed)
+        dst[count - 1 - i - j] = x;
+      else
+        dst[i + j] = x;
+    }
   }
-  for (; i < count; ++i) dst[i] = lut[p[i]];
+  for (; i < count; ++i) {
+    if constexpr (reversed)
+      dst[count - 1 - i] = lut[p[i]];
+    else
+      dst[i] = lut[p[i]];
+  }
 }
 
 template <class S>
@@ -79,18 +184,20 @@ struct Decoder {
   Kernel kind = Kernel::Copy;
   unsigned bits = 0;
 
-  void operator()(uint64_t block, uint64_t first, uint64_t count, S* dst) const {
-    if (kind == Kernel::Mask) {
-      std::fill(dst, dst + count, lut[1]);
-      return;
-    }
+  /// The stored values themselves when they need no decoding (Copy), else nullptr.
+  GK_INLINE const S* stored(uint64_t block, uint64_t first) const {
+    return kind == Kernel::Copy ? reinterpret_cast<const S*>(data + offsets[block]) + first : nullptr;
+  }
+
+  GK_INLINE void operator()(uint64_t block, uint64_t first, uint64_t count, S* dst) const {
+    if (kind == Kernel::Mask) return fill_run(dst, lut[1], int64_t(count));
     const uint8_t* p = data + offsets[block];
     switch (kind) {
       case Kernel::Copy:
         std::memcpy(dst, p + first * sizeof(S), count * sizeof(S));
         return;
       case Kernel::Lut8:
-        return lut8(p + first, count, lut, dst);
+        return lut8<false>(p + first, count, lut, dst);
       case Kernel::U8ToFloat:
         if constexpr (std::is_same_v<S, float>)
           for (uint64_t i = 0; i < count; ++i) dst[i] = static_cast<float>(p[first + i]);
@@ -122,6 +229,161 @@ struct Decoder {
     }
   }
 };
+
+/// Everything one read needs, resolved by TrackFile::read_impl.
+template <class S>
+struct ReadArgs {
+  Decoder<S> dec;
+  const uint32_t* starts;
+  const uint32_t* ends;
+  uint64_t n;  // blocks of the track
+  uint64_t b;  // first block ending after the window's first coarse row
+  int64_t start, end, d, R, rs;
+  bool rev;
+  S dflt;
+  S* out;
+};
+
+/// Writes the window [start, end) into `out` (see TrackFile::read).
+template <class S>
+GK_INLINE void read_loop(const ReadArgs<S>& args) {
+  // Everything is copied into locals: stores through `out` (a char type for
+  // 8-bit results) could otherwise alias the arguments and force reloads.
+  const Decoder<S> dec = args.dec;
+  const uint32_t* const starts = args.starts;
+  const uint32_t* const ends = args.ends;
+  const uint64_t n = args.n;
+  const int64_t start = args.start, end = args.end, d = args.d, R = args.R, rs = args.rs;
+  const bool rev = args.rev, packed_rows = rs == d;
+  const S dflt = args.dflt;
+  S* const out = args.out;
+  uint64_t b = args.b;
+  int64_t pos = start;
+  auto fill = [=](int64_t a, int64_t z) {  // genomic [a, z) gets the default
+    if (a >= z) return;
+    const int64_t r0 = rev ? end - z : a - start;
+    if (packed_rows) {
+      fill_run(out + r0 * d, dflt, (z - a) * d);
+    } else {
+      for (int64_t r = r0; r < r0 + z - a; ++r) fill_run(out + r * rs, dflt, d);
+    }
+  };
+
+  if (R == 1 && packed_rows && !rev) {
+    // The common case: rows in stored order, contiguous. Decode each block's
+    // part straight into place; gaps get the default.
+    for (; b < n && int64_t(starts[b]) < end; ++b) {
+      const int64_t bs = starts[b];
+      const int64_t a = std::max(bs, start), z = std::min(int64_t(ends[b]), end);
+      fill(pos, a);
+      dec(b, uint64_t(a - bs) * uint64_t(d), uint64_t((z - a) * d), out + (a - start) * d);
+      pos = z;
+    }
+    fill(pos, end);
+    return;
+  }
+
+  // Scratch rows for reversed and repeated rows: on the stack unless one row is larger.
+  S stack_tmp[kTmpValues];
+  std::vector<S> heap_tmp;
+  S* tmp = stack_tmp;
+  int64_t tmp_rows = kTmpValues / d;
+  if (tmp_rows == 0) {
+    heap_tmp.resize(size_t(d));
+    tmp = heap_tmp.data();
+    tmp_rows = 1;
+  }
+
+  const int64_t ce = (end + R - 1) / R;
+  for (; b < n && int64_t(starts[b]) < ce; ++b) {
+    const int64_t bs = int64_t(starts[b]);
+    const int64_t a = std::max(bs * R, start), z = std::min(int64_t(ends[b]) * R, end);
+    fill(pos, a);
+    pos = z;
+    if (R == 1 && packed_rows) {  // '-': rows reversed
+      const int64_t rows = z - a;
+      S* dst = out + (end - z) * d;
+      const uint64_t first = uint64_t(a - bs) * uint64_t(d);
+      if (const S* src = dec.stored(b, first)) {
+        reverse_rows_copy(dst, src, rows, d);  // stored as is: reverse straight from the file
+      } else if (d == 1 && dec.kind == Kernel::Lut8) {
+        lut8<true>(dec.data + dec.offsets[b] + first, uint64_t(rows), dec.lut, dst);
+      } else if (d >= 16 && dec.kind != Kernel::Packed) {
+        // Wide rows: decode each straight into its reversed place.
+        for (int64_t r = 0; r < rows; ++r) dec(b, first + uint64_t(r * d), uint64_t(d), dst + (rows - 1 - r) * d);
+      } else {
+        // Decode a chunk into the scratch buffer (in L1), then store its rows reversed.
+        for (int64_t r = 0; r < rows; r += tmp_rows) {
+          const int64_t c = std::min(tmp_rows, rows - r);
+          dec(b, first + uint64_t(r * d), uint64_t(c * d), tmp);
+          reverse_rows_copy(dst + (rows - r - c) * d, tmp, c, d);
+        }
+      }
+      continue;
+    }
+    // Decode coarse rows in chunks, then place (and for R > 1 repeat) each row.
+    const int64_t k0 = a / R, k1 = (z - 1) / R + 1;
+    for (int64_t k = k0; k < k1; k += tmp_rows) {
+      const int64_t kend = std::min(k1, k + tmp_rows);
+      dec(b, uint64_t(k - bs) * uint64_t(d), uint64_t((kend - k) * d), tmp);
+      if (packed_rows && d == 1) {
+        // Rows [f0, f1) lie wholly inside [a, z): runs of exactly R at a fixed step.
+        const int64_t f0 = std::min(std::max(k, (a + R - 1) / R), kend), f1 = std::max(std::min(kend, z / R), f0);
+        auto edge = [&](int64_t kk) {
+          const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, kk * R + R);
+          fill_run(out + (rev ? end - p1 : p0 - start), tmp[kk - k], p1 - p0);
+        };
+        for (int64_t kk = k; kk < f0; ++kk) edge(kk);
+        if (f0 < f1) {
+          S* dst = out + (rev ? end - (f0 + 1) * R : f0 * R - start);
+          const int64_t step = rev ? -R : R;
+          for (int64_t kk = f0; kk < f1; ++kk, dst += step) fill_run(dst, tmp[kk - k], R);
+        }
+        for (int64_t kk = f1; kk < kend; ++kk) edge(kk);
+        continue;
+      }
+      for (int64_t kk = k; kk < kend; ++kk) {
+        const S* src = tmp + (kk - k) * d;
+        const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, kk * R + R);
+        if (packed_rows) {
+          // Identical rows, so their order does not matter: copy one, then double.
+          S* dst = out + (rev ? end - p1 : p0 - start) * d;
+          const int64_t m = p1 - p0;
+          std::memcpy(dst, src, size_t(d) * sizeof(S));
+          for (int64_t have = 1; have < m;) {
+            const int64_t c = std::min(have, m - have);
+            std::memcpy(dst + have * d, dst, size_t(c * d) * sizeof(S));
+            have += c;
+          }
+        } else {
+          for (int64_t p = p0; p < p1; ++p)
+            std::memcpy(out + (rev ? end - 1 - p : p - start) * rs, src, size_t(d) * sizeof(S));
+        }
+      }
+    }
+  }
+  fill(pos, end);
+}
+
+template <class S>
+void read_loop_baseline(const ReadArgs<S>& args) {
+  read_loop(args);
+}
+
+#ifdef GK_TRACK_AVX2
+template <class S>
+__attribute__((target("avx2"))) void read_loop_avx2(const ReadArgs<S>& args) {
+  read_loop(args);
+}
+#endif
+
+template <class S>
+void run_read_loop(const ReadArgs<S>& args) {
+#ifdef GK_TRACK_AVX2
+  if (kHaveAvx2) return read_loop_avx2(args);
+#endif
+  read_loop_baseline(args);
+}
 
 }  // namespace
 
@@ -312,37 +574,38 @@ const S* TrackFile::lut(DType dt) const {
 
 template <class S>
 void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) const {
-  const int64_t len = iv.length();
-  if (len == 0) return;
-  const bool rev = iv.strand == '-';
-  const int64_t d = dim_;
-  const bool packed_rows = rs == d;
-  S dflt;
+  if (iv.end == iv.start) return;
+  ReadArgs<S> args;
+  args.start = iv.start;
+  args.end = iv.end;
+  args.d = dim_;
+  args.R = res_;
+  args.rs = rs;
+  args.rev = iv.strand == '-';
+  args.out = out;
   if constexpr (std::is_same_v<S, float>)
-    dflt = default_f32_;
+    args.dflt = default_f32_;
   else if constexpr (std::is_same_v<S, uint16_t>)
-    dflt = default_f16_;
+    args.dflt = default_f16_;
   else if constexpr (std::is_same_v<S, int8_t>)
-    dflt = default_i8_;
+    args.dflt = default_i8_;
   else
-    dflt = dt == DType::Bool ? default_bool_ : default_u8_;
-  auto fill = [&](int64_t a, int64_t z) {  // genomic [a, z) gets the default
-    if (a >= z) return;
-    const int64_t r0 = rev ? iv.end - z : a - iv.start;
-    if (packed_rows) {
-      std::fill(out + r0 * d, out + (r0 + z - a) * d, dflt);
-    } else {
-      for (int64_t r = r0; r < r0 + z - a; ++r) std::fill(out + r * rs, out + r * rs + d, dflt);
-    }
-  };
+    args.dflt = dt == DType::Bool ? default_bool_ : default_u8_;
+
+  static const uint32_t kNoBlocks[1] = {0};
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
-  if (!t || t->n == 0) {
-    fill(iv.start, iv.end);
-    return;
+  if (!t || t->n == 0) {  // all default: a loop over no blocks
+    args.starts = args.ends = kNoBlocks;
+    args.n = args.b = 0;
+    return run_read_loop(args);
   }
+  args.starts = t->starts;
+  args.ends = t->ends;
+  args.n = t->n;
+  args.b = t->first_ending_after(iv.start / res_);
 
   // Pick the kernel once for the whole read.
-  Decoder<S> dec;
+  Decoder<S>& dec = args.dec;
   dec.data = file_.data();
   dec.offsets = t->offsets;
   dec.lut = lut<S>(dt);
@@ -365,78 +628,7 @@ void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) cons
   } else {
     dec.kind = Kernel::Copy;
   }
-
-  // Scratch rows for reversed and repeated rows: on the stack unless one row is larger.
-  S stack_tmp[kTmpValues];
-  std::vector<S> heap_tmp;
-  S* tmp = stack_tmp;
-  int64_t tmp_rows = kTmpValues / d;
-  if (tmp_rows == 0) {
-    heap_tmp.resize(size_t(d));
-    tmp = heap_tmp.data();
-    tmp_rows = 1;
-  }
-
-  const int64_t R = res_;
-  const int64_t cs = iv.start / R, ce = (iv.end + R - 1) / R;
-  int64_t pos = iv.start;
-  for (uint64_t b = t->first_ending_after(cs); b < t->n && int64_t(t->starts[b]) < ce; ++b) {
-    const int64_t bs = int64_t(t->starts[b]);
-    const int64_t a = std::max(bs * R, iv.start), z = std::min(int64_t(t->ends[b]) * R, iv.end);
-    fill(pos, a);
-    pos = z;
-    if (R == 1 && packed_rows) {
-      const int64_t rows = z - a;
-      S* dst = out + (rev ? iv.end - z : a - iv.start) * d;
-      const uint64_t first = uint64_t(a - bs) * uint64_t(d);
-      if (!rev) {
-        dec(b, first, uint64_t(rows * d), dst);
-      } else if (d >= 16 && dec.kind != Kernel::Packed) {
-        // Wide rows: decode each straight into its reversed place.
-        for (int64_t r = 0; r < rows; ++r) dec(b, first + uint64_t(r * d), uint64_t(d), dst + (rows - 1 - r) * d);
-      } else {
-        // Decode a chunk into the scratch buffer (in L1), then store its rows reversed.
-        for (int64_t r = 0; r < rows; r += tmp_rows) {
-          const int64_t c = std::min(tmp_rows, rows - r);
-          dec(b, first + uint64_t(r * d), uint64_t(c * d), tmp);
-          S* top = dst + (rows - r) * d;  // one past the row that takes row r
-          if (d == 1) {
-            for (int64_t j = 0; j < c; ++j) top[-1 - j] = tmp[j];
-          } else {
-            for (int64_t j = 0; j < c; ++j) copy_row(top - (j + 1) * d, tmp + j * d, size_t(d));
-          }
-        }
-      }
-      continue;
-    }
-    // Decode coarse rows in chunks, then place (and for R > 1 repeat) each row.
-    const int64_t k0 = a / R, k1 = (z - 1) / R + 1;
-    for (int64_t k = k0; k < k1; k += tmp_rows) {
-      const int64_t kend = std::min(k1, k + tmp_rows);
-      dec(b, uint64_t(k - bs) * uint64_t(d), uint64_t((kend - k) * d), tmp);
-      for (int64_t kk = k; kk < kend; ++kk) {
-        const S* src = tmp + (kk - k) * d;
-        const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, (kk + 1) * R);
-        if (packed_rows && d == 1) {
-          const int64_t r0 = rev ? iv.end - p1 : p0 - iv.start;
-          std::fill(out + r0, out + r0 + (p1 - p0), *src);
-        } else if (packed_rows) {
-          // Identical rows, so their order does not matter: copy one, then double.
-          S* dst = out + (rev ? iv.end - p1 : p0 - iv.start) * d;
-          const int64_t n = p1 - p0;
-          copy_row(dst, src, size_t(d));
-          for (int64_t have = 1; have < n;) {
-            const int64_t c = std::min(have, n - have);
-            std::memcpy(dst + have * d, dst, size_t(c * d) * sizeof(S));
-            have += c;
-          }
-        } else {
-          for (int64_t p = p0; p < p1; ++p) copy_row(out + (rev ? iv.end - 1 - p : p - iv.start) * rs, src, size_t(d));
-        }
-      }
-    }
-  }
-  fill(pos, iv.end);
+  run_read_loop(args);
 }
 
 void TrackFile::read(const Interval& iv, DType dt, void* out, int64_t row_stride) const {
