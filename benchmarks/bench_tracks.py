@@ -325,7 +325,7 @@ def matrix_data(rng, etype, rows, dim):
     return vals
 
 
-def bench_matrix(work, rng, scale, passes=5, min_cpu=0.05):
+def bench_matrix(work, rng, scale, passes=5, min_cpu=0.05, only=None):
     """Every matrix case through MATRIX_SCRIPT, in our interpreter and the reference's; prints a table."""
     cases = []
     chrom_len = CHROM_MBP * 1_000_000
@@ -338,6 +338,8 @@ def bench_matrix(work, rng, scale, passes=5, min_cpu=0.05):
             n1m = max(2, int({1: 20, 64: 3}[dim] * scale))
             for etype in MATRIX_ETYPES:
                 name = f"{etype} R={res} dim={dim}"
+                if only and not any(o in name for o in only):
+                    continue
                 npy = os.path.join(work, f"m.{etype}.{res}.{dim}.npy")
                 np.save(npy, matrix_data(rng, etype, span // res, dim))
                 windows = {
@@ -451,7 +453,7 @@ def run(args):
         for dim in args.dims:
             bench_dim(dim, chroms, work, genome, rng, have_ref)
     if args.matrix and have_ref:
-        bench_matrix(work, rng, args.matrix_scale)
+        bench_matrix(work, rng, args.matrix_scale, only=args.matrix_cases)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -470,6 +472,9 @@ def main():
     )
     ap.add_argument("--matrix-only", action="store_true", help="run only the encoding matrix")
     ap.add_argument("--matrix-scale", type=float, default=1.0, help="scale the matrix's read counts")
+    ap.add_argument(
+        "--matrix-cases", type=lambda v: v.split(","), help="comma-separated substrings of case names to run"
+    )
     args = ap.parse_args()
     args.dims = [int(d) for d in args.dims.split(",")]
     try:

@@ -17,6 +17,8 @@ constexpr uint32_t kMaxDim = 1u << 20;
 constexpr int64_t kTmpValues = 4096;
 // Jump tables aim at about this many blocks per bucket.
 constexpr uint64_t kBlocksPerBucket = 2;
+// Blocks ahead whose payload a read prefetches.
+constexpr uint64_t kPrefetchBlocks = 4;
 
 // ---- The read loop and its kernels ------------------------------------------------------------------
 //
@@ -61,34 +63,152 @@ GK_INLINE uint64_t splat(S v) {
   }
 }
 
-/// n copies of v, inline: most runs are short (R values), where a libc call
-/// per run costs more than the stores. Long runs of a byte pattern use memset.
-/// The last store of a run may overlap the one before: the bytes are the same.
-template <class S>
-GK_INLINE void fill_run(S* dst, S v, int64_t n) {
-  const uint64_t w = splat(v);
-  const size_t bytes = size_t(n) * sizeof(S);
-  auto* p = reinterpret_cast<unsigned char*>(dst);
+// Short copies and fills dominate reads of sparse tracks (blocks and gaps of
+// a few hundred bytes, rows of R values): inline moves by size class, where
+// the first and last stores of a class may overlap (same bytes), so a call
+// costs one well-predicted branch instead of a loop exit or a libc call. The
+// 32-byte vector type becomes one AVX store in the AVX2 copy of the read
+// loop, two SSE stores in the baseline one.
 #if defined(__GNUC__) || defined(__clang__)
-  if (bytes >= 32) {
-    if (bytes >= 1024 && w == 0x0101010101010101ull * (w & 0xff)) {
-      std::memset(p, int(w & 0xff), bytes);
-      return;
+#define GK_VECTOR_MOVES 1
+// The helpers below are always inlined, so no 32-byte vector crosses a call boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef uint64_t v32 __attribute__((vector_size(32), aligned(1)));
+typedef uint64_t v16 __attribute__((vector_size(16), aligned(1)));
+GK_INLINE v32 ld32(const unsigned char* p) {
+  return *reinterpret_cast<const v32*>(p);
+}
+GK_INLINE void st32(unsigned char* p, v32 x) {
+  *reinterpret_cast<v32*>(p) = x;
+}
+GK_INLINE v16 ld16(const unsigned char* p) {
+  return *reinterpret_cast<const v16*>(p);
+}
+GK_INLINE void st16(unsigned char* p, v16 x) {
+  *reinterpret_cast<v16*>(p) = x;
+}
+#endif
+
+template <class T>
+GK_INLINE T ld(const unsigned char* p) {
+  T x;
+  std::memcpy(&x, p, sizeof(T));
+  return x;
+}
+template <class T>
+GK_INLINE void st(unsigned char* p, T x) {
+  std::memcpy(p, &x, sizeof(T));
+}
+
+/// memcpy of non-overlapping ranges, inline up to 512 bytes.
+GK_INLINE void copy_bytes(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto* s = static_cast<const unsigned char*>(src);
+  if (n > 512) {
+    std::memcpy(d, s, n);
+    return;
+  }
+#ifdef GK_VECTOR_MOVES
+  if (n >= 32) {
+    if (n <= 64) {
+      const v32 a = ld32(s), z = ld32(s + n - 32);
+      st32(d, a);
+      st32(d + n - 32, z);
+    } else if (n <= 128) {
+      const v32 a = ld32(s), b = ld32(s + 32), y = ld32(s + n - 64), z = ld32(s + n - 32);
+      st32(d, a);
+      st32(d + 32, b);
+      st32(d + n - 64, y);
+      st32(d + n - 32, z);
+    } else {
+      const v32 y = ld32(s + n - 64), z = ld32(s + n - 32);
+      for (size_t i = 0; i + 64 < n; i += 64) {
+        st32(d + i, ld32(s + i));
+        st32(d + i + 32, ld32(s + i + 32));
+      }
+      st32(d + n - 64, y);
+      st32(d + n - 32, z);
     }
-    // A 32-byte vector type: one store in the AVX2 copy of the loop, two in the baseline one.
-    typedef uint64_t v32 __attribute__((vector_size(32), aligned(1)));
-    const v32 pat = {w, w, w, w};
-    for (size_t i = 0; i + 32 < bytes; i += 32) *reinterpret_cast<v32*>(p + i) = pat;
-    *reinterpret_cast<v32*>(p + bytes - 32) = pat;
+    return;
+  }
+  if (n >= 16) {
+    const v16 a = ld16(s), z = ld16(s + n - 16);
+    st16(d, a);
+    st16(d + n - 16, z);
+    return;
+  }
+#else
+  if (n >= 16) {
+    std::memcpy(d, s, n);
     return;
   }
 #endif
-  if (bytes >= 8) {
-    for (size_t i = 0; i + 8 < bytes; i += 8) std::memcpy(p + i, &w, 8);
-    std::memcpy(p + bytes - 8, &w, 8);
+  if (n >= 8) {
+    const uint64_t a = ld<uint64_t>(s), z = ld<uint64_t>(s + n - 8);
+    st(d, a);
+    st(d + n - 8, z);
+  } else if (n >= 4) {
+    const uint32_t a = ld<uint32_t>(s), z = ld<uint32_t>(s + n - 4);
+    st(d, a);
+    st(d + n - 4, z);
+  } else {
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+
+/// count copies of v, inline; long runs of a byte pattern go to memset.
+template <class S>
+GK_INLINE void fill_run(S* dst, S v, int64_t count) {
+  const uint64_t w = splat(v);
+  const size_t n = size_t(count) * sizeof(S);
+  auto* p = reinterpret_cast<unsigned char*>(dst);
+  // Every store below starts at a multiple of sizeof(S) (n is one), and the
+  // pattern repeats every sizeof(S) bytes, so overlapping stores agree.
+#ifdef GK_VECTOR_MOVES
+  if (n >= 32) {
+    const v32 x = {w, w, w, w};
+    if (n <= 64) {
+      st32(p, x);
+      st32(p + n - 32, x);
+    } else if (n <= 128) {
+      st32(p, x);
+      st32(p + 32, x);
+      st32(p + n - 64, x);
+      st32(p + n - 32, x);
+    } else if (n >= 1024 && w == 0x0101010101010101ull * (w & 0xff)) {
+      std::memset(p, int(w & 0xff), n);
+    } else {
+      for (size_t i = 0; i + 64 < n; i += 64) {
+        st32(p + i, x);
+        st32(p + i + 32, x);
+      }
+      st32(p + n - 64, x);
+      st32(p + n - 32, x);
+    }
     return;
   }
-  for (size_t i = 0; i < bytes; i += sizeof(S)) std::memcpy(p + i, &v, sizeof(S));
+  if (n >= 16) {
+    const v16 x = {w, w};
+    st16(p, x);
+    st16(p + n - 16, x);
+    return;
+  }
+#else
+  if (n >= 16) {
+    for (size_t i = 0; i + 8 < n; i += 8) st(p + i, w);
+    st(p + n - 8, w);
+    return;
+  }
+#endif
+  if (n >= 8) {
+    st(p, w);
+    st(p + n - 8, w);
+  } else if (n >= 4) {
+    st(p, uint32_t(w));
+    st(p + n - 4, uint32_t(w));
+  } else {
+    for (int64_t i = 0; i < count; ++i) dst[i] = v;
+  }
 }
 
 /// Reverses the order of the 8 / sizeof(S) values packed in a 64-bit word.
@@ -122,7 +242,7 @@ GK_INLINE void reverse_copy(S* dst, const S* src, int64_t c) {
 template <class S>
 GK_INLINE void reverse_rows_copy(S* dst, const S* src, int64_t c, int64_t d) {
   if (d == 1) return reverse_copy(dst, src, c);
-  for (int64_t j = 0; j < c; ++j) std::memcpy(dst + (c - 1 - j) * d, src + j * d, size_t(d) * sizeof(S));
+  for (int64_t j = 0; j < c; ++j) copy_bytes(dst + (c - 1 - j) * d, src + j * d, size_t(d) * sizeof(S));
 }
 
 // ---- Decode kernels: `count` stored values from value index `first` of a
@@ -194,7 +314,7 @@ struct Decoder {
     const uint8_t* p = data + offsets[block];
     switch (kind) {
       case Kernel::Copy:
-        std::memcpy(dst, p + first * sizeof(S), count * sizeof(S));
+        copy_bytes(dst, p + first * sizeof(S), count * sizeof(S));
         return;
       case Kernel::Lut8:
         return lut8<false>(p + first, count, lut, dst);
@@ -275,6 +395,11 @@ GK_INLINE void read_loop(const ReadArgs<S>& args) {
     for (; b < n && int64_t(starts[b]) < end; ++b) {
       const int64_t bs = starts[b];
       const int64_t a = std::max(bs, start), z = std::min(int64_t(ends[b]), end);
+#if defined(__GNUC__) || defined(__clang__)
+      // Payloads are short and contiguous, and hardware prefetchers stop at page boundaries:
+      // ask for a later block's bytes now.
+      if (dec.offsets && b + kPrefetchBlocks < n) __builtin_prefetch(dec.data + dec.offsets[b + kPrefetchBlocks]);
+#endif
       fill(pos, a);
       dec(b, uint64_t(a - bs) * uint64_t(d), uint64_t((z - a) * d), out + (a - start) * d);
       pos = z;
@@ -349,7 +474,7 @@ GK_INLINE void read_loop(const ReadArgs<S>& args) {
           // Identical rows, so their order does not matter: copy one, then double.
           S* dst = out + (rev ? end - p1 : p0 - start) * d;
           const int64_t m = p1 - p0;
-          std::memcpy(dst, src, size_t(d) * sizeof(S));
+          copy_bytes(dst, src, size_t(d) * sizeof(S));
           for (int64_t have = 1; have < m;) {
             const int64_t c = std::min(have, m - have);
             std::memcpy(dst + have * d, dst, size_t(c * d) * sizeof(S));
@@ -357,7 +482,7 @@ GK_INLINE void read_loop(const ReadArgs<S>& args) {
           }
         } else {
           for (int64_t p = p0; p < p1; ++p)
-            std::memcpy(out + (rev ? end - 1 - p : p - start) * rs, src, size_t(d) * sizeof(S));
+            copy_bytes(out + (rev ? end - 1 - p : p - start) * rs, src, size_t(d) * sizeof(S));
         }
       }
     }
@@ -498,6 +623,12 @@ uint64_t TrackFile::Track::first_ending_after(int64_t c) const {
   if (n == 0 || c >= int64_t(ends[n - 1])) return n;
   const uint64_t j = uint64_t(c) >> jump_shift;  // < jump.size() since c < last end
   const uint64_t lo = jump[j], hi = j + 1 < jump.size() ? jump[j + 1] : n;
+#if defined(__GNUC__) || defined(__clang__)
+  // The block is almost always `lo` or the next one: start loading its start and payload offset now,
+  // in parallel with the search over `ends`, rather than after it.
+  __builtin_prefetch(starts + lo);
+  if (offsets) __builtin_prefetch(offsets + lo);
+#endif
   return static_cast<uint64_t>(
       std::upper_bound(ends + lo, ends + hi, c, [](int64_t v, uint32_t e) { return v < int64_t(e); }) - ends);
 }
