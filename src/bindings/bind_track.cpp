@@ -145,7 +145,7 @@ constexpr size_t kCachedBytes = size_t(16) << 20;
 class BufferCache {
  public:
   static constexpr size_t kKeep = 2;
-  static constexpr size_t kKeepBytes = size_t(1) << 30;
+  static constexpr size_t kKeepBytes = size_t(512) << 20;
 
   struct Buffer {
     void* ptr;
