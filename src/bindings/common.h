@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "errors.h"
 #include "interval.h"
 #include "line_reader.h"
 
@@ -26,6 +27,10 @@ void register_vcf(py::module_& m);
 void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 void register_anno(py::module_& m);
+
+/// Sets the Python exception for a core error (the mapping the module's
+/// translator uses), for raw CPython entry points that bypass pybind11.
+void set_python_error(const gk::Error& e);
 
 /// Assembly id for a reference-genome argument: an assembly or annotation
 /// name, or any object with a `reference_genome` attribute (Genome,

@@ -5,36 +5,40 @@
 
 namespace gkpy {
 
+void set_python_error(const gk::Error& e) {
+  PyObject* type = PyExc_RuntimeError;
+  switch (e.kind()) {
+    case gk::ErrorKind::Value:
+      type = PyExc_ValueError;
+      break;
+    case gk::ErrorKind::Index:
+      type = PyExc_IndexError;
+      break;
+    case gk::ErrorKind::Key:
+      type = PyExc_KeyError;
+      break;
+    case gk::ErrorKind::Type:
+      type = PyExc_TypeError;
+      break;
+    case gk::ErrorKind::OS:
+      type = PyExc_OSError;
+      break;
+    case gk::ErrorKind::FileNotFound:
+      type = PyExc_FileNotFoundError;
+      break;
+    case gk::ErrorKind::Runtime:
+      type = PyExc_RuntimeError;
+      break;
+  }
+  PyErr_SetString(type, e.what());
+}
+
 void register_errors(py::module_& m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const gk::Error& e) {
-      PyObject* type = PyExc_RuntimeError;
-      switch (e.kind()) {
-        case gk::ErrorKind::Value:
-          type = PyExc_ValueError;
-          break;
-        case gk::ErrorKind::Index:
-          type = PyExc_IndexError;
-          break;
-        case gk::ErrorKind::Key:
-          type = PyExc_KeyError;
-          break;
-        case gk::ErrorKind::Type:
-          type = PyExc_TypeError;
-          break;
-        case gk::ErrorKind::OS:
-          type = PyExc_OSError;
-          break;
-        case gk::ErrorKind::FileNotFound:
-          type = PyExc_FileNotFoundError;
-          break;
-        case gk::ErrorKind::Runtime:
-          type = PyExc_RuntimeError;
-          break;
-      }
-      PyErr_SetString(type, e.what());
+      set_python_error(e);
     }
   });
 }
