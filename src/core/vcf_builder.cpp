@@ -3,21 +3,24 @@
 // Memory stays bounded by the output's row index, not by the input: every
 // column, the rows and the alleles are appended to anonymous spill files in
 // the output directory while parsing, then copied into the final file.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "atomic_writer.h"
 #include "binary_format.h"
 #include "chrom_table.h"
 #include "errors.h"
+#include "track_format.h"  // float_to_half
 #include "twobit.h"
 #include "vcf_table.h"
 
@@ -66,29 +69,11 @@ namespace {
 
 // ---------------------------------------------------------------- helpers
 
-/// IEEE binary16 from a float (round to nearest even; overflow → inf).
-uint16_t to_half(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  uint32_t sign = (x >> 16) & 0x8000u;
-  uint32_t exp = (x >> 23) & 0xffu;
-  uint32_t mant = x & 0x7fffffu;
-  if (exp == 0xff) return static_cast<uint16_t>(sign | 0x7c00u | (mant ? 0x200u : 0));
-  int e = static_cast<int>(exp) - 127 + 15;
-  if (e >= 31) return static_cast<uint16_t>(sign | 0x7c00u);
-  if (e <= 0) {
-    if (e < -10) return static_cast<uint16_t>(sign);
-    mant |= 0x800000u;
-    uint32_t shift = static_cast<uint32_t>(14 - e);
-    uint32_t half = mant >> shift;
-    uint32_t rem = mant & ((1u << shift) - 1), mid = 1u << (shift - 1);
-    if (rem > mid || (rem == mid && (half & 1))) ++half;
-    return static_cast<uint16_t>(sign | half);
-  }
-  uint32_t half = (static_cast<uint32_t>(e) << 10) | (mant >> 13);
-  uint32_t rem = mant & 0x1fffu;
-  if (rem > 0x1000u || (rem == 0x1000u && (half & 1))) ++half;  // may carry into the exponent: still correct
-  return static_cast<uint16_t>(sign | half);
+/// Copies `v` as a T into dst (column buffers are unaligned bytes).
+template <class T, class V>
+void put(uint8_t* dst, V v) {
+  T x = static_cast<T>(v);
+  std::memcpy(dst, &x, sizeof x);
 }
 
 bool is_base(char c) {
@@ -279,6 +264,8 @@ struct Column {
   std::vector<uint8_t> row;        // the row being parsed
   std::unique_ptr<Spill> data;     // numeric rows, or the string blob
   std::unique_ptr<Spill> offsets;  // strings: end offset per row
+
+  const char* section() const { return format ? "FORMAT" : "INFO"; }
 };
 
 uint32_t expected_count(NumKind k, uint32_t fixed, uint32_t n_alts) {
@@ -327,11 +314,13 @@ class Builder {
   void process(std::string_view line);
   void emit(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t alt_index,
             uint32_t n_alts);
-  void parse_info_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst);
-  void parse_format_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst);
+  /// Values of one INFO item or FORMAT sample field, for alt `a` of `n_alts`.
+  void parse_values(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst);
   void store_number(Column& c, std::string_view tok, uint8_t* dst);
   int8_t parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) const;
   ChromId resolve_chrom(std::string_view name);
+  /// The value of INFO item `key` of the current record (empty for a flag); false if absent.
+  bool info_value(std::string_view key, std::string_view& value) const;
   bool keep(ChromId chrom, int64_t start, int64_t end) const;
   void write_file();
 
@@ -360,8 +349,8 @@ class Builder {
   ChromId last_chrom_id_ = -1;
   std::string last_format_;
   std::vector<int> format_map_;  // FORMAT key position → column index or -1
-  std::string ref_buf_, scratch_;
-  std::unordered_map<std::string, bool> unknown_sv_seen_;
+  std::string ref_buf_;
+  std::unordered_set<std::string> unknown_sv_seen_;
 };
 
 void Builder::read_header() {
@@ -496,39 +485,31 @@ void Builder::setup_columns() {
       c.row.resize(c.row_values * es);
       std::vector<uint8_t> one(es);
       double d = c.default_value;
+      auto check_fits = [&](double lo, double hi, const char* type) {
+        if (d < lo || d > hi) value_error(section, " ID ", r.id, ": default ", d, " does not fit ", type);
+      };
       switch (c.dtype) {
         case VcfDtype::Bool:
           one[0] = d != 0;
           break;
-        case VcfDtype::Int8: {
-          if (d < -128 || d > 127) value_error(section, " ID ", r.id, ": default ", d, " does not fit int8");
-          int8_t v = static_cast<int8_t>(d);
-          std::memcpy(one.data(), &v, 1);
+        case VcfDtype::Int8:
+          check_fits(INT8_MIN, INT8_MAX, "int8");
+          put<int8_t>(one.data(), d);
           break;
-        }
-        case VcfDtype::Int16: {
-          if (d < -32768 || d > 32767) value_error(section, " ID ", r.id, ": default ", d, " does not fit int16");
-          int16_t v = static_cast<int16_t>(d);
-          std::memcpy(one.data(), &v, 2);
+        case VcfDtype::Int16:
+          check_fits(INT16_MIN, INT16_MAX, "int16");
+          put<int16_t>(one.data(), d);
           break;
-        }
-        case VcfDtype::Int32: {
-          if (d < -2147483648.0 || d > 2147483647.0)
-            value_error(section, " ID ", r.id, ": default ", d, " does not fit int32");
-          int32_t v = static_cast<int32_t>(d);
-          std::memcpy(one.data(), &v, 4);
+        case VcfDtype::Int32:
+          check_fits(INT32_MIN, INT32_MAX, "int32");
+          put<int32_t>(one.data(), d);
           break;
-        }
-        case VcfDtype::Float16: {
-          uint16_t v = to_half(static_cast<float>(d));
-          std::memcpy(one.data(), &v, 2);
+        case VcfDtype::Float16:
+          put<uint16_t>(one.data(), float_to_half(static_cast<float>(d)));
           break;
-        }
-        case VcfDtype::Float32: {
-          float v = static_cast<float>(d);
-          std::memcpy(one.data(), &v, 4);
+        case VcfDtype::Float32:
+          put<float>(one.data(), d);
           break;
-        }
         case VcfDtype::String:
           break;
       }
@@ -553,6 +534,15 @@ ChromId Builder::resolve_chrom(std::string_view name) {
   return id;
 }
 
+bool Builder::info_value(std::string_view key, std::string_view& value) const {
+  for (auto& kv : info_kv_)
+    if (kv.first == key) {
+      value = kv.second;
+      return true;
+    }
+  return false;
+}
+
 bool Builder::keep(ChromId chrom, int64_t start, int64_t end) const {
   if (opt_.exclude.empty() && opt_.allow.empty()) return true;
   Interval v;
@@ -573,75 +563,48 @@ void Builder::store_number(Column& c, std::string_view tok, uint8_t* dst) {
   if (tok == ".") return;  // missing element: keep the default
   if (c.is_float) {
     double v;
-    if (!parse_float(tok, v))
-      fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": invalid Float value '", tok, "'"));
-    if (c.dtype == VcfDtype::Float16) {
-      uint16_t h = to_half(static_cast<float>(v));
-      std::memcpy(dst, &h, 2);
-    } else {
-      float f = static_cast<float>(v);
-      std::memcpy(dst, &f, 4);
-    }
+    if (!parse_float(tok, v)) fail_line(cat(c.section(), " ", c.id, ": invalid Float value '", tok, "'"));
+    if (c.dtype == VcfDtype::Float16)
+      put<uint16_t>(dst, float_to_half(static_cast<float>(v)));
+    else
+      put<float>(dst, v);
     return;
   }
   int64_t v;
-  if (!parse_int(tok, v)) fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": invalid Integer value '", tok, "'"));
+  if (!parse_int(tok, v)) fail_line(cat(c.section(), " ", c.id, ": invalid Integer value '", tok, "'"));
+  auto check_fits = [&](int64_t lo, int64_t hi, const char* type) {
+    if (v < lo || v > hi) fail_line(cat(c.section(), " ", c.id, ": value ", v, " does not fit ", type));
+  };
   switch (c.dtype) {
-    case VcfDtype::Int8: {
-      if (v < -128 || v > 127)
-        fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": value ", v, " does not fit int8"));
-      int8_t x = static_cast<int8_t>(v);
-      std::memcpy(dst, &x, 1);
+    case VcfDtype::Int8:
+      check_fits(INT8_MIN, INT8_MAX, "int8");
+      put<int8_t>(dst, v);
       break;
-    }
-    case VcfDtype::Int16: {
-      if (v < -32768 || v > 32767)
-        fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": value ", v, " does not fit int16"));
-      int16_t x = static_cast<int16_t>(v);
-      std::memcpy(dst, &x, 2);
+    case VcfDtype::Int16:
+      check_fits(INT16_MIN, INT16_MAX, "int16");
+      put<int16_t>(dst, v);
       break;
-    }
-    default: {
-      if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
-        fail_line(cat((c.format ? "FORMAT " : "INFO "), c.id, ": value ", v, " does not fit int32"));
-      int32_t x = static_cast<int32_t>(v);
-      std::memcpy(dst, &x, 4);
+    default:
+      check_fits(INT32_MIN, INT32_MAX, "int32");
+      put<int32_t>(dst, v);
       break;
-    }
   }
 }
 
-void Builder::parse_info_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
-  if (text == ".") return;
+void Builder::parse_values(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
+  if (text == "." || (c.format && text.empty())) return;  // missing: keep the defaults
   size_t es = vcf_dtype_size(c.dtype);
   uint32_t want = expected_count(c.num, c.depth, n_alts);
   if (want == 1 && c.depth == 1) {
     if (text.find(',') != std::string_view::npos)
-      fail_line(cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for INFO ID ", c.id));
+      fail_line(cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for ", c.section(),
+                    " ID ", c.id));
     store_number(c, text, dst);
     return;
   }
   split(text, ',', tokens_);
   if (tokens_.size() != want)
-    fail_line(cat("Expected ", want, " values, found ", tokens_.size(), ", for INFO ID ", c.id,
-                  " (check the header's Number=; multiallelic records must be split consistently)"));
-  for (uint32_t k = 0; k < c.depth; ++k) store_number(c, tokens_[select_index(c.num, k, a, n_alts)], dst + k * es);
-}
-
-void Builder::parse_format_value(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
-  if (text.empty() || text == ".") return;
-  size_t es = vcf_dtype_size(c.dtype);
-  uint32_t want = expected_count(c.num, c.depth, n_alts);
-  if (want == 1 && c.depth == 1) {
-    if (text.find(',') != std::string_view::npos)
-      fail_line(
-          cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for FORMAT ID ", c.id));
-    store_number(c, text, dst);
-    return;
-  }
-  split(text, ',', tokens_);
-  if (tokens_.size() != want)
-    fail_line(cat("Expected ", want, " values, found ", tokens_.size(), ", for FORMAT ID ", c.id,
+    fail_line(cat("Expected ", want, " values, found ", tokens_.size(), ", for ", c.section(), " ID ", c.id,
                   " (check the header's Number=; multiallelic records must be split consistently)"));
   for (uint32_t k = 0; k < c.depth; ++k) store_number(c, tokens_[select_index(c.num, k, a, n_alts)], dst + k * es);
 }
@@ -714,15 +677,6 @@ void Builder::process(std::string_view line) {
         info_kv_.emplace_back(item.substr(0, eq), item.substr(eq + 1));
     }
   }
-  auto info_value = [&](std::string_view key, std::string_view& out) {
-    for (auto& kv : info_kv_)
-      if (kv.first == key) {
-        out = kv.second;
-        return true;
-      }
-    return false;
-  };
-
   for (uint32_t a = 1; a <= n_alts; ++a) {
     std::string_view alt = alts_[a - 1];
     int64_t start, end;
@@ -823,14 +777,7 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
     }
     if (c.dtype == VcfDtype::String) {
       std::string_view v;
-      bool found = false;
-      for (auto& kv : info_kv_)
-        if (kv.first == c.id) {
-          v = kv.second;
-          found = true;
-          break;
-        }
-      if (!found || v == ".") v = std::string_view();
+      if (!info_value(c.id, v) || v == ".") v = std::string_view();
       c.data->write(v.data(), v.size());
       uint64_t endoff = c.data->size();
       c.offsets->write(&endoff, 8);
@@ -847,14 +794,11 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
         if (!v.empty() && v != ".") {
           for (int8_t k = 1; k < 7; ++k)
             if (v == kSvTypeNames[k]) code = k;
-          if (code == 0 && !unknown_sv_seen_.count(std::string(v))) {
-            unknown_sv_seen_[std::string(v)] = true;
-            result_.unknown_svtypes.emplace_back(v);
-          }
+          if (code == 0 && unknown_sv_seen_.emplace(v).second) result_.unknown_svtypes.emplace_back(v);
           std::memcpy(c.row.data(), &code, 1);
         }
       } else {
-        parse_info_value(c, kv.second, a, n_alts, c.row.data());
+        parse_values(c, kv.second, a, n_alts, c.row.data());
       }
       break;
     }
@@ -865,12 +809,11 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
   // FORMAT columns.
   size_t n_samples = samples_.size();
   if (fields_.size() != 9 + n_samples) {
-    if (fields_.size() <= 8 && n_samples > 0)
+    if (fields_.size() <= 8)
       fail_line(
           cat("Expected ", 9 + n_samples, " columns (FORMAT and ", n_samples, " samples), found ", fields_.size()));
-    if (fields_.size() != 9 + n_samples)
-      fail_line(cat("Expected ", n_samples, " sample columns as in the #CHROM line, found ",
-                    fields_.size() > 9 ? fields_.size() - 9 : 0));
+    fail_line(cat("Expected ", n_samples, " sample columns as in the #CHROM line, found ",
+                  fields_.size() > 9 ? fields_.size() - 9 : 0));
   }
   std::string_view fmt = fields_[8];
   if (fmt != last_format_) {
@@ -906,7 +849,7 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
         int8_t g = parse_gt(tok, c.default_value == GT_HET, a, n_alts);
         std::memcpy(c.row.data() + s, &g, 1);
       } else {
-        parse_format_value(c, tok, a, n_alts, c.row.data() + s * c.depth * vcf_dtype_size(c.dtype));
+        parse_values(c, tok, a, n_alts, c.row.data() + s * c.depth * vcf_dtype_size(c.dtype));
       }
     }
   }
