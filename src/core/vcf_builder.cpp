@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +19,7 @@
 #include "binary_format.h"
 #include "chrom_table.h"
 #include "errors.h"
+#include "text_fields.h"
 #include "track_format.h"  // float_to_half
 #include "twobit.h"
 #include "vcf_table.h"
@@ -98,41 +98,6 @@ bool all_bases(std::string_view s) {
   for (char c : s)
     if (!is_base(c)) return false;
   return !s.empty();
-}
-
-/// Splits `s` on `sep` into `out` (cleared first).
-void split(std::string_view s, char sep, std::vector<std::string_view>& out) {
-  out.clear();
-  size_t b = 0;
-  for (;;) {
-    size_t e = s.find(sep, b);
-    if (e == std::string_view::npos) {
-      out.push_back(s.substr(b));
-      return;
-    }
-    out.push_back(s.substr(b, e - b));
-    b = e + 1;
-  }
-}
-
-bool parse_int(std::string_view s, int64_t& v) {
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
-bool parse_float(std::string_view s, double& v) {
-  if (!s.empty() && s[0] == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec == std::errc::result_out_of_range) {
-    // Denormal underflow or overflow: strtod gives the rounded value.
-    std::string tmp(s);
-    v = std::strtod(tmp.c_str(), nullptr);
-    return true;
-  }
-  return r.ec == std::errc() && r.ptr == s.data() + s.size();
 }
 
 // ---------------------------------------------------------------- spill files
@@ -563,7 +528,7 @@ void Builder::store_number(Column& c, std::string_view tok, uint8_t* dst) {
   if (tok == ".") return;  // missing element: keep the default
   if (c.is_float) {
     double v;
-    if (!parse_float(tok, v)) fail_line(cat(c.section(), " ", c.id, ": invalid Float value '", tok, "'"));
+    if (!parse_double(tok, v)) fail_line(cat(c.section(), " ", c.id, ": invalid Float value '", tok, "'"));
     if (c.dtype == VcfDtype::Float16)
       put<uint16_t>(dst, float_to_half(static_cast<float>(v)));
     else
