@@ -1,11 +1,11 @@
 // genome_kit.VariantGenome's compiled base (_core.VariantGenome) and motif search.
-#include <array>
-#include <cstring>
 #include <memory>
 #include <optional>
 
 #include "common.h"
 #include "errors.h"
+#include "fastcall.h"
+#include "one_hot.h"
 #include "twobit.h"
 #include "variant_genome.h"
 
@@ -17,8 +17,6 @@ using gk::TwoBitFile;
 using gk::VariantGenome;
 
 namespace {
-
-constexpr int64_t kReleaseGilBases = 1 << 14;
 
 /// The Python Genome, its GenomeDNA (kept alive: the core reads from it) and
 /// the core object.
@@ -212,15 +210,9 @@ py::list find_motif_variant(const VariantGenome& vg, const Interval& iv, const s
 
 py::str variant_dna(const VariantGenome& vg, const Interval& iv, bool allow_outside) {
   int64_t n = vg.output_length(iv);
-  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
-  if (!s) throw py::error_already_set();
-  char* data = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr()));
-  if (n >= kReleaseGilBases) {
-    py::gil_scoped_release nogil;
-    vg.fetch(iv, data, nullptr, allow_outside);
-  } else {
-    vg.fetch(iv, data, nullptr, allow_outside);
-  }
+  char* data;
+  py::str s = new_ascii_str(n, data);
+  run_maybe_without_gil(n, [&] { vg.fetch(iv, data, nullptr, allow_outside); });
   return s;
 }
 
@@ -265,20 +257,9 @@ const PyVariantGenome& vg_of(py::handle self) {
 }
 
 PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  try {
-    PyObject* interval = nargs > 0 ? args[0] : nullptr;
-    PyObject* allow = nargs > 1 ? args[1] : nullptr;
-    if (nargs > 2) gk::type_error("dna() takes at most 2 arguments (", nargs, " given)");
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    for (Py_ssize_t k = 0; k < nkw; ++k) {
-      PyObject* name = PyTuple_GET_ITEM(kwnames, k);
-      PyObject** slot = nullptr;
-      if (PyUnicode_CompareWithASCIIString(name, "interval") == 0) slot = &interval;
-      if (PyUnicode_CompareWithASCIIString(name, "allow_outside_chromosome") == 0) slot = &allow;
-      if (!slot) gk::type_error("dna() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
-      if (*slot) gk::type_error("dna() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
-      *slot = args[nargs + k];
-    }
+  return guarded_call([&] {
+    PyObject *interval, *allow;
+    bind_fast_args("dna", args, nargs, kwnames, {{"interval", &interval}, {"allow_outside_chromosome", &allow}});
     if (!interval) gk::type_error("dna() missing required argument 'interval'");
     bool allow_outside = true;
     if (allow) {
@@ -289,13 +270,7 @@ PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, 
     PyVariantGenome* vg = self_of(self);
     if (!vg) gk::type_error("VariantGenome.__init__ was not called");
     return variant_dna(vg->core, as_interval(interval), allow_outside).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-    return nullptr;
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
+  });
 }
 
 // --- VariantGenome.__init__ as a raw METH_FASTCALL method ----------------------------------------------
@@ -312,40 +287,17 @@ and validated on the genome), or a list/tuple of them.
 )doc";
 
 PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  try {
-    PyObject* genome = nargs > 0 ? args[0] : nullptr;
-    PyObject* variants = nargs > 1 ? args[1] : nullptr;
-    if (nargs > 2) gk::type_error("VariantGenome() takes 2 arguments (", nargs, " given)");
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    for (Py_ssize_t k = 0; k < nkw; ++k) {
-      PyObject* name = PyTuple_GET_ITEM(kwnames, k);
-      PyObject** slot = nullptr;
-      if (PyUnicode_CompareWithASCIIString(name, "reference_genome") == 0) slot = &genome;
-      if (PyUnicode_CompareWithASCIIString(name, "variants") == 0) slot = &variants;
-      if (!slot)
-        gk::type_error("VariantGenome() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
-      if (*slot)
-        gk::type_error("VariantGenome() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
-      *slot = args[nargs + k];
-    }
+  return guarded_call([&] {
+    PyObject *genome, *variants;
+    bind_fast_args("VariantGenome", args, nargs, kwnames, {{"reference_genome", &genome}, {"variants", &variants}});
     if (!genome || !variants) gk::type_error("VariantGenome() needs reference_genome and variants");
     auto* inst = reinterpret_cast<py::detail::instance*>(self);
     py::detail::value_and_holder v_h = inst->get_value_and_holder();
     if (v_h.holder_constructed()) gk::type_error("VariantGenome.__init__ called twice");
-    std::unique_ptr<PyVariantGenome> made(
-        make_variant_genome(py::reinterpret_borrow<py::object>(genome), py::handle(variants)));
-    using Holder = std::unique_ptr<PyVariantGenome>;
-    v_h.value_ptr() = made.get();
-    new (std::addressof(v_h.holder<Holder>())) Holder(std::move(made));
-    v_h.set_holder_constructed();
+    install_value(v_h, std::unique_ptr<PyVariantGenome>(
+                           make_variant_genome(py::reinterpret_borrow<py::object>(genome), py::handle(variants))));
     Py_RETURN_NONE;
-  } catch (py::error_already_set& e) {
-    e.restore();
-    return nullptr;
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
+  });
 }
 
 PyMethodDef g_init_def = {"__init__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&init_fastcall)),
@@ -354,20 +306,35 @@ PyMethodDef g_init_def = {"__init__", reinterpret_cast<PyCFunction>(reinterpret_
 PyMethodDef g_dna_def = {"dna", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&dna_fastcall)),
                          METH_FASTCALL | METH_KEYWORDS, kDnaDoc};
 
-template <class T>
-struct OneHotRows {
-  std::array<std::array<T, 4>, 256> rows{};
-  OneHotRows() {
-    const char* letters = "ACGT";
-    for (size_t k = 0; k < 4; ++k) rows[static_cast<uint8_t>(letters[k])][k] = T(1);
-  }
-};
+/// The reference DNA of window `iv` (its anchor ignored: iv.length() bases)
+/// into `ref`, its variant DNA (vg.output_length(iv) bases) into `alt`.
+void fetch_pair(const VariantGenome& vg, const Interval& iv, char* ref, char* alt, bool allow_outside) {
+  Interval plain = iv;
+  plain.has_anchor = false;
+  vg.dna().fetch(plain, ref, allow_outside, false);
+  vg.fetch(iv, alt, nullptr, allow_outside);
+}
 
-template <class T>
-void encode(const char* seq, int64_t n, T* dst) {
-  static const OneHotRows<T> table;
-  for (int64_t i = 0; i < n; ++i, dst += 4)
-    std::memcpy(dst, table.rows[static_cast<uint8_t>(seq[i])].data(), 4 * sizeof(T));
+/// One-hot (REF, ALT) arrays (N, L, 4) of anchored windows `ivs` of equal
+/// length L (checked by the caller); window i's ALT comes from variant genome
+/// `vg_of(i)`. Filled without the GIL.
+template <class T, class VgOf>
+py::tuple one_hot_pairs(const std::vector<Interval>& ivs, VgOf&& vg_of, bool allow_outside) {
+  int64_t len = ivs.empty() ? 0 : ivs[0].length();
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
+  py::array_t<T> ref(shape), alt(shape);
+  T* r = ref.mutable_data();
+  T* a = alt.mutable_data();
+  {
+    py::gil_scoped_release nogil;
+    std::string rbuf(static_cast<size_t>(len), '\0'), abuf(static_cast<size_t>(len), '\0');
+    for (size_t i = 0; i < ivs.size(); ++i, r += 4 * len, a += 4 * len) {
+      fetch_pair(vg_of(i), ivs[i], rbuf.data(), abuf.data(), allow_outside);
+      gk::one_hot_encode(rbuf.data(), len, r);
+      gk::one_hot_encode(abuf.data(), len, a);
+    }
+  }
+  return py::make_tuple(ref, alt);
 }
 
 template <class T>
@@ -381,25 +348,7 @@ py::tuple one_hot_pair(const VariantGenome& vg, const std::vector<Interval>& ivs
     if (iv.refg != vg.refg())
       gk::value_error("cannot fetch ", iv.describe(), " from a variant genome on ", gk::assembly(vg.refg()).name());
   }
-  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
-  py::array_t<T> ref(shape), alt(shape);
-  T* r = ref.mutable_data();
-  T* a = alt.mutable_data();
-  {
-    py::gil_scoped_release nogil;
-    std::string buf(static_cast<size_t>(len), '\0');
-    for (const auto& iv : ivs) {
-      Interval plain = iv;
-      plain.has_anchor = false;
-      vg.dna().fetch(plain, buf.data(), allow_outside, false);
-      encode(buf.data(), len, r);
-      vg.fetch(iv, buf.data(), nullptr, allow_outside);
-      encode(buf.data(), len, a);
-      r += 4 * len;
-      a += 4 * len;
-    }
-  }
-  return py::make_tuple(ref, alt);
+  return one_hot_pairs<T>(ivs, [&](size_t) -> const VariantGenome& { return vg; }, allow_outside);
 }
 
 /// Windows for variant_pairs: `intervals` (one per variant) or, if None,
@@ -433,31 +382,7 @@ py::tuple variant_pairs_one_hot(const TwoBitFile& dna, const std::vector<gk::Var
   for (const auto& iv : ivs)
     if (iv.length() != len || !iv.has_anchor)
       gk::value_error("one-hot variant pairs need anchored intervals of equal length, got ", iv.describe());
-  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
-  py::array_t<T> ref(shape), alt(shape);
-  T* r = ref.mutable_data();
-  T* a = alt.mutable_data();
-  {
-    py::gil_scoped_release nogil;
-    std::string buf(static_cast<size_t>(len), '\0');
-    for (size_t i = 0; i < vs.size(); ++i, r += 4 * len, a += 4 * len) {
-      VariantGenome vg(dna, {vs[i]});
-      Interval plain = ivs[i];
-      plain.has_anchor = false;
-      dna.fetch(plain, buf.data(), allow_outside, false);
-      encode(buf.data(), len, r);
-      vg.fetch(ivs[i], buf.data(), nullptr, allow_outside);
-      encode(buf.data(), len, a);
-    }
-  }
-  return py::make_tuple(ref, alt);
-}
-
-py::str new_ascii(int64_t n, std::vector<char*>& bufs) {
-  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
-  if (!s) throw py::error_already_set();
-  bufs.push_back(reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr())));
-  return s;
+  return one_hot_pairs<T>(ivs, [&](size_t i) { return VariantGenome(dna, {vs[i]}); }, allow_outside);
 }
 
 py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant>& vs, const std::vector<Interval>& ivs,
@@ -468,19 +393,14 @@ py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant
   vgs.reserve(vs.size());
   for (const auto& v : vs) vgs.emplace_back(dna, std::vector<gk::Variant>{v});
   py::list r(vs.size()), a(vs.size());
-  std::vector<char*> rbuf, abuf;
+  std::vector<char*> rbuf(vs.size()), abuf(vs.size());
   for (size_t i = 0; i < vs.size(); ++i) {
-    r[i] = new_ascii(ivs[i].length(), rbuf);
-    a[i] = new_ascii(vgs[i].output_length(ivs[i]), abuf);
+    r[i] = new_ascii_str(ivs[i].length(), rbuf[i]);
+    a[i] = new_ascii_str(vgs[i].output_length(ivs[i]), abuf[i]);
   }
   {
     py::gil_scoped_release nogil;
-    for (size_t i = 0; i < vs.size(); ++i) {
-      Interval plain = ivs[i];
-      plain.has_anchor = false;
-      dna.fetch(plain, rbuf[i], allow_outside, false);
-      vgs[i].fetch(ivs[i], abuf[i], nullptr, allow_outside);
-    }
+    for (size_t i = 0; i < vs.size(); ++i) fetch_pair(vgs[i], ivs[i], rbuf[i], abuf[i], allow_outside);
   }
   return py::make_tuple(r, a);
 }
@@ -490,11 +410,8 @@ py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant
 void register_variant_genome(py::module_& m) {
   py::class_<PyVariantGenome> vg_cls(m, "VariantGenome", "Compiled base of genome_kit.VariantGenome.");
   g_vg_type = reinterpret_cast<PyTypeObject*>(vg_cls.ptr());
-  for (PyMethodDef* def : {&g_init_def, &g_dna_def}) {
-    PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(vg_cls.ptr()), def);
-    if (!descr || PyObject_SetAttrString(vg_cls.ptr(), def->ml_name, descr) < 0) throw py::error_already_set();
-    Py_DECREF(descr);
-  }
+  set_fast_method(vg_cls, &g_init_def);
+  set_fast_method(vg_cls, &g_dna_def);
   vg_cls
       .def_property_readonly(
           "genome",

@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <string>
 
 #include "interval.h"
@@ -31,6 +32,30 @@ void register_anno(py::module_& m);
 /// name, or any object with a `reference_genome` attribute (Genome,
 /// VariantGenome). Unknown names are loaded through the Python-side loader.
 gk::RefgId resolve_refg(py::handle refg);
+
+/// Decoding short sequences is cheaper than a GIL round trip: hot paths
+/// release the GIL only from this many output items (bases, values) on.
+constexpr int64_t kReleaseGilItems = 1 << 14;
+
+/// Calls `fn()`, without the GIL when `items` reaches kReleaseGilItems.
+template <class Fn>
+void run_maybe_without_gil(int64_t items, Fn&& fn) {
+  if (items >= kReleaseGilItems) {
+    py::gil_scoped_release nogil;
+    fn();
+  } else {
+    fn();
+  }
+}
+
+/// A new str of `n` ASCII characters, not yet filled: `data` receives its
+/// buffer (fill it before the str is used; the GIL may be released meanwhile).
+inline py::str new_ascii_str(int64_t n, char*& data) {
+  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
+  if (!s) throw py::error_already_set();
+  data = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr()));
+  return s;
+}
 
 /// Adapts a Python binary stream (open(..., "rb"), gzip.open, sys.stdin.buffer)
 /// to the core's ByteSource. Reads take the GIL; parsers may release it.
