@@ -22,11 +22,7 @@ py::str fetch_str(const TwoBitFile& f, const Interval& iv, bool allow_outside, b
 std::vector<Interval> to_intervals(py::handle seq) {
   std::vector<Interval> out;
   if (py::isinstance<Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
-  for (py::handle h : seq) {
-    if (!py::isinstance<Interval>(h))
-      gk::type_error("expected Interval objects, got ", py::str(py::type::of(h)).cast<std::string>());
-    out.push_back(h.cast<const Interval&>());
-  }
+  for (py::handle h : seq) out.push_back(interval_arg(h));
   return out;
 }
 
@@ -84,9 +80,7 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
       .def(
           "__call__",
           [](const TwoBitFile& f, py::handle iv, bool allow_outside, bool soft_mask) {
-            if (!py::isinstance<Interval>(iv))
-              gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
-            return fetch_str(f, iv.cast<const Interval&>(), allow_outside, soft_mask);
+            return fetch_str(f, interval_arg(iv), allow_outside, soft_mask);
           },
           py::arg("interval"), py::arg("allow_outside_chromosome") = true, py::arg("soft_mask") = false,
           "DNA of an interval as a str (reverse complement on '-').")

@@ -26,45 +26,13 @@ struct PyVariantGenome {
   VariantGenome core;
 };
 
-/// Type objects of Interval and Variant, for the per-call type checks
-/// (pybind11's isinstance<T> looks the type up in its registry each time).
-PyTypeObject* interval_type() {
-  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::type::of<Interval>().ptr());
-  return t;
-}
-PyTypeObject* variant_type() {
-  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::type::of<gk::Variant>().ptr());
-  return t;
-}
-
-std::string type_name(py::handle h) {
-  return py::str(py::type::of(h)).cast<std::string>();
-}
-
-/// The C++ object of `h` if its type is exactly `type` (bound to T), without
-/// pybind11's registry lookups; nullptr otherwise.
-template <class T>
-const T* exact(py::handle h, PyTypeObject* type) {
-  if (Py_TYPE(h.ptr()) != type) return nullptr;
-  auto* inst = reinterpret_cast<py::detail::instance*>(h.ptr());
-  if (!inst->simple_layout) return nullptr;
-  return static_cast<const T*>(inst->simple_value_holder[0]);
-}
-
-const Interval& as_interval(py::handle h) {
-  if (const Interval* iv = exact<Interval>(h, interval_type())) return *iv;
-  if (const gk::Variant* v = exact<gk::Variant>(h, variant_type())) return *v;
-  if (!py::isinstance<Interval>(h)) gk::type_error("expected an Interval, got ", type_name(h));
-  return h.cast<const Interval&>();
-}
-
 const gk::Variant& as_variant(py::handle h) {
-  if (const gk::Variant* v = exact<gk::Variant>(h, variant_type())) return *v;
+  if (const gk::Variant* v = exact_value<gk::Variant>(h)) return *v;
   return h.cast<const gk::Variant&>();
 }
 
 bool is_variant(py::handle h) {
-  return PyObject_TypeCheck(h.ptr(), variant_type());
+  return PyObject_TypeCheck(h.ptr(), bound_type<gk::Variant>());
 }
 
 std::vector<gk::Variant> to_variants(py::handle seq) {
@@ -107,9 +75,8 @@ std::vector<gk::Variant> variant_argument(py::handle genome, py::handle variants
 
 PyVariantGenome* make_variant_genome(py::object genome, py::handle variants) {
   static PyObject* dna_name = PyUnicode_InternFromString("dna");  // leaked on purpose
-  static PyTypeObject* twobit_type = reinterpret_cast<PyTypeObject*>(py::type::of<TwoBitFile>().ptr());
   py::object dna = genome.attr(py::handle(dna_name));
-  const TwoBitFile* file = exact<TwoBitFile>(dna, twobit_type);
+  const TwoBitFile* file = exact_value<TwoBitFile>(dna);
   if (!file) {
     if (!py::isinstance<TwoBitFile>(dna))
       gk::type_error("VariantGenome needs a Genome (with a .dna sequence), got ", type_name(genome));
@@ -269,7 +236,7 @@ PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, 
     }
     PyVariantGenome* vg = self_of(self);
     if (!vg) gk::type_error("VariantGenome.__init__ was not called");
-    return variant_dna(vg->core, as_interval(interval), allow_outside).release().ptr();
+    return variant_dna(vg->core, interval_arg(interval), allow_outside).release().ptr();
   });
 }
 
@@ -356,7 +323,7 @@ py::tuple one_hot_pair(const VariantGenome& vg, const std::vector<Interval>& ivs
 std::vector<Interval> pair_windows(const std::vector<gk::Variant>& vs, py::handle intervals, int64_t width) {
   std::vector<Interval> ivs;
   if (!intervals.is_none()) {
-    for (py::handle h : intervals) ivs.push_back(as_interval(h));
+    for (py::handle h : intervals) ivs.push_back(interval_arg(h));
     if (ivs.size() != vs.size())
       gk::value_error("variant_pairs needs one interval per variant: ", vs.size(), " variants, ", ivs.size(),
                       " intervals");
@@ -467,7 +434,7 @@ void register_variant_genome(py::module_& m) {
           "_alignment",
           [](py::handle self_h, py::handle h, bool allow_outside) {
             const VariantGenome& vg = vg_of(self_h).core;
-            const Interval& iv = as_interval(h);
+            const Interval& iv = interval_arg(h);
             int64_t n = vg.output_length(iv);
             py::array_t<int64_t> pos(n);
             py::array_t<int32_t> ins(n);
@@ -490,7 +457,7 @@ void register_variant_genome(py::module_& m) {
       .def(
           "_find_motif",
           [](py::handle self_h, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
-            return find_motif_variant(vg_of(self_h).core, as_interval(iv), motif, mp, overlapping);
+            return find_motif_variant(vg_of(self_h).core, interval_arg(iv), motif, mp, overlapping);
           },
           py::arg("interval"), py::arg("motif"), py::arg("match_position"), py::arg("find_overlapping_motifs"))
       .def(
@@ -498,7 +465,7 @@ void register_variant_genome(py::module_& m) {
           [](py::handle self_h, py::handle intervals, const std::string& dtype, bool allow_outside) {
             const VariantGenome& vg = vg_of(self_h).core;
             std::vector<Interval> ivs;
-            for (py::handle h : intervals) ivs.push_back(as_interval(h));
+            for (py::handle h : intervals) ivs.push_back(interval_arg(h));
             if (dtype == "uint8") return one_hot_pair<uint8_t>(vg, ivs, allow_outside);
             if (dtype == "float32") return one_hot_pair<float>(vg, ivs, allow_outside);
             gk::value_error("one_hot_pair dtype must be 'uint8' or 'float32', got '", dtype, "'");
@@ -522,7 +489,7 @@ void register_variant_genome(py::module_& m) {
   m.def(
       "_find_motif",
       [](const TwoBitFile& dna, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
-        return find_motif_reference(dna, as_interval(iv), motif, mp, overlapping);
+        return find_motif_reference(dna, interval_arg(iv), motif, mp, overlapping);
       },
       py::arg("dna"), py::arg("interval"), py::arg("motif"), py::arg("match_position"),
       py::arg("find_overlapping_motifs"), "Motif hits on the reference as empty Intervals (see Genome.find_motif).");

@@ -1,6 +1,6 @@
 // Shared helpers of the binding files: the registration functions each area
-// file provides, and conversions every area needs (reference genome
-// arguments, Python streams as byte sources).
+// file provides, and conversions every area needs (reference genome and
+// Interval arguments, Python streams as byte sources, str results).
 #pragma once
 
 #include <pybind11/numpy.h>
@@ -32,6 +32,32 @@ void register_anno(py::module_& m);
 /// name, or any object with a `reference_genome` attribute (Genome,
 /// VariantGenome). Unknown names are loaded through the Python-side loader.
 gk::RefgId resolve_refg(py::handle refg);
+
+/// `str(type(h))` for messages, e.g. "<class 'str'>".
+std::string type_name(py::handle h);
+
+/// The Python class pybind11 bound to T, looked up once (pybind11's
+/// isinstance<T> looks it up in its registry on every call).
+template <class T>
+PyTypeObject* bound_type() {
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::type::of<T>().ptr());
+  return t;
+}
+
+/// The C++ value of `h` if its class is exactly T's bound class (not a
+/// subclass), read without pybind11's registry lookups; nullptr otherwise.
+template <class T>
+const T* exact_value(py::handle h) {
+  if (Py_TYPE(h.ptr()) != bound_type<T>()) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(h.ptr());
+  if (!inst->simple_layout) return nullptr;
+  return static_cast<const T*>(inst->simple_value_holder[0]);
+}
+
+/// An Interval argument: an Interval or any subclass (Variant, annotation
+/// rows, ...), else TypeError naming the type. Exact Intervals and Variants
+/// take a fast path (per-call hot paths pass them).
+const gk::Interval& interval_arg(py::handle h);
 
 /// Decoding short sequences is cheaper than a GIL round trip: hot paths
 /// release the GIL only from this many output items (bases, values) on.
