@@ -96,7 +96,7 @@ PyVariantGenome* make_variant_genome(py::object genome, py::handle variants) {
 /// Motif and match position as searched on the '+' strand for an interval
 /// on `strand`.
 std::pair<std::string, int64_t> plus_strand_motif(std::string motif, int64_t match_position, char strand) {
-  for (char& c : motif) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  motif = gk::to_upper(std::move(motif));
   if (motif.empty()) gk::value_error("find_motif needs a non-empty motif");
   if (match_position < 0 || match_position > static_cast<int64_t>(motif.size()))
     gk::value_error("match_position must be in [0, ", motif.size(), "] for motif '", motif, "', got ", match_position);
