@@ -1,14 +1,11 @@
 // Streaming VCF → .vcfbin conversion (layout in vcf_table.h).
 //
 // Memory stays bounded by the output's row index, not by the input: every
-// column, the rows and the alleles are appended to anonymous spill files in
-// the output directory while parsing, then copied into the final file.
-#include <unistd.h>
-
+// column, the rows and the alleles are appended to spill files (spill_file.h)
+// while parsing, then copied into the final file.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -19,6 +16,7 @@
 #include "binary_format.h"
 #include "chrom_table.h"
 #include "errors.h"
+#include "spill_file.h"
 #include "text_fields.h"
 #include "track_format.h"  // float_to_half
 #include "twobit.h"
@@ -100,77 +98,6 @@ bool all_bases(std::string_view s) {
   return !s.empty();
 }
 
-// ---------------------------------------------------------------- spill files
-
-/// Append-only anonymous temporary file with a large write buffer.
-class Spill {
- public:
-  explicit Spill(const std::string& near) {
-    std::string tmpl = near + ".spill.XXXXXX";
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    fd_ = ::mkstemp(name.data());
-    if (fd_ < 0) os_error("cannot create a temporary file next to ", near, ": ", std::strerror(errno));
-    ::unlink(name.data());
-    buf_.resize(1 << 20);
-  }
-  ~Spill() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Spill(const Spill&) = delete;
-  Spill& operator=(const Spill&) = delete;
-
-  void write(const void* data, size_t n) {
-    if (used_ + n > buf_.size()) {
-      flush();
-      if (n > buf_.size()) {
-        raw_write(data, n);
-        total_ += n;
-        return;
-      }
-    }
-    std::memcpy(buf_.data() + used_, data, n);
-    used_ += n;
-    total_ += n;
-  }
-  uint64_t size() const { return total_; }
-
-  void copy_to(AtomicFileWriter& out) {
-    flush();
-    if (::lseek(fd_, 0, SEEK_SET) < 0) os_error("temporary file: ", std::strerror(errno));
-    uint64_t left = total_;
-    while (left > 0) {
-      ssize_t got = ::read(fd_, buf_.data(), static_cast<size_t>(std::min<uint64_t>(left, buf_.size())));
-      if (got <= 0) os_error("reading a temporary file: ", got < 0 ? std::strerror(errno) : "unexpected end");
-      out.write(buf_.data(), static_cast<size_t>(got));
-      left -= static_cast<uint64_t>(got);
-    }
-  }
-
- private:
-  void flush() {
-    if (used_) raw_write(buf_.data(), used_);
-    used_ = 0;
-  }
-  void raw_write(const void* data, size_t n) {
-    const char* p = static_cast<const char*>(data);
-    while (n > 0) {
-      ssize_t w = ::write(fd_, p, n);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        os_error("writing a temporary file: ", std::strerror(errno));
-      }
-      p += w;
-      n -= static_cast<size_t>(w);
-    }
-  }
-
-  int fd_ = -1;
-  std::vector<char> buf_;
-  size_t used_ = 0;
-  uint64_t total_ = 0;
-};
-
 // ---------------------------------------------------------------- header
 
 struct HeaderField {
@@ -225,10 +152,10 @@ struct Column {
   uint32_t depth = 1;
   uint32_t row_values = 1;  // depth (INFO) or samples*depth (FORMAT)
   double default_value = 0;
-  std::vector<uint8_t> defaults;   // one row of default values
-  std::vector<uint8_t> row;        // the row being parsed
-  std::unique_ptr<Spill> data;     // numeric rows, or the string blob
-  std::unique_ptr<Spill> offsets;  // strings: end offset per row
+  std::vector<uint8_t> defaults;       // one row of default values
+  std::vector<uint8_t> row;            // the row being parsed
+  std::unique_ptr<SpillFile> data;     // numeric rows, or the string blob
+  std::unique_ptr<SpillFile> offsets;  // strings: end offset per row
 
   const char* section() const { return format ? "FORMAT" : "INFO"; }
 };
@@ -303,7 +230,7 @@ class Builder {
   std::unordered_map<std::string_view, size_t> info_lookup_;
   bool any_info_ = false, any_format_ = false;
 
-  std::unique_ptr<Spill> rows_, alleles_;
+  std::unique_ptr<SpillFile> rows_, alleles_;
   std::vector<IndexedElement> elements_;
   uint64_t allele_bytes_ = 0;
 
@@ -480,9 +407,9 @@ void Builder::setup_columns() {
       }
       for (uint32_t i = 0; i < c.row_values; ++i) std::memcpy(c.defaults.data() + i * es, one.data(), es);
     } else {
-      c.offsets = std::make_unique<Spill>(out_path_);
+      c.offsets = std::make_unique<SpillFile>(out_path_);
     }
-    c.data = std::make_unique<Spill>(out_path_);
+    c.data = std::make_unique<SpillFile>(out_path_);
     cols_.push_back(std::move(c));
   }
   for (size_t i = 0; i < cols_.size(); ++i)
@@ -899,8 +826,8 @@ VcfBuildResult Builder::run() {
   read_header();
   if (!saw_chrom_line_) value_error(reader_.name(), ": no #CHROM header line (is this a VCF file?)");
   setup_columns();
-  rows_ = std::make_unique<Spill>(out_path_);
-  alleles_ = std::make_unique<Spill>(out_path_);
+  rows_ = std::make_unique<SpillFile>(out_path_);
+  alleles_ = std::make_unique<SpillFile>(out_path_);
   std::string_view line;
   while (reader_.next(line)) {
     if (line.empty() || line[0] == '#') continue;
