@@ -40,8 +40,7 @@ Variant from_string(const std::string& text, py::handle genome) {
 /// Variant.spanning(x, y, variants=None).
 py::object spanning(py::handle x, py::handle y, py::handle variants) {
   for (py::handle h : {x, y})
-    if (!py::isinstance<Interval>(h))
-      gk::type_error("Variant.spanning needs Intervals, got ", py::str(py::type::of(h)).cast<std::string>());
+    if (!py::isinstance<Interval>(h)) gk::type_error("Variant.spanning needs Intervals, got ", type_name(h));
   const Interval& a = x.cast<const Interval&>();
   const Interval& b = y.cast<const Interval&>();
   // Unanchored: exactly Interval.spanning (same checks and warnings). A
@@ -53,8 +52,7 @@ py::object spanning(py::handle x, py::handle y, py::handle variants) {
   } else if (!variants.is_none()) {
     for (py::handle h : variants) {
       if (!py::isinstance<Variant>(h))
-        gk::type_error("Variant.spanning: variants must be Variant objects, got ",
-                       py::str(py::type::of(h)).cast<std::string>());
+        gk::type_error("Variant.spanning: variants must be Variant objects, got ", type_name(h));
       vs.push_back(h.cast<const Variant&>());
     }
   }

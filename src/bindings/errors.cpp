@@ -43,24 +43,4 @@ void register_errors(py::module_& m) {
   });
 }
 
-PyStreamSource::PyStreamSource(py::object stream, std::string name)
-    : stream_(std::move(stream)), name_(std::move(name)) {}
-
-PyStreamSource::~PyStreamSource() {
-  py::gil_scoped_acquire gil;
-  stream_ = py::object();
-}
-
-size_t PyStreamSource::read(char* buf, size_t n) {
-  py::gil_scoped_acquire gil;
-  try {
-    py::memoryview view = py::memoryview::from_memory(buf, static_cast<py::ssize_t>(n));
-    py::object got = stream_.attr("readinto")(view);
-    return got.is_none() ? 0 : got.cast<size_t>();
-  } catch (py::error_already_set& e) {
-    // Truncated gzip, I/O errors: keep the Python message, name the file.
-    gk::os_error("error reading ", name_, ": ", e.what());
-  }
-}
-
 }  // namespace gkpy

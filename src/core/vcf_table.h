@@ -166,7 +166,8 @@ class VcfTable {
   void sequence_variations(const Interval& q, std::vector<uint32_t>& out) const;
 
  private:
-  const VcfRow& row_at(uint32_t row) const { return rows_[row]; }
+  /// ValueError unless `q` is on this table's assembly (any query fits an empty table).
+  void check_query_refg(const Interval& q) const;
 
   MappedFile file_;
   RefgId refg_ = 0;
