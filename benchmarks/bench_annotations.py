@@ -28,11 +28,9 @@ import sys
 import tempfile
 import textwrap
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import machine  # noqa: E402
+from _common import REFERENCE_PYTHON, machine
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REF_PY = "/work/venv-ref/bin/python"
 NCHROM = 22
 
 
@@ -307,7 +305,9 @@ def main():
         runs = [("genome_kit (GTF)", sys.executable, prefix + ".gtf", ROOT, ("build",))]
         runs.append(("genome_kit (GFF3)", sys.executable, prefix + ".gff3", ROOT, ("build", "query")))
         if not args.no_ref:
-            runs.append(("reference 7.7.0 (GFF3)", REF_PY, prefix + ".gff3", None, ("build", "query")))
+            runs.append(
+                ("reference 7.7.0 (GFF3)", REFERENCE_PYTHON, prefix + ".gff3", None, ("build", "query"))
+            )
         for label, python, src, pypath, modes in runs:
             if not os.path.exists(python):
                 results[label] = {"error": f"{python} not found"}

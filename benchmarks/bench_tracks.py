@@ -5,9 +5,19 @@ zero runs) are written as a genome_kit .gtrack, as bigWig files through pyBigWig
 every value written, no zoom levels: the smallest bigWig of that data) and, when /work/venv-ref
 exists, as a reference GenomeKit .gtrack. Then random 1 kb and 1 Mbp windows are read (per-base
 values, as each library returns them) and we print reads/s, GB/s of decoded output, file sizes and
-ratios.
+ratios. Read times are CPU time of the reading thread (time.thread_time), so that load from other
+processes on a shared machine does not count.
+
+A second part (the encoding matrix) compares genome_kit with the reference GenomeKit alone, through one
+timing script run by both interpreters: u8, f8, f16 and f32 tracks at resolution 1 and 128, dim 1 and
+64, read as 1 kb and 1 Mbp windows on both strands, decoded as the default dtype and as float32.
+Both interpreters stay up as workers and alternate passes over the same windows (so load from other
+processes hits both alike); a pass repeats the windows until it has used 0.05 s of CPU time (thread CPU
+time, so time spent descheduled on a shared machine does not count), and each case keeps its best of 5
+passes; both sides' outputs must be identical.
 
     python benchmarks/bench_tracks.py [--mbp 200] [--dims 1,64] [--no-ref] [--keep DIR]
+                                      [--matrix/--no-matrix] [--matrix-only] [--matrix-scale 1.0]
 
 Needs pyBigWig (``pip install 'genome_kit[bench]'``). Takes a few minutes on 2 cores.
 """
@@ -39,10 +49,12 @@ def make_data(rng, rows, dim):
 
 
 def timed(fn, n):
-    t = time.perf_counter()
+    """CPU seconds of this thread for fn(0) .. fn(n - 1): time spent descheduled on a shared machine
+    does not count (every library here reads in the calling thread)."""
+    t = time.thread_time()
     for k in range(n):
         fn(k)
-    return time.perf_counter() - t
+    return time.thread_time() - t
 
 
 def dir_size(paths):
@@ -70,10 +82,10 @@ out["size"] = os.path.getsize(cfg["path"])
 tr = gk.GenomeTrack(cfg["path"])
 for name, wins in cfg["windows"].items():
     ivs = [gk.Interval(c, "+", s, e, g) for c, s, e in wins]
-    t = time.perf_counter()
+    t = time.thread_time()
     for iv in ivs:
         tr(iv)
-    out[name] = time.perf_counter() - t
+    out[name] = time.thread_time() - t
 print(json.dumps(out))
 """
 
@@ -169,7 +181,7 @@ def bench_dim(dim, chroms, work, genome, rng, have_ref):
             "dim": dim,
             "R": R,
             "chroms": npys,
-            "windows": {"w1k": w1k[: n_1k_bw * 4], "w1m": w1m[: max(2, n_1m // 2)]},
+            "windows": {"w1k": w1k, "w1m": w1m},  # the same windows genome_kit reads
         }
         env = dict(os.environ, GENOMEKIT_DATA_DIR=work, GENOMEKIT_QUIET="1")
         env.pop("PYTHONPATH", None)
@@ -221,6 +233,205 @@ def bench_dim(dim, chroms, work, genome, rng, have_ref):
         os.remove(p)
 
 
+MATRIX_WORKER = r"""
+import hashlib, json, os, sys, time
+import numpy as np
+import genome_kit as gk
+g = gk.Genome("benchg")
+tracks = {}
+for line in sys.stdin:
+    cmd = json.loads(line)
+    if cmd["op"] == "open":
+        case = cmd["case"]
+        path = case["path"] + cmd["suffix"]
+        b = gk.GenomeTrackBuilder(
+            path, case["etype"], "single_stranded", g, dim=case["dim"], resolution=case["R"]
+        )
+        b.set_default_value(0)
+        b.set_sparsity(64)
+        data = np.load(case["npy"])
+        b.set_data(gk.Interval("chr1", "+", 0, data.shape[0] * case["R"], g), data)
+        b.finalize()
+        del data
+        tracks[case["name"]] = (path, gk.GenomeTrack(path), case)
+        reply = {}
+    elif cmd["op"] == "time":
+        path, tr, case = tracks[cmd["name"]]
+        wins = case["windows"][cmd["window"]]
+        ivs = [gk.Interval("chr1", cmd["strand"], s, s + wins["len"], g) for s in wins["starts"]]
+        dt = None if cmd["dtype"] == "default" else getattr(np, cmd["dtype"])
+        h = hashlib.sha1()
+        for iv in ivs[:3]:
+            h.update(np.ascontiguousarray(tr(iv, dt), np.float32).tobytes())
+        # CPU time of this thread, not wall time: the machine may be shared, and time spent descheduled
+        # is not the library's. Whole passes over the windows until min_cpu seconds are spent.
+        n, t0 = 0, time.thread_time()
+        while True:
+            for iv in ivs:
+                tr(iv, dt)
+            n += len(ivs)
+            if time.thread_time() - t0 >= cmd["min_cpu"]:
+                break
+        reply = {"s": time.thread_time() - t0, "n": n, "sha": h.hexdigest()}
+    elif cmd["op"] == "close":
+        path, tr, case = tracks.pop(cmd["name"])
+        del tr
+        os.remove(path)
+        reply = {}
+    print(json.dumps(reply), flush=True)
+"""
+
+
+class Worker:
+    """One interpreter (ours or the reference's) running MATRIX_WORKER, driven line by line."""
+
+    def __init__(self, python, env, suffix, cwd):
+        self.suffix = suffix
+        self.p = subprocess.Popen(
+            [python, "-c", MATRIX_WORKER],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=cwd,  # not the checkout: the reference must not import our genome_kit
+        )
+
+    def __call__(self, **cmd):
+        cmd["suffix"] = self.suffix
+        self.p.stdin.write(json.dumps(cmd) + "\n")
+        self.p.stdin.flush()
+        line = self.p.stdout.readline()
+        if not line:
+            sys.exit(f"matrix worker ({self.suffix}) died")
+        return json.loads(line)
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait()
+
+
+MATRIX_ETYPES = ("u8", "f8", "f16", "f32")
+
+
+def matrix_data(rng, etype, rows, dim):
+    """Values each etype stores exactly (u8: 0..255, f8: its default dictionary, f16/f32: log-normal),
+    with 30% of the rows in zero runs of 64 rows (dropped by set_sparsity(64))."""
+    if etype == "u8":
+        vals = rng.integers(0, 256, (rows, dim), dtype=np.uint8)
+    elif etype == "f8":
+        vals = np.linspace(0, 1, 256, dtype=np.float32)[rng.integers(0, 256, (rows, dim))]
+    else:
+        vals = np.exp(rng.standard_normal((rows, dim), np.float32) * 1.5)
+        vals = vals.astype(np.float16 if etype == "f16" else np.float32)
+    blocks = rng.random(rows // 64 + 1) < 0.3
+    vals[np.repeat(blocks, 64)[:rows]] = 0
+    return vals
+
+
+def bench_matrix(work, rng, scale, passes=5, min_cpu=0.05, only=None):
+    """Every matrix case through MATRIX_SCRIPT, in our interpreter and the reference's; prints a table."""
+    cases = []
+    chrom_len = CHROM_MBP * 1_000_000
+    for dim in (1, 64):
+        for res in (1, 128):
+            # Stored span: the whole chromosome, but at most ~80M values per track (R=1, dim 64: 1.25 Mbp).
+            span = min(chrom_len, (80_000_000 // dim) * res)
+            span -= span % res
+            n1k = max(50, int({1: 4000, 64: 1000}[dim] * scale))
+            n1m = max(2, int({1: 20, 64: 3}[dim] * scale))
+            for etype in MATRIX_ETYPES:
+                name = f"{etype} R={res} dim={dim}"
+                if only and not any(o in name for o in only):
+                    continue
+                npy = os.path.join(work, f"m.{etype}.{res}.{dim}.npy")
+                np.save(npy, matrix_data(rng, etype, span // res, dim))
+                windows = {
+                    "1kb": {"len": 1000, "starts": rng.integers(0, span - 1000, n1k).tolist()},
+                    "1Mbp": {"len": 1_000_000, "starts": rng.integers(0, span - 1_000_000, n1m).tolist()},
+                }
+                dtypes = ["default"] if etype == "f32" else ["default", "float32"]
+                cases.append(
+                    {
+                        "name": name,
+                        "etype": etype,
+                        "R": res,
+                        "dim": dim,
+                        "npy": npy,
+                        "path": os.path.join(work, f"m.{etype}.{res}.{dim}.gtrack"),
+                        "windows": windows,
+                        "dtypes": dtypes,
+                    }
+                )
+    env = dict(os.environ, GENOMEKIT_DATA_DIR=work, GENOMEKIT_QUIET="1")
+    ours_env, ref_env = dict(env), dict(env)
+    ref_env.pop("PYTHONPATH", None)
+    import genome_kit
+
+    ours_env["PYTHONPATH"] = os.path.dirname(os.path.dirname(os.path.abspath(genome_kit.__file__)))
+    workers = {
+        "ours": Worker(sys.executable, ours_env, ".ours", work),
+        "ref": Worker(REF_PYTHON, ref_env, ".ref", work),
+    }
+    # Passes alternate between the two interpreters so that load from other processes on the machine
+    # hits both alike; each case keeps its best pass per side.
+    results = {"ours": {}, "ref": {}}
+    for c in cases:
+        for w in workers.values():
+            w(op="open", case=c)
+        for side in workers:
+            results[side][c["name"]] = {}
+        for wname in c["windows"]:
+            for strand in "+-":
+                for dname in c["dtypes"]:
+                    key = f"{wname} {strand} {dname}"
+                    for _ in range(passes):
+                        for side, w in workers.items():
+                            r = w(
+                                op="time",
+                                name=c["name"],
+                                window=wname,
+                                strand=strand,
+                                dtype=dname,
+                                min_cpu=min_cpu,
+                            )
+                            best = results[side][c["name"]].get(key)
+                            if best is None or r["s"] / r["n"] < best["s"] / best["n"]:
+                                results[side][c["name"]][key] = r
+        for w in workers.values():
+            w(op="close", name=c["name"])
+        os.remove(c["npy"])
+    for w in workers.values():
+        w.close()
+
+    print(
+        f"\n## encoding matrix: genome_kit vs reference GenomeKit "
+        f"(reads per CPU second, best of {passes} alternating passes of >= {min_cpu} s; ratio > 1: faster)"
+    )
+    print(f"{'case':22s} {'window':18s} {'genome_kit':>12s} {'reference':>12s} {'ratio':>7s}")
+    slow = []
+    for c in cases:
+        ours, ref = results["ours"][c["name"]], results["ref"][c["name"]]
+        for key, o in ours.items():
+            r = ref[key]
+            if o["sha"] != r["sha"]:
+                sys.exit(f"matrix: genome_kit and the reference disagree on {c['name']} {key}")
+            ratio = (r["s"] / r["n"]) / (o["s"] / o["n"])
+            flag = "  <-- slower" if ratio < 1 else ""
+            rates = f"{o['n'] / o['s']:12,.0f} {r['n'] / r['s']:12,.0f}"
+            print(f"{c['name']:22s} {key:18s} {rates} {ratio:7.2f}{flag}")
+            if ratio < 1:
+                slow.append(f"{c['name']} {key}")
+    ratios = [
+        (results["ref"][c["name"]][k]["s"] / results["ref"][c["name"]][k]["n"]) / (v["s"] / v["n"])
+        for c in cases
+        for k, v in results["ours"][c["name"]].items()
+    ]
+    print(
+        f"matrix: {len(ratios)} cases, ratio min {min(ratios):.2f}x, median {float(np.median(ratios)):.2f}x, "
+        f"max {max(ratios):.2f}x; slower than the reference: {len(slow)}"
+    )
+
+
 def run(args):
     import genome_kit as gk
     from genome_kit import gk_data
@@ -241,8 +452,11 @@ def run(args):
     print(f"# {total_mbp:.0f} Mbp ({nchrom} chromosomes), float16, resolution {R}; work dir {work}")
 
     rng = np.random.default_rng(1)
-    for dim in args.dims:
-        bench_dim(dim, chroms, work, genome, rng, have_ref)
+    if not args.matrix_only:
+        for dim in args.dims:
+            bench_dim(dim, chroms, work, genome, rng, have_ref)
+    if args.matrix and have_ref:
+        bench_matrix(work, rng, args.matrix_scale, only=args.matrix_cases)
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -253,6 +467,17 @@ def main():
     ap.add_argument("--dims", default="1,64", help="comma-separated dims to run")
     ap.add_argument("--no-ref", action="store_true", help="skip the reference GenomeKit")
     ap.add_argument("--keep", help="work directory to keep (default: a temporary one)")
+    ap.add_argument(
+        "--matrix",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the encoding matrix against the reference (default on)",
+    )
+    ap.add_argument("--matrix-only", action="store_true", help="run only the encoding matrix")
+    ap.add_argument("--matrix-scale", type=float, default=1.0, help="scale the matrix's read counts")
+    ap.add_argument(
+        "--matrix-cases", type=lambda v: v.split(","), help="comma-separated substrings of case names to run"
+    )
     args = ap.parse_args()
     args.dims = [int(d) for d in args.dims.split(",")]
     try:

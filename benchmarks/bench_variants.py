@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -37,6 +36,8 @@ import numpy as np
 import genome_kit as gk
 from genome_kit import gk_data
 from genome_kit.data_manager import DefaultDataManager
+
+from _common import REFERENCE_PYTHON, machine
 
 CHROM = "chr1"
 CHROM_LEN = 3_000_000
@@ -326,9 +327,7 @@ def check_agreement(fasta, snvs, indels):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="shorter runs (about 0.3 s per measurement)")
-    ap.add_argument(
-        "--ref-python", default="/work/venv-ref/bin/python", help="interpreter of the reference GenomeKit"
-    )
+    ap.add_argument("--ref-python", default=REFERENCE_PYTHON, help="interpreter of the reference GenomeKit")
     args = ap.parse_args()
     min_time = 0.3 if args.quick else 1.5
 
@@ -364,10 +363,7 @@ def main():
     rows = ["snv_1k", "indel_1k", "snv_100k", "indel_100k", "onehot_pair_1M"]
     peers = [p for p in results if p != "genome_kit"]
     print()
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}"
-    )
+    print(f"machine: {machine()}, load average {os.getloadavg()[0]:.1f}")
     print(
         "calls/s (one variant per call, window anchored at the variant; "
         "onehot_pair_1M = REF+ALT one-hot pairs/s)"

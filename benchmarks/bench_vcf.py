@@ -38,13 +38,14 @@ import genome_kit as gk
 from genome_kit import VCFTable, gk_data
 from genome_kit.data_manager import DefaultDataManager
 
+from _common import REFERENCE_PYTHON
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED = os.path.abspath(os.path.join(HERE, "..", "..", "shared"))
 for candidate in (SHARED, "/work/shared"):
     if os.path.isdir(os.path.join(candidate, "data", "vcf")):
         SHARED = candidate
         break
-REF_PY = "/work/venv-ref/bin/python"
 ROOT = os.path.dirname(HERE)
 REF_DATA = os.path.join(SHARED, "conformance", "data")
 CHR1 = 249_250_621
@@ -221,7 +222,7 @@ def bench_dataset(
             fmt_ids,
         )
         ref_side = run_side(
-            REF_PY, None, REF_DATA, vcf_gz, wins, out_dir, label, *ref_args, info_ids, fmt_ids
+            REFERENCE_PYTHON, None, REF_DATA, vcf_gz, wins, out_dir, label, *ref_args, info_ids, fmt_ids
         )
         print_side(label, ours_side, ref_side)
         res["side"] = (ours_side, ref_side)

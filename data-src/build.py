@@ -27,7 +27,6 @@ recipe. Verified checksums are never replaced.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hashlib
 import http.client
 import json
@@ -498,32 +497,6 @@ def build_assembly(recipe: dict, inputs: dict[str, str], stage: str) -> list[str
     return outputs
 
 
-@contextlib.contextmanager
-def data_manager_over(directory: str):
-    """Makes files of ``directory`` visible to genome_kit first, then those of the active manager."""
-    from genome_kit import gk_data
-    from genome_kit.data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
-
-    fallback = gk_data.data_manager
-    local = DefaultDataManager(directory)
-
-    class Layered(DataManager):
-        def get_file(self, filename):
-            try:
-                return local.get_file(filename)
-            except GKDataFileNotFoundError:
-                return fallback.get_file(filename)
-
-        def upload_file(self, filepath, filename, metadata=None):
-            return fallback.upload_file(filepath, filename, metadata)
-
-    gk_data.data_manager = Layered(directory)
-    try:
-        yield
-    finally:
-        gk_data.data_manager = fallback
-
-
 def build_annotation(recipe: dict, inputs: dict[str, str], stage: str) -> list[str]:
     import genome_kit as gk
 
@@ -553,9 +526,10 @@ def build_annotation(recipe: dict, inputs: dict[str, str], stage: str) -> list[s
 def check_outputs(recipe: dict, stage: str) -> None:
     """Opens what was built with genome_kit (from the staging directory)."""
     import genome_kit as gk
+    from genome_kit import gk_data
 
     config = recipe["config"]
-    with data_manager_over(stage):
+    with gk_data.local_files_first(stage):
         genome = gk.Genome(config)
         if recipe["builder"] in ASSEMBLY_BUILDERS:
             chrom = genome.chromosomes[0]
@@ -574,12 +548,14 @@ def check_outputs(recipe: dict, stage: str) -> None:
 
 
 def build(recipe: dict, args) -> list[str]:
+    from genome_kit import gk_data
+
     out = os.path.abspath(args.output_dir)
     os.makedirs(out, exist_ok=True)
     inputs = gather_inputs(recipe, args)
     stage = tempfile.mkdtemp(prefix=f".build-{recipe['config']}-", dir=out)
     try:
-        with data_manager_over(out):
+        with gk_data.local_files_first(out):
             if recipe["builder"] in ASSEMBLY_BUILDERS:
                 staged = build_assembly(recipe, inputs, stage)
             else:

@@ -1,12 +1,13 @@
 """DNA around the acceptor sites (intron 3' ends) of well-supported coding transcripts.
 
-Usage: python demos/extract_acceptor_dna.py CONFIG [INTRON_BASES [EXON_BASES [LIMIT]]]
-
 For every protein-coding transcript of level 1 or 2, each exon except the
 first has an acceptor at its 5' end; prints INTRON_BASES (default 20) of
 intron and EXON_BASES (default 3) of exon around it, one line per site.
 """
 
+from __future__ import annotations
+
+import argparse
 import sys
 
 import genome_kit as gk
@@ -21,16 +22,17 @@ def acceptor_windows(genome, intron_bases=20, exon_bases=3):
             yield exon, exon.end5.expand(intron_bases, exon_bases)
 
 
-def main(argv):
-    if not argv:
-        print(__doc__)
-        return 2
-    genome = gk.Genome(argv[0])
-    intron_bases = int(argv[1]) if len(argv) > 1 else 20
-    exon_bases = int(argv[2]) if len(argv) > 2 else 3
-    limit = int(argv[3]) if len(argv) > 3 else None
-    for n, (exon, window) in enumerate(acceptor_windows(genome, intron_bases, exon_bases)):
-        if limit is not None and n >= limit:
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config", help="annotation config, e.g. gencode.v41")
+    ap.add_argument("intron_bases", nargs="?", type=int, default=20, metavar="INTRON_BASES")
+    ap.add_argument("exon_bases", nargs="?", type=int, default=3, metavar="EXON_BASES")
+    ap.add_argument("limit", nargs="?", type=int, metavar="LIMIT", help="stop after this many sites")
+    args = ap.parse_args(argv)
+    genome = gk.Genome(args.config)
+    intron_bases = args.intron_bases
+    for n, (exon, window) in enumerate(acceptor_windows(genome, intron_bases, args.exon_bases)):
+        if args.limit is not None and n >= args.limit:
             break
         dna = genome.dna(window)
         print(
@@ -40,4 +42,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

@@ -1,10 +1,11 @@
 """Spliced exonic DNA (mRNA) and coding sequence of transcripts.
 
-Usage: python demos/extract_exonic_dna.py CONFIG [TRANSCRIPT_ID ...]
-
 Without ids, the first protein-coding transcript is used. Prints FASTA.
 """
 
+from __future__ import annotations
+
+import argparse
 import sys
 
 import genome_kit as gk
@@ -14,13 +15,14 @@ def spliced(genome, parts):
     return "".join(genome.dna(p) for p in parts)
 
 
-def main(argv):
-    if not argv:
-        print(__doc__)
-        return 2
-    genome = gk.Genome(argv[0])
-    if len(argv) > 1:
-        trans = [genome.transcripts[t] for t in argv[1:]]
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config", help="annotation config, e.g. gencode.v41")
+    ap.add_argument("transcript_ids", nargs="*", metavar="TRANSCRIPT_ID")
+    args = ap.parse_args(argv)
+    genome = gk.Genome(args.config)
+    if args.transcript_ids:
+        trans = [genome.transcripts[t] for t in args.transcript_ids]
     else:
         trans = [t for t in genome.transcripts if t.cdss][:1]
     for t in trans:
@@ -35,4 +37,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

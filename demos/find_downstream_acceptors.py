@@ -1,12 +1,13 @@
 """Acceptor sites downstream of a position, nearest first.
 
-Usage: python demos/find_downstream_acceptors.py CONFIG CHROM STRAND POSITION [WINDOW]
-
 Looks WINDOW bases (default 10000) downstream of POSITION (0-based) on the
 given strand and prints the exons whose 5' end (an acceptor, unless it is the
 transcript's first exon) falls in that window, with the distance.
 """
 
+from __future__ import annotations
+
+import argparse
 import sys
 
 import genome_kit as gk
@@ -25,13 +26,17 @@ def downstream_acceptors(genome, chrom, strand, position, window=10000):
     return hits
 
 
-def main(argv):
-    if len(argv) < 4:
-        print(__doc__)
-        return 2
-    genome = gk.Genome(argv[0])
-    window = int(argv[4]) if len(argv) > 4 else 10000
-    hits = downstream_acceptors(genome, argv[1], argv[2], int(argv[3]), window)
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config", help="annotation config, e.g. gencode.v41")
+    ap.add_argument("chrom")
+    ap.add_argument("strand", choices=("+", "-"))
+    ap.add_argument("position", type=int, metavar="POSITION", help="0-based")
+    ap.add_argument("window", nargs="?", type=int, default=10000, metavar="WINDOW")
+    args = ap.parse_args(argv)
+    genome = gk.Genome(args.config)
+    window = args.window
+    hits = downstream_acceptors(genome, args.chrom, args.strand, args.position, window)
     for distance, exon in hits:
         print(f"{distance}\t{exon!r}\t{exon.transcript.gene.name}")
     print(f"{len(hits)} acceptors within {window} bases downstream")
@@ -39,4 +44,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

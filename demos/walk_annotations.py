@@ -1,24 +1,26 @@
 """Walk genes → transcripts → exons of an annotation.
 
-Usage: python demos/walk_annotations.py CONFIG [GENE_NAME_OR_ID ...]
-
 CONFIG is an annotation config such as ``gencode.v41`` (found through the data
 manager). Without gene names the first three genes are shown.
 """
 
+from __future__ import annotations
+
+import argparse
 import sys
 
 import genome_kit as gk
 
 
-def main(argv):
-    if not argv:
-        print(__doc__)
-        return 2
-    genome = gk.Genome(argv[0])
-    if len(argv) > 1:
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("config", help="annotation config, e.g. gencode.v41")
+    ap.add_argument("genes", nargs="*", metavar="GENE_NAME_OR_ID")
+    args = ap.parse_args(argv)
+    genome = gk.Genome(args.config)
+    if args.genes:
         genes = []
-        for key in argv[1:]:
+        for key in args.genes:
             gene = genome.genes.first_by_name(key)
             genes.append(gene if gene is not None else genome.genes[key])
     else:
@@ -43,4 +45,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

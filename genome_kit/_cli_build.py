@@ -7,7 +7,6 @@ python -m genome_kit build --assembly NAME --fasta FILE --annotation FILE ...   
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sys
@@ -88,35 +87,6 @@ def default_config(path: str) -> str:
     return name
 
 
-@contextlib.contextmanager
-def _files_of(directory: str):
-    """Makes ``directory`` the first place genome_kit looks, then the active data manager."""
-    from . import gk_data
-    from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
-
-    fallback = gk_data.data_manager
-    if os.path.abspath(getattr(fallback, "data_dir", "")) == os.path.abspath(directory):
-        yield
-        return
-    local = DefaultDataManager(directory)
-
-    class Layered(DataManager):
-        def get_file(self, filename):
-            try:
-                return local.get_file(filename)
-            except GKDataFileNotFoundError:
-                return fallback.get_file(filename)
-
-        def upload_file(self, filepath, filename, metadata=None):
-            return fallback.upload_file(filepath, filename, metadata)
-
-    gk_data.data_manager = Layered(directory)
-    try:
-        yield
-    finally:
-        gk_data.data_manager = fallback
-
-
 def run(args) -> int:
     import genome_kit as gk
     from genome_kit import gk_data
@@ -140,7 +110,7 @@ def run(args) -> int:
             os.replace(tmp, f"{prefix}.chromAlias.txt")
             written.append(f"{prefix}.chromAlias.txt")
 
-    with _files_of(directory):
+    with gk_data.local_files_first(directory):
         genome = gk.Genome(assembly)
         sizes = [genome.chromosome_size(c) for c in genome.chromosomes]
         summary = [f"assembly {assembly}: {len(sizes)} chromosomes, {sum(sizes):,} bp"]

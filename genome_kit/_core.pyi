@@ -474,7 +474,7 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval: Interval, dtype: typing.Any = None, out: typing.Any = None) -> typing.Any:
+    def __call__(self, interval, dtype=None, out=None):
         """
         Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.
         """
@@ -1425,6 +1425,13 @@ def _find_motif(
 ) -> list:
     """
     Motif hits on the reference as empty Intervals (see Genome.find_motif).
+    """
+
+def _halves_to_floats(
+    halves: numpy.ndarray[typing.Any, numpy.dtype[typing.Any]], portable: bool = False
+) -> numpy.typing.NDArray[numpy.float32]:
+    """
+    float16 bit patterns to float32 through the track decoder's kernel (for tests).
     """
 
 def _is_registered(arg0: str) -> bool: ...

@@ -18,13 +18,20 @@ Importing never creates or touches the data directory.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
 from importlib.metadata import entry_points
 
 import appdirs
 
-from .data_manager import DataManager, DefaultDataManager, configure_logging, log
+from .data_manager import (
+    DataManager,
+    DefaultDataManager,
+    GKDataFileNotFoundError,
+    configure_logging,
+    log,
+)
 
 __all__ = [
     "PLUGIN_GROUP",
@@ -33,6 +40,7 @@ __all__ = [
     "get_file",
     "list_available_genomes",
     "list_files",
+    "local_files_first",
     "resolve_path",
     "upload_file",
 ]
@@ -123,3 +131,32 @@ def list_files() -> list[str]:
 def list_available_genomes() -> list[str]:
     """Assembly and annotation configs the active data manager can provide."""
     return data_manager.list_available_genomes()
+
+
+@contextlib.contextmanager
+def local_files_first(directory: str):
+    """Within the ``with`` block, data files are looked up in ``directory`` first, then through the
+    active data manager (uploads still go to the active one). For building into a directory that is not
+    the data directory: the new files are usable by name at once."""
+    global data_manager
+    fallback = data_manager
+    if os.path.abspath(getattr(fallback, "data_dir", "")) == os.path.abspath(directory):
+        yield
+        return
+    local = DefaultDataManager(directory)
+
+    class LocalFirst(DataManager):
+        def get_file(self, filename):
+            try:
+                return local.get_file(filename)
+            except GKDataFileNotFoundError:
+                return fallback.get_file(filename)
+
+        def upload_file(self, filepath, filename, metadata=None):
+            return fallback.upload_file(filepath, filename, metadata)
+
+    data_manager = LocalFirst(directory)
+    try:
+        yield
+    finally:
+        data_manager = fallback

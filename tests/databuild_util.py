@@ -1,4 +1,5 @@
-"""Helpers of test_data_build.py: small real excerpts in the source formats of the data-src recipes,
+"""Helpers of test_data_build.py and test_cli_build.py: small real excerpts in the source formats of the
+data-src recipes, a FASTA reader and writer independent of genome_kit (test_twobit.py cross-checks with it),
 and a local HTTP server with Range support for the download path."""
 
 from __future__ import annotations

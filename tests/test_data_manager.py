@@ -39,6 +39,14 @@ PKG_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(gk.__file__)))
 CHILD_CWD = os.path.dirname(os.path.abspath(__file__))
 
 
+def default_manager_env(**settings: str) -> dict[str, str]:
+    """Environment for a child process: none of the caller's GENOMEKIT_* settings, the genome_kit under
+    test, the DefaultDataManager (no plugin), then ``settings``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
+    env.update(PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_MANAGER="default", **settings)
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -183,11 +191,10 @@ def test_import_does_not_create_data_dir(tmp_path):
     blocker = tmp_path / "a_file"
     blocker.write_text("")
     for target in (tmp_path / "not" / "yet", blocker / "cannot_exist"):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
-        env.update(GENOMEKIT_DATA_DIR=str(target), PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_MANAGER="default")
         r = subprocess.run(
             [sys.executable, "-c", "import genome_kit as gk; print(gk.gk_data.data_dir)"],
-            env=env, capture_output=True, text=True, timeout=60, cwd=CHILD_CWD,
+            env=default_manager_env(GENOMEKIT_DATA_DIR=str(target)),
+            capture_output=True, text=True, timeout=60, cwd=CHILD_CWD,
         )  # fmt: skip
         assert r.returncode == 0, r.stderr
         assert r.stdout.strip() == str(target)
@@ -559,12 +566,9 @@ def test_cli_commands(gcs, tmp_path, monkeypatch, capsys):
 
 
 def test_cli_subprocess_info(gcs, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
-    env.update(PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_DIR=str(tmp_path), GENOMEKIT_STORAGE_BUCKET=BUCKET,
-               GENOMEKIT_DATA_MANAGER="default")  # fmt: skip
     r = subprocess.run(
         [sys.executable, "-m", "genome_kit", "data", "info"],
-        env=env,
+        env=default_manager_env(GENOMEKIT_DATA_DIR=str(tmp_path), GENOMEKIT_STORAGE_BUCKET=BUCKET),
         cwd=CHILD_CWD,
         capture_output=True,
         text=True,
@@ -578,12 +582,11 @@ GET_CHILD = "import genome_kit as gk, sys; print(gk.gk_data.get_file(sys.argv[1]
 
 
 def run_get(tmp_path, name: str, stderr=subprocess.PIPE, **env_extra) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
-    env.update(PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_DIR=str(tmp_path), GENOMEKIT_STORAGE_BUCKET=BUCKET,
-               GENOMEKIT_DATA_MANAGER="default", **env_extra)  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", GET_CHILD, name],
-        env=env,
+        env=default_manager_env(
+            GENOMEKIT_DATA_DIR=str(tmp_path), GENOMEKIT_STORAGE_BUCKET=BUCKET, **env_extra
+        ),
         stdout=subprocess.PIPE,
         stderr=stderr,
         timeout=60,

@@ -72,6 +72,12 @@ def test_bedgraph_merges_and_splits(imp, tmp_path):
     assert t.intervals == [I("chr1", "+", 10, 33), I("chr1", "+", 20000, 20002), I("chr2", "+", 0, 4)]
 
 
+def test_bedgraph_out_of_range_numbers_round_like_strtod(imp, tmp_path):
+    text = "chr1\t0\t1\t1e-400\nchr1\t1\t2\t-1e400\nchr1\t2\t3\t1e400\nchr1\t3\t4\t+2.5\n"
+    t = build(tmp_path, imp, "set_data_from_bedgraph", write(tmp_path, "r.bedGraph", text), etype="f32")
+    assert row(t, "chr1", "+", 0, 4) == [0.0, float("-inf"), float("inf"), 2.5]
+
+
 def test_bedgraph_two_strands_and_resolution(imp, tmp_path):
     pos = write(tmp_path, "p.bg", "chr1\t0\t10\t1\nchr1\t10\t23\t2\n")  # last record may end unaligned
     neg = write(tmp_path, "n.bg", "chr1\t5\t10\t7\n")

@@ -3,13 +3,13 @@ format versions, byte-swapped files, malformed FASTA, corrupt files, atomic outp
 
 from __future__ import annotations
 
-import gzip
 import os
 import random
 import struct
 
 import pytest
 import twobitreader
+from databuild_util import read_fasta  # independent of genome_kit
 
 import genome_kit as gk
 from genome_kit import Interval
@@ -27,21 +27,6 @@ def request_close():
     yield opened.append
     for tb in opened:
         tb._file_handle.close()
-
-
-def read_fasta(path):
-    """Independent FASTA parser: {name: sequence}."""
-    opener = gzip.open if path.endswith(".gz") else open
-    seqs, name = {}, None
-    with opener(path, "rt") as f:
-        for line in f:
-            line = line.strip()
-            if line.startswith(">"):
-                name = line[1:].split()[0]
-                seqs[name] = []
-            elif line:
-                seqs[name].append(line)
-    return {k: "".join(v) for k, v in seqs.items()}
 
 
 @pytest.mark.parametrize("fasta", [SAMPLE_FASTA, CE_CHRM])

@@ -8,12 +8,10 @@
 namespace gkpy {
 
 namespace {
+
 // Set once by genome_kit at import; intentionally leaked (outlives the interpreter's
 // module teardown order).
 py::object* g_loader = nullptr;
-}  // namespace
-
-namespace {
 
 // One-entry caches for the per-call path (Interval(..., genome), VariantGenome(genome, v)); the GIL
 // guards them. A name is cached by the identity of its str object, kept alive here so that its address
@@ -37,7 +35,7 @@ bool immutable_refg_type(PyTypeObject* t) {
 gk::RefgId resolve_refg_name(const std::string& name) {
   int id = gk::find_assembly(name);
   if (id >= 0) return static_cast<gk::RefgId>(id);
-  if (!g_loader) throw std::runtime_error("genome_kit is not initialised");
+  if (!g_loader) gk::runtime_error("genome_kit is not initialised (import genome_kit first)");
   (*g_loader)(name);  // registers the assembly or raises
   id = gk::find_assembly(name);
   if (id < 0) gk::runtime_error("loading reference genome '", name, "' did not register it");

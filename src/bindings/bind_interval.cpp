@@ -6,6 +6,7 @@
 #include "common.h"
 #include "errors.h"
 #include "fast_rows.h"
+#include "fastcall.h"
 #include "interval.h"
 
 namespace gkpy {
@@ -119,11 +120,10 @@ py::object richcompare(py::handle self, py::handle other, int op) {
 
 // --- Interval(...) fast path ---------------------------------------------------------------------------
 // Intervals are created once per request in per-variant loops; pybind11's generic constructor dispatch
-// (argument casters, overload records, type registry lookups) costs more than building the Interval.
-// __init__ is therefore a raw METH_FASTCALL method that handles the common call -- an exact Interval,
-// positional (str, str, int, int, genome[, anchor[, int]]) -- with the same helpers as the pybind11
-// constructor, and hands every other call (keywords, subclasses, numpy ints, errors in conversion...)
-// to that pybind11 constructor, so behaviour is unchanged.
+// costs more than building the Interval (see fastcall.h). __init__ is therefore a raw METH_FASTCALL method that handles
+// the common call -- an exact Interval, positional (str, str, int, int, genome[, anchor[, int]]) -- with the same
+// helpers as the pybind11 constructor, and hands every other call (keywords, subclasses, numpy ints, errors in
+// conversion...) to that pybind11 constructor, so behaviour is unchanged.
 
 PyObject* g_pybind_init = nullptr;  // pybind11's __init__, kept for every other call
 PyTypeObject* g_interval_type = nullptr;
@@ -161,23 +161,14 @@ PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
     int64_t start = 0, end = 0, offset = 0;
     if (!v_h.holder_constructed() && exact_str(args[0], chrom) && exact_str(args[1], strand) &&
         exact_int(args[2], start) && exact_int(args[3], end) && (nargs < 7 || exact_int(args[6], offset))) {
-      try {
+      return guarded_call([&] {
         auto iv = std::make_unique<Interval>(make(chrom, strand, start, end, args[4]));
         set_anchor(*iv, nargs > 5 ? py::handle(args[5]) : py::handle(Py_None), offset);
-        using Holder = std::unique_ptr<Interval>;
-        v_h.value_ptr() = iv.get();
-        new (std::addressof(v_h.holder<Holder>())) Holder(std::move(iv));
-        v_h.set_holder_constructed();
+        install_value(v_h, std::move(iv));
         py::detail::register_instance(inst, v_h.value_ptr(), v_h.type);
         v_h.set_instance_registered();
         Py_RETURN_NONE;
-      } catch (py::error_already_set& e) {
-        e.restore();
-        return nullptr;
-      } catch (...) {
-        py::detail::try_translate_exceptions();
-        return nullptr;
-      }
+      });
     }
   }
   Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
@@ -212,9 +203,7 @@ bases). An optional anchor fixes the output length of variant sequences.
     g_interval_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
     g_interval_tinfo = py::detail::get_type_info(typeid(Interval));
     g_pybind_init = py::object(cls.attr("__init__")).release().ptr();  // leaked with the class
-    PyObject* descr = PyDescr_NewMethod(g_interval_type, &g_init_def);
-    if (!descr || PyObject_SetAttrString(cls.ptr(), "__init__", descr) < 0) throw py::error_already_set();
-    Py_DECREF(descr);
+    set_fast_method(cls, &g_init_def);
   }
 
   // --- attributes ---

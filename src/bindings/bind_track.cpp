@@ -2,8 +2,19 @@
 // builder (used by genome_kit.GenomeTrackBuilder). Decoding runs in C++ with
 // the GIL released for large windows; results are fresh arrays, or zero-copy
 // read-only views of the mapped file through view().
+//
+// track(interval) is the hot call (a 1 kb read decodes in ~100 ns), so it is a
+// raw METH_FASTCALL method rather than a pybind11 function: no argument
+// dispatch, cached numpy types, arrays made with one numpy C-API call. Large
+// results (>= 16 MiB, e.g. a 1 Mbp window of a dim-64 track) come from a small
+// cache of recently freed buffers, so back-to-back reads reuse warm pages
+// instead of paying the kernel to map and zero fresh ones.
+#include <sys/mman.h>
+
 #include <cstring>
+#include <mutex>
 #include <optional>
+#include <vector>
 
 #include "common.h"
 #include "errors.h"
@@ -65,20 +76,53 @@ std::string describe_dtype(const py::dtype& dt) {
   return py::str(dt).cast<std::string>();
 }
 
+PyTypeObject* interval_type() {
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(Interval), true).ptr());
+  return t;
+}
+
+/// The C++ object behind a pybind11 instance of exactly the bound class (or a
+/// Python subclass of it), without pybind11's type lookup; nullptr when the
+/// instance is not in pybind11's simple layout or not initialised.
+template <class T>
+const T* simple_value(PyObject* obj) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(obj);
+  if (!inst->simple_layout || !inst->simple_holder_constructed) return nullptr;
+  return static_cast<const T*>(inst->simple_value_holder[0]);
+}
+
+// By value: row objects (Exon, VCFVariant...) hold no C++ Interval (fast_rows.h).
+Interval as_interval(py::handle iv) {
+  if (Py_TYPE(iv.ptr()) == interval_type())
+    if (const Interval* p = simple_value<Interval>(iv.ptr())) return *p;
+  if (!py::isinstance<Interval>(iv))  // subclasses (Variant, Exon, ...) take the general path
+    gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
+  return interval_of(iv);
+}
+
+const TrackFile& as_track(PyObject* self) {
+  if (const TrackFile* p = simple_value<TrackFile>(self)) return *p;
+  return py::handle(self).cast<const TrackFile&>();
+}
+
+/// DType of a dtype argument: None (the etype's default), a numpy scalar type
+/// (compared by identity first), or anything np.dtype() accepts.
 DType decode_dtype(const TrackFile& f, py::handle dtype) {
   if (dtype.is_none()) return f.info().default_dtype;
+  static PyObject* scalar_types[5] = {};
+  if (!scalar_types[0]) {
+    py::module_ np = py::module_::import("numpy");
+    for (int i = 0; i < 5; ++i)
+      scalar_types[i] = py::object(np.attr(numpy_name(static_cast<DType>(i)))).release().ptr();
+  }
+  for (int i = 0; i < 5; ++i)
+    if (dtype.ptr() == scalar_types[i]) return static_cast<DType>(i);
   py::dtype dt = py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype));
   auto d = to_dtype(dt);
   if (!d)
     gk::type_error("Cannot decode as ", describe_dtype(dt), " from encoded type ", f.info().name,
                    ": track results are bool, uint8, int8, float16 or float32");
   return *d;
-}
-
-Interval as_interval(py::handle iv) {
-  if (!py::isinstance<Interval>(iv))
-    gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
-  return interval_of(iv);
 }
 
 void read_into(const TrackFile& f, const Interval& iv, DType d, void* out, int64_t rs) {
@@ -90,13 +134,121 @@ void read_into(const TrackFile& f, const Interval& iv, DType d, void* out, int64
   }
 }
 
+// ---- Result arrays --------------------------------------------------------------------------------
+
+// Results this large come from BufferCache; smaller ones from numpy (malloc keeps those warm).
+constexpr size_t kCachedBytes = size_t(16) << 20;
+
+/// Recently freed large result buffers, reused by later reads of a similar size
+/// (capacity within 2x of the request). Holds at most kKeep buffers and
+/// kKeepBytes in total; the oldest is unmapped first. Buffers are anonymous
+/// mappings (huge pages where the kernel offers them).
+class BufferCache {
+ public:
+  static constexpr size_t kKeep = 2;
+  static constexpr size_t kKeepBytes = size_t(512) << 20;
+
+  struct Buffer {
+    void* ptr;
+    size_t size;
+  };
+
+  Buffer acquire(size_t bytes) {
+    const size_t want = round_up(bytes);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      size_t best = free_.size();
+      for (size_t i = 0; i < free_.size(); ++i)
+        if (free_[i].size >= want && free_[i].size / 2 <= want &&
+            (best == free_.size() || free_[i].size < free_[best].size))
+          best = i;
+      if (best != free_.size()) {
+        Buffer b = free_[best];
+        free_.erase(free_.begin() + std::ptrdiff_t(best));
+        held_ -= b.size;
+        return b;
+      }
+    }
+    void* p = ::mmap(nullptr, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    ::madvise(p, want, MADV_HUGEPAGE);
+#endif
+    return {p, want};
+  }
+
+  void release(Buffer b) {
+    std::vector<Buffer> drop;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (b.size > kKeepBytes) {
+        drop.push_back(b);
+      } else {
+        free_.push_back(b);
+        held_ += b.size;
+        while (free_.size() > kKeep || held_ > kKeepBytes) {
+          drop.push_back(free_.front());
+          held_ -= free_.front().size;
+          free_.erase(free_.begin());
+        }
+      }
+    }
+    for (auto& x : drop) ::munmap(x.ptr, x.size);
+  }
+
+  static BufferCache& get() {
+    static auto* cache = new BufferCache();  // leaked on purpose: arrays may outlive static destructors
+    return *cache;
+  }
+
+ private:
+  static size_t round_up(size_t n) {
+    const size_t huge = size_t(2) << 20;
+    return (n + huge - 1) / huge * huge;
+  }
+  std::mutex mu_;
+  std::vector<Buffer> free_;
+  size_t held_ = 0;
+};
+
+/// A new C-contiguous array of `ndim` dims (np.empty semantics: not zeroed).
+py::array new_array(DType d, int ndim, const int64_t* shape) {
+  auto& api = py::detail::npy_api::get();
+  Py_intptr_t dims[3];
+  size_t bytes = gk::dtype_size(d);
+  for (int i = 0; i < ndim; ++i) {
+    dims[i] = Py_intptr_t(shape[i]);
+    bytes *= size_t(shape[i]);
+  }
+  PyObject* descr = np_dtype(d).inc_ref().ptr();  // stolen by NewFromDescr
+  if (bytes < kCachedBytes) {
+    PyObject* a = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, ndim, dims, nullptr, nullptr, 0, nullptr);
+    if (!a) throw py::error_already_set();
+    return py::reinterpret_steal<py::array>(a);
+  }
+  auto* buf = new BufferCache::Buffer(BufferCache::get().acquire(bytes));
+  py::capsule owner(buf, [](void* p) {
+    auto* b = static_cast<BufferCache::Buffer*>(p);
+    BufferCache::get().release(*b);
+    delete b;
+  });
+  const int flags = py::detail::npy_api::NPY_ARRAY_C_CONTIGUOUS_ | py::detail::npy_api::NPY_ARRAY_ALIGNED_ |
+                    py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  PyObject* a = api.PyArray_NewFromDescr_(api.PyArray_Type_, descr, ndim, dims, nullptr, buf->ptr, flags, nullptr);
+  if (!a) throw py::error_already_set();
+  auto arr = py::reinterpret_steal<py::array>(a);
+  if (api.PyArray_SetBaseObject_(arr.ptr(), owner.release().ptr()) != 0) throw py::error_already_set();
+  return arr;
+}
+
 py::object track_call(const TrackFile& f, py::handle ivh, py::handle dtype, py::handle out) {
   const Interval& iv = as_interval(ivh);
   const int64_t len = iv.length(), dim = f.dim();
   if (out.is_none()) {
     DType d = decode_dtype(f, dtype);
     f.check_query(iv, d);
-    py::array arr(np_dtype(d), {py::ssize_t(len), py::ssize_t(dim)});
+    const int64_t shape[2] = {len, dim};
+    py::array arr = new_array(d, 2, shape);
     read_into(f, iv, d, arr.mutable_data(), dim);
     return std::move(arr);
   }
@@ -122,9 +274,58 @@ py::object track_call(const TrackFile& f, py::handle ivh, py::handle dtype, py::
   return py::reinterpret_borrow<py::object>(out);
 }
 
+/// GenomeTrack.__call__(interval, dtype=None, out=None) as METH_FASTCALL | METH_KEYWORDS.
+PyObject* track_call_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
+  static const char* const names[3] = {"interval", "dtype", "out"};
+  PyObject* a[3] = {nullptr, nullptr, nullptr};
+  if (nargs > 3) {
+    PyErr_Format(PyExc_TypeError, "__call__() takes at most 3 arguments (%zd given)", nargs);
+    return nullptr;
+  }
+  for (Py_ssize_t i = 0; i < nargs; ++i) a[i] = args[i];
+  const Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    PyObject* key = PyTuple_GET_ITEM(kwnames, k);
+    int i = 0;
+    while (i < 3 && PyUnicode_CompareWithASCIIString(key, names[i]) != 0) ++i;
+    if (i == 3) {
+      PyErr_Format(PyExc_TypeError, "__call__() got an unexpected keyword argument '%U'", key);
+      return nullptr;
+    }
+    if (a[i]) {
+      PyErr_Format(PyExc_TypeError, "__call__() got multiple values for argument '%s'", names[i]);
+      return nullptr;
+    }
+    a[i] = args[nargs + k];
+  }
+  if (!a[0]) {
+    PyErr_SetString(PyExc_TypeError, "__call__() missing required argument 'interval'");
+    return nullptr;
+  }
+  try {
+    py::handle dtype = a[1] ? a[1] : Py_None, out = a[2] ? a[2] : Py_None;
+    return track_call(as_track(self), a[0], dtype, out).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const gk::Error& e) {
+    set_python_error(e);
+  } catch (py::builtin_exception& e) {
+    e.set_error();
+  } catch (const std::bad_alloc&) {
+    PyErr_NoMemory();
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
 py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype, py::handle out) {
   if (py::isinstance<Interval>(intervals)) gk::type_error("expected a sequence of Intervals, got a single Interval");
   std::vector<Interval> ivs;
+  if (PyList_Check(intervals.ptr()) || PyTuple_Check(intervals.ptr())) {
+    py::sequence seq = py::reinterpret_borrow<py::sequence>(intervals);
+    ivs.reserve(seq.size());
+  }
   for (py::handle h : intervals) ivs.push_back(as_interval(h));
   const int64_t n = int64_t(ivs.size()), len = ivs.empty() ? 0 : ivs[0].length(), dim = f.dim();
   for (auto& iv : ivs)
@@ -135,7 +336,8 @@ py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype
   DType d;
   if (out.is_none()) {
     d = decode_dtype(f, dtype);
-    arr = py::array(np_dtype(d), {py::ssize_t(n), py::ssize_t(len), py::ssize_t(dim)});
+    const int64_t shape[3] = {n, len, dim};
+    arr = new_array(d, 3, shape);
   } else {
     if (!py::isinstance<py::array>(out)) gk::type_error("out must be a numpy array");
     arr = py::reinterpret_borrow<py::array>(out);
@@ -150,8 +352,10 @@ py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype
   for (auto& iv : ivs) f.check_query(iv, d);
   char* base = static_cast<char*>(arr.mutable_data());
   const size_t step = size_t(len * dim) * gk::dtype_size(d);
-  {
+  if (n * len * dim >= kReleaseGilValues) {
     py::gil_scoped_release nogil;
+    for (int64_t k = 0; k < n; ++k) f.read(ivs[size_t(k)], d, base + size_t(k) * step, dim);
+  } else {
     for (int64_t k = 0; k < n; ++k) f.read(ivs[size_t(k)], d, base + size_t(k) * step, dim);
   }
   return arr;
@@ -160,7 +364,8 @@ py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype
 }  // namespace
 
 void register_track(py::module_& m) {
-  py::class_<TrackFile>(m, "TrackFile", "Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).")
+  py::class_<TrackFile> track_cls(m, "TrackFile", "Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).");
+  track_cls
       .def(py::init([](const std::string& path) {
              std::unique_ptr<TrackFile> f;
              {
@@ -193,13 +398,6 @@ void register_track(py::module_& m) {
       .def_property_readonly("intervals", &TrackFile::intervals,
                              "Blocks of stored data as Intervals (chromosome, strand, start order).")
       .def(
-          "__call__",
-          [](const TrackFile& f, py::handle iv, py::handle dtype, py::handle out) {
-            return track_call(f, iv, dtype, out);
-          },
-          py::arg("interval"), py::arg("dtype") = py::none(), py::arg("out") = py::none(),
-          "Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.")
-      .def(
           "batch",
           [](const TrackFile& f, py::handle ivs, py::handle dtype, py::handle out) {
             return track_batch(f, ivs, dtype, out);
@@ -224,6 +422,17 @@ void register_track(py::module_& m) {
           py::arg("interval"),
           "Zero-copy read-only view of the stored rows of `interval` (ValueError when the data is not stored "
           "in that form).");
+
+  // __call__ as a method descriptor of TrackFile (inherited by genome_kit.GenomeTrack).
+  static PyMethodDef call_def = {
+      "__call__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(track_call_fast)),
+      METH_FASTCALL | METH_KEYWORDS,
+      "__call__($self, interval, dtype=None, out=None)\n--\n\n"
+      "Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it."};
+  py::object call_descr =
+      py::reinterpret_steal<py::object>(PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(track_cls.ptr()), &call_def));
+  if (!call_descr) throw py::error_already_set();
+  py::setattr(track_cls, "__call__", call_descr);
 
   py::class_<TrackBuilder>(m, "TrackBuilder", "Writer of .gtrack files (see genome_kit.GenomeTrackBuilder).")
       .def(py::init([](const std::string& path, const std::string& etype, const std::string& strandedness,
@@ -337,6 +546,17 @@ void register_track(py::module_& m) {
            })
       .def("_abort", &TrackBuilder::abort);
 
+  m.def(
+      "_halves_to_floats",
+      [](py::array halves, bool portable) {
+        if (halves.itemsize() != 2 || halves.ndim() != 1 || !(halves.flags() & py::array::c_style))
+          gk::value_error("expected a contiguous 1-D array of 16-bit values");
+        py::array_t<float> out(halves.shape(0));
+        gk::halves_to_floats(halves.data(), out.mutable_data(), size_t(halves.shape(0)), !portable);
+        return out;
+      },
+      py::arg("halves"), py::arg("portable") = false,
+      "float16 bit patterns to float32 through the track decoder's kernel (for tests).");
   m.def("track_format_version", [] { return gk::kTrackVersion; }, "Version of the .gtrack format this build writes.");
 }
 

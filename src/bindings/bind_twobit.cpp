@@ -1,10 +1,8 @@
 // 2bit reader (the base of genome_kit.GenomeDNA), batch/one-hot extraction and
 // the FASTA → 2bit writer.
-#include <array>
-#include <cstring>
-
 #include "common.h"
 #include "errors.h"
+#include "one_hot.h"
 #include "twobit.h"
 
 namespace gkpy {
@@ -14,46 +12,19 @@ using gk::TwoBitFile;
 
 namespace {
 
-// Decoding short windows is cheaper than a GIL round trip; release it only
-// for windows at least this long.
-constexpr int64_t kReleaseGilBases = 1 << 14;
-
 py::str fetch_str(const TwoBitFile& f, const Interval& iv, bool allow_outside, bool soft_mask) {
-  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(iv.length(), 127));
-  if (!s) throw py::error_already_set();
-  char* data = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr()));
-  if (iv.length() >= kReleaseGilBases) {
-    py::gil_scoped_release nogil;
-    f.fetch(iv, data, allow_outside, soft_mask);
-  } else {
-    f.fetch(iv, data, allow_outside, soft_mask);
-  }
+  char* data;
+  py::str s = new_ascii_str(iv.length(), data);
+  run_maybe_without_gil(iv.length(), [&] { f.fetch(iv, data, allow_outside, soft_mask); });
   return s;
 }
 
 std::vector<Interval> to_intervals(py::handle seq) {
   std::vector<Interval> out;
   if (py::isinstance<Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
-  for (py::handle h : seq) {
-    if (!py::isinstance<Interval>(h))
-      gk::type_error("expected Interval objects, got ", py::str(py::type::of(h)).cast<std::string>());
-    out.push_back(interval_of(h));
-  }
+  for (py::handle h : seq) out.push_back(interval_arg(h));
   return out;
 }
-
-// One-hot rows per base letter: A, C, G, T channels; anything else all zero.
-template <class T>
-struct OneHotTable {
-  std::array<std::array<T, 4>, 256> rows{};
-  OneHotTable() {
-    const char* letters = "ACGT";
-    for (int k = 0; k < 4; ++k) {
-      rows[static_cast<uint8_t>(letters[k])][static_cast<size_t>(k)] = T(1);
-      rows[static_cast<uint8_t>(letters[k] + 32)][static_cast<size_t>(k)] = T(1);
-    }
-  }
-};
 
 template <class T>
 py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& ivs, bool allow_outside) {
@@ -66,12 +37,11 @@ py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& iv
   T* dst = out.mutable_data();
   {
     py::gil_scoped_release nogil;
-    static const OneHotTable<T> table;
     std::vector<char> buf(static_cast<size_t>(len));
     for (auto& iv : ivs) {
       f.fetch(iv, buf.data(), allow_outside, false);
-      for (int64_t i = 0; i < len; ++i, dst += 4)
-        std::memcpy(dst, table.rows[static_cast<uint8_t>(buf[static_cast<size_t>(i)])].data(), 4 * sizeof(T));
+      gk::one_hot_encode(buf.data(), len, dst);
+      dst += 4 * len;
     }
   }
   return out;
@@ -110,9 +80,7 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
       .def(
           "__call__",
           [](const TwoBitFile& f, py::handle iv, bool allow_outside, bool soft_mask) {
-            if (!py::isinstance<Interval>(iv))
-              gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
-            return fetch_str(f, interval_of(iv), allow_outside, soft_mask);
+            return fetch_str(f, interval_arg(iv), allow_outside, soft_mask);
           },
           py::arg("interval"), py::arg("allow_outside_chromosome") = true, py::arg("soft_mask") = false,
           "DNA of an interval as a str (reverse complement on '-').")
@@ -120,19 +88,13 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
           "dna_batch",
           [](const TwoBitFile& f, py::handle intervals, bool allow_outside, bool soft_mask) {
             auto ivs = to_intervals(intervals);
-            std::vector<py::str> strs;
-            std::vector<char*> bufs;
-            for (auto& iv : ivs) {
-              strs.push_back(py::reinterpret_steal<py::str>(PyUnicode_New(iv.length(), 127)));
-              if (!strs.back()) throw py::error_already_set();
-              bufs.push_back(reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(strs.back().ptr())));
-            }
+            py::list out(ivs.size());
+            std::vector<char*> bufs(ivs.size());
+            for (size_t k = 0; k < ivs.size(); ++k) out[k] = new_ascii_str(ivs[k].length(), bufs[k]);
             {
               py::gil_scoped_release nogil;
               for (size_t k = 0; k < ivs.size(); ++k) f.fetch(ivs[k], bufs[k], allow_outside, soft_mask);
             }
-            py::list out(strs.size());
-            for (size_t k = 0; k < strs.size(); ++k) out[k] = strs[k];
             return out;
           },
           py::arg("intervals"), py::arg("allow_outside_chromosome") = true, py::arg("soft_mask") = false)

@@ -40,9 +40,8 @@ Variant from_string(const std::string& text, py::handle genome) {
 /// Variant.spanning(x, y, variants=None).
 py::object spanning(py::handle x, py::handle y, py::handle variants) {
   for (py::handle h : {x, y})
-    if (!py::isinstance<Interval>(h))
-      gk::type_error("Variant.spanning needs Intervals, got ", py::str(py::type::of(h)).cast<std::string>());
-  Interval a = interval_of(x), b = interval_of(y);
+    if (!py::isinstance<Interval>(h)) gk::type_error("Variant.spanning needs Intervals, got ", type_name(h));
+  Interval a = interval_arg(x), b = interval_arg(y);  // by value: rows have no C++ Interval
   // Unanchored: exactly Interval.spanning (same checks and warnings). A
   // Variant passed as an interval counts as unanchored.
   if (!a.has_anchor && !b.has_anchor) return py::detail::get_type_handle(typeid(Interval), true).attr("spanning")(x, y);
@@ -52,8 +51,7 @@ py::object spanning(py::handle x, py::handle y, py::handle variants) {
   } else if (!variants.is_none()) {
     for (py::handle h : variants) {
       if (!py::isinstance<Variant>(h))
-        gk::type_error("Variant.spanning: variants must be Variant objects, got ",
-                       py::str(py::type::of(h)).cast<std::string>());
+        gk::type_error("Variant.spanning: variants must be Variant objects, got ", type_name(h));
       vs.push_back(h.cast<Variant>());
     }
   }

@@ -1,11 +1,11 @@
 // genome_kit.VariantGenome's compiled base (_core.VariantGenome) and motif search.
-#include <array>
-#include <cstring>
 #include <memory>
 #include <optional>
 
 #include "common.h"
 #include "errors.h"
+#include "fastcall.h"
+#include "one_hot.h"
 #include "twobit.h"
 #include "variant_genome.h"
 
@@ -18,8 +18,6 @@ using gk::VariantGenome;
 
 namespace {
 
-constexpr int64_t kReleaseGilBases = 1 << 14;
-
 /// The Python Genome, its GenomeDNA (kept alive: the core reads from it) and
 /// the core object.
 struct PyVariantGenome {
@@ -28,48 +26,13 @@ struct PyVariantGenome {
   VariantGenome core;
 };
 
-/// Type objects of Interval and Variant, for the per-call type checks
-/// (pybind11's isinstance<T> looks the type up in its registry each time).
-PyTypeObject* interval_type() {
-  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(Interval), true).ptr());
-  return t;
-}
-PyTypeObject* variant_type() {
-  static PyTypeObject* t =
-      reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(gk::Variant), true).ptr());
-  return t;
-}
-
-std::string type_name(py::handle h) {
-  return py::str(py::type::of(h)).cast<std::string>();
-}
-
-/// The C++ object of `h` if its type is exactly `type` (bound to T), without
-/// pybind11's registry lookups; nullptr otherwise.
-template <class T>
-const T* exact(py::handle h, PyTypeObject* type) {
-  if (Py_TYPE(h.ptr()) != type) return nullptr;
-  auto* inst = reinterpret_cast<py::detail::instance*>(h.ptr());
-  if (!inst->simple_layout) return nullptr;
-  return static_cast<const T*>(inst->simple_value_holder[0]);
-}
-
-// By value: a row object (Exon, VCFVariant...) has no C++ Interval to refer
-// to; its value is materialised (fast_rows.h).
-Interval as_interval(py::handle h) {
-  if (const Interval* iv = exact<Interval>(h, interval_type())) return *iv;
-  if (const gk::Variant* v = exact<gk::Variant>(h, variant_type())) return *v;
-  if (!py::isinstance<Interval>(h)) gk::type_error("expected an Interval, got ", type_name(h));
-  return interval_of(h);
-}
-
-gk::Variant as_variant(py::handle h) {
-  if (const gk::Variant* v = exact<gk::Variant>(h, variant_type())) return *v;
-  return h.cast<gk::Variant>();  // VCFVariant rows are materialised by the caster
+gk::Variant as_variant(py::handle h) {  // by value: VCFVariant rows are materialised
+  if (const gk::Variant* v = exact_value<gk::Variant>(h)) return *v;
+  return h.cast<gk::Variant>();
 }
 
 bool is_variant(py::handle h) {
-  return PyObject_TypeCheck(h.ptr(), variant_type());
+  return PyObject_TypeCheck(h.ptr(), bound_type<gk::Variant>());
 }
 
 std::vector<gk::Variant> to_variants(py::handle seq) {
@@ -112,9 +75,8 @@ std::vector<gk::Variant> variant_argument(py::handle genome, py::handle variants
 
 PyVariantGenome* make_variant_genome(py::object genome, py::handle variants) {
   static PyObject* dna_name = PyUnicode_InternFromString("dna");  // leaked on purpose
-  static PyTypeObject* twobit_type = reinterpret_cast<PyTypeObject*>(py::type::of<TwoBitFile>().ptr());
   py::object dna = genome.attr(py::handle(dna_name));
-  const TwoBitFile* file = exact<TwoBitFile>(dna, twobit_type);
+  const TwoBitFile* file = exact_value<TwoBitFile>(dna);
   if (!file) {
     if (!py::isinstance<TwoBitFile>(dna))
       gk::type_error("VariantGenome needs a Genome (with a .dna sequence), got ", type_name(genome));
@@ -134,7 +96,7 @@ PyVariantGenome* make_variant_genome(py::object genome, py::handle variants) {
 /// Motif and match position as searched on the '+' strand for an interval
 /// on `strand`.
 std::pair<std::string, int64_t> plus_strand_motif(std::string motif, int64_t match_position, char strand) {
-  for (char& c : motif) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  motif = gk::to_upper(std::move(motif));
   if (motif.empty()) gk::value_error("find_motif needs a non-empty motif");
   if (match_position < 0 || match_position > static_cast<int64_t>(motif.size()))
     gk::value_error("match_position must be in [0, ", motif.size(), "] for motif '", motif, "', got ", match_position);
@@ -215,15 +177,9 @@ py::list find_motif_variant(const VariantGenome& vg, const Interval& iv, const s
 
 py::str variant_dna(const VariantGenome& vg, const Interval& iv, bool allow_outside) {
   int64_t n = vg.output_length(iv);
-  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
-  if (!s) throw py::error_already_set();
-  char* data = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr()));
-  if (n >= kReleaseGilBases) {
-    py::gil_scoped_release nogil;
-    vg.fetch(iv, data, nullptr, allow_outside);
-  } else {
-    vg.fetch(iv, data, nullptr, allow_outside);
-  }
+  char* data;
+  py::str s = new_ascii_str(n, data);
+  run_maybe_without_gil(n, [&] { vg.fetch(iv, data, nullptr, allow_outside); });
   return s;
 }
 
@@ -268,20 +224,9 @@ const PyVariantGenome& vg_of(py::handle self) {
 }
 
 PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  try {
-    PyObject* interval = nargs > 0 ? args[0] : nullptr;
-    PyObject* allow = nargs > 1 ? args[1] : nullptr;
-    if (nargs > 2) gk::type_error("dna() takes at most 2 arguments (", nargs, " given)");
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    for (Py_ssize_t k = 0; k < nkw; ++k) {
-      PyObject* name = PyTuple_GET_ITEM(kwnames, k);
-      PyObject** slot = nullptr;
-      if (PyUnicode_CompareWithASCIIString(name, "interval") == 0) slot = &interval;
-      if (PyUnicode_CompareWithASCIIString(name, "allow_outside_chromosome") == 0) slot = &allow;
-      if (!slot) gk::type_error("dna() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
-      if (*slot) gk::type_error("dna() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
-      *slot = args[nargs + k];
-    }
+  return guarded_call([&] {
+    PyObject *interval, *allow;
+    bind_fast_args("dna", args, nargs, kwnames, {{"interval", &interval}, {"allow_outside_chromosome", &allow}});
     if (!interval) gk::type_error("dna() missing required argument 'interval'");
     bool allow_outside = true;
     if (allow) {
@@ -291,14 +236,8 @@ PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, 
     }
     PyVariantGenome* vg = self_of(self);
     if (!vg) gk::type_error("VariantGenome.__init__ was not called");
-    return variant_dna(vg->core, as_interval(interval), allow_outside).release().ptr();
-  } catch (py::error_already_set& e) {
-    e.restore();
-    return nullptr;
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
+    return variant_dna(vg->core, interval_arg(interval), allow_outside).release().ptr();
+  });
 }
 
 // --- VariantGenome.__init__ as a raw METH_FASTCALL method ----------------------------------------------
@@ -315,40 +254,17 @@ and validated on the genome), or a list/tuple of them.
 )doc";
 
 PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  try {
-    PyObject* genome = nargs > 0 ? args[0] : nullptr;
-    PyObject* variants = nargs > 1 ? args[1] : nullptr;
-    if (nargs > 2) gk::type_error("VariantGenome() takes 2 arguments (", nargs, " given)");
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    for (Py_ssize_t k = 0; k < nkw; ++k) {
-      PyObject* name = PyTuple_GET_ITEM(kwnames, k);
-      PyObject** slot = nullptr;
-      if (PyUnicode_CompareWithASCIIString(name, "reference_genome") == 0) slot = &genome;
-      if (PyUnicode_CompareWithASCIIString(name, "variants") == 0) slot = &variants;
-      if (!slot)
-        gk::type_error("VariantGenome() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
-      if (*slot)
-        gk::type_error("VariantGenome() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
-      *slot = args[nargs + k];
-    }
+  return guarded_call([&] {
+    PyObject *genome, *variants;
+    bind_fast_args("VariantGenome", args, nargs, kwnames, {{"reference_genome", &genome}, {"variants", &variants}});
     if (!genome || !variants) gk::type_error("VariantGenome() needs reference_genome and variants");
     auto* inst = reinterpret_cast<py::detail::instance*>(self);
     py::detail::value_and_holder v_h = inst->get_value_and_holder();
     if (v_h.holder_constructed()) gk::type_error("VariantGenome.__init__ called twice");
-    std::unique_ptr<PyVariantGenome> made(
-        make_variant_genome(py::reinterpret_borrow<py::object>(genome), py::handle(variants)));
-    using Holder = std::unique_ptr<PyVariantGenome>;
-    v_h.value_ptr() = made.get();
-    new (std::addressof(v_h.holder<Holder>())) Holder(std::move(made));
-    v_h.set_holder_constructed();
+    install_value(v_h, std::unique_ptr<PyVariantGenome>(
+                           make_variant_genome(py::reinterpret_borrow<py::object>(genome), py::handle(variants))));
     Py_RETURN_NONE;
-  } catch (py::error_already_set& e) {
-    e.restore();
-    return nullptr;
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
+  });
 }
 
 PyMethodDef g_init_def = {"__init__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&init_fastcall)),
@@ -357,20 +273,35 @@ PyMethodDef g_init_def = {"__init__", reinterpret_cast<PyCFunction>(reinterpret_
 PyMethodDef g_dna_def = {"dna", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&dna_fastcall)),
                          METH_FASTCALL | METH_KEYWORDS, kDnaDoc};
 
-template <class T>
-struct OneHotRows {
-  std::array<std::array<T, 4>, 256> rows{};
-  OneHotRows() {
-    const char* letters = "ACGT";
-    for (size_t k = 0; k < 4; ++k) rows[static_cast<uint8_t>(letters[k])][k] = T(1);
-  }
-};
+/// The reference DNA of window `iv` (its anchor ignored: iv.length() bases)
+/// into `ref`, its variant DNA (vg.output_length(iv) bases) into `alt`.
+void fetch_pair(const VariantGenome& vg, const Interval& iv, char* ref, char* alt, bool allow_outside) {
+  Interval plain = iv;
+  plain.has_anchor = false;
+  vg.dna().fetch(plain, ref, allow_outside, false);
+  vg.fetch(iv, alt, nullptr, allow_outside);
+}
 
-template <class T>
-void encode(const char* seq, int64_t n, T* dst) {
-  static const OneHotRows<T> table;
-  for (int64_t i = 0; i < n; ++i, dst += 4)
-    std::memcpy(dst, table.rows[static_cast<uint8_t>(seq[i])].data(), 4 * sizeof(T));
+/// One-hot (REF, ALT) arrays (N, L, 4) of anchored windows `ivs` of equal
+/// length L (checked by the caller); window i's ALT comes from variant genome
+/// `vg_of(i)`. Filled without the GIL.
+template <class T, class VgOf>
+py::tuple one_hot_pairs(const std::vector<Interval>& ivs, VgOf&& vg_of, bool allow_outside) {
+  int64_t len = ivs.empty() ? 0 : ivs[0].length();
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
+  py::array_t<T> ref(shape), alt(shape);
+  T* r = ref.mutable_data();
+  T* a = alt.mutable_data();
+  {
+    py::gil_scoped_release nogil;
+    std::string rbuf(static_cast<size_t>(len), '\0'), abuf(static_cast<size_t>(len), '\0');
+    for (size_t i = 0; i < ivs.size(); ++i, r += 4 * len, a += 4 * len) {
+      fetch_pair(vg_of(i), ivs[i], rbuf.data(), abuf.data(), allow_outside);
+      gk::one_hot_encode(rbuf.data(), len, r);
+      gk::one_hot_encode(abuf.data(), len, a);
+    }
+  }
+  return py::make_tuple(ref, alt);
 }
 
 template <class T>
@@ -384,25 +315,7 @@ py::tuple one_hot_pair(const VariantGenome& vg, const std::vector<Interval>& ivs
     if (iv.refg != vg.refg())
       gk::value_error("cannot fetch ", iv.describe(), " from a variant genome on ", gk::assembly(vg.refg()).name());
   }
-  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
-  py::array_t<T> ref(shape), alt(shape);
-  T* r = ref.mutable_data();
-  T* a = alt.mutable_data();
-  {
-    py::gil_scoped_release nogil;
-    std::string buf(static_cast<size_t>(len), '\0');
-    for (const auto& iv : ivs) {
-      Interval plain = iv;
-      plain.has_anchor = false;
-      vg.dna().fetch(plain, buf.data(), allow_outside, false);
-      encode(buf.data(), len, r);
-      vg.fetch(iv, buf.data(), nullptr, allow_outside);
-      encode(buf.data(), len, a);
-      r += 4 * len;
-      a += 4 * len;
-    }
-  }
-  return py::make_tuple(ref, alt);
+  return one_hot_pairs<T>(ivs, [&](size_t) -> const VariantGenome& { return vg; }, allow_outside);
 }
 
 /// Windows for variant_pairs: `intervals` (one per variant) or, if None,
@@ -410,7 +323,7 @@ py::tuple one_hot_pair(const VariantGenome& vg, const std::vector<Interval>& ivs
 std::vector<Interval> pair_windows(const std::vector<gk::Variant>& vs, py::handle intervals, int64_t width) {
   std::vector<Interval> ivs;
   if (!intervals.is_none()) {
-    for (py::handle h : intervals) ivs.push_back(as_interval(h));
+    for (py::handle h : intervals) ivs.push_back(interval_arg(h));
     if (ivs.size() != vs.size())
       gk::value_error("variant_pairs needs one interval per variant: ", vs.size(), " variants, ", ivs.size(),
                       " intervals");
@@ -436,31 +349,7 @@ py::tuple variant_pairs_one_hot(const TwoBitFile& dna, const std::vector<gk::Var
   for (const auto& iv : ivs)
     if (iv.length() != len || !iv.has_anchor)
       gk::value_error("one-hot variant pairs need anchored intervals of equal length, got ", iv.describe());
-  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
-  py::array_t<T> ref(shape), alt(shape);
-  T* r = ref.mutable_data();
-  T* a = alt.mutable_data();
-  {
-    py::gil_scoped_release nogil;
-    std::string buf(static_cast<size_t>(len), '\0');
-    for (size_t i = 0; i < vs.size(); ++i, r += 4 * len, a += 4 * len) {
-      VariantGenome vg(dna, {vs[i]});
-      Interval plain = ivs[i];
-      plain.has_anchor = false;
-      dna.fetch(plain, buf.data(), allow_outside, false);
-      encode(buf.data(), len, r);
-      vg.fetch(ivs[i], buf.data(), nullptr, allow_outside);
-      encode(buf.data(), len, a);
-    }
-  }
-  return py::make_tuple(ref, alt);
-}
-
-py::str new_ascii(int64_t n, std::vector<char*>& bufs) {
-  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
-  if (!s) throw py::error_already_set();
-  bufs.push_back(reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr())));
-  return s;
+  return one_hot_pairs<T>(ivs, [&](size_t i) { return VariantGenome(dna, {vs[i]}); }, allow_outside);
 }
 
 py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant>& vs, const std::vector<Interval>& ivs,
@@ -471,19 +360,14 @@ py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant
   vgs.reserve(vs.size());
   for (const auto& v : vs) vgs.emplace_back(dna, std::vector<gk::Variant>{v});
   py::list r(vs.size()), a(vs.size());
-  std::vector<char*> rbuf, abuf;
+  std::vector<char*> rbuf(vs.size()), abuf(vs.size());
   for (size_t i = 0; i < vs.size(); ++i) {
-    r[i] = new_ascii(ivs[i].length(), rbuf);
-    a[i] = new_ascii(vgs[i].output_length(ivs[i]), abuf);
+    r[i] = new_ascii_str(ivs[i].length(), rbuf[i]);
+    a[i] = new_ascii_str(vgs[i].output_length(ivs[i]), abuf[i]);
   }
   {
     py::gil_scoped_release nogil;
-    for (size_t i = 0; i < vs.size(); ++i) {
-      Interval plain = ivs[i];
-      plain.has_anchor = false;
-      dna.fetch(plain, rbuf[i], allow_outside, false);
-      vgs[i].fetch(ivs[i], abuf[i], nullptr, allow_outside);
-    }
+    for (size_t i = 0; i < vs.size(); ++i) fetch_pair(vgs[i], ivs[i], rbuf[i], abuf[i], allow_outside);
   }
   return py::make_tuple(r, a);
 }
@@ -493,11 +377,8 @@ py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant
 void register_variant_genome(py::module_& m) {
   py::class_<PyVariantGenome> vg_cls(m, "VariantGenome", "Compiled base of genome_kit.VariantGenome.");
   g_vg_type = reinterpret_cast<PyTypeObject*>(vg_cls.ptr());
-  for (PyMethodDef* def : {&g_init_def, &g_dna_def}) {
-    PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(vg_cls.ptr()), def);
-    if (!descr || PyObject_SetAttrString(vg_cls.ptr(), def->ml_name, descr) < 0) throw py::error_already_set();
-    Py_DECREF(descr);
-  }
+  set_fast_method(vg_cls, &g_init_def);
+  set_fast_method(vg_cls, &g_dna_def);
   vg_cls
       .def_property_readonly(
           "genome",
@@ -553,7 +434,7 @@ void register_variant_genome(py::module_& m) {
           "_alignment",
           [](py::handle self_h, py::handle h, bool allow_outside) {
             const VariantGenome& vg = vg_of(self_h).core;
-            const Interval& iv = as_interval(h);
+            const Interval& iv = interval_arg(h);
             int64_t n = vg.output_length(iv);
             py::array_t<int64_t> pos(n);
             py::array_t<int32_t> ins(n);
@@ -576,7 +457,7 @@ void register_variant_genome(py::module_& m) {
       .def(
           "_find_motif",
           [](py::handle self_h, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
-            return find_motif_variant(vg_of(self_h).core, as_interval(iv), motif, mp, overlapping);
+            return find_motif_variant(vg_of(self_h).core, interval_arg(iv), motif, mp, overlapping);
           },
           py::arg("interval"), py::arg("motif"), py::arg("match_position"), py::arg("find_overlapping_motifs"))
       .def(
@@ -584,7 +465,7 @@ void register_variant_genome(py::module_& m) {
           [](py::handle self_h, py::handle intervals, const std::string& dtype, bool allow_outside) {
             const VariantGenome& vg = vg_of(self_h).core;
             std::vector<Interval> ivs;
-            for (py::handle h : intervals) ivs.push_back(as_interval(h));
+            for (py::handle h : intervals) ivs.push_back(interval_arg(h));
             if (dtype == "uint8") return one_hot_pair<uint8_t>(vg, ivs, allow_outside);
             if (dtype == "float32") return one_hot_pair<float>(vg, ivs, allow_outside);
             gk::value_error("one_hot_pair dtype must be 'uint8' or 'float32', got '", dtype, "'");
@@ -608,7 +489,7 @@ void register_variant_genome(py::module_& m) {
   m.def(
       "_find_motif",
       [](const TwoBitFile& dna, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
-        return find_motif_reference(dna, as_interval(iv), motif, mp, overlapping);
+        return find_motif_reference(dna, interval_arg(iv), motif, mp, overlapping);
       },
       py::arg("dna"), py::arg("interval"), py::arg("motif"), py::arg("match_position"),
       py::arg("find_overlapping_motifs"), "Motif hits on the reference as empty Intervals (see Genome.find_motif).");

@@ -1,14 +1,16 @@
 // Shared helpers of the binding files: the registration functions each area
-// file provides, and conversions every area needs (reference genome
-// arguments, Python streams as byte sources).
+// file provides, and conversions every area needs (reference genome and
+// Interval arguments, Python streams as byte sources, str results).
 #pragma once
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <string>
 
+#include "errors.h"
 #include "interval.h"
 #include "line_reader.h"
 #include "variant.h"
@@ -28,10 +30,65 @@ void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 void register_anno(py::module_& m);
 
+/// Sets the Python exception for a core error (the mapping the module's
+/// translator uses), for raw CPython entry points that bypass pybind11.
+void set_python_error(const gk::Error& e);
+
 /// Assembly id for a reference-genome argument: an assembly or annotation
 /// name, or any object with a `reference_genome` attribute (Genome,
 /// VariantGenome). Unknown names are loaded through the Python-side loader.
 gk::RefgId resolve_refg(py::handle refg);
+
+/// `str(type(h))` for messages, e.g. "<class 'str'>".
+std::string type_name(py::handle h);
+
+/// The Python class pybind11 bound to T, looked up once (pybind11's
+/// isinstance<T> looks it up in its registry on every call).
+template <class T>
+PyTypeObject* bound_type() {
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(T), true).ptr());
+  return t;
+}
+
+/// The C++ value of `h` if its class is exactly T's bound class (not a
+/// subclass), read without pybind11's registry lookups; nullptr otherwise.
+template <class T>
+const T* exact_value(py::handle h) {
+  if (Py_TYPE(h.ptr()) != bound_type<T>()) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(h.ptr());
+  if (!inst->simple_layout) return nullptr;
+  return static_cast<const T*>(inst->simple_value_holder[0]);
+}
+
+/// An Interval argument: an Interval or any subclass (Variant, annotation
+/// rows, ...), else TypeError naming the type. Exact Intervals and Variants
+/// take a fast path (per-call hot paths pass them). By value: row objects
+/// hold no C++ Interval (fast_rows.h).
+gk::Interval interval_arg(py::handle h);
+
+/// Decoding short sequences is cheaper than a GIL round trip: hot paths
+/// release the GIL only from this many output items (bases, values) on.
+constexpr int64_t kReleaseGilItems = 1 << 14;
+
+/// Calls `fn()`, without the GIL when `items` reaches kReleaseGilItems.
+template <class Fn>
+void run_maybe_without_gil(int64_t items, Fn&& fn) {
+  if (items >= kReleaseGilItems) {
+    py::gil_scoped_release nogil;
+    fn();
+  } else {
+    fn();
+  }
+}
+
+/// A new str of `n` ASCII characters, not yet filled: `data` receives its
+/// buffer (fill it before the str is used; the GIL may be released meanwhile).
+inline py::str new_ascii_str(int64_t n, char*& data) {
+  auto s = py::reinterpret_steal<py::str>(PyUnicode_New(n, 127));
+  if (!s) throw py::error_already_set();
+  data = reinterpret_cast<char*>(PyUnicode_1BYTE_DATA(s.ptr()));
+  return s;
+}
 
 /// Adapts a Python binary stream (open(..., "rb"), gzip.open, sys.stdin.buffer)
 /// to the core's ByteSource. Reads take the GIL; parsers may release it.

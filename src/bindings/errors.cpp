@@ -5,58 +5,42 @@
 
 namespace gkpy {
 
+void set_python_error(const gk::Error& e) {
+  PyObject* type = PyExc_RuntimeError;
+  switch (e.kind()) {
+    case gk::ErrorKind::Value:
+      type = PyExc_ValueError;
+      break;
+    case gk::ErrorKind::Index:
+      type = PyExc_IndexError;
+      break;
+    case gk::ErrorKind::Key:
+      type = PyExc_KeyError;
+      break;
+    case gk::ErrorKind::Type:
+      type = PyExc_TypeError;
+      break;
+    case gk::ErrorKind::OS:
+      type = PyExc_OSError;
+      break;
+    case gk::ErrorKind::FileNotFound:
+      type = PyExc_FileNotFoundError;
+      break;
+    case gk::ErrorKind::Runtime:
+      type = PyExc_RuntimeError;
+      break;
+  }
+  PyErr_SetString(type, e.what());
+}
+
 void register_errors(py::module_& m) {
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const gk::Error& e) {
-      PyObject* type = PyExc_RuntimeError;
-      switch (e.kind()) {
-        case gk::ErrorKind::Value:
-          type = PyExc_ValueError;
-          break;
-        case gk::ErrorKind::Index:
-          type = PyExc_IndexError;
-          break;
-        case gk::ErrorKind::Key:
-          type = PyExc_KeyError;
-          break;
-        case gk::ErrorKind::Type:
-          type = PyExc_TypeError;
-          break;
-        case gk::ErrorKind::OS:
-          type = PyExc_OSError;
-          break;
-        case gk::ErrorKind::FileNotFound:
-          type = PyExc_FileNotFoundError;
-          break;
-        case gk::ErrorKind::Runtime:
-          type = PyExc_RuntimeError;
-          break;
-      }
-      PyErr_SetString(type, e.what());
+      set_python_error(e);
     }
   });
-}
-
-PyStreamSource::PyStreamSource(py::object stream, std::string name)
-    : stream_(std::move(stream)), name_(std::move(name)) {}
-
-PyStreamSource::~PyStreamSource() {
-  py::gil_scoped_acquire gil;
-  stream_ = py::object();
-}
-
-size_t PyStreamSource::read(char* buf, size_t n) {
-  py::gil_scoped_acquire gil;
-  try {
-    py::memoryview view = py::memoryview::from_memory(buf, static_cast<py::ssize_t>(n));
-    py::object got = stream_.attr("readinto")(view);
-    return got.is_none() ? 0 : got.cast<size_t>();
-  } catch (py::error_already_set& e) {
-    // Truncated gzip, I/O errors: keep the Python message, name the file.
-    gk::os_error("error reading ", name_, ": ", e.what());
-  }
 }
 
 }  // namespace gkpy

@@ -1,11 +1,11 @@
 #include "assembly.h"
 
 #include <array>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "errors.h"
+#include "line_reader.h"
+#include "text_fields.h"
 
 namespace gk {
 
@@ -42,50 +42,28 @@ Assembly::Assembly(std::string name, std::vector<std::pair<std::string, int64_t>
   }
 }
 
-static std::vector<std::string> split_ws(const std::string& line, bool tabs_only) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : line) {
-    bool sep = tabs_only ? c == '\t' : (c == ' ' || c == '\t');
-    if (sep) {
-      if (tabs_only || !cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else if (c != '\r') {
-      cur += c;
-    }
-  }
-  if (tabs_only || !cur.empty()) out.push_back(cur);
-  return out;
-}
-
 std::shared_ptr<const Assembly> Assembly::load(const std::string& name, const std::string& sizes_path,
                                                const std::string& alias_path) {
   std::vector<std::pair<std::string, int64_t>> sizes;
-  std::ifstream in(sizes_path);
-  if (!in) os_error("cannot open ", sizes_path);
-  std::string line;
-  for (size_t lineno = 1; std::getline(in, line); ++lineno) {
-    auto f = split_ws(line, false);
+  std::vector<std::string_view> f;
+  std::string_view line;
+  FileSource sizes_file(sizes_path);
+  for (LineReader in(sizes_file); in.next(line);) {
+    split_blanks(line, f);
     if (f.empty() || f[0][0] == '#') continue;
     int64_t size = -1;
-    try {
-      size_t used = 0;
-      if (f.size() >= 2) size = std::stoll(f[1], &used);
-      if (f.size() < 2 || used != f[1].size() || size < 0) throw std::invalid_argument("");
-    } catch (const std::exception&) {
-      value_error(sizes_path, ":", lineno, ": expected '<chromosome> <size>', found '", line, "'");
-    }
+    if (f.size() < 2 || !parse_int(f[1], size) || size < 0)
+      value_error(in.where(), ": expected '<chromosome> <size>', found '", line, "'");
     sizes.emplace_back(f[0], size);
   }
   std::vector<std::vector<std::string>> rows;
   if (!alias_path.empty()) {
-    std::ifstream ain(alias_path);
-    if (!ain) os_error("cannot open ", alias_path);
-    for (size_t lineno = 1; std::getline(ain, line); ++lineno) {
-      if (line.empty() || line[0] == '#' || line == "\r") continue;
-      auto f = split_ws(line, true);
-      if (f.size() < 2) value_error(alias_path, ":", lineno, ": expected tab-separated aliases, found '", line, "'");
-      rows.push_back(std::move(f));
+    FileSource alias_file(alias_path);
+    for (LineReader in(alias_file); in.next(line);) {
+      if (line.empty() || line[0] == '#') continue;
+      split(line, '\t', f);
+      if (f.size() < 2) value_error(in.where(), ": expected tab-separated aliases, found '", line, "'");
+      rows.emplace_back(f.begin(), f.end());
     }
   }
   return std::make_shared<const Assembly>(name, std::move(sizes), rows);

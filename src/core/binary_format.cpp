@@ -7,7 +7,7 @@ namespace gk {
 
 void begin_binary_file(AtomicFileWriter& out, const char* magic, uint32_t version) {
   BinaryHeader h{};
-  std::memcpy(h.magic, magic, std::min(std::strlen(magic), sizeof h.magic));  // NUL padded by h{}
+  std::memcpy(h.magic, magic, std::min(std::strlen(magic), sizeof h.magic));  // NUL padded, not terminated
   h.version = version;
   h.header_bytes = kHeaderBytes;
   out.write_pod(h);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "errors.h"
@@ -34,7 +35,7 @@ class MappedFile {
   T read(uint64_t offset, const char* what) const {
     T v;
     const uint8_t* p = array_at<uint8_t>(offset, sizeof(T), what);
-    __builtin_memcpy(&v, p, sizeof(T));
+    std::memcpy(&v, p, sizeof(T));
     return v;
   }
 

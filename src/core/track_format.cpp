@@ -5,6 +5,11 @@
 
 #include "errors.h"
 
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define GK_HAVE_F16C_DISPATCH 1
+#endif
+
 namespace gk {
 
 namespace {
@@ -119,6 +124,69 @@ const float* half_table() {
     return t;
   }();
   return table.data();
+}
+
+namespace {
+
+// Branch-free half -> float on bit patterns: rebias the exponent, then fix up
+// inf/NaN (exponent 31) and zero/subnormals (exponent 0, renormalised by a
+// float subtraction). Selects instead of branches, so loops vectorize.
+inline float half_bits_to_float(uint32_t h) {
+  const uint32_t em = (h & 0x7fffu) << 13;  // exponent and mantissa in float position
+  const uint32_t exp = em & 0x0f800000u;
+  uint32_t bits = em + (112u << 23);  // rebias 15 -> 127
+  const uint32_t infnan = exp == 0x0f800000u ? (112u << 23) : 0u;
+  bits += infnan;
+  float f;
+  const uint32_t sub_bits = bits + (1u << 23);
+  float sub;
+  std::memcpy(&sub, &sub_bits, 4);
+  sub -= 6.103515625e-05f;  // 2^-14
+  std::memcpy(&f, &bits, 4);
+  f = exp == 0 ? sub : f;
+  uint32_t out;
+  std::memcpy(&out, &f, 4);
+  out |= (h & 0x8000u) << 16;
+  std::memcpy(&f, &out, 4);
+  return f;
+}
+
+void halves_to_floats_portable(const uint8_t* src, float* dst, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    uint16_t h;
+    std::memcpy(&h, src + 2 * i, 2);
+    dst[i] = half_bits_to_float(h);
+  }
+}
+
+#ifdef GK_HAVE_F16C_DISPATCH
+__attribute__((target("avx,f16c"))) void halves_to_floats_f16c(const uint8_t* src, float* dst, size_t n) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i + 16));
+    _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(a));
+    _mm256_storeu_ps(dst + i + 8, _mm256_cvtph_ps(b));
+  }
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i))));
+  halves_to_floats_portable(src + 2 * i, dst + i, n - i);
+}
+
+const bool kHaveF16C = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+}();
+#endif
+
+}  // namespace
+
+void halves_to_floats(const void* src, float* dst, size_t n, bool simd) {
+  const auto* s = static_cast<const uint8_t*>(src);
+#ifdef GK_HAVE_F16C_DISPATCH
+  if (simd && kHaveF16C) return halves_to_floats_f16c(s, dst, n);
+#endif
+  halves_to_floats_portable(s, dst, n);
 }
 
 }  // namespace gk

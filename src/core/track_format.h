@@ -20,6 +20,7 @@
 // no block covers take the default value, so runs of the default cost nothing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -103,5 +104,9 @@ float half_to_float(uint16_t h);
 uint16_t float_to_half(float f);
 /// 65536-entry table of half_to_float, built once.
 const float* half_table();
+/// dst[i] = half_to_float(src[i]) for n values: F16C instructions where the
+/// CPU has them (checked once at run time), else a branch-free loop the
+/// compiler vectorizes (always, with simd = false: for tests). `src` need not be aligned.
+void halves_to_floats(const void* src, float* dst, size_t n, bool simd = true);
 
 }  // namespace gk

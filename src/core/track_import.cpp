@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "errors.h"
+#include "text_fields.h"
 #include "track_builder.h"
 
 namespace gk {
@@ -142,12 +143,9 @@ int64_t parse_int(std::string_view s, const char* what) {
 
 float parse_value(std::string_view s) {
   s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   double v = 0;
-  auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec == std::errc::result_out_of_range) return v < 0 ? -INFINITY : INFINITY;
-  if (r.ec != std::errc() || r.ptr != s.data() + s.size() || s.empty())
-    value_error("invalid value '", std::string(s), "': expected a number");
+  // parse_double rounds out-of-range values as strtod does (1e-400 -> 0, -1e400 -> -inf).
+  if (!parse_double(s, v)) value_error("invalid value '", std::string(s), "': expected a number");
   return static_cast<float>(v);
 }
 

@@ -13,29 +13,501 @@ namespace gk {
 namespace {
 
 constexpr uint32_t kMaxDim = 1u << 20;
-constexpr int64_t kChunkRows = 4096;
+// Values decoded per step into a stack buffer (reversed '-' rows, R > 1 rows).
+constexpr int64_t kTmpValues = 4096;
+// Jump tables aim at about this many blocks per bucket.
+constexpr uint64_t kBlocksPerBucket = 2;
+// Blocks ahead whose payload a read prefetches.
+constexpr uint64_t kPrefetchBlocks = 4;
 
-template <class S>
-void copy_row(S* dst, const S* src, size_t d) {
-  if (d == 1)
-    *dst = *src;
-  else
-    std::memcpy(dst, src, d * sizeof(S));
-}
+// ---- The read loop and its kernels ------------------------------------------------------------------
+//
+// The loop is compiled twice: for baseline x86-64 (or whatever the build
+// targets) and, on x86 with GCC/Clang, for AVX2 through a target attribute on
+// its entry point; TrackFile::read picks one by CPU detection, once. Every
+// kernel the loop calls is force-inlined into the entry point, so each copy is
+// vectorized for its own instruction set (32-byte stores, conversions), while
+// out-of-line code stays baseline: nothing AVX2 can leak into other callers.
 
-template <class S>
-void reverse_rows(S* p, int64_t rows, size_t d) {
-  if (d == 1) {
-    std::reverse(p, p + rows);
-    return;
-  }
-  for (int64_t i = 0, j = rows - 1; i < j; ++i, --j) std::swap_ranges(p + i * d, p + (i + 1) * d, p + j * d);
-}
+#if defined(__GNUC__) || defined(__clang__)
+#define GK_INLINE __attribute__((always_inline)) inline
+#else
+#define GK_INLINE inline
+#endif
 
-inline uint64_t load64(const uint8_t* p) {
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#define GK_TRACK_AVX2 1
+const bool kHaveAvx2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
+#endif
+
+GK_INLINE uint64_t load64(const uint8_t* p) {
   uint64_t w;
   std::memcpy(&w, p, 8);
   return w;
+}
+
+/// A 64-bit word holding 8 / sizeof(S) copies of v.
+template <class S>
+GK_INLINE uint64_t splat(S v) {
+  if constexpr (sizeof(S) == 1) {
+    return 0x0101010101010101ull * static_cast<uint8_t>(v);
+  } else if constexpr (sizeof(S) == 2) {
+    return 0x0001000100010001ull * static_cast<uint16_t>(v);
+  } else {
+    uint32_t x;
+    std::memcpy(&x, &v, 4);
+    return 0x0000000100000001ull * x;
+  }
+}
+
+// Short copies and fills dominate reads of sparse tracks (blocks and gaps of
+// a few hundred bytes, rows of R values): inline moves by size class, where
+// the first and last stores of a class may overlap (same bytes), so a call
+// costs one well-predicted branch instead of a loop exit or a libc call. The
+// 32-byte vector type becomes one AVX store in the AVX2 copy of the read
+// loop, two SSE stores in the baseline one.
+#if defined(__GNUC__) || defined(__clang__)
+#define GK_VECTOR_MOVES 1
+// The helpers below are always inlined, so no 32-byte vector crosses a call boundary.
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef uint64_t v32 __attribute__((vector_size(32), aligned(1)));
+typedef uint64_t v16 __attribute__((vector_size(16), aligned(1)));
+GK_INLINE v32 ld32(const unsigned char* p) {
+  return *reinterpret_cast<const v32*>(p);
+}
+GK_INLINE void st32(unsigned char* p, v32 x) {
+  *reinterpret_cast<v32*>(p) = x;
+}
+GK_INLINE v16 ld16(const unsigned char* p) {
+  return *reinterpret_cast<const v16*>(p);
+}
+GK_INLINE void st16(unsigned char* p, v16 x) {
+  *reinterpret_cast<v16*>(p) = x;
+}
+#endif
+
+template <class T>
+GK_INLINE T ld(const unsigned char* p) {
+  T x;
+  std::memcpy(&x, p, sizeof(T));
+  return x;
+}
+template <class T>
+GK_INLINE void st(unsigned char* p, T x) {
+  std::memcpy(p, &x, sizeof(T));
+}
+
+/// memcpy of non-overlapping ranges, inline up to 512 bytes.
+GK_INLINE void copy_bytes(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto* s = static_cast<const unsigned char*>(src);
+  if (n > 512) {
+    std::memcpy(d, s, n);
+    return;
+  }
+#ifdef GK_VECTOR_MOVES
+  if (n >= 32) {
+    if (n <= 64) {
+      const v32 a = ld32(s), z = ld32(s + n - 32);
+      st32(d, a);
+      st32(d + n - 32, z);
+    } else if (n <= 128) {
+      const v32 a = ld32(s), b = ld32(s + 32), y = ld32(s + n - 64), z = ld32(s + n - 32);
+      st32(d, a);
+      st32(d + 32, b);
+      st32(d + n - 64, y);
+      st32(d + n - 32, z);
+    } else {
+      const v32 y = ld32(s + n - 64), z = ld32(s + n - 32);
+      for (size_t i = 0; i + 64 < n; i += 64) {
+        st32(d + i, ld32(s + i));
+        st32(d + i + 32, ld32(s + i + 32));
+      }
+      st32(d + n - 64, y);
+      st32(d + n - 32, z);
+    }
+    return;
+  }
+  if (n >= 16) {
+    const v16 a = ld16(s), z = ld16(s + n - 16);
+    st16(d, a);
+    st16(d + n - 16, z);
+    return;
+  }
+#else
+  if (n >= 16) {
+    std::memcpy(d, s, n);
+    return;
+  }
+#endif
+  if (n >= 8) {
+    const uint64_t a = ld<uint64_t>(s), z = ld<uint64_t>(s + n - 8);
+    st(d, a);
+    st(d + n - 8, z);
+  } else if (n >= 4) {
+    const uint32_t a = ld<uint32_t>(s), z = ld<uint32_t>(s + n - 4);
+    st(d, a);
+    st(d + n - 4, z);
+  } else {
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+
+/// count copies of v, inline; long runs of a byte pattern go to memset.
+template <class S>
+GK_INLINE void fill_run(S* dst, S v, int64_t count) {
+  const uint64_t w = splat(v);
+  const size_t n = size_t(count) * sizeof(S);
+  auto* p = reinterpret_cast<unsigned char*>(dst);
+  // Every store below starts at a multiple of sizeof(S) (n is one), and the
+  // pattern repeats every sizeof(S) bytes, so overlapping stores agree.
+#ifdef GK_VECTOR_MOVES
+  if (n >= 32) {
+    const v32 x = {w, w, w, w};
+    if (n <= 64) {
+      st32(p, x);
+      st32(p + n - 32, x);
+    } else if (n <= 128) {
+      st32(p, x);
+      st32(p + 32, x);
+      st32(p + n - 64, x);
+      st32(p + n - 32, x);
+    } else if (n >= 1024 && w == 0x0101010101010101ull * (w & 0xff)) {
+      std::memset(p, int(w & 0xff), n);
+    } else {
+      for (size_t i = 0; i + 64 < n; i += 64) {
+        st32(p + i, x);
+        st32(p + i + 32, x);
+      }
+      st32(p + n - 64, x);
+      st32(p + n - 32, x);
+    }
+    return;
+  }
+  if (n >= 16) {
+    const v16 x = {w, w};
+    st16(p, x);
+    st16(p + n - 16, x);
+    return;
+  }
+#else
+  if (n >= 16) {
+    for (size_t i = 0; i + 8 < n; i += 8) st(p + i, w);
+    st(p + n - 8, w);
+    return;
+  }
+#endif
+  if (n >= 8) {
+    st(p, w);
+    st(p + n - 8, w);
+  } else if (n >= 4) {
+    st(p, uint32_t(w));
+    st(p + n - 4, uint32_t(w));
+  } else {
+    for (int64_t i = 0; i < count; ++i) dst[i] = v;
+  }
+}
+
+/// Reverses the order of the 8 / sizeof(S) values packed in a 64-bit word.
+template <class S>
+GK_INLINE uint64_t reverse_lanes(uint64_t w) {
+  if constexpr (sizeof(S) == 1) {
+    return __builtin_bswap64(w);
+  } else if constexpr (sizeof(S) == 2) {
+    w = (w >> 32) | (w << 32);
+    return ((w >> 16) & 0x0000ffff0000ffffull) | ((w & 0x0000ffff0000ffffull) << 16);
+  } else {
+    return (w >> 32) | (w << 32);
+  }
+}
+
+/// dst[c - 1 - j] = src[j] for j < c, a word at a time.
+template <class S>
+GK_INLINE void reverse_copy(S* dst, const S* src, int64_t c) {
+  constexpr int64_t k = 8 / sizeof(S);
+  int64_t j = 0;
+  for (; j + k <= c; j += k) {
+    uint64_t w;
+    std::memcpy(&w, src + j, 8);
+    w = reverse_lanes<S>(w);
+    std::memcpy(dst + (c - j - k), &w, 8);
+  }
+  for (; j < c; ++j) dst[c - 1 - j] = src[j];
+}
+
+/// Rows of d values: row j of src becomes row c - 1 - j of dst.
+template <class S>
+GK_INLINE void reverse_rows_copy(S* dst, const S* src, int64_t c, int64_t d) {
+  if (d == 1) return reverse_copy(dst, src, c);
+  for (int64_t j = 0; j < c; ++j) copy_bytes(dst + (c - 1 - j) * d, src + j * d, size_t(d) * sizeof(S));
+}
+
+// ---- Decode kernels: `count` stored values from value index `first` of a
+// payload `p` into dst. Payloads sit inside the data region, which ends with
+// 8 zero bytes, so a 64-bit load at any payload byte stays inside the file.
+
+/// Kinds of kernel; TrackFile::read picks one per read, not per value.
+enum class Kernel : uint8_t { Mask, Packed, Copy, Lut8, U8ToFloat, I8ToFloat, HalfToFloat };
+
+/// Bit-packed codes (B = 1..6 bits, LSB first) through a code -> value table.
+/// Groups of 8 values start on a byte boundary (8*B bits), so the body loads
+/// one word per group and extracts with constant shifts.
+template <unsigned B, class S>
+GK_INLINE void unpack(const uint8_t* p, uint64_t first, uint64_t count, const S* lut, S* dst) {
+  constexpr uint64_t mask = (uint64_t(1) << B) - 1;
+  uint64_t i = 0, v = first;
+  for (; i < count && (v & 7); ++i, ++v) {
+    const uint64_t bit = v * B;
+    dst[i] = lut[(load64(p + (bit >> 3)) >> (bit & 7)) & mask];
+  }
+  for (; i + 8 <= count; i += 8, v += 8) {
+    const uint64_t w = load64(p + (v >> 3) * B);
+    for (unsigned j = 0; j < 8; ++j) dst[i + j] = lut[(w >> (j * B)) & mask];
+  }
+  for (; i < count; ++i, ++v) {
+    const uint64_t bit = v * B;
+    dst[i] = lut[(load64(p + (bit >> 3)) >> (bit & 7)) & mask];
+  }
+}
+
+/// 8-bit codes through a 256-entry table, eight codes per load; with
+/// `reversed`, value i goes to dst[count - 1 - i].
+template <bool reversed, class S>
+GK_INLINE void lut8(const uint8_t* p, uint64_t count, const S* lut, S* dst) {
+  uint64_t i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const uint64_t w = load64(p + i);
+    for (unsigned j = 0; j < 8; ++j) {
+      const S x = lut[(w >> (8 * j)) & 0xff];
+      if constexpr (reversed)
+        dst[count - 1 - i - j] = x;
+      else
+        dst[i + j] = x;
+    }
+  }
+  for (; i < count; ++i) {
+    if constexpr (reversed)
+      dst[count - 1 - i] = lut[p[i]];
+    else
+      dst[i] = lut[p[i]];
+  }
+}
+
+template <class S>
+struct Decoder {
+  const uint8_t* data = nullptr;      // start of the mapped file
+  const uint64_t* offsets = nullptr;  // payload offset of each block
+  const S* lut = nullptr;
+  Kernel kind = Kernel::Copy;
+  unsigned bits = 0;
+
+  /// The stored values themselves when they need no decoding (Copy), else nullptr.
+  GK_INLINE const S* stored(uint64_t block, uint64_t first) const {
+    return kind == Kernel::Copy ? reinterpret_cast<const S*>(data + offsets[block]) + first : nullptr;
+  }
+
+  GK_INLINE void operator()(uint64_t block, uint64_t first, uint64_t count, S* dst) const {
+    if (kind == Kernel::Mask) return fill_run(dst, lut[1], int64_t(count));
+    const uint8_t* p = data + offsets[block];
+    switch (kind) {
+      case Kernel::Copy:
+        copy_bytes(dst, p + first * sizeof(S), count * sizeof(S));
+        return;
+      case Kernel::Lut8:
+        return lut8<false>(p + first, count, lut, dst);
+      case Kernel::U8ToFloat:
+        if constexpr (std::is_same_v<S, float>)
+          for (uint64_t i = 0; i < count; ++i) dst[i] = static_cast<float>(p[first + i]);
+        return;
+      case Kernel::I8ToFloat:
+        if constexpr (std::is_same_v<S, float>)
+          for (uint64_t i = 0; i < count; ++i) dst[i] = static_cast<float>(static_cast<int8_t>(p[first + i]));
+        return;
+      case Kernel::HalfToFloat:
+        if constexpr (std::is_same_v<S, float>) halves_to_floats(p + first * 2, dst, count);
+        return;
+      case Kernel::Packed:
+        switch (bits) {
+          case 1:
+            return unpack<1>(p, first, count, lut, dst);
+          case 2:
+            return unpack<2>(p, first, count, lut, dst);
+          case 3:
+            return unpack<3>(p, first, count, lut, dst);
+          case 4:
+            return unpack<4>(p, first, count, lut, dst);
+          case 5:
+            return unpack<5>(p, first, count, lut, dst);
+          default:
+            return unpack<6>(p, first, count, lut, dst);
+        }
+      case Kernel::Mask:
+        return;
+    }
+  }
+};
+
+/// Everything one read needs, resolved by TrackFile::read_impl.
+template <class S>
+struct ReadArgs {
+  Decoder<S> dec;
+  const uint32_t* starts;
+  const uint32_t* ends;
+  uint64_t n;  // blocks of the track
+  uint64_t b;  // first block ending after the window's first coarse row
+  int64_t start, end, d, R, rs;
+  bool rev;
+  S dflt;
+  S* out;
+};
+
+/// Writes the window [start, end) into `out` (see TrackFile::read).
+template <class S>
+GK_INLINE void read_loop(const ReadArgs<S>& args) {
+  // Everything is copied into locals: stores through `out` (a char type for
+  // 8-bit results) could otherwise alias the arguments and force reloads.
+  const Decoder<S> dec = args.dec;
+  const uint32_t* const starts = args.starts;
+  const uint32_t* const ends = args.ends;
+  const uint64_t n = args.n;
+  const int64_t start = args.start, end = args.end, d = args.d, R = args.R, rs = args.rs;
+  const bool rev = args.rev, packed_rows = rs == d;
+  const S dflt = args.dflt;
+  S* const out = args.out;
+  uint64_t b = args.b;
+  int64_t pos = start;
+  auto fill = [=](int64_t a, int64_t z) {  // genomic [a, z) gets the default
+    if (a >= z) return;
+    const int64_t r0 = rev ? end - z : a - start;
+    if (packed_rows) {
+      fill_run(out + r0 * d, dflt, (z - a) * d);
+    } else {
+      for (int64_t r = r0; r < r0 + z - a; ++r) fill_run(out + r * rs, dflt, d);
+    }
+  };
+
+  if (R == 1 && packed_rows && !rev) {
+    // The common case: rows in stored order, contiguous. Decode each block's
+    // part straight into place; gaps get the default.
+    for (; b < n && int64_t(starts[b]) < end; ++b) {
+      const int64_t bs = starts[b];
+      const int64_t a = std::max(bs, start), z = std::min(int64_t(ends[b]), end);
+#if defined(__GNUC__) || defined(__clang__)
+      // Payloads are short and contiguous, and hardware prefetchers stop at page boundaries:
+      // ask for a later block's bytes now.
+      if (dec.offsets && b + kPrefetchBlocks < n) __builtin_prefetch(dec.data + dec.offsets[b + kPrefetchBlocks]);
+#endif
+      fill(pos, a);
+      dec(b, uint64_t(a - bs) * uint64_t(d), uint64_t((z - a) * d), out + (a - start) * d);
+      pos = z;
+    }
+    fill(pos, end);
+    return;
+  }
+
+  // Scratch rows for reversed and repeated rows: on the stack unless one row is larger.
+  S stack_tmp[kTmpValues];
+  std::vector<S> heap_tmp;
+  S* tmp = stack_tmp;
+  int64_t tmp_rows = kTmpValues / d;
+  if (tmp_rows == 0) {
+    heap_tmp.resize(size_t(d));
+    tmp = heap_tmp.data();
+    tmp_rows = 1;
+  }
+
+  const int64_t ce = (end + R - 1) / R;
+  for (; b < n && int64_t(starts[b]) < ce; ++b) {
+    const int64_t bs = int64_t(starts[b]);
+    const int64_t a = std::max(bs * R, start), z = std::min(int64_t(ends[b]) * R, end);
+    fill(pos, a);
+    pos = z;
+    if (R == 1 && packed_rows) {  // '-': rows reversed
+      const int64_t rows = z - a;
+      S* dst = out + (end - z) * d;
+      const uint64_t first = uint64_t(a - bs) * uint64_t(d);
+      if (const S* src = dec.stored(b, first)) {
+        reverse_rows_copy(dst, src, rows, d);  // stored as is: reverse straight from the file
+      } else if (d == 1 && dec.kind == Kernel::Lut8) {
+        lut8<true>(dec.data + dec.offsets[b] + first, uint64_t(rows), dec.lut, dst);
+      } else if (d >= 16 && dec.kind != Kernel::Packed) {
+        // Wide rows: decode each straight into its reversed place.
+        for (int64_t r = 0; r < rows; ++r) dec(b, first + uint64_t(r * d), uint64_t(d), dst + (rows - 1 - r) * d);
+      } else {
+        // Decode a chunk into the scratch buffer (in L1), then store its rows reversed.
+        for (int64_t r = 0; r < rows; r += tmp_rows) {
+          const int64_t c = std::min(tmp_rows, rows - r);
+          dec(b, first + uint64_t(r * d), uint64_t(c * d), tmp);
+          reverse_rows_copy(dst + (rows - r - c) * d, tmp, c, d);
+        }
+      }
+      continue;
+    }
+    // Decode coarse rows in chunks, then place (and for R > 1 repeat) each row.
+    const int64_t k0 = a / R, k1 = (z - 1) / R + 1;
+    for (int64_t k = k0; k < k1; k += tmp_rows) {
+      const int64_t kend = std::min(k1, k + tmp_rows);
+      dec(b, uint64_t(k - bs) * uint64_t(d), uint64_t((kend - k) * d), tmp);
+      if (packed_rows && d == 1) {
+        // Rows [f0, f1) lie wholly inside [a, z): runs of exactly R at a fixed step.
+        const int64_t f0 = std::min(std::max(k, (a + R - 1) / R), kend), f1 = std::max(std::min(kend, z / R), f0);
+        auto edge = [&](int64_t kk) {
+          const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, kk * R + R);
+          fill_run(out + (rev ? end - p1 : p0 - start), tmp[kk - k], p1 - p0);
+        };
+        for (int64_t kk = k; kk < f0; ++kk) edge(kk);
+        if (f0 < f1) {
+          S* dst = out + (rev ? end - (f0 + 1) * R : f0 * R - start);
+          const int64_t step = rev ? -R : R;
+          for (int64_t kk = f0; kk < f1; ++kk, dst += step) fill_run(dst, tmp[kk - k], R);
+        }
+        for (int64_t kk = f1; kk < kend; ++kk) edge(kk);
+        continue;
+      }
+      for (int64_t kk = k; kk < kend; ++kk) {
+        const S* src = tmp + (kk - k) * d;
+        const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, kk * R + R);
+        if (packed_rows) {
+          // Identical rows, so their order does not matter: copy one, then double.
+          S* dst = out + (rev ? end - p1 : p0 - start) * d;
+          const int64_t m = p1 - p0;
+          copy_bytes(dst, src, size_t(d) * sizeof(S));
+          for (int64_t have = 1; have < m;) {
+            const int64_t c = std::min(have, m - have);
+            std::memcpy(dst + have * d, dst, size_t(c * d) * sizeof(S));
+            have += c;
+          }
+        } else {
+          for (int64_t p = p0; p < p1; ++p)
+            copy_bytes(out + (rev ? end - 1 - p : p - start) * rs, src, size_t(d) * sizeof(S));
+        }
+      }
+    }
+  }
+  fill(pos, end);
+}
+
+template <class S>
+void read_loop_baseline(const ReadArgs<S>& args) {
+  read_loop(args);
+}
+
+#ifdef GK_TRACK_AVX2
+template <class S>
+__attribute__((target("avx2"))) void read_loop_avx2(const ReadArgs<S>& args) {
+  read_loop(args);
+}
+#endif
+
+template <class S>
+void run_read_loop(const ReadArgs<S>& args) {
+#ifdef GK_TRACK_AVX2
+  if (kHaveAvx2) return read_loop_avx2(args);
+#endif
+  read_loop_baseline(args);
 }
 
 }  // namespace
@@ -111,7 +583,18 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
           file_.corrupt(cat("block payload of ", names_[e.chrom], ":", t.strand, " outside the data region"));
       }
     }
-    tracks_.push_back(t);
+    if (t.n > 0) {
+      // Buckets of 2^shift coarse positions, about kBlocksPerBucket blocks each.
+      const uint64_t last = t.ends[t.n - 1];
+      while ((last >> t.jump_shift) > t.n / kBlocksPerBucket) ++t.jump_shift;
+      t.jump.resize((last >> t.jump_shift) + 1);
+      uint64_t b = 0;
+      for (uint64_t j = 0; j < t.jump.size(); ++j) {
+        while (b < t.n && t.ends[b] <= (j << t.jump_shift)) ++b;
+        t.jump[j] = static_cast<uint32_t>(b);
+      }
+    }
+    tracks_.push_back(std::move(t));
   }
 
   // Lookup tables from codes to every output type.
@@ -129,6 +612,25 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
     lut_f32_[c] = static_cast<float>(v);
     lut_f16_[c] = float_to_half(static_cast<float>(v));
   }
+  default_bool_ = default_as<uint8_t>(DType::Bool);
+  default_u8_ = default_as<uint8_t>(DType::U8);
+  default_i8_ = default_as<int8_t>(DType::I8);
+  default_f16_ = default_as<uint16_t>(DType::F16);
+  default_f32_ = default_as<float>(DType::F32);
+}
+
+uint64_t TrackFile::Track::first_ending_after(int64_t c) const {
+  if (n == 0 || c >= int64_t(ends[n - 1])) return n;
+  const uint64_t j = uint64_t(c) >> jump_shift;  // < jump.size() since c < last end
+  const uint64_t lo = jump[j], hi = j + 1 < jump.size() ? jump[j + 1] : n;
+#if defined(__GNUC__) || defined(__clang__)
+  // The block is almost always `lo` or the next one: start loading its start and payload offset now,
+  // in parallel with the search over `ends`, rather than after it.
+  __builtin_prefetch(starts + lo);
+  if (offsets) __builtin_prefetch(offsets + lo);
+#endif
+  return static_cast<uint64_t>(
+      std::upper_bound(ends + lo, ends + hi, c, [](int64_t v, uint32_t e) { return v < int64_t(e); }) - ends);
 }
 
 void TrackFile::attach(RefgId refg) {
@@ -202,107 +704,62 @@ const S* TrackFile::lut(DType dt) const {
 }
 
 template <class S>
-void TrackFile::decode_flat(const Track& t, uint64_t block, uint64_t first, uint64_t count, DType dt, S* dst) const {
-  if (bits_ == 0) {  // mask: every covered position is 1
-    std::fill(dst, dst + count, lut<S>(dt)[1]);
-    return;
-  }
-  const uint8_t* p = file_.data() + t.offsets[block];
-  if (bits_ < 8) {
-    const S* table = lut<S>(dt);
-    const uint64_t mask = (1u << bits_) - 1;
-    uint64_t bit = first * bits_;
-    for (uint64_t i = 0; i < count; ++i, bit += bits_) dst[i] = table[(load64(p + (bit >> 3)) >> (bit & 7)) & mask];
-  } else if (bits_ == 8) {
-    const S* table = lut<S>(dt);
-    p += first;
-    for (uint64_t i = 0; i < count; ++i) dst[i] = table[p[i]];
-  } else if (bits_ == 16) {
-    p += first * 2;
-    if constexpr (std::is_same_v<S, uint16_t>) {
-      std::memcpy(dst, p, count * 2);
-    } else if constexpr (std::is_same_v<S, float>) {
-      const float* ht = half_table();
-      for (uint64_t i = 0; i < count; ++i) {
-        uint16_t h;
-        std::memcpy(&h, p + 2 * i, 2);
-        dst[i] = ht[h];
-      }
-    }
-  } else if constexpr (std::is_same_v<S, float>) {
-    std::memcpy(dst, p + first * 4, count * 4);
-  }
-}
-
-template <class S>
 void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) const {
-  const int64_t len = iv.length();
-  if (len == 0) return;
-  const bool rev = iv.strand == '-';
-  const size_t d = dim_;
-  const bool packed_rows = rs == static_cast<int64_t>(d);
-  auto row_of = [&](int64_t p) { return rev ? iv.end - 1 - p : p - iv.start; };
-  const S dflt = default_as<S>(dt);
-  auto fill = [&](int64_t a, int64_t z) {  // genomic [a, z) gets the default
-    if (a >= z) return;
-    int64_t r0 = rev ? iv.end - z : a - iv.start;
-    if (packed_rows) {
-      std::fill(out + r0 * rs, out + (r0 + z - a) * rs, dflt);
-    } else {
-      for (int64_t r = r0; r < r0 + z - a; ++r) std::fill(out + r * rs, out + r * rs + d, dflt);
-    }
-  };
+  if (iv.end == iv.start) return;
+  ReadArgs<S> args;
+  args.start = iv.start;
+  args.end = iv.end;
+  args.d = dim_;
+  args.R = res_;
+  args.rs = rs;
+  args.rev = iv.strand == '-';
+  args.out = out;
+  if constexpr (std::is_same_v<S, float>)
+    args.dflt = default_f32_;
+  else if constexpr (std::is_same_v<S, uint16_t>)
+    args.dflt = default_f16_;
+  else if constexpr (std::is_same_v<S, int8_t>)
+    args.dflt = default_i8_;
+  else
+    args.dflt = dt == DType::Bool ? default_bool_ : default_u8_;
+
+  static const uint32_t kNoBlocks[1] = {0};
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
-  if (!t) {
-    fill(iv.start, iv.end);
-    return;
+  if (!t || t->n == 0) {  // all default: a loop over no blocks
+    args.starts = args.ends = kNoBlocks;
+    args.n = args.b = 0;
+    return run_read_loop(args);
   }
-  const int64_t R = res_;
-  const int64_t cs = iv.start / R, ce = (iv.end + R - 1) / R;
-  uint64_t b = static_cast<uint64_t>(
-      std::upper_bound(t->ends, t->ends + t->n, cs, [](int64_t v, uint32_t e) { return v < int64_t(e); }) - t->ends);
-  int64_t pos = iv.start;
-  std::vector<S> tmp;
-  for (; b < t->n && int64_t(t->starts[b]) < ce; ++b) {
-    const int64_t bs = int64_t(t->starts[b]);
-    const int64_t a = std::max(bs * R, iv.start), z = std::min(int64_t(t->ends[b]) * R, iv.end);
-    fill(pos, a);
-    pos = z;
-    if (R == 1 && packed_rows) {
-      S* dst = out + (rev ? iv.end - z : a - iv.start) * rs;
-      decode_flat(*t, b, uint64_t(a - bs) * d, uint64_t(z - a) * d, dt, dst);
-      if (rev) reverse_rows(dst, z - a, d);
-      continue;
-    }
-    // Decode coarse rows in chunks, then place (and for R > 1 repeat) each row.
-    const int64_t k0 = a / R, k1 = (z - 1) / R + 1;
-    for (int64_t k = k0; k < k1; k += kChunkRows) {
-      const int64_t kend = std::min(k1, k + kChunkRows);
-      tmp.resize(size_t(kend - k) * d);
-      decode_flat(*t, b, uint64_t(k - bs) * d, uint64_t(kend - k) * d, dt, tmp.data());
-      for (int64_t kk = k; kk < kend; ++kk) {
-        const S* src = tmp.data() + (kk - k) * d;
-        const int64_t p0 = std::max(a, kk * R), p1 = std::min(z, (kk + 1) * R);
-        if (packed_rows && d == 1) {
-          int64_t r0 = rev ? iv.end - p1 : p0 - iv.start;
-          std::fill(out + r0, out + r0 + (p1 - p0), *src);
-        } else if (packed_rows) {
-          // Identical rows, so their order does not matter: copy one, then double.
-          S* dst = out + (rev ? iv.end - p1 : p0 - iv.start) * rs;
-          const int64_t n = p1 - p0;
-          copy_row(dst, src, d);
-          for (int64_t have = 1; have < n;) {
-            const int64_t c = std::min(have, n - have);
-            std::memcpy(dst + have * int64_t(d), dst, size_t(c) * d * sizeof(S));
-            have += c;
-          }
-        } else {
-          for (int64_t p = p0; p < p1; ++p) copy_row(out + row_of(p) * rs, src, d);
-        }
-      }
-    }
+  args.starts = t->starts;
+  args.ends = t->ends;
+  args.n = t->n;
+  args.b = t->first_ending_after(iv.start / res_);
+
+  // Pick the kernel once for the whole read.
+  Decoder<S>& dec = args.dec;
+  dec.data = file_.data();
+  dec.offsets = t->offsets;
+  dec.lut = lut<S>(dt);
+  dec.bits = bits_;
+  if (bits_ == 0) {
+    dec.kind = Kernel::Mask;
+  } else if (bits_ < 8) {
+    dec.kind = Kernel::Packed;
+  } else if (bits_ == 8) {
+    const bool identity = !info().dictionary && sizeof(S) == 1 &&
+                          ((etype_ == EType::u8 && dt == DType::U8) || (etype_ == EType::i8 && dt == DType::I8));
+    if (identity)
+      dec.kind = Kernel::Copy;
+    else if (std::is_same_v<S, float> && !info().dictionary)
+      dec.kind = etype_ == EType::i8 ? Kernel::I8ToFloat : Kernel::U8ToFloat;
+    else
+      dec.kind = Kernel::Lut8;
+  } else if (bits_ == 16) {
+    dec.kind = std::is_same_v<S, float> ? Kernel::HalfToFloat : Kernel::Copy;
+  } else {
+    dec.kind = Kernel::Copy;
   }
-  fill(pos, iv.end);
+  run_read_loop(args);
 }
 
 void TrackFile::read(const Interval& iv, DType dt, void* out, int64_t row_stride) const {
@@ -327,8 +784,7 @@ const void* TrackFile::view(const Interval& iv, DType dt) const {
   if (iv.strand == '-' && iv.length() != 1) return nullptr;  // '-' rows are reversed: not the stored order
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
   if (!t) return nullptr;
-  auto it = std::upper_bound(t->ends, t->ends + t->n, iv.start, [](int64_t v, uint32_t e) { return v < int64_t(e); });
-  uint64_t b = static_cast<uint64_t>(it - t->ends);
+  const uint64_t b = t->first_ending_after(iv.start);
   if (b >= t->n || int64_t(t->starts[b]) > iv.start || int64_t(t->ends[b]) < iv.end) return nullptr;
   return file_.data() + t->offsets[b] + uint64_t(iv.start - t->starts[b]) * dim_ * (bits_ / 8);
 }

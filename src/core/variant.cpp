@@ -37,11 +37,14 @@ void normalize_variant(const Variant& v, std::vector<Edit>& out) {
   if (rr > aa) out.push_back(Edit{pos, static_cast<int64_t>(rr - aa), std::string()});
 }
 
-std::string normalize_allele(const std::string& allele) {
-  if (allele == "-" || allele == "." || allele == "-.") return std::string();
-  std::string s = allele;
+std::string to_upper(std::string s) {
   for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
+}
+
+std::string normalize_allele(const std::string& allele) {
+  if (allele == "-" || allele == "." || allele == "-.") return std::string();
+  return to_upper(allele);
 }
 
 bool allele_uses(const std::string& allele, const char* alphabet) {
@@ -130,21 +133,14 @@ std::vector<Edit> chromosome_edits(const std::vector<Variant>& variants, ChromId
   }
   std::vector<size_t> order(edits.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    const Edit &ea = edits[a], &eb = edits[b];
-    if (ea.start != eb.start) return ea.start < eb.start;
-    return ea.is_insertion() && !eb.is_insertion();
-  });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return edits[a].before(edits[b]); });
   std::vector<Edit> out;
   out.reserve(edits.size());
   for (size_t k = 0; k < order.size(); ++k) {
     const Edit& e = edits[order[k]];
-    if (!out.empty()) {
-      const Edit& p = out.back();
-      if (e.start < p.end() || (p.is_insertion() && e.is_insertion() && p.start == e.start))
-        value_error(what, ": overlapping variants ", source[order[k - 1]]->as_variant_string(), " and ",
-                    source[order[k]]->as_variant_string());
-    }
+    if (!out.empty() && out.back().conflicts_with(e))
+      value_error(what, ": overlapping variants ", source[order[k - 1]]->as_variant_string(), " and ",
+                  source[order[k]]->as_variant_string());
     out.push_back(e);
   }
   return out;

@@ -44,6 +44,15 @@ struct Edit {
   std::string alt;
   int64_t end() const { return start + ref_len; }
   bool is_insertion() const { return ref_len == 0; }
+  /// Application order: by start; an insertion at g sits before base g, so
+  /// it comes before an edit starting at g.
+  bool before(const Edit& o) const { return start != o.start ? start < o.start : is_insertion() && !o.is_insertion(); }
+  /// Whether `next` (ordered after this edit) cannot be applied together with
+  /// it: it starts inside this edit's reference bases, or both insert at the
+  /// same gap.
+  bool conflicts_with(const Edit& next) const {
+    return next.start < end() || (is_insertion() && next.is_insertion() && start == next.start);
+  }
 };
 
 /// Appends the normalised edits of `v` (0, 1 or 2 of them, in position
@@ -65,6 +74,8 @@ std::vector<Edit> chromosome_edits(const std::vector<Variant>& variants, ChromId
 /// assembly and have their anchors inside [start, end] (ValueError).
 Interval variant_spanning(const Interval& x, const Interval& y, const std::vector<Variant>& variants);
 
+/// ASCII upper case of `s`.
+std::string to_upper(std::string s);
 /// Upper-cases an allele and maps the empty markers "", "-", "." and "-." to "".
 std::string normalize_allele(const std::string& allele);
 /// True if every character of `allele` is in `alphabet`.

@@ -1,7 +1,6 @@
 #include "variant_genome.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 #include <limits>
 
@@ -11,19 +10,7 @@ namespace gk {
 
 namespace {
 
-constexpr int64_t kFar = std::numeric_limits<int64_t>::max() / 4;
-
-bool edit_less(const Edit& a, const Edit& b) {
-  // An insertion at g sits before the base g, so it sorts before an edit starting at g.
-  if (a.start != b.start) return a.start < b.start;
-  return a.ref_len == 0 && b.ref_len != 0;
-}
-
-std::string upper(const std::string& s) {
-  std::string r = s;
-  for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return r;
-}
+constexpr int64_t kFar = std::numeric_limits<int64_t>::max() / 4;  // past any coordinate: "no further edit"
 
 }  // namespace
 
@@ -63,7 +50,7 @@ void VariantGenome::check_and_normalize(const Variant& v, std::vector<Edit>& out
     normalize_variant(v, out);
   } else {
     Variant norm = v;
-    norm.ref = upper(v.ref);
+    norm.ref = to_upper(v.ref);
     normalize_variant(norm, out);
   }
 }
@@ -97,7 +84,7 @@ VariantGenome::VariantGenome(const TwoBitFile& dna, std::vector<Variant> variant
   auto chrom_of = [&](size_t k) { return variants_[source[k]].chrom; };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     if (chrom_of(a) != chrom_of(b)) return chrom_of(a) < chrom_of(b);
-    return edit_less(all[a], all[b]);
+    return all[a].before(all[b]);
   });
   edits_.reserve(all.size());
   for (size_t k = 0; k < order.size(); ++k) {
@@ -107,9 +94,7 @@ VariantGenome::VariantGenome(const TwoBitFile& dna, std::vector<Variant> variant
       chroms_.push_back(ChromEdits{c, edits_.size(), edits_.size()});
     } else {
       size_t prev = order[k - 1];
-      const Edit& a = all[prev];
-      const Edit& b = all[cur];
-      if (b.start < a.end() || (a.is_insertion() && b.is_insertion() && a.start == b.start))
+      if (all[prev].conflicts_with(all[cur]))
         value_error("overlapping variants cannot be applied together: ", variants_[source[prev]].as_variant_string(),
                     " and ", variants_[source[cur]].as_variant_string(),
                     source[prev] == source[cur] ? " (the same variant given twice?)" : "");

@@ -1,5 +1,7 @@
 // Memory-mapped .vcfbin reader (layout in vcf_table.h). Every offset, count
-// and row is validated when the file is opened, so later reads need no checks.
+// and row is validated when the file is opened, so later reads need no checks
+// (except string offsets, checked per read: validating them all would read
+// every string column on open).
 #include <algorithm>
 #include <cstring>
 
@@ -122,17 +124,19 @@ std::string_view VcfTable::string_at(const VcfColumn& c, uint32_t row) const {
   return std::string_view(reinterpret_cast<const char*>(c.data + blob + a), b - a);
 }
 
-void VcfTable::find(IndexQuery kind, const Interval& q, std::vector<uint32_t>& out) const {
+void VcfTable::check_query_refg(const Interval& q) const {
   if (q.refg != refg_ && num_rows_ > 0)
     value_error("query ", q.describe(), " is on ", assembly(q.refg).name(), " but the VCF table is on ",
                 assembly(refg_).name());
+}
+
+void VcfTable::find(IndexQuery kind, const Interval& q, std::vector<uint32_t>& out) const {
+  check_query_refg(q);
   index_.find(kind, q, out);
 }
 
 void VcfTable::sequence_variations(const Interval& q, std::vector<uint32_t>& out) const {
-  if (q.refg != refg_ && num_rows_ > 0)
-    value_error("query ", q.describe(), " is on ", assembly(q.refg).name(), " but the VCF table is on ",
-                assembly(refg_).name());
+  check_query_refg(q);
   Interval w = q.with_strand('+');
   w.has_anchor = false;
   std::vector<uint32_t> rows;

@@ -175,9 +175,10 @@ class VcfTable {
   void sequence_variations(const Interval& q, std::vector<uint32_t>& out) const;
 
  private:
-  const VcfRow& row_at(uint32_t row) const { return rows_[row]; }
   /// REF then ALT of a row, checked against the alleles section.
   const char* alleles_of(uint32_t row) const;
+  /// ValueError unless `q` is on this table's assembly (any query fits an empty table).
+  void check_query_refg(const Interval& q) const;
 
   MappedFile file_;
   RefgId refg_ = 0;

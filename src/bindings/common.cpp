@@ -1,0 +1,41 @@
+// Implementations of the shared helpers declared in common.h (those of
+// resolve_refg live with the assembly registry, bind_assembly.cpp).
+#include "common.h"
+
+#include "errors.h"
+#include "variant.h"
+
+namespace gkpy {
+
+std::string type_name(py::handle h) {
+  return py::str(py::type::of(h)).cast<std::string>();
+}
+
+gk::Interval interval_arg(py::handle h) {
+  if (const gk::Interval* iv = exact_value<gk::Interval>(h)) return *iv;
+  if (const gk::Variant* v = exact_value<gk::Variant>(h)) return *v;
+  if (!py::isinstance<gk::Interval>(h)) gk::type_error("expected an Interval, got ", type_name(h));
+  return interval_of(h);
+}
+
+PyStreamSource::PyStreamSource(py::object stream, std::string name)
+    : stream_(std::move(stream)), name_(std::move(name)) {}
+
+PyStreamSource::~PyStreamSource() {
+  py::gil_scoped_acquire gil;
+  stream_ = py::object();
+}
+
+size_t PyStreamSource::read(char* buf, size_t n) {
+  py::gil_scoped_acquire gil;
+  try {
+    py::memoryview view = py::memoryview::from_memory(buf, static_cast<py::ssize_t>(n));
+    py::object got = stream_.attr("readinto")(view);
+    return got.is_none() ? 0 : got.cast<size_t>();
+  } catch (py::error_already_set& e) {
+    // Truncated gzip, I/O errors: keep the Python message, name the file.
+    gk::os_error("error reading ", name_, ": ", e.what());
+  }
+}
+
+}  // namespace gkpy

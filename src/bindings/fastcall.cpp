@@ -1,0 +1,35 @@
+#include "fastcall.h"
+
+#include "errors.h"
+
+namespace gkpy {
+
+void bind_fast_args(const char* fn, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
+                    std::initializer_list<FastArg> params) {
+  for (const FastArg& p : params) *p.slot = nullptr;
+  if (static_cast<size_t>(nargs) > params.size())
+    gk::type_error(fn, "() takes at most ", params.size(), " arguments (", nargs, " given)");
+  const FastArg* p = params.begin();
+  for (Py_ssize_t k = 0; k < nargs; ++k) *p[k].slot = args[k];
+  Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+  for (Py_ssize_t k = 0; k < nkw; ++k) {
+    PyObject* name = PyTuple_GET_ITEM(kwnames, k);
+    const FastArg* hit = nullptr;
+    for (const FastArg& q : params)
+      if (PyUnicode_CompareWithASCIIString(name, q.name) == 0) hit = &q;
+    if (!hit) gk::type_error(fn, "() got an unexpected keyword argument '", py::str(name).cast<std::string>(), "'");
+    if (*hit->slot) gk::type_error(fn, "() got multiple values for argument '", py::str(name).cast<std::string>(), "'");
+    *hit->slot = args[nargs + k];
+  }
+}
+
+void set_fast_method(py::handle cls, PyMethodDef* def) {
+  PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
+  if (!descr || PyObject_SetAttrString(cls.ptr(), def->ml_name, descr) < 0) {
+    Py_XDECREF(descr);
+    throw py::error_already_set();
+  }
+  Py_DECREF(descr);
+}
+
+}  // namespace gkpy

@@ -1,0 +1,29 @@
+// Fields and numbers of text lines, shared by the text parsers (VCF,
+// chrom.sizes and alias tables, ...). Fields are views into the line: nothing
+// is copied, and they are valid as long as the line is.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace gk {
+
+/// Splits `s` at every `sep` into `out` (cleared first): n separators give
+/// n + 1 fields, empty ones included.
+void split(std::string_view s, char sep, std::vector<std::string_view>& out);
+
+/// The runs of characters other than space and tab in `s`, into `out`
+/// (cleared first); no empty fields.
+void split_blanks(std::string_view s, std::vector<std::string_view>& out);
+
+/// Parses all of `s` as a decimal integer with an optional sign; false if it
+/// is not one or does not fit.
+bool parse_int(std::string_view s, int64_t& v);
+
+/// Parses all of `s` as a decimal or scientific number with an optional sign
+/// (also inf, nan). Values beyond the double range become +-inf and values
+/// below it round to a denormal or 0, as strtod does.
+bool parse_double(std::string_view s, double& v);
+
+}  // namespace gk
