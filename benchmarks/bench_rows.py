@@ -7,7 +7,7 @@
    object grows with its size, and huge pages remove most of it.
 Times are CPU times of the measuring process (page faults included), best of several runs.
 
-2. Rows: genome_kit and the reference GenomeKit (``/work/venv-ref``) make and keep 1M exon
+2. Rows: genome_kit and the reference GenomeKit (``_common.REFERENCE_PYTHON``) make and keep 1M exon
    rows (``exons[i]``), 1M rows through ``exons.rows`` / 200 kb queries, and
    ``exon.transcript`` for 100k exons, on the same synthetic annotation (bench_annotations.py).
 
@@ -25,10 +25,9 @@ import sysconfig
 import tempfile
 import textwrap
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_annotations import MEASURE, REF_PY, ROOT, generate  # noqa: E402
+from bench_annotations import MEASURE, ROOT, generate
 
-from _common import machine  # noqa: E402
+from _common import REFERENCE_PYTHON, machine
 
 FLOOR_C = r"""
 #define PY_SSIZE_T_CLEAN
@@ -171,7 +170,7 @@ def main() -> int:
         f.write(MEASURE.split("t = time.perf_counter()\ng = gk.Genome")[0] + ROWS)
     sides = [("genome_kit", sys.executable, ROOT)]
     if not args.no_ref:
-        sides.append(("reference 7.7.0", REF_PY, None))
+        sides.append(("reference 7.7.0", REFERENCE_PYTHON, None))
     res = {}
     for label, py, path in sides:
         e = dict(env)
