@@ -35,6 +35,7 @@ _DIRECT_QUERIES = (
     "find_5p_aligned",
     "find_3p_aligned",
     "sequence_variations",
+    "index_of",
 )
 
 
@@ -127,6 +128,16 @@ def _provenance(infile, options: dict) -> str:
     return json.dumps({"format": _core.VCFBIN_VERSION, "source": src, "options": options}, sort_keys=True)
 
 
+def _index_of_other(core, variant) -> int:
+    """``index_of`` of an unmasked table (its C++ handle ``core``) for anything but its own VCFVariants."""
+    if not isinstance(variant, VCFVariant):
+        raise TypeError(f"index_of expects a VCFVariant, got {type(variant).__name__}")
+    if not core.is_variant_of(variant):
+        if os.path.realpath(variant._table_path) != os.path.realpath(core.path):
+            raise ValueError(f"{variant!r} is not a variant of this {core._label}")
+    return int(variant._row)
+
+
 class VariantTable:
     """A memory-mapped, read-only table of variants with positional queries.
 
@@ -157,6 +168,7 @@ class VariantTable:
             # An unmasked table answers queries straight from the C++ handle: its bound
             # methods, stored on the instance, shadow the Python ones (same results).
             cls = type(self)
+            core._label = cls.__name__
             for name in _DIRECT_QUERIES:
                 if getattr(cls, name) is getattr(VariantTable, name):
                     setattr(self, name, getattr(core, name))
@@ -289,7 +301,7 @@ class VariantTable:
         m = self._bool_mask(mask)
         return self._core.variants(self._file_rows(np.flatnonzero(m)))
 
-    def index_of(self, variant) -> int:
+    def index_of(self, variant) -> int:  # unmasked tables: _core.index_of (same results)
         """Row number of a VCFVariant of this table (ValueError if it is from another table)."""
         if not isinstance(variant, VCFVariant):
             raise TypeError(f"index_of expects a VCFVariant, got {type(variant).__name__}")

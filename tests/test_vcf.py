@@ -660,7 +660,7 @@ def test_from_vcf_arguments(tmp_path, tiny):
         VCFTable.from_vcf(str(tmp_path / "absent.vcf"), tiny)
     with pytest.raises(ValueError, match="split_multiallelic"):
         VCFTable.from_vcf(path, tiny, normalize=True)
-    assert VCFTable.vcfbin_version() == 1
+    assert VCFTable.vcfbin_version() == 2
 
 
 def test_to_pandas(mk):

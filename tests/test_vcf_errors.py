@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from vcf_util import HEADER, HEADER_NO_SAMPLES, row, write_vcf
 
+import genome_kit as gk
 from genome_kit import VCFTable
 
 
@@ -150,15 +151,27 @@ def test_wrong_version_detected(tmp_path, good_bin):
         VCFTable(p)
 
 
-def test_corrupt_sections_detected_on_open(tmp_path, good_bin):
+def test_corrupt_rows_detected_when_read(tmp_path, good_bin):
+    # Opening does not read the rows (O(1) in their number): a bad row is an OSError once read.
     data = Path(good_bin).read_bytes()
     _, off = _directory(data)
     bad_row_chrom = _patched(tmp_path, good_bin, off["rows"], struct.pack("<i", 5000))
-    with pytest.raises(OSError, match="variant row 0 is inconsistent"):
-        VCFTable(bad_row_chrom)
-    bad_alleles = _patched(tmp_path, good_bin, off["rows"] + 24, struct.pack("<Q", 10**9))
-    with pytest.raises(OSError, match="variant row 0 is inconsistent"):
-        VCFTable(bad_alleles)
+    t = VCFTable(bad_row_chrom)
+    assert t[1].start >= 0
+    for read in (lambda v: v.start, lambda v: v.interval, repr, lambda v: v.as_variant_string()):
+        with pytest.raises(OSError, match="variant row 0 is inconsistent"):
+            read(t[0])
+    # alleles outside the alleles section (too long to be inline)
+    bad_alleles = _patched(tmp_path, good_bin, off["rows"] + 12, struct.pack("<IIIQ", 7, 9, 0, 10**9))
+    t = VCFTable(bad_alleles)
+    for read in (lambda v: v.ref, lambda v: v.alt, lambda v: gk.Variant.__str__(v)):
+        with pytest.raises(OSError, match="variant row 0 is inconsistent"):
+            read(t[0])
+
+
+def test_corrupt_sections_detected_on_open(tmp_path, good_bin):
+    data = Path(good_bin).read_bytes()
+    _, off = _directory(data)
     bad_index = _patched(tmp_path, good_bin, off["index"] + 4, struct.pack("<I", 7))
     with pytest.raises(OSError):
         VCFTable(bad_index)

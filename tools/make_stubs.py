@@ -66,6 +66,8 @@ RETURNS = {
     ("Utr", "prev_utr"): "Utr | None",
     ("Utr", "tran"): "Transcript",
     ("Utr", "transcript"): "Transcript",
+    ("VCFVariant", "_row"): "int",
+    ("VCFVariant", "_table_path"): "str",
 }
 
 
@@ -79,7 +81,7 @@ ANY_TUPLE = "tuple[typing.Any, ...]"
 
 def table_row(cls: str | None) -> str | None:
     """Row class of a table class (GeneTable -> Gene), else None."""
-    if not cls or not cls.endswith("Table") or cls == "_AnnoTable":
+    if not cls or not cls.endswith("Table") or cls in ("_AnnoTable", "_VCFTable"):
         return None
     return TABLE_ROWS.get(cls[: -len("Table")], "Utr")
 
@@ -111,6 +113,21 @@ def c_method(cls: str, name: str) -> str:
         return f"    def __getitem__(self, key: typing.Any) -> {row}: ...\n"
     if name == "item":
         return f"    def item(self, row: int) -> {row}: ...\n"
+    # Row classes (fast_rows.h): type slots mirrored as C methods.
+    if name in ("__eq__", "__ne__"):
+        return f"    def {name}(self, other: object) -> bool: ...\n"
+    if name in ("__lt__", "__le__", "__gt__", "__ge__"):
+        return f"    def {name}(self, other: typing.Any) -> typing.Any: ...\n"
+    if name == "__hash__":
+        return "    def __hash__(self) -> int: ...\n"
+    if name in ("__repr__", "__str__"):
+        return f"    def {name}(self) -> str: ...\n"
+    if name == "__reduce__":
+        return "    def __reduce__(self) -> tuple[typing.Any, ...]: ...\n"
+    if name == "_same_table":
+        return "    def _same_table(self, handle: _VCFTable) -> bool: ...\n"
+    if name == "index_of":
+        return "    def index_of(self, variant: VCFVariant) -> int: ...\n"
     return f"    def {name}(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any: ...\n"
 
 

@@ -20,14 +20,12 @@ using FilePtr = std::shared_ptr<const AnnoFile>;
 
 namespace {
 
-/// A row of one table of one mapped file. The Interval part is a copy of the
-/// row's coordinates (so every Interval method works); everything else is
-/// read from the mapping on access.
-struct AnnoRow : Interval {
-  FilePtr f;
-  uint32_t row = 0;
-  uint8_t table = 0;
-};
+// Row objects are lazy rows (fast_rows.h): their value is a RowRef whose
+// owner is the AnnotationFile Python object, whose row and table say which
+// row; the interval and every attribute are read from the mapping on access.
+// These C++ types only give pybind11 the class hierarchy (Gene -> _AnnoRow ->
+// Interval); no instance of them is ever made.
+struct AnnoRow : Interval {};
 struct Gene : AnnoRow {};
 struct Transcript : AnnoRow {};
 struct Exon : AnnoRow {};
@@ -35,56 +33,50 @@ struct Intron : AnnoRow {};
 struct Cds : AnnoRow {};
 struct Utr : AnnoRow {};
 
-/// New reference to the row object of a (checked) row of a table of type T.
-template <class T>
-PyObject* new_row(const FilePtr& f, int table, uint32_t row) {
-  return FastRows<T>::make([&](T& r) {
-    static_cast<Interval&>(r) = f->interval(table, row);
-    r.f = f;
-    r.row = row;
-    r.table = static_cast<uint8_t>(table);
-  });
+using gkpy::RowRef;
+
+/// Python row class of each table (utr5s and utr3s share Utr).
+PyTypeObject* g_row_type[gk::kNumAnnoTables] = {};
+
+const AnnoFile& file_of(PyObject* owner) {
+  return self_value<AnnoFile>(owner);
+}
+const AnnoFile& file_of(const RowRef& r) {
+  return file_of(r.owner);
 }
 
-/// Calls fn(T{}) with the row class of a table.
-template <class Fn>
-decltype(auto) with_row_type(int table, Fn&& fn) {
-  switch (table) {
-    case gk::kGenes:
-      return fn(Gene{});
-    case gk::kTrans:
-      return fn(Transcript{});
-    case gk::kExons:
-      return fn(Exon{});
-    case gk::kIntrons:
-      return fn(Intron{});
-    case gk::kCdss:
-      return fn(Cds{});
-    default:
-      return fn(Utr{});
-  }
+void anno_interval(const RowRef& r, Interval& out) {
+  out = file_of(r).interval(r.table, r.row);
 }
 
-py::object wrap(const FilePtr& f, int table, uint32_t row) {
-  f->checked(table, row);
-  return with_row_type(
-      table, [&](auto tag) { return py::reinterpret_steal<py::object>(new_row<decltype(tag)>(f, table, row)); });
+PyObject* row_richcompare(PyObject* a, PyObject* b, int op);
+
+/// The RowRef of an annotation row object, or nullptr (the row classes are
+/// the lazy rows whose tp_richcompare is row_richcompare).
+inline const RowRef* anno_ref(PyObject* obj) {
+  return Py_TYPE(obj)->tp_richcompare == &row_richcompare ? rows::ref(obj) : nullptr;
+}
+
+/// New reference to the row object of a (checked) row; `owner` is the
+/// AnnotationFile Python object.
+inline PyObject* new_row(PyObject* owner, int table, uint32_t row) {
+  return rows::make(g_row_type[table], owner, row, static_cast<uint8_t>(table));
+}
+
+py::object wrap(PyObject* owner, int table, uint32_t row) {
+  file_of(owner).checked(table, row);
+  return py::reinterpret_steal<py::object>(new_row(owner, table, row));
 }
 
 /// Row objects of `n` rows of a table given by `row_at(k)` (checked).
 template <class RowAt>
-py::list row_objects(const FilePtr& f, int table, size_t n, RowAt&& row_at) {
-  return with_row_type(table, [&](auto tag) {
-    using T = decltype(tag);
-    return fast_list(n, [&](size_t k) {
-      uint32_t row = f->checked(table, row_at(k));
-      return new_row<T>(f, table, row);
-    });
-  });
+py::list row_objects(PyObject* owner, int table, size_t n, RowAt&& row_at) {
+  const AnnoFile& f = file_of(owner);
+  return fast_list(n, [&](size_t k) { return new_row(owner, table, f.checked(table, row_at(k))); });
 }
 
-py::object wrap_opt(const FilePtr& f, int table, uint32_t row) {
-  return row == gk::kNoRow ? py::object(py::none()) : wrap(f, table, row);
+py::object wrap_opt(PyObject* owner, int table, uint32_t row) {
+  return row == gk::kNoRow ? py::object(py::none()) : wrap(owner, table, row);
 }
 
 py::object opt_str(std::string_view s) {
@@ -95,12 +87,17 @@ py::object opt_int(int v) {
   return v < 0 ? py::object(py::none()) : py::object(py::int_(v));
 }
 
-py::list rows_list(const FilePtr& f, int table, uint32_t first, uint32_t n) {
-  return row_objects(f, table, n, [&](size_t k) { return first + static_cast<uint32_t>(k); });
+py::list rows_list(PyObject* owner, int table, uint32_t first, uint32_t n) {
+  const AnnoFile& f = file_of(owner);
+  if (n > 0) {
+    f.checked(table, first);
+    f.checked(table, first + n - 1);
+  }
+  return fast_list(n, [&](size_t k) { return new_row(owner, table, first + static_cast<uint32_t>(k)); });
 }
 
-const gk::TranRow& tran_of(const AnnoRow& r) {
-  const AnnoFile& f = *r.f;
+const gk::TranRow& tran_of(const RowRef& r) {
+  const AnnoFile& f = file_of(r);
   switch (r.table) {
     case gk::kTrans:
       return f.tran(r.row);
@@ -113,25 +110,26 @@ const gk::TranRow& tran_of(const AnnoRow& r) {
   }
 }
 
-uint32_t tran_row(const AnnoRow& r) {
+uint32_t tran_row(const RowRef& r) {
+  const AnnoFile& f = file_of(r);
   switch (r.table) {
     case gk::kTrans:
       return r.row;
     case gk::kExons:
-      return r.f->exon(r.row).tran;
+      return f.exon(r.row).tran;
     case gk::kIntrons:
-      return r.f->intron(r.row).tran;
+      return f.intron(r.row).tran;
     default:
-      return r.f->part(r.table, r.row).tran;
+      return f.part(r.table, r.row).tran;
   }
 }
 
-std::string tran_id(const AnnoRow& r) {
-  return std::string(r.f->str(tran_of(r).id));
+std::string tran_id(const RowRef& r) {
+  return std::string(file_of(r).str(tran_of(r).id));
 }
 
-std::string repr_row(const AnnoRow& r) {
-  const AnnoFile& f = *r.f;
+std::string repr_row(const RowRef& r) {
+  const AnnoFile& f = file_of(r);
   switch (r.table) {
     case gk::kGenes: {
       const gk::GeneRow& g = f.gene(r.row);
@@ -168,22 +166,79 @@ bool same_file(const AnnoFile& a, const AnnoFile& b) {
   return &a == &b || (a.config() == b.config() && a.path() == b.path());
 }
 
-size_t row_hash(const AnnoRow& r) {
-  size_t h = std::hash<std::string>()(r.f->config());
-  return h ^ (static_cast<size_t>(r.row) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(r.table) << 56);
+Py_hash_t row_hash(const RowRef& r) {
+  size_t h = std::hash<std::string>()(file_of(r).config());
+  h ^= (static_cast<size_t>(r.row) * 0x9E3779B97F4A7C15ull) ^ (static_cast<size_t>(r.table) << 56);
+  auto out = static_cast<Py_hash_t>(h);
+  return out == -1 ? -2 : out;
 }
 
-bool same_row(const AnnoRow& a, py::handle other) {
-  if (!py::isinstance<AnnoRow>(other)) return false;
-  const AnnoRow& b = other.cast<const AnnoRow&>();
-  return a.row == b.row && a.table == b.table && same_file(*a.f, *b.f);
+bool same_row(const RowRef& a, PyObject* other) {
+  const RowRef* b = anno_ref(other);
+  return b && a.row == b->row && a.table == b->table && (a.owner == b->owner || same_file(file_of(a), file_of(*b)));
 }
 
 // Neighbour of a child row within its transcript (delta -1 / +1), or None.
-py::object sibling(const AnnoRow& r, int table, uint32_t first, uint32_t count, uint32_t index, int delta) {
+py::object sibling(const RowRef& r, int table, uint32_t first, uint32_t count, uint32_t index, int delta) {
   int64_t k = static_cast<int64_t>(index) + delta;
   if (k < 0 || k >= static_cast<int64_t>(count)) return py::none();
-  return wrap(r.f, table, first + static_cast<uint32_t>(k));
+  return wrap(r.owner, table, first + static_cast<uint32_t>(k));
+}
+
+// ---- row class slots and methods (C level: see fast_rows.h) ---------------------
+
+PyObject* row_richcompare(PyObject* a, PyObject* b, int op) {
+  try {
+    if (op != Py_EQ && op != Py_NE) Py_RETURN_NOTIMPLEMENTED;
+    const RowRef* ra = anno_ref(a);
+    if (!ra) Py_RETURN_NOTIMPLEMENTED;
+    bool eq = same_row(*ra, b);
+    return py::bool_(op == Py_EQ ? eq : !eq).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+Py_hash_t row_hash_slot(PyObject* self) {
+  try {
+    return row_hash(rows::checked_ref(self));
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return -1;
+  }
+}
+
+PyObject* row_repr_slot(PyObject* self) {
+  try {
+    std::string s = repr_row(rows::checked_ref(self));
+    return PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+constexpr char kOtherArg[] = "other";
+
+py::object eq_method(PyObject*, const RowRef& r, py::handle other) {
+  return py::bool_(same_row(r, other.ptr()));
+}
+py::object ne_method(PyObject*, const RowRef& r, py::handle other) {
+  return py::bool_(!same_row(r, other.ptr()));
+}
+py::object unordered_method(PyObject*, const RowRef&, py::handle) {
+  return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+}
+py::object hash_method(PyObject*, const RowRef& r) {
+  return py::int_(row_hash(r));
+}
+py::object repr_method(PyObject*, const RowRef& r) {
+  return py::str(repr_row(r));
+}
+py::object reduce_method(PyObject*, const RowRef& r) {
+  py::object unpickle = py::module_::import("genome_kit.genome_annotation").attr("_unpickle_row");
+  return py::make_tuple(unpickle, py::make_tuple(genome_of(file_of(r)), gk::anno_table_name(r.table), r.row));
 }
 
 template <class T>
@@ -193,22 +248,33 @@ py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* d
   cls.def(py::init([cname](py::args, py::kwargs) -> T {
     gk::runtime_error(cname, " is an internal type: get rows from a Genome's tables");
   }));
-  cls.def("__repr__", [](const T& r) { return repr_row(r); })
-      .def("__str__", [](const T& r) { return repr_row(r); })
-      .def("__eq__", [](const T& a, py::handle b) { return same_row(a, b); })
-      .def("__ne__", [](const T& a, py::handle b) { return !same_row(a, b); })
-      .def("__hash__", [](const T& r) { return row_hash(r); });
-  for (const char* op : {"__lt__", "__le__", "__gt__", "__ge__"})
-    cls.def(op, [](const T&, py::handle) { return py::reinterpret_borrow<py::object>(Py_NotImplemented); });
-  cls.def_property_readonly(
-         "annotation_genome", [](const T& r) { return genome_of(*r.f); }, "The Genome this row belongs to.")
-      .def("__reduce__", [](const T& r) {
-        py::object unpickle = py::module_::import("genome_kit.genome_annotation").attr("_unpickle_row");
-        return py::make_tuple(unpickle, py::make_tuple(genome_of(*r.f), gk::anno_table_name(r.table), r.row));
-      });
   cls.attr("__module__") = "genome_kit";
-  FastRows<T>::install(cls);
+  rows::install(cls, RowKind{&anno_interval, nullptr});
+  def_row_method<&repr_method>(cls, "__repr__");
+  def_row_method<&repr_method>(cls, "__str__");
+  def_row_method<&eq_method, kOtherArg>(cls, "__eq__");
+  def_row_method<&ne_method, kOtherArg>(cls, "__ne__");
+  for (const char* op : {"__lt__", "__le__", "__gt__", "__ge__"})
+    detail::set_method(cls, new PyMethodDef{op,
+                                            reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(
+                                                &detail::row_method_thunk<&unordered_method, kOtherArg>)),
+                                            METH_FASTCALL | METH_KEYWORDS, nullptr});
+  def_row_method<&hash_method>(cls, "__hash__");
+  def_row_method<&reduce_method>(cls, "__reduce__");
+  def_row_getter(
+      cls, "annotation_genome", [](const RowRef& r) { return genome_of(file_of(r)); },
+      "The Genome this row belongs to.");
   return cls;
+}
+
+/// The type slots, set last (setting dunder attributes resets them).
+void set_row_slots(py::handle cls) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_richcompare = &row_richcompare;
+  type->tp_hash = &row_hash_slot;
+  type->tp_repr = &row_repr_slot;
+  type->tp_str = &row_repr_slot;
+  PyType_Modified(type);
 }
 
 // ---- tables -------------------------------------------------------------------
@@ -216,6 +282,8 @@ py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* d
 struct AnnoTable {
   FilePtr f;
   int table = 0;
+  py::object owner;  // the AnnotationFile Python object: owner of the row objects
+  PyObject* own() const { return owner.ptr(); }
   uint32_t size() const { return f->size(table); }
 };
 template <int K>
@@ -236,7 +304,7 @@ gk::IndexQuery query_kind(const std::string& m) {
 py::list find(const AnnoTable& t, gk::IndexQuery kind, py::handle q) {
   if (!py::isinstance<Interval>(q))
     gk::type_error("expected an Interval, got ", py::str(py::type::of(q)).cast<std::string>());
-  const Interval& iv = q.cast<const Interval&>();
+  Interval iv = interval_of(q);
   std::vector<uint32_t> rows;
   if (t.size() > 0) {
     if (iv.refg != t.f->refg())
@@ -244,7 +312,7 @@ py::list find(const AnnoTable& t, gk::IndexQuery kind, py::handle q) {
                       iv.refg_name(), "'");
     t.f->index(t.table).find(kind, iv, rows);
   }
-  return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
+  return row_objects(t.own(), t.table, rows.size(), [&](size_t k) { return rows[k]; });
 }
 
 uint32_t resolve_index(const AnnoTable& t, py::handle key) {
@@ -258,13 +326,13 @@ uint32_t resolve_index(const AnnoTable& t, py::handle key) {
 
 py::object getitem(const AnnoTable& t, py::handle key) {
   bool by_id = t.table == gk::kGenes || t.table == gk::kTrans;
-  if (PyIndex_Check(key.ptr()) && !PyBool_Check(key.ptr())) return wrap(t.f, t.table, resolve_index(t, key));
+  if (PyIndex_Check(key.ptr()) && !PyBool_Check(key.ptr())) return wrap(t.own(), t.table, resolve_index(t, key));
   if (by_id) {
     if (py::isinstance<py::str>(key)) {
       std::string k = key.cast<std::string>();
       uint32_t row = t.f->find_id(t.table, k);
       if (row == gk::kNoRow) throw py::key_error(k);
-      return wrap(t.f, t.table, row);
+      return wrap(t.own(), t.table, row);
     }
     throw py::key_error(py::str(key).cast<std::string>());
   }
@@ -273,12 +341,12 @@ py::object getitem(const AnnoTable& t, py::handle key) {
 }
 
 uint32_t index_of(const AnnoTable& t, py::handle elem) {
-  if (!py::isinstance<AnnoRow>(elem) || elem.cast<const AnnoRow&>().table != t.table)
+  const RowRef* r = anno_ref(elem.ptr());
+  if (!r || r->table != t.table)
     gk::type_error("index_of expects an element of the ", gk::anno_table_name(t.table), " table, got ",
                    py::str(py::type::of(elem)).cast<std::string>());
-  const AnnoRow& r = elem.cast<const AnnoRow&>();
-  if (!same_file(*r.f, *t.f)) gk::value_error(repr_row(r), " does not belong to this annotation");
-  return r.row;
+  if (!same_file(file_of(*r), *t.f)) gk::value_error(repr_row(*r), " does not belong to this annotation");
+  return r->row;
 }
 
 py::list where(const AnnoTable& t, py::handle mask_obj) {
@@ -294,7 +362,7 @@ py::list where(const AnnoTable& t, py::handle mask_obj) {
   std::vector<uint32_t> rows;
   for (uint32_t i = 0; i < t.size(); ++i)
     if (m[i]) rows.push_back(i);
-  return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
+  return row_objects(t.own(), t.table, rows.size(), [&](size_t k) { return rows[k]; });
 }
 
 /// Many queries at once: returns (offsets int64[n+1], rows uint32[k]); the
@@ -342,13 +410,13 @@ py::tuple find_batch_intervals(const AnnoTable& t, const std::string& method, py
   if (!fast) throw py::error_already_set();
   Py_ssize_t n = PySequence_Fast_GET_SIZE(fast.ptr());
   PyObject** items = PySequence_Fast_ITEMS(fast.ptr());
-  auto* itype = reinterpret_cast<PyTypeObject*>(py::type::of<Interval>().ptr());
+  auto* itype = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(Interval), true).ptr());
   std::vector<Interval> qs(static_cast<size_t>(n));
   gk::RefgId refg = t.f->refg();
   for (Py_ssize_t i = 0; i < n; ++i) {
     if (!PyObject_TypeCheck(items[i], itype))
       gk::type_error("find_batch: intervals[", i, "] is a ", Py_TYPE(items[i])->tp_name, ", expected an Interval");
-    const Interval& iv = self_value<Interval>(items[i]);
+    Interval iv = interval_of(items[i]);
     if (iv.refg != refg && t.size() > 0)
       gk::value_error("find_batch: intervals[", i, "] ", iv.describe(), " is on ", iv.refg_name(), ", the table on ",
                       gk::assembly(refg).name());
@@ -457,11 +525,11 @@ py::dict columns(const AnnoTable& t) {
 constexpr char kKeyArg[] = "key";
 constexpr char kIntervalArg[] = "interval";
 
-py::object getitem_fast(const AnnoTable& t, py::handle k) {
+py::object getitem_fast(PyObject*, const AnnoTable& t, py::handle k) {
   return getitem(t, k);
 }
 template <gk::IndexQuery K>
-py::object find_fast(const AnnoTable& t, py::handle q) {
+py::object find_fast(PyObject*, const AnnoTable& t, py::handle q) {
   return find(t, K, q);
 }
 
@@ -487,7 +555,7 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
             auto a = idx.unchecked<1>();
             for (py::ssize_t k = 0; k < a.shape(0); ++k)
               if (a(k) < 0 || a(k) >= static_cast<int64_t>(t.size())) gk::index_error("row ", a(k), " out of range");
-            return row_objects(t.f, t.table, static_cast<size_t>(a.shape(0)),
+            return row_objects(t.own(), t.table, static_cast<size_t>(a.shape(0)),
                                [&](size_t k) { return static_cast<uint32_t>(a(static_cast<py::ssize_t>(k))); });
           },
           py::arg("indices"), "Row objects for an array of row numbers (e.g. from find_batch).")
@@ -496,7 +564,7 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
           [](const T& t, uint32_t begin, uint32_t end) {
             end = std::min(end, t.size());
             begin = std::min(begin, end);
-            return rows_list(t.f, t.table, begin, end - begin);
+            return rows_list(t.own(), t.table, begin, end - begin);
           },
           py::arg("begin"), py::arg("end"), "Row objects of rows [begin, end) (chunks of table iteration).")
       .def("_columns", [](const T& t) { return columns(t); })
@@ -529,7 +597,7 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
         "find_by_id",
         [](const T& t, const std::string& id) {
           std::vector<uint32_t> rows = t.f->find_all_ids(t.table, id);
-          return row_objects(t.f, t.table, rows.size(), [&](size_t k) { return rows[k]; });
+          return row_objects(t.own(), t.table, rows.size(), [&](size_t k) { return rows[k]; });
         },
         py::arg("id"), "Every row whose id is `id` or `id` plus a version suffix ('.N'), in file order.");
   }
@@ -538,7 +606,7 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
         "first_by_name",
         [](const T& t, const std::string& name) -> py::object {
           for (uint32_t i = 0; i < t.size(); ++i)
-            if (t.f->str(t.f->gene(i).name) == name) return wrap(t.f, t.table, i);
+            if (t.f->str(t.f->gene(i).name) == name) return wrap(t.own(), t.table, i);
           return py::none();
         },
         py::arg("name"), "First gene (file order) with this name, or None.");
@@ -546,22 +614,22 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
   cls.attr("__module__") = "genome_kit";
 }
 
-py::object table_obj(const FilePtr& f, int table) {
+py::object table_obj(const FilePtr& f, int table, py::object owner) {
   switch (table) {
     case gk::kGenes:
-      return py::cast(TableT<gk::kGenes>{{f, table}});
+      return py::cast(TableT<gk::kGenes>{{f, table, owner}});
     case gk::kTrans:
-      return py::cast(TableT<gk::kTrans>{{f, table}});
+      return py::cast(TableT<gk::kTrans>{{f, table, owner}});
     case gk::kExons:
-      return py::cast(TableT<gk::kExons>{{f, table}});
+      return py::cast(TableT<gk::kExons>{{f, table, owner}});
     case gk::kIntrons:
-      return py::cast(TableT<gk::kIntrons>{{f, table}});
+      return py::cast(TableT<gk::kIntrons>{{f, table, owner}});
     case gk::kCdss:
-      return py::cast(TableT<gk::kCdss>{{f, table}});
+      return py::cast(TableT<gk::kCdss>{{f, table, owner}});
     case gk::kUtr5s:
-      return py::cast(TableT<gk::kUtr5s>{{f, table}});
+      return py::cast(TableT<gk::kUtr5s>{{f, table, owner}});
     default:
-      return py::cast(TableT<gk::kUtr3s>{{f, table}});
+      return py::cast(TableT<gk::kUtr3s>{{f, table, owner}});
   }
 }
 
@@ -578,148 +646,151 @@ py::dict report_dict(const gk::AnnoBuildReport& r) {
 
 using Obj = py::object;
 
-Obj str_of(const AnnoRow& r, uint32_t off) {
-  std::string_view v = r.f->str(off);
+Obj str_of(const RowRef& r, uint32_t off) {
+  std::string_view v = file_of(r).str(off);
   return py::str(v.data(), v.size());
 }
-Obj opt_str_of(const AnnoRow& r, uint32_t off) {
-  return opt_str(r.f->str(off));
+Obj opt_str_of(const RowRef& r, uint32_t off) {
+  return opt_str(file_of(r).str(off));
 }
-const gk::GeneRow& G(const AnnoRow& r) {
-  return r.f->gene(r.row);
+const gk::GeneRow& G(const RowRef& r) {
+  return file_of(r).gene(r.row);
 }
-const gk::TranRow& T(const AnnoRow& r) {
-  return r.f->tran(r.row);
+const gk::TranRow& T(const RowRef& r) {
+  return file_of(r).tran(r.row);
 }
-const gk::ExonRow& E(const AnnoRow& r) {
-  return r.f->exon(r.row);
+const gk::ExonRow& E(const RowRef& r) {
+  return file_of(r).exon(r.row);
 }
-const gk::IntronRow& I(const AnnoRow& r) {
-  return r.f->intron(r.row);
+const gk::IntronRow& I(const RowRef& r) {
+  return file_of(r).intron(r.row);
 }
-Obj tran_prop(const AnnoRow& r) {
-  return wrap(r.f, gk::kTrans, tran_row(r));
+const gk::PartRow& P(const RowRef& r) {
+  return file_of(r).part(r.table, r.row);
 }
-Obj part_exon(const AnnoRow& r) {
-  return wrap(r.f, gk::kExons, r.f->part(r.table, r.row).exon);
+Obj tran_prop(const RowRef& r) {
+  return wrap(r.owner, gk::kTrans, tran_row(r));
 }
-Obj part_sib(const AnnoRow& r, int delta) {
-  const gk::TranRow& t = tran_of(r);
-  uint32_t first = r.table == gk::kCdss ? t.first_cds : r.table == gk::kUtr5s ? t.first_utr5 : t.first_utr3;
-  uint32_t count = r.table == gk::kCdss ? t.num_cdss : r.table == gk::kUtr5s ? t.num_utr5s : t.num_utr3s;
-  return sibling(r, r.table, first, count, r.f->part(r.table, r.row).index, delta);
+Obj part_exon(const RowRef& r) {
+  return wrap(r.owner, gk::kExons, P(r).exon);
 }
-Obj gene_trans(const AnnoRow& r) {
-  return rows_list(r.f, gk::kTrans, G(r).first_tran, G(r).num_trans);
+// Siblings (same transcript, index +-1) are adjacent rows of the same table:
+// found without reading the transcript row.
+Obj adjacent(const RowRef& r, int table, int64_t k, uint32_t tran) {
+  const AnnoFile& f = file_of(r);
+  if (k < 0 || k >= static_cast<int64_t>(f.size(table))) return py::none();
+  auto row = static_cast<uint32_t>(k);
+  uint32_t t = table == gk::kExons     ? f.exon(row).tran
+               : table == gk::kIntrons ? f.intron(row).tran
+                                       : f.part(table, row).tran;
+  if (t != tran) return py::none();
+  return py::reinterpret_steal<Obj>(new_row(r.owner, table, row));
 }
-Obj tran_introns(const AnnoRow& r) {
+Obj part_sib(const RowRef& r, int delta) {
+  return adjacent(r, r.table, static_cast<int64_t>(r.row) + delta, P(r).tran);
+}
+Obj exon_sib(const RowRef& r, int delta) {
+  return adjacent(r, gk::kExons, static_cast<int64_t>(r.row) + delta, E(r).tran);
+}
+Obj intron_sib(const RowRef& r, int delta) {
+  return adjacent(r, gk::kIntrons, static_cast<int64_t>(r.row) + delta, I(r).tran);
+}
+// Introns of an exon / exons of an intron: intron i lies between exon i and i+1.
+Obj exon_intron(const RowRef& r, int delta) {
+  const gk::ExonRow& e = E(r);
+  const gk::TranRow& t = file_of(r).tran(file_of(r).checked(gk::kTrans, e.tran));
+  return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, e.index, delta);
+}
+Obj intron_exon(const RowRef& r, int delta) {
+  const gk::IntronRow& x = I(r);
+  const gk::TranRow& t = file_of(r).tran(file_of(r).checked(gk::kTrans, x.tran));
+  return sibling(r, gk::kExons, t.first_exon, t.num_exons, x.index, delta);
+}
+Obj gene_trans(const RowRef& r) {
+  return rows_list(r.owner, gk::kTrans, G(r).first_tran, G(r).num_trans);
+}
+Obj tran_introns(const RowRef& r) {
   uint32_t n = T(r).num_exons ? T(r).num_exons - 1 : 0;
-  return rows_list(r.f, gk::kIntrons, T(r).first_intron, n);
+  return rows_list(r.owner, gk::kIntrons, T(r).first_intron, n);
 }
 
 }  // namespace
 
 void register_anno(py::module_& m) {
   py::class_<AnnoRow, Interval>(m, "_AnnoRow", "Base of the annotation row classes (internal).");
+  using R = const RowRef&;
 
   auto gene = row_class<Gene>(m, "Gene", "A gene: an Interval with id, name, type, level and its transcripts.");
-  def_fast_getter<Gene>(gene, "id", [](const Gene& r) { return str_of(r, G(r).id); });
-  def_fast_getter<Gene>(gene, "name", [](const Gene& r) { return str_of(r, G(r).name); });
-  def_fast_getter<Gene>(gene, "type", [](const Gene& r) { return opt_str_of(r, G(r).type); });
-  def_fast_getter<Gene>(gene, "level", [](const Gene& r) { return opt_int(G(r).level); });
-  def_fast_getter<Gene>(
-      gene, "transcripts", [](const Gene& r) { return gene_trans(r); },
-      "Transcripts of the gene (a new list, file order).");
-  def_fast_getter<Gene>(gene, "trans", [](const Gene& r) { return gene_trans(r); });
+  def_row_getter(gene, "id", [](R r) { return str_of(r, G(r).id); });
+  def_row_getter(gene, "name", [](R r) { return str_of(r, G(r).name); });
+  def_row_getter(gene, "type", [](R r) { return opt_str_of(r, G(r).type); });
+  def_row_getter(gene, "level", [](R r) { return opt_int(G(r).level); });
+  def_row_getter(
+      gene, "transcripts", [](R r) { return gene_trans(r); }, "Transcripts of the gene (a new list, file order).");
+  def_row_getter(gene, "trans", [](R r) { return gene_trans(r); });
 
   auto tran = row_class<Transcript>(m, "Transcript", "A transcript: an Interval with exons, introns, CDSs, UTRs.");
-  using Tr = Transcript;
-  def_fast_getter<Tr>(tran, "id", [](const Tr& r) { return str_of(r, T(r).id); });
-  def_fast_getter<Tr>(tran, "type", [](const Tr& r) { return opt_str_of(r, T(r).type); });
-  def_fast_getter<Tr>(tran, "level", [](const Tr& r) { return opt_int(T(r).level); });
-  def_fast_getter<Tr>(tran, "tsl", [](const Tr& r) { return opt_int(T(r).tsl); });
-  def_fast_getter<Tr>(tran, "ccds_id", [](const Tr& r) { return opt_str_of(r, T(r).ccds); });
-  def_fast_getter<Tr>(tran, "protein_id", [](const Tr& r) { return opt_str_of(r, T(r).protein); });
-  def_fast_getter<Tr>(tran, "product", [](const Tr& r) { return opt_str_of(r, T(r).product); });
-  def_fast_getter<Tr>(tran, "gene", [](const Tr& r) { return wrap(r.f, gk::kGenes, T(r).gene); });
-  def_fast_getter<Tr>(tran, "exons",
-                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kExons, T(r).first_exon, T(r).num_exons)); });
-  def_fast_getter<Tr>(tran, "introns", [](const Tr& r) { return tran_introns(r); });
-  def_fast_getter<Tr>(tran, "intrs", [](const Tr& r) { return tran_introns(r); });
-  def_fast_getter<Tr>(tran, "cdss",
-                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kCdss, T(r).first_cds, T(r).num_cdss)); });
-  def_fast_getter<Tr>(tran, "utr5s",
-                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kUtr5s, T(r).first_utr5, T(r).num_utr5s)); });
-  def_fast_getter<Tr>(tran, "utr3s",
-                      [](const Tr& r) { return Obj(rows_list(r.f, gk::kUtr3s, T(r).first_utr3, T(r).num_utr3s)); });
+  def_row_getter(tran, "id", [](R r) { return str_of(r, T(r).id); });
+  def_row_getter(tran, "type", [](R r) { return opt_str_of(r, T(r).type); });
+  def_row_getter(tran, "level", [](R r) { return opt_int(T(r).level); });
+  def_row_getter(tran, "tsl", [](R r) { return opt_int(T(r).tsl); });
+  def_row_getter(tran, "ccds_id", [](R r) { return opt_str_of(r, T(r).ccds); });
+  def_row_getter(tran, "protein_id", [](R r) { return opt_str_of(r, T(r).protein); });
+  def_row_getter(tran, "product", [](R r) { return opt_str_of(r, T(r).product); });
+  def_row_getter(tran, "gene", [](R r) { return wrap(r.owner, gk::kGenes, T(r).gene); });
+  def_row_getter(tran, "exons",
+                 [](R r) { return Obj(rows_list(r.owner, gk::kExons, T(r).first_exon, T(r).num_exons)); });
+  def_row_getter(tran, "introns", [](R r) { return tran_introns(r); });
+  def_row_getter(tran, "intrs", [](R r) { return tran_introns(r); });
+  def_row_getter(tran, "cdss", [](R r) { return Obj(rows_list(r.owner, gk::kCdss, T(r).first_cds, T(r).num_cdss)); });
+  def_row_getter(tran, "utr5s",
+                 [](R r) { return Obj(rows_list(r.owner, gk::kUtr5s, T(r).first_utr5, T(r).num_utr5s)); });
+  def_row_getter(tran, "utr3s",
+                 [](R r) { return Obj(rows_list(r.owner, gk::kUtr3s, T(r).first_utr3, T(r).num_utr3s)); });
 
   auto exon = row_class<Exon>(m, "Exon", "An exon of a transcript (index 0 is the 5'-most).");
-  def_fast_getter<Exon>(exon, "id", [](const Exon& r) { return opt_str_of(r, E(r).id); });
-  def_fast_getter<Exon>(exon, "index", [](const Exon& r) -> Obj { return py::int_(E(r).index); });
-  def_fast_getter<Exon>(exon, "transcript", [](const Exon& r) { return tran_prop(r); });
-  def_fast_getter<Exon>(exon, "tran", [](const Exon& r) { return tran_prop(r); });
-  def_fast_getter<Exon>(exon, "cds", [](const Exon& r) { return wrap_opt(r.f, gk::kCdss, E(r).cds); });
-  def_fast_getter<Exon>(exon, "utr5", [](const Exon& r) { return wrap_opt(r.f, gk::kUtr5s, E(r).utr5); });
-  def_fast_getter<Exon>(exon, "utr3", [](const Exon& r) { return wrap_opt(r.f, gk::kUtr3s, E(r).utr3); });
-  def_fast_getter<Exon>(exon, "prev_exon", [](const Exon& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, -1);
-  });
-  def_fast_getter<Exon>(exon, "next_exon", [](const Exon& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kExons, t.first_exon, t.num_exons, E(r).index, +1);
-  });
-  def_fast_getter<Exon>(exon, "prev_intron", [](const Exon& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, -1);
-  });
-  def_fast_getter<Exon>(exon, "next_intron", [](const Exon& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, E(r).index, 0);
-  });
+  def_row_getter(exon, "id", [](R r) { return opt_str_of(r, E(r).id); });
+  def_row_getter(exon, "index", [](R r) -> Obj { return py::int_(E(r).index); });
+  def_row_getter(exon, "transcript", [](R r) { return tran_prop(r); });
+  def_row_getter(exon, "tran", [](R r) { return tran_prop(r); });
+  def_row_getter(exon, "cds", [](R r) { return wrap_opt(r.owner, gk::kCdss, E(r).cds); });
+  def_row_getter(exon, "utr5", [](R r) { return wrap_opt(r.owner, gk::kUtr5s, E(r).utr5); });
+  def_row_getter(exon, "utr3", [](R r) { return wrap_opt(r.owner, gk::kUtr3s, E(r).utr3); });
+  def_row_getter(exon, "prev_exon", [](R r) { return exon_sib(r, -1); });
+  def_row_getter(exon, "next_exon", [](R r) { return exon_sib(r, +1); });
+  def_row_getter(exon, "prev_intron", [](R r) { return exon_intron(r, -1); });
+  def_row_getter(exon, "next_intron", [](R r) { return exon_intron(r, 0); });
 
   auto intron = row_class<Intron>(m, "Intron", "An intron: intron i lies between exon i and exon i+1.");
-  def_fast_getter<Intron>(intron, "index", [](const Intron& r) -> Obj { return py::int_(I(r).index); });
-  def_fast_getter<Intron>(intron, "transcript", [](const Intron& r) { return tran_prop(r); });
-  def_fast_getter<Intron>(intron, "tran", [](const Intron& r) { return tran_prop(r); });
-  def_fast_getter<Intron>(intron, "prev_intron", [](const Intron& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, -1);
-  });
-  def_fast_getter<Intron>(intron, "next_intron", [](const Intron& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, I(r).index, +1);
-  });
-  def_fast_getter<Intron>(intron, "prev_exon", [](const Intron& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, 0);
-  });
-  def_fast_getter<Intron>(intron, "next_exon", [](const Intron& r) {
-    const gk::TranRow& t = tran_of(r);
-    return sibling(r, gk::kExons, t.first_exon, t.num_exons, I(r).index, +1);
-  });
+  def_row_getter(intron, "index", [](R r) -> Obj { return py::int_(I(r).index); });
+  def_row_getter(intron, "transcript", [](R r) { return tran_prop(r); });
+  def_row_getter(intron, "tran", [](R r) { return tran_prop(r); });
+  def_row_getter(intron, "prev_intron", [](R r) { return intron_sib(r, -1); });
+  def_row_getter(intron, "next_intron", [](R r) { return intron_sib(r, +1); });
+  def_row_getter(intron, "prev_exon", [](R r) { return intron_exon(r, 0); });
+  def_row_getter(intron, "next_exon", [](R r) { return intron_exon(r, +1); });
 
   auto cds = row_class<Cds>(m, "Cds", "The coding part of an exon.");
-  def_fast_getter<Cds>(cds, "phase",
-                       [](const Cds& r) -> Obj { return py::int_(static_cast<int>(r.f->part(r.table, r.row).phase)); });
-  def_fast_getter<Cds>(cds, "exon", [](const Cds& r) { return part_exon(r); });
-  def_fast_getter<Cds>(cds, "transcript", [](const Cds& r) { return tran_prop(r); });
-  def_fast_getter<Cds>(cds, "tran", [](const Cds& r) { return tran_prop(r); });
-  def_fast_getter<Cds>(cds, "prev_cds", [](const Cds& r) { return part_sib(r, -1); });
-  def_fast_getter<Cds>(cds, "next_cds", [](const Cds& r) { return part_sib(r, +1); });
+  def_row_getter(cds, "phase", [](R r) -> Obj { return py::int_(static_cast<int>(P(r).phase)); });
+  def_row_getter(cds, "exon", [](R r) { return part_exon(r); });
+  def_row_getter(cds, "transcript", [](R r) { return tran_prop(r); });
+  def_row_getter(cds, "tran", [](R r) { return tran_prop(r); });
+  def_row_getter(cds, "prev_cds", [](R r) { return part_sib(r, -1); });
+  def_row_getter(cds, "next_cds", [](R r) { return part_sib(r, +1); });
   auto utr = row_class<Utr>(m, "Utr", "An untranslated (5' or 3') part of an exon.");
-  def_fast_getter<Utr>(utr, "exon", [](const Utr& r) { return part_exon(r); });
-  def_fast_getter<Utr>(utr, "transcript", [](const Utr& r) { return tran_prop(r); });
-  def_fast_getter<Utr>(utr, "tran", [](const Utr& r) { return tran_prop(r); });
-  def_fast_getter<Utr>(utr, "prev_utr", [](const Utr& r) { return part_sib(r, -1); });
-  def_fast_getter<Utr>(utr, "next_utr", [](const Utr& r) { return part_sib(r, +1); });
+  def_row_getter(utr, "exon", [](R r) { return part_exon(r); });
+  def_row_getter(utr, "transcript", [](R r) { return tran_prop(r); });
+  def_row_getter(utr, "tran", [](R r) { return tran_prop(r); });
+  def_row_getter(utr, "prev_utr", [](R r) { return part_sib(r, -1); });
+  def_row_getter(utr, "next_utr", [](R r) { return part_sib(r, +1); });
 
-  def_interval_getters<Gene>(gene);
-  def_interval_getters<Transcript>(tran);
-  def_interval_getters<Exon>(exon);
-  def_interval_getters<Intron>(intron);
-  def_interval_getters<Cds>(cds);
-  def_interval_getters<Utr>(utr);
+  py::handle classes[] = {gene, tran, exon, intron, cds, utr, utr};
+  for (int t = 0; t < gk::kNumAnnoTables; ++t) g_row_type[t] = reinterpret_cast<PyTypeObject*>(classes[t].ptr());
+  for (int k = 0; k < 6; ++k) {
+    py::handle cls = classes[k];
+    def_row_interval_getters(cls);
+    set_row_slots(cls);
+  }
 
   py::class_<AnnoTable>(m, "_AnnoTable");
   bind_table<gk::kGenes>(m, "GeneTable", "len()");
@@ -742,9 +813,9 @@ void register_anno(py::module_& m) {
            py::arg("path"), py::arg("reference_genome"), py::arg("config"))
       .def_property_readonly("filename", &AnnoFile::path)
       .def_property_readonly("config", &AnnoFile::config)
-      .def("table", [](std::shared_ptr<AnnoFile> f, int t) {
+      .def("table", [](py::object self, int t) {
         if (t < 0 || t >= gk::kNumAnnoTables) gk::index_error("table ", t);
-        return table_obj(f, t);
+        return table_obj(self.cast<std::shared_ptr<AnnoFile>>(), t, self);
       });
   m.attr("ANNOTATION_FORMAT_VERSION") = gk::kAnnoVersion;
   m.def(

@@ -5,6 +5,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "fast_rows.h"
 #include "fastcall.h"
 #include "interval.h"
 
@@ -33,7 +34,7 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
   } else if (py::isinstance<py::str>(anchor)) {
     iv.anchor = iv.anchor_position(anchor.cast<std::string>());
   } else if (py::isinstance<Interval>(anchor)) {
-    const Interval& a = anchor.cast<const Interval&>();
+    Interval a = interval_of(anchor);
     if (!a.empty() || !a.same_track(iv))
       gk::value_error("an anchor Interval must be empty and on the same chromosome and strand, got ", a.describe());
     iv.anchor = a.start;
@@ -98,8 +99,8 @@ py::object richcompare(py::handle self, py::handle other, int op) {
   if (!py::isinstance<Interval>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   bool same_type = Py_TYPE(self.ptr()) == Py_TYPE(other.ptr());
   if ((op == Py_EQ || op == Py_NE) && !same_type) return py::bool_(op == Py_NE);
-  const Interval& a = self.cast<const Interval&>();
-  const Interval& b = other.cast<const Interval&>();
+  Interval a = interval_of(self);
+  Interval b = interval_of(other);
   check_same_refg(a, b);
   switch (op) {
     case Py_EQ:
@@ -206,7 +207,8 @@ bases). An optional anchor fixes the output length of variant sequences.
   }
 
   // --- attributes ---
-  auto chrom = [](const Interval& i) { return i.chrom_name(); };
+  // Interned, cached chromosome names (fast_rows.h): no new str per access.
+  auto chrom = [](const Interval& i) { return py::reinterpret_borrow<py::str>(rows::chrom_str(i.refg, i.chrom)); };
   auto refg = [](const Interval& i) { return i.refg_name(); };
   cls.def_property_readonly("chromosome", chrom)
       .def_property_readonly("chrom", chrom)
@@ -317,10 +319,9 @@ bases). An optional anchor fixes the output length of variant sequences.
           [](const Interval& a, py::handle other, const std::string& method) -> py::object {
             if (method != "midpoint" && method != "end5" && method != "end3")
               gk::value_error("`method` must be in ['midpoint', 'end5', 'end3'], got '", method, "'");
-            if (py::isinstance<Interval>(other))
-              return py::float_(distance_one(a, other.cast<const Interval&>(), method));
+            if (py::isinstance<Interval>(other)) return py::float_(distance_one(a, other.cast<Interval>(), method));
             py::list out;
-            for (py::handle o : other) out.append(distance_one(a, o.cast<const Interval&>(), method));
+            for (py::handle o : other) out.append(distance_one(a, o.cast<Interval>(), method));
             return out;
           },
           py::arg("other"), py::arg("method") = "midpoint",

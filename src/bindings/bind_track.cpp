@@ -77,7 +77,7 @@ std::string describe_dtype(const py::dtype& dt) {
 }
 
 PyTypeObject* interval_type() {
-  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::type::of<Interval>().ptr());
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(Interval), true).ptr());
   return t;
 }
 
@@ -91,12 +91,13 @@ const T* simple_value(PyObject* obj) {
   return static_cast<const T*>(inst->simple_value_holder[0]);
 }
 
-const Interval& as_interval(py::handle iv) {
+// By value: row objects (Exon, VCFVariant...) hold no C++ Interval (fast_rows.h).
+Interval as_interval(py::handle iv) {
   if (Py_TYPE(iv.ptr()) == interval_type())
     if (const Interval* p = simple_value<Interval>(iv.ptr())) return *p;
-  if (!py::isinstance<Interval>(iv))  // subclasses (Variant, Exon, ...) take pybind11's path
+  if (!py::isinstance<Interval>(iv))  // subclasses (Variant, Exon, ...) take the general path
     gk::type_error("expected an Interval, got ", py::str(py::type::of(iv)).cast<std::string>());
-  return iv.cast<const Interval&>();
+  return interval_of(iv);
 }
 
 const TrackFile& as_track(PyObject* self) {

@@ -41,19 +41,18 @@ Variant from_string(const std::string& text, py::handle genome) {
 py::object spanning(py::handle x, py::handle y, py::handle variants) {
   for (py::handle h : {x, y})
     if (!py::isinstance<Interval>(h)) gk::type_error("Variant.spanning needs Intervals, got ", type_name(h));
-  const Interval& a = x.cast<const Interval&>();
-  const Interval& b = y.cast<const Interval&>();
+  Interval a = interval_arg(x), b = interval_arg(y);  // by value: rows have no C++ Interval
   // Unanchored: exactly Interval.spanning (same checks and warnings). A
   // Variant passed as an interval counts as unanchored.
-  if (!a.has_anchor && !b.has_anchor) return py::type::of<Interval>().attr("spanning")(x, y);
+  if (!a.has_anchor && !b.has_anchor) return py::detail::get_type_handle(typeid(Interval), true).attr("spanning")(x, y);
   std::vector<Variant> vs;
   if (py::isinstance<Variant>(variants)) {
-    vs.push_back(variants.cast<const Variant&>());
+    vs.push_back(variants.cast<Variant>());
   } else if (!variants.is_none()) {
     for (py::handle h : variants) {
       if (!py::isinstance<Variant>(h))
         gk::type_error("Variant.spanning: variants must be Variant objects, got ", type_name(h));
-      vs.push_back(h.cast<const Variant&>());
+      vs.push_back(h.cast<Variant>());
     }
   }
   if (vs.empty())
@@ -96,12 +95,12 @@ takes a DNA0 start and does not check the alleles; ``Variant.from_string``
       .def("__eq__",
            [](py::handle a, py::handle b) {
              if (Py_TYPE(a.ptr()) != Py_TYPE(b.ptr())) return false;
-             return a.cast<const Variant&>().same_variant(b.cast<const Variant&>());
+             return a.cast<Variant>().same_variant(b.cast<Variant>());
            })
       .def("__ne__",
            [](py::handle a, py::handle b) {
              if (Py_TYPE(a.ptr()) != Py_TYPE(b.ptr())) return true;
-             return !a.cast<const Variant&>().same_variant(b.cast<const Variant&>());
+             return !a.cast<Variant>().same_variant(b.cast<Variant>());
            })
       .def(py::pickle(
           [](const Variant& v) { return py::make_tuple(v.refg_name(), v.chrom_name(), v.start, v.ref, v.alt); },

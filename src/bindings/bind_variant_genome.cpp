@@ -26,9 +26,9 @@ struct PyVariantGenome {
   VariantGenome core;
 };
 
-const gk::Variant& as_variant(py::handle h) {
+gk::Variant as_variant(py::handle h) {  // by value: VCFVariant rows are materialised
   if (const gk::Variant* v = exact_value<gk::Variant>(h)) return *v;
-  return h.cast<const gk::Variant&>();
+  return h.cast<gk::Variant>();
 }
 
 bool is_variant(py::handle h) {
@@ -56,7 +56,7 @@ std::vector<gk::Variant> variant_argument(py::handle genome, py::handle variants
     if (is_variant(v)) {
       out.push_back(as_variant(v));
     } else if (py::isinstance<py::str>(v)) {
-      py::object parsed = py::type::of<gk::Variant>().attr("from_string")(v, genome);
+      py::object parsed = py::detail::get_type_handle(typeid(gk::Variant), true).attr("from_string")(v, genome);
       out.push_back(as_variant(parsed));
     } else {
       gk::type_error("an element of variants is neither a Variant nor a str: ", py::repr(v).cast<std::string>());

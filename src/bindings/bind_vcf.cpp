@@ -22,49 +22,67 @@ namespace {
 struct VcfShared {
   std::unique_ptr<VcfTable> table;
   std::atomic<bool> closed{false};
+  // Attribute names already looked up (by identity: attribute names are
+  // interned) and their INFO/FORMAT column, or nullptr for other names.
+  // Touched with the GIL held only.
+  std::vector<std::pair<py::object, const gk::VcfColumn*>> names;
 };
 
 /// Python handle of an open table (genome_kit._core.VCFTable).
 struct VcfHandle {
   std::shared_ptr<VcfShared> s;
+  std::string label = "VCFTable";  // the Python table class, for messages
   const VcfTable& t() const {
     if (s->closed) gk::os_error("I/O operation on a closed VCFTable (", s->table->path(), ")");
     return *s->table;
   }
 };
 
-/// genome_kit.VCFVariant: a Variant that knows its table and row.
-struct VcfVariant : gk::Variant {
-  std::shared_ptr<VcfShared> s;
-  uint32_t row = 0;
-};
+/// genome_kit.VCFVariant: a lazy row (fast_rows.h) whose owner is the
+/// _VCFTable handle object; interval, alleles and fields are read from the
+/// mapping on access. The C++ type only gives pybind11 the class hierarchy.
+struct VcfVariant : gk::Variant {};
 
-using VariantRows = FastRows<VcfVariant>;
+PyTypeObject* g_variant_type = nullptr;
 
-/// New reference to the VCFVariant of a row (no bounds check).
-PyObject* new_variant(const std::shared_ptr<VcfShared>& s, uint32_t row) {
-  return VariantRows::make([&](VcfVariant& v) {
-    const VcfTable& t = *s->table;
-    static_cast<Interval&>(v) = t.interval(row);
-    std::string_view ref = t.ref(row), alt = t.alt(row);
-    v.ref.assign(ref.data(), ref.size());
-    v.alt.assign(alt.data(), alt.size());
-    v.s = s;
-    v.row = row;
-  });
+const VcfShared& shared_of(const RowRef& r) {
+  return *self_value<VcfHandle>(r.owner).s;
 }
 
-py::object make_variant(const std::shared_ptr<VcfShared>& s, uint32_t row) {
-  return py::reinterpret_steal<py::object>(new_variant(s, row));
+void vcf_interval(const RowRef& r, Interval& out) {
+  out = shared_of(r).table->interval(r.row);
+}
+
+void vcf_variant(const RowRef& r, gk::Variant& out) {
+  const VcfTable& t = *shared_of(r).table;
+  static_cast<Interval&>(out) = t.interval(r.row);
+  std::string_view ref = t.ref(r.row), alt = t.alt(r.row);
+  out.ref.assign(ref.data(), ref.size());
+  out.alt.assign(alt.data(), alt.size());
+}
+
+/// The RowRef of a VCFVariant, or nullptr.
+const RowRef* variant_ref(PyObject* obj) {
+  const RowRef* r = rows::ref(obj);
+  return r && Py_TYPE(obj) == g_variant_type ? r : nullptr;
+}
+
+/// New reference to the VCFVariant of a row (no bounds check); `owner` is the handle object.
+inline PyObject* new_variant(PyObject* owner, uint32_t row) {
+  return rows::make(g_variant_type, owner, row);
+}
+
+py::object make_variant(PyObject* owner, uint32_t row) {
+  return py::reinterpret_steal<py::object>(new_variant(owner, row));
 }
 
 template <class Row>
-py::list variant_list(const std::shared_ptr<VcfShared>& s, size_t n, Row&& row) {
-  return fast_list(n, [&](size_t i) { return new_variant(s, row(i)); });
+py::list variant_list(PyObject* owner, size_t n, Row&& row) {
+  return fast_list(n, [&](size_t i) { return new_variant(owner, row(i)); });
 }
 
-py::list variant_list(const std::shared_ptr<VcfShared>& s, const std::vector<uint32_t>& rows) {
-  return variant_list(s, rows.size(), [&](size_t i) { return rows[i]; });
+py::list variant_list(PyObject* owner, const std::vector<uint32_t>& rows) {
+  return variant_list(owner, rows.size(), [&](size_t i) { return rows[i]; });
 }
 
 gk::IndexQuery query_kind(const std::string& name) {
@@ -79,10 +97,10 @@ gk::IndexQuery query_kind(const std::string& name) {
   gk::value_error("unknown query kind '", name, "'");
 }
 
-const Interval& as_interval(py::handle h) {
+Interval as_interval(py::handle h) {
   if (!py::isinstance<Interval>(h))
     gk::type_error("expected an Interval, got ", py::str(py::type::of(h)).cast<std::string>());
-  return h.cast<const Interval&>();
+  return interval_of(h);
 }
 
 py::dtype numpy_dtype(gk::VcfDtype t) {
@@ -160,7 +178,7 @@ std::vector<Interval> interval_list(py::handle seq, gk::RefgId refg, const char*
   std::vector<Interval> out;
   if (seq.is_none()) return out;
   for (py::handle h : seq) {
-    const Interval& iv = as_interval(h);
+    Interval iv = as_interval(h);
     if (iv.refg != refg)
       gk::value_error(what, " interval ", iv.describe(), " is on ", gk::assembly(iv.refg).name(),
                       ", the VCF is read on ", gk::assembly(refg).name());
@@ -184,22 +202,32 @@ const gk::VcfColumn* column_named(const VcfTable& t, PyObject* name) {
   return found;
 }
 
+/// column_named through the table's cache of attribute names.
+const gk::VcfColumn* cached_column(VcfShared& s, PyObject* name) {
+  for (auto& [n, c] : s.names)
+    if (n.ptr() == name) return c;
+  const gk::VcfColumn* c = column_named(*s.table, name);
+  if (s.names.size() < 64) s.names.emplace_back(py::reinterpret_borrow<py::object>(name), c);
+  return c;
+}
+
 PyObject* variant_getattro(PyObject* self, PyObject* name) {
   try {
-    const VcfVariant* v = VariantRows::inline_value(self);
-    if (!v) v = &py::handle(self).cast<const VcfVariant&>();
+    const RowRef* v = variant_ref(self);
+    if (!v) return PyObject_GenericGetAttr(self, name);
+    auto& s = const_cast<VcfShared&>(shared_of(*v));
     bool field_name = PyUnicode_Check(name) && PyUnicode_GET_LENGTH(name) > 0 && PyUnicode_READ_CHAR(name, 0) != '_';
     if (field_name) {
-      if (const gk::VcfColumn* c = column_named(*v->s->table, name)) {
-        if (v->s->closed) gk::os_error("I/O operation on a closed VCFTable (", v->s->table->path(), ")");
-        return scalar_value(*v->s->table, *c, v->row).release().ptr();
+      if (const gk::VcfColumn* c = cached_column(s, name)) {
+        if (s.closed) gk::os_error("I/O operation on a closed VCFTable (", s.table->path(), ")");
+        return scalar_value(*s.table, *c, v->row).release().ptr();
       }
     }
     PyObject* r = PyObject_GenericGetAttr(self, name);
     if (r || !PyErr_ExceptionMatches(PyExc_AttributeError)) return r;
-    if (v->s->closed) {
+    if (s.closed) {
       PyErr_Clear();
-      gk::os_error("I/O operation on a closed VCFTable (", v->s->table->path(), ")");
+      gk::os_error("I/O operation on a closed VCFTable (", s.table->path(), ")");
     }
     return nullptr;
   } catch (...) {
@@ -212,14 +240,14 @@ constexpr char kIntervalArg[] = "interval";
 constexpr char kIndexArg[] = "index";
 
 template <gk::IndexQuery K>
-py::object find_fast(const VcfHandle& h, py::handle q) {
+py::object find_fast(PyObject* self, const VcfHandle& h, py::handle q) {
   const VcfTable& t = h.t();
   std::vector<uint32_t> rows;
   t.find(K, as_interval(q), rows);
-  return variant_list(h.s, rows);
+  return variant_list(self, rows);
 }
 
-py::object item_fast(const VcfHandle& h, py::handle index) {
+py::object item_fast(PyObject* self, const VcfHandle& h, py::handle index) {
   // Fast path of VariantTable.__getitem__: an int in range, else None (the
   // Python layer then raises the right error).
   if (!PyLong_Check(index.ptr())) return py::none();
@@ -231,7 +259,68 @@ py::object item_fast(const VcfHandle& h, py::handle index) {
   Py_ssize_t n = static_cast<Py_ssize_t>(h.t().num_rows());
   if (i < 0) i += n;
   if (i < 0 || i >= n) return py::none();
-  return make_variant(h.s, static_cast<uint32_t>(i));
+  return make_variant(self, static_cast<uint32_t>(i));
+}
+
+constexpr char kHandleArg[] = "handle";
+constexpr char kVariantArg[] = "variant";
+
+/// VariantTable.index_of of an unmasked table: a VCFVariant of this handle
+/// answers at once; anything else goes to the Python checks.
+py::object index_of_fast(PyObject* self, const VcfHandle& h, py::handle x) {
+  const RowRef* v = variant_ref(x.ptr());
+  if (v && self_value<VcfHandle>(v->owner).s == h.s) return py::int_(v->row);
+  return py::module_::import("genome_kit.vcf_table").attr("_index_of_other")(py::handle(self), x);
+}
+
+PyObject* variant_repr_slot(PyObject* self) {
+  try {
+    gk::Variant v;
+    vcf_variant(rows::checked_ref(self), v);
+    std::string s = gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">");
+    return PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+/// == / != between VCFVariants (same rule as Variant: same type, interval
+/// and alleles) without materialising two Variants when both are one row of
+/// one table; ordering raises as for Variant.
+PyObject* variant_richcompare(PyObject* a, PyObject* b, int op) {
+  try {
+    if (op != Py_EQ && op != Py_NE) gk::type_error("Variants are not orderable");
+    const RowRef* ra = variant_ref(a);
+    if (!ra) Py_RETURN_NOTIMPLEMENTED;
+    bool eq = false;
+    if (Py_TYPE(a) == Py_TYPE(b)) {
+      const RowRef* rb = variant_ref(b);
+      if (rb && ra->row == rb->row && self_value<VcfHandle>(ra->owner).s == self_value<VcfHandle>(rb->owner).s) {
+        eq = true;
+      } else {
+        gk::Variant va, vb;
+        vcf_variant(*ra, va);
+        if (rb)
+          vcf_variant(*rb, vb);
+        else
+          vb = py::handle(b).cast<gk::Variant>();
+        eq = va.same_variant(vb);
+      }
+    }
+    return py::bool_(op == Py_EQ ? eq : !eq).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+py::object repr_method(PyObject* self, const RowRef&) {
+  return py::reinterpret_steal<py::object>(variant_repr_slot(self));
+}
+
+py::object same_table_method(PyObject*, const RowRef& r, py::handle h) {
+  return py::bool_(self_value<VcfHandle>(r.owner).s == h.cast<const VcfHandle&>().s);
 }
 
 }  // namespace
@@ -244,16 +333,24 @@ table's INFO and FORMAT fields by id: ``v.AF``, ``v.DP`` (INFO first), ``v.GT``
 raise ValueError (use ``VCFTable.info``/``format``). Equal to another
 VCFVariant with the same interval and alleles; never equal to a plain Variant.
 )doc");
-  var.def("__repr__",
-          [](const VcfVariant& v) { return gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">"); })
-      .def_property_readonly("_row", [](const VcfVariant& v) { return v.row; })
-      .def_property_readonly("_table_path", [](const VcfVariant& v) { return v.s->table->path(); })
-      .def("_same_table", [](const VcfVariant& v, const VcfHandle& h) { return v.s == h.s; });
   var.attr("__module__") = "genome_kit";
-  VariantRows::install(var);
-  def_interval_getters<VcfVariant>(var);
-  def_fast_getter<VcfVariant>(var, "ref", [](const VcfVariant& v) -> py::object { return py::str(v.ref); });
-  def_fast_getter<VcfVariant>(var, "alt", [](const VcfVariant& v) -> py::object { return py::str(v.alt); });
+  rows::install(var, RowKind{&vcf_interval, &vcf_variant});
+  g_variant_type = reinterpret_cast<PyTypeObject*>(var.ptr());
+  def_row_method<&repr_method>(var, "__repr__");
+  def_row_getter(var, "_row", [](const RowRef& r) -> py::object { return py::int_(r.row); });
+  def_row_getter(var, "_table_path", [](const RowRef& r) -> py::object { return py::str(shared_of(r).table->path()); });
+  def_row_method<&same_table_method, kHandleArg>(var, "_same_table");
+  def_row_interval_getters(var);
+  def_row_getter(var, "ref", [](const RowRef& r) -> py::object {
+    std::string_view a = shared_of(r).table->ref(r.row);
+    return py::str(a.data(), a.size());
+  });
+  def_row_getter(var, "alt", [](const RowRef& r) -> py::object {
+    std::string_view a = shared_of(r).table->alt(r.row);
+    return py::str(a.data(), a.size());
+  });
+  reinterpret_cast<PyTypeObject*>(var.ptr())->tp_repr = &variant_repr_slot;
+  reinterpret_cast<PyTypeObject*>(var.ptr())->tp_richcompare = &variant_richcompare;
   // INFO/FORMAT fields as attributes: looked up before the generic attribute
   // machinery (ids cannot clash with VCFVariant attributes: the builder refuses
   // those), so v.AF costs no failed lookup.
@@ -324,37 +421,38 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           py::arg("id"), py::arg("rows") = py::none(), "Values of a string INFO column as a list of str.")
       .def(
           "variant",
-          [](const VcfHandle& h, uint32_t row) {
+          [](py::object self, uint32_t row) {
+            const VcfHandle& h = self.cast<const VcfHandle&>();
             if (row >= h.t().num_rows()) throw py::index_error("VCFTable index out of range");
-            return make_variant(h.s, row);
+            return make_variant(self.ptr(), row);
           },
           py::arg("row"))
       .def(
           "variants",
-          [](const VcfHandle& h, py::array_t<int64_t, py::array::c_style | py::array::forcecast> rows) {
-            const VcfTable& t = h.t();
+          [](py::object self, py::array_t<int64_t, py::array::c_style | py::array::forcecast> rows) {
+            const VcfTable& t = self.cast<const VcfHandle&>().t();
             const int64_t* p = rows.data();
             size_t n = static_cast<size_t>(rows.size());
             for (size_t i = 0; i < n; ++i)
               if (p[i] < 0 || p[i] >= t.num_rows()) throw py::index_error("VCFTable index out of range");
-            return variant_list(h.s, n, [&](size_t i) { return static_cast<uint32_t>(p[i]); });
+            return variant_list(self.ptr(), n, [&](size_t i) { return static_cast<uint32_t>(p[i]); });
           },
           py::arg("rows"))
       .def(
           "variant_range",
-          [](const VcfHandle& h, uint32_t begin, uint32_t end) {
-            end = std::min(end, h.t().num_rows());
+          [](py::object self, uint32_t begin, uint32_t end) {
+            end = std::min(end, self.cast<const VcfHandle&>().t().num_rows());
             begin = std::min(begin, end);
-            return variant_list(h.s, end - begin, [&](size_t i) { return begin + static_cast<uint32_t>(i); });
+            return variant_list(self.ptr(), end - begin, [&](size_t i) { return begin + static_cast<uint32_t>(i); });
           },
           py::arg("begin"), py::arg("end"))
       .def(
           "find",
-          [](const VcfHandle& h, const std::string& kind, py::handle q) {
-            const VcfTable& t = h.t();
+          [](py::object self, const std::string& kind, py::handle q) {
+            const VcfTable& t = self.cast<const VcfHandle&>().t();
             std::vector<uint32_t> rows;
             t.find(query_kind(kind), as_interval(q), rows);
-            return variant_list(h.s, rows);
+            return variant_list(self.ptr(), rows);
           },
           py::arg("kind"), py::arg("interval"))
       .def(
@@ -369,10 +467,10 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           py::arg("kind"), py::arg("interval"))
       .def(
           "sequence_variations",
-          [](const VcfHandle& h, py::handle q) {
+          [](py::object self, py::handle q) {
             std::vector<uint32_t> rows;
-            h.t().sequence_variations(as_interval(q), rows);
-            return variant_list(h.s, rows);
+            self.cast<const VcfHandle&>().t().sequence_variations(as_interval(q), rows);
+            return variant_list(self.ptr(), rows);
           },
           py::arg("interval"))
       .def(
@@ -380,11 +478,14 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           [](const VcfHandle& h, py::iterable variants) {
             std::vector<int64_t> rows;
             for (py::handle x : variants) {
-              if (!py::isinstance<VcfVariant>(x))
-                gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
-              const VcfVariant& v = x.cast<const VcfVariant&>();
-              if (v.s != h.s) gk::value_error(v.as_variant_string(), " is not a variant of this VCFTable");
-              rows.push_back(v.row);
+              const RowRef* v = variant_ref(x.ptr());
+              if (!v) gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
+              if (self_value<VcfHandle>(v->owner).s != h.s) {
+                gk::Variant var;
+                vcf_variant(*v, var);
+                gk::value_error(var.as_variant_string(), " is not a variant of this VCFTable");
+              }
+              rows.push_back(v->row);
             }
             py::array_t<int64_t> out(static_cast<py::ssize_t>(rows.size()));
             std::copy(rows.begin(), rows.end(), out.mutable_data());
@@ -392,11 +493,17 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           },
           py::arg("variants"), "File rows of VCFVariants of this table, as an int64 array.")
       .def("close", [](VcfHandle& h) { h.s->closed = true; })
-      .def("is_variant_of", [](const VcfHandle& h, const VcfVariant& v) { return v.s == h.s; });
+      .def("is_variant_of", [](const VcfHandle& h, py::handle x) {
+        const RowRef* v = variant_ref(x.ptr());
+        if (!v) gk::type_error("expected a VCFVariant, got ", Py_TYPE(x.ptr())->tp_name);
+        return self_value<VcfHandle>(v->owner).s == h.s;
+      });
   // One method per query kind, so an unmasked VariantTable can hand out these
   // bound methods directly (no Python frame or kind string per call).
   // (C method descriptors: no pybind11 dispatch per call, see fast_rows.h)
   def_fast_method<VcfHandle, &item_fast, kIndexArg>(handle, "item");
+  def_fast_method<VcfHandle, &index_of_fast, kVariantArg>(handle, "index_of");
+  handle.def_readwrite("_label", &VcfHandle::label);
   def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Overlapping>, kIntervalArg>(handle, "find_overlapping");
   def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Within>, kIntervalArg>(handle, "find_within");
   def_fast_method<VcfHandle, &find_fast<gk::IndexQuery::Exact>, kIntervalArg>(handle, "find_exact");

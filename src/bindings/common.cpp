@@ -11,11 +11,11 @@ std::string type_name(py::handle h) {
   return py::str(py::type::of(h)).cast<std::string>();
 }
 
-const gk::Interval& interval_arg(py::handle h) {
+gk::Interval interval_arg(py::handle h) {
   if (const gk::Interval* iv = exact_value<gk::Interval>(h)) return *iv;
   if (const gk::Variant* v = exact_value<gk::Variant>(h)) return *v;
   if (!py::isinstance<gk::Interval>(h)) gk::type_error("expected an Interval, got ", type_name(h));
-  return h.cast<const gk::Interval&>();
+  return interval_of(h);
 }
 
 PyStreamSource::PyStreamSource(py::object stream, std::string name)

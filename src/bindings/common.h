@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "interval.h"
 #include "line_reader.h"
+#include "variant.h"
 
 namespace py = pybind11;
 
@@ -45,7 +46,7 @@ std::string type_name(py::handle h);
 /// isinstance<T> looks it up in its registry on every call).
 template <class T>
 PyTypeObject* bound_type() {
-  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::type::of<T>().ptr());
+  static PyTypeObject* t = reinterpret_cast<PyTypeObject*>(py::detail::get_type_handle(typeid(T), true).ptr());
   return t;
 }
 
@@ -61,8 +62,9 @@ const T* exact_value(py::handle h) {
 
 /// An Interval argument: an Interval or any subclass (Variant, annotation
 /// rows, ...), else TypeError naming the type. Exact Intervals and Variants
-/// take a fast path (per-call hot paths pass them).
-const gk::Interval& interval_arg(py::handle h);
+/// take a fast path (per-call hot paths pass them). By value: row objects
+/// hold no C++ Interval (fast_rows.h).
+gk::Interval interval_arg(py::handle h);
 
 /// Decoding short sequences is cheaper than a GIL round trip: hot paths
 /// release the GIL only from this many output items (bases, values) on.
@@ -102,4 +104,66 @@ class PyStreamSource : public gk::ByteSource {
   std::string name_;
 };
 
+/// Lazy row objects (Gene, Exon, VCFVariant...: fast_rows.h) hold no C++
+/// Interval: if `obj` is one, these write its value to `out` and return true.
+bool lazy_interval(PyObject* obj, gk::Interval& out);
+bool lazy_variant(PyObject* obj, gk::Variant& out);
+
+/// The value of any genome_kit.Interval (row objects included), by value;
+/// TypeError naming `what` for anything else.
+gk::Interval interval_of(py::handle obj, const char* what = "an Interval");
+
 }  // namespace gkpy
+
+// Casters of gk::Interval and gk::Variant: pybind11's own, except that a lazy
+// row object is materialised into the caster. Arguments bound as
+// `const gk::Interval&` therefore work for rows; `handle.cast<const
+// gk::Interval&>()` does not compile (the value may live in the caster): use
+// `handle.cast<gk::Interval>()` or gkpy::interval_of.
+namespace pybind11::detail {
+
+template <class T, bool (*Lazy)(PyObject*, T&)>
+class lazy_row_caster {
+ public:
+  static constexpr auto name = type_caster_base<T>::name;
+
+  bool load(handle src, bool convert) {
+    if (src && Lazy(src.ptr(), tmp_)) {
+      value_ = &tmp_;
+      return true;
+    }
+    if (!base_.load(src, convert)) return false;
+    value_ = static_cast<T*>(base_);
+    return true;
+  }
+
+  template <typename U>
+  using cast_op_type = pybind11::detail::cast_op_type<U>;
+  operator T*() { return value_; }  // NOLINT(google-explicit-constructor)
+  operator T&() {                   // NOLINT(google-explicit-constructor)
+    if (!value_) throw reference_cast_error();
+    return *value_;
+  }
+
+  static handle cast(const T& src, return_value_policy policy, handle parent) {
+    return type_caster_base<T>::cast(src, policy, parent);
+  }
+  static handle cast(T&& src, return_value_policy policy, handle parent) {
+    return type_caster_base<T>::cast(std::move(src), policy, parent);
+  }
+  static handle cast(const T* src, return_value_policy policy, handle parent) {
+    return type_caster_base<T>::cast(src, policy, parent);
+  }
+
+ private:
+  type_caster_base<T> base_;
+  T tmp_;
+  T* value_ = nullptr;
+};
+
+template <>
+class type_caster<gk::Interval> : public lazy_row_caster<gk::Interval, &gkpy::lazy_interval> {};
+template <>
+class type_caster<gk::Variant> : public lazy_row_caster<gk::Variant, &gkpy::lazy_variant> {};
+
+}  // namespace pybind11::detail

@@ -1,111 +1,131 @@
-// Fast Python row objects for bound classes (VCFVariant, Gene, Transcript,
-// Exon, ...): queries return thousands of them, and pybind11's generic cast
-// path costs ~0.3 us each (a heap copy of the value, a hash-map insert into
-// pybind11's instance registry on creation and an erase on destruction, two
-// type-info lookups). FastRows<T> creates the same pybind11 instances, usable
-// by every bound method and property, in one Python allocation:
+// Lazy row objects for bound classes (Gene, Transcript, Exon, ..., VCFVariant).
 //
-//   [pybind11 instance header][padding][T value]
+// Queries and navigation return thousands of rows, most of which are looked
+// at briefly or not at all. A row object therefore carries only a reference
+// to its source and its row number — no copy of its interval, alleles or
+// anything read from the mapped file — and everything is read on access:
 //
-// The class's tp_basicsize is grown to hold the value inline; the value
-// pointer of the (simple-layout) instance points at it; no holder is
-// constructed and the instance is not registered (nothing ever looks these
-// values up by C++ address: they are returned by value). tp_dealloc is
-// replaced by one that destroys the inline value and frees the object;
-// instances that pybind11 itself created (e.g. a Python subclass, or the
-// raising constructor) still go through pybind11's own dealloc.
+//   PyObject header | value pointer | RowRef (owner, row, table) | weakrefs | flags
+//   (a plain pybind11 instance, 56 bytes: the RowRef sits in the two words
+//   pybind11 reserves for an inline holder, unused since rows have none; the
+//   value pointer points at the RowRef, which tells these instances from
+//   ones pybind11 made itself)
 //
-// Use: FastRows<T>::install(cls) right after binding class T (before any
-// instance or Python subclass exists); FastRows<T>::make(fill) for a new
-// reference. Only in the bindings layer; the core never sees Python.
+// * `owner` is a strong reference to the Python object that keeps the data
+//   alive (the AnnotationFile object, or the _VCFTable handle): a plain
+//   Py_INCREF, no atomic shared_ptr traffic.
+// * Creating a row touches neither the mapped row nor the chromosome table:
+//   `exon.transcript` or `transcripts[i]` cost one small allocation (see
+//   measurements in docs/annotations.md).
+// * Objects come from a slab allocator of 2 MiB chunks (transparent huge
+//   pages where the kernel allows them; up to 16 empty chunks are kept), so
+//   building a list of a million rows costs a few dozen page faults (none
+//   when chunks are reused), not ~14,000 (page faults dominated the cost of
+//   kept objects in a VM).
+//
+// The classes stay pybind11 classes deriving from genome_kit.Interval (and
+// Variant): `isinstance`, docstrings and every Interval/Variant method work.
+// pybind11 never sees a C++ value for these instances: the casters of
+// gk::Interval and gk::Variant (common.h) ask `lazy_interval` /
+// `lazy_variant` first, which materialise the value of a row into the
+// caster. Row classes must therefore bind every own method/attribute with
+// def_row_getter / def_row_method / the type slots here (never a pybind11
+// `.def` taking the row's C++ type).
+//
+// pybind11 internals relied upon (pinned to 3.1.x in pyproject.toml):
+// `py::detail::instance` (simple layout: simple_value_holder[0] is the value
+// pointer, simple_value_holder[1..2] the inline holder storage, touched only
+// once simple_holder_constructed is set; weakrefs; has_patients),
+// `pybind11_object_dealloc` and `clear_patients` for instances pybind11
+// itself made (a failed __init__). static_asserts below check the layout.
+// Only in the bindings layer; the core never sees Python.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
-#include <new>
-#include <stdexcept>
-#include <utility>
 
 #include "common.h"
+#include "errors.h"
 
 namespace gkpy {
 
-template <class T>
-class FastRows {
- public:
-  static void install(py::handle cls) {
-    type_ = reinterpret_cast<PyTypeObject*>(cls.ptr());
-    if (PyType_HasFeature(type_, Py_TPFLAGS_HAVE_GC) || type_->tp_itemsize != 0 || type_->tp_free != PyObject_Free)
-      throw std::logic_error("FastRows: the class must be a plain (non-GC, fixed size) pybind11 class");
-    type_->tp_basicsize = static_cast<Py_ssize_t>(kOffset + sizeof(T));
-    type_->tp_dealloc = &dealloc;
-  }
+/// The value of a lazy row object.
+struct RowRef {
+  PyObject* owner;  // strong reference: keeps the mapped data alive
+  uint32_t row;     // row number in its table
+  uint8_t table;    // table kind (annotations), 0 otherwise
+  uint8_t pad[3];
+};
+static_assert(sizeof(RowRef) == 16, "RowRef is two words");
 
-  static PyTypeObject* type() { return type_; }
-
-  /// New reference to a fresh instance whose value is default constructed,
-  /// then passed to `fill(T&)` (which may throw).
-  template <class Fill>
-  static PyObject* make(Fill&& fill) {
-    // What PyType_GenericAlloc does for a non-GC type, without zeroing the
-    // value part (the constructor initialises it).
-    PyObject* self = static_cast<PyObject*>(PyObject_Malloc(static_cast<size_t>(type_->tp_basicsize)));
-    if (!self) {
-      PyErr_NoMemory();
-      throw py::error_already_set();
-    }
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    std::memset(static_cast<void*>(inst), 0, sizeof(py::detail::instance));
-    PyObject_Init(self, type_);  // increfs the heap type
-    inst->simple_layout = true;  // value pointer stays null until the value exists
-    T* v = value_of(self);
-    new (v) T;
-    inst->simple_value_holder[0] = v;
-    try {
-      fill(*v);
-    } catch (...) {
-      Py_DECREF(self);
-      throw;
-    }
-    return self;
-  }
-
-  /// The value of an instance this class made (or nullptr for another layout).
-  static T* inline_value(PyObject* self) {
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    T* v = value_of(self);
-    return inst->simple_layout && inst->simple_value_holder[0] == v ? v : nullptr;
-  }
-
- private:
-  static constexpr size_t kOffset = (sizeof(py::detail::instance) + alignof(T) - 1) / alignof(T) * alignof(T);
-
-  static T* value_of(PyObject* self) {
-    return std::launder(reinterpret_cast<T*>(reinterpret_cast<char*>(self) + kOffset));
-  }
-
-  static void dealloc(PyObject* self) {
-    T* v = inline_value(self);
-    if (!v) {
-      py::detail::pybind11_object_dealloc(self);
-      return;
-    }
-    PyTypeObject* tp = Py_TYPE(self);
-    if (PyType_HasFeature(tp, Py_TPFLAGS_HAVE_GC)) PyObject_GC_UnTrack(self);
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    v->~T();
-    inst->simple_value_holder[0] = nullptr;
-    if (inst->weakrefs) PyObject_ClearWeakRefs(self);
-    if (inst->has_patients) py::detail::clear_patients(self);
-    tp->tp_free(self);
-    Py_DECREF(tp);
-  }
-
-  static inline PyTypeObject* type_ = nullptr;
+/// How a row class materialises its Interval / Variant value on demand.
+struct RowKind {
+  void (*interval)(const RowRef&, gk::Interval&) = nullptr;
+  void (*variant)(const RowRef&, gk::Variant&) = nullptr;  // Variant subclasses only
 };
 
-/// The C++ value of an instance of a bound class T (or of a class derived
-/// from T by single inheritance at offset 0): read straight from the
-/// instance for the simple layout, through pybind11's caster otherwise.
+namespace rows {
+
+constexpr size_t kInstanceSize = sizeof(py::detail::instance);
+constexpr size_t kObjectSize = kInstanceSize;
+static_assert(py::detail::instance_simple_holder_in_ptrs() * sizeof(void*) >= sizeof(RowRef),
+              "the RowRef fits in the inline holder storage");
+static_assert(offsetof(py::detail::instance, simple_value_holder) % alignof(RowRef) == 0, "aligned RowRef");
+
+/// Block allocator of row objects (GIL held). Never returns null: raises MemoryError.
+void* alloc();
+void free(void* p);
+/// The shared tp_dealloc of every lazy row class.
+void dealloc(PyObject* self);
+
+/// Makes `cls` (a pybind11 class, non-GC, before any instance exists) a lazy row class.
+void install(py::handle cls, const RowKind& kind);
+/// The hooks of a row class (install()ed).
+const RowKind& kind_of(PyTypeObject* type);
+
+inline RowRef* inline_ref(PyObject* self) {
+  return reinterpret_cast<RowRef*>(&reinterpret_cast<py::detail::instance*>(self)->simple_value_holder[1]);
+}
+
+/// The RowRef of a lazy row object, or nullptr for any other object
+/// (including a row instance pybind11 made whose __init__ failed).
+inline const RowRef* ref(PyObject* self) {
+  if (Py_TYPE(self)->tp_dealloc != &dealloc) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  RowRef* r = inline_ref(self);
+  return inst->simple_layout && inst->simple_value_holder[0] == r ? r : nullptr;
+}
+
+/// As ref(), but TypeError instead of nullptr.
+const RowRef& checked_ref(PyObject* self);
+
+/// New reference to a fresh row object of `type` (install()ed).
+inline PyObject* make(PyTypeObject* type, PyObject* owner, uint32_t row, uint8_t table = 0) {
+  auto* self = static_cast<PyObject*>(alloc());
+  std::memset(static_cast<void*>(self), 0, kInstanceSize);
+  PyObject_Init(self, type);  // increfs the heap type
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  RowRef* r = inline_ref(self);
+  Py_INCREF(owner);
+  r->owner = owner;
+  r->row = row;
+  r->table = table;
+  inst->simple_layout = true;
+  inst->simple_value_holder[0] = r;
+  return self;
+}
+
+/// Interned Python str of a chromosome name (borrowed; lives as long as the process).
+PyObject* chrom_str(gk::RefgId refg, gk::ChromId chrom);
+/// "+" or "-" (borrowed).
+PyObject* strand_str(char strand);
+
+}  // namespace rows
+
+/// The value of an instance of a plain bound class T (tables, handles):
+/// read straight from a simple-layout instance, through pybind11 otherwise.
+/// Not for row objects, Intervals or Variants (use interval_of).
 template <class T>
 const T& self_value(PyObject* self) {
   auto* inst = reinterpret_cast<py::detail::instance*>(self);
@@ -115,78 +135,154 @@ const T& self_value(PyObject* self) {
 
 namespace detail {
 
+struct RowGetter {
+  py::object (*get)(const RowRef&);  // or, when null:
+  py::object (*get_interval)(const gk::Interval&);
+  void (*interval)(const RowRef&, gk::Interval&);
+};
+
+PyObject* row_getter_thunk(PyObject* self, void* closure);
+
+bool one_arg(Py_ssize_t nargs, PyObject* kwnames, const char* name);
+
+template <py::object (*Fn)(PyObject*, const RowRef&, py::handle), const char* Arg>
+PyObject* row_method_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    if (!one_arg(nargs, kwnames, Arg)) return nullptr;
+    return Fn(self, rows::checked_ref(self), args[0]).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+template <py::object (*Fn)(PyObject*, const RowRef&)>
+PyObject* row_noargs_thunk(PyObject* self, PyObject*) {
+  try {
+    return Fn(self, rows::checked_ref(self)).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+template <class T, py::object (*Fn)(PyObject*, const T&, py::handle), const char* Arg>
+PyObject* method_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    if (!one_arg(nargs, kwnames, Arg)) return nullptr;
+    return Fn(self, self_value<T>(self), args[0]).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+void set_method(py::handle cls, PyMethodDef* def);
+
+}  // namespace detail
+
+/// Defines (or replaces) read-only attribute `name` of row class `cls` as a
+/// C getset descriptor calling `get` (a new reference, or nullptr with an
+/// exception set; C++ exceptions are translated).
+void def_row_getter(py::handle cls, const char* name, py::object (*get)(const RowRef&), const char* doc = nullptr);
+
+/// Method `name(arg)` of row class `cls` (one argument, positional or by
+/// keyword `Arg`) as a C method descriptor: `Fn(self, ref, arg)`.
+template <py::object (*Fn)(PyObject*, const RowRef&, py::handle), const char* Arg>
+void def_row_method(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_method(
+      cls, new PyMethodDef{
+               name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::row_method_thunk<Fn, Arg>)),
+               METH_FASTCALL | METH_KEYWORDS, doc});  // lives as long as the class
+}
+
+/// Method `name()` of row class `cls` as a C method descriptor: `Fn(self, ref)`.
+template <py::object (*Fn)(PyObject*, const RowRef&)>
+void def_row_method(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_method(cls, new PyMethodDef{name, &detail::row_noargs_thunk<Fn>, METH_NOARGS, doc});
+}
+
+/// Method `name(arg)` of a plain bound class (tables, handles) as a C method
+/// descriptor: `Fn(self, value, arg)`, no pybind11 dispatch.
+template <class T, py::object (*Fn)(PyObject*, const T&, py::handle), const char* Arg>
+void def_fast_method(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_method(
+      cls, new PyMethodDef{
+               name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::method_thunk<T, Fn, Arg>)),
+               METH_FASTCALL | METH_KEYWORDS, doc});
+}
+
+/// start / end / strand / chromosome / chrom of row class `cls`, read through
+/// its RowKind (the interval is materialised on the stack, names cached).
+void def_row_interval_getters(py::handle cls);
+
+// ---- value classes (Interval, Variant): C getset descriptors ------------------
+
+namespace detail {
+
 template <class T>
-struct FastGetter {
+bool lazy_value(PyObject* obj, T& out);
+template <>
+inline bool lazy_value<gk::Interval>(PyObject* obj, gk::Interval& out) {
+  return lazy_interval(obj, out);
+}
+template <>
+inline bool lazy_value<gk::Variant>(PyObject* obj, gk::Variant& out) {
+  return lazy_variant(obj, out);
+}
+
+template <class T>
+struct ValueGetter {
   py::object (*get)(const T&);
 };
 
 template <class T>
-PyObject* getter_thunk(PyObject* self, void* closure) {
+PyObject* value_getter_thunk(PyObject* self, void* closure) {
   try {
-    return static_cast<FastGetter<T>*>(closure)->get(self_value<T>(self)).release().ptr();
+    auto* g = static_cast<ValueGetter<T>*>(closure);
+    if (Py_TYPE(self)->tp_dealloc == &rows::dealloc) {  // a row object: materialise it
+      T tmp;
+      if (!lazy_value<T>(self, tmp)) gk::type_error("not a ", Py_TYPE(self)->tp_name, " value");
+      return g->get(tmp).release().ptr();
+    }
+    auto* inst = reinterpret_cast<py::detail::instance*>(self);
+    if (inst->simple_layout && inst->simple_value_holder[0])
+      return g->get(*static_cast<const T*>(inst->simple_value_holder[0])).release().ptr();
+    return g->get(py::handle(self).cast<T>()).release().ptr();
   } catch (...) {
     py::detail::try_translate_exceptions();
     return nullptr;
   }
 }
 
-template <class T, py::object (*Fn)(const T&, py::handle), const char* Arg>
-PyObject* method_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
-  try {
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
-    bool ok = (nargs == 1 && nkw == 0) ||
-              (nargs == 0 && nkw == 1 && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), Arg) == 0);
-    if (!ok) {
-      PyErr_Format(PyExc_TypeError, "expected exactly one argument (%s)", Arg);
-      return nullptr;
-    }
-    return Fn(self_value<T>(self), args[0]).release().ptr();
-  } catch (...) {
-    py::detail::try_translate_exceptions();
-    return nullptr;
-  }
-}
+void set_getset(py::handle cls, PyGetSetDef* def);
 
 }  // namespace detail
 
-/// Defines (or replaces) read-only attribute `name` of class `cls` as a C
-/// getset descriptor calling `get` (no pybind11 dispatch: ~4x cheaper).
+/// Read-only attribute `name` of value class `cls` (T = gk::Interval or
+/// gk::Variant, or a class whose instances hold a T) as a C getset descriptor
+/// calling `get` (~4x cheaper than pybind11 dispatch). Row objects reaching it
+/// (e.g. gk.Variant.ref.__get__(vcf_variant)) are materialised first.
 template <class T>
 void def_fast_getter(py::handle cls, const char* name, py::object (*get)(const T&), const char* doc = nullptr) {
-  auto* closure = new detail::FastGetter<T>{get};  // lives as long as the class (the module)
-  auto* def = new PyGetSetDef{name, &detail::getter_thunk<T>, nullptr, doc, closure};
-  PyObject* descr = PyDescr_NewGetSet(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
-  if (!descr || PyObject_SetAttrString(cls.ptr(), name, descr) < 0) {
-    Py_XDECREF(descr);
-    throw py::error_already_set();
-  }
-  Py_DECREF(descr);
+  auto* closure = new detail::ValueGetter<T>{get};  // lives as long as the class (the module)
+  detail::set_getset(cls, new PyGetSetDef{name, &detail::value_getter_thunk<T>, nullptr, doc, closure});
 }
 
-/// Defines (or replaces) method `name(arg)` of class `cls`, taking one
-/// argument (positional, or by keyword `Arg`), as a C method descriptor
-/// calling `Fn` (no pybind11 dispatch, no bound-method object per call).
-template <class T, py::object (*Fn)(const T&, py::handle), const char* Arg>
-void def_fast_method(py::handle cls, const char* name, const char* doc = nullptr) {
-  auto* def = new PyMethodDef{
-      name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::method_thunk<T, Fn, Arg>)),
-      METH_FASTCALL | METH_KEYWORDS, doc};  // lives as long as the class
-  PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
-  if (!descr || PyObject_SetAttrString(cls.ptr(), name, descr) < 0) {
-    Py_XDECREF(descr);
-    throw py::error_already_set();
-  }
-  Py_DECREF(descr);
-}
-
-/// Interval attributes read straight from the row object's value.
+/// start / end / strand / chromosome / chrom of value class `cls` (cached names).
 template <class T>
 void def_interval_getters(py::handle cls) {
-  def_fast_getter<T>(cls, "start", [](const T& r) -> py::object { return py::int_(r.start); });
-  def_fast_getter<T>(cls, "end", [](const T& r) -> py::object { return py::int_(r.end); });
-  def_fast_getter<T>(cls, "strand", [](const T& r) -> py::object { return py::str(&r.strand, 1); });
-  def_fast_getter<T>(cls, "chromosome", [](const T& r) -> py::object { return py::str(r.chrom_name()); });
-  def_fast_getter<T>(cls, "chrom", [](const T& r) -> py::object { return py::str(r.chrom_name()); });
+  def_fast_getter<T>(cls, "start", [](const T& v) -> py::object { return py::int_(v.start); });
+  def_fast_getter<T>(cls, "end", [](const T& v) -> py::object { return py::int_(v.end); });
+  def_fast_getter<T>(cls, "strand", [](const T& v) -> py::object {
+    return py::reinterpret_borrow<py::object>(rows::strand_str(v.strand));
+  });
+  def_fast_getter<T>(cls, "chromosome", [](const T& v) -> py::object {
+    return py::reinterpret_borrow<py::object>(rows::chrom_str(v.refg, v.chrom));
+  });
+  def_fast_getter<T>(cls, "chrom", [](const T& v) -> py::object {
+    return py::reinterpret_borrow<py::object>(rows::chrom_str(v.refg, v.chrom));
+  });
 }
 
 /// A new list of `n` objects made by `make(i)` (each a new reference).

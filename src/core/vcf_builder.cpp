@@ -650,11 +650,19 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
   row.end = static_cast<int32_t>(end);
   row.ref_len = static_cast<uint32_t>(ref.size());
   row.alt_len = static_cast<uint32_t>(alt.size());
-  row.allele_offset = allele_bytes_;
-  rows_->write(&row, sizeof row);
-  alleles_->write(ref.data(), ref.size());
-  alleles_->write(alt.data(), alt.size());
-  allele_bytes_ += ref.size() + alt.size();
+  if (ref.size() + alt.size() <= kInlineAlleles) {
+    // Short alleles live in the row itself (one memory access per variant).
+    auto* inline_bytes = reinterpret_cast<char*>(&row) + kInlineAllelesAt;
+    std::memcpy(inline_bytes, ref.data(), ref.size());
+    std::memcpy(inline_bytes + ref.size(), alt.data(), alt.size());
+    rows_->write(&row, sizeof row);
+  } else {
+    row.allele_offset = allele_bytes_;
+    rows_->write(&row, sizeof row);
+    alleles_->write(ref.data(), ref.size());
+    alleles_->write(alt.data(), alt.size());
+    allele_bytes_ += ref.size() + alt.size();
+  }
   elements_.push_back(IndexedElement{chrom, '+', start, end});
 
   // INFO columns.

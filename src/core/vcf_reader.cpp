@@ -34,12 +34,8 @@ VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std
   rows_ = file_.array_at<VcfRow>(dir.rows_offset, num_rows_, "variant rows");
   alleles_ = file_.array_at<char>(dir.alleles_offset, dir.alleles_bytes, "alleles");
   alleles_bytes_ = dir.alleles_bytes;
-  for (uint32_t i = 0; i < num_rows_; ++i) {
-    const VcfRow& r = rows_[i];
-    if (r.chrom < 0 || static_cast<size_t>(r.chrom) >= remap_.size() || r.start < 0 || r.end < r.start ||
-        r.allele_offset > alleles_bytes_ || uint64_t(r.ref_len) + r.alt_len > alleles_bytes_ - r.allele_offset)
-      file_.corrupt(cat("variant row ", i, " is inconsistent"));
-  }
+  // Rows are checked when read (interval(), ref(), alt()): opening must not
+  // read every page of a large table.
   uint32_t n_samples = dir.num_samples;
   // Samples first: FORMAT sizes depend on their number.
   off = dir.samples_offset;
@@ -87,6 +83,8 @@ const VcfColumn* VcfTable::column(bool format, const std::string& id) const {
 
 Interval VcfTable::interval(uint32_t row) const {
   const VcfRow& r = rows_[row];
+  if (r.chrom < 0 || static_cast<size_t>(r.chrom) >= remap_.size() || r.start < 0 || r.end < r.start)
+    file_.corrupt(cat("variant row ", row, " is inconsistent"));
   ChromId c = remap_[static_cast<size_t>(r.chrom)];
   if (c < 0)
     value_error("variant row ", row, " of ", file_.path(), " is on a chromosome that ", assembly(refg_).name(),
@@ -100,14 +98,21 @@ Interval VcfTable::interval(uint32_t row) const {
   return iv;
 }
 
-std::string_view VcfTable::ref(uint32_t row) const {
+const char* VcfTable::alleles_of(uint32_t row) const {
   const VcfRow& r = rows_[row];
-  return std::string_view(alleles_ + r.allele_offset, r.ref_len);
+  uint64_t n = uint64_t(r.ref_len) + r.alt_len;
+  if (n <= kInlineAlleles) return reinterpret_cast<const char*>(&r) + kInlineAllelesAt;
+  if (r.allele_offset > alleles_bytes_ || n > alleles_bytes_ - r.allele_offset)
+    file_.corrupt(cat("variant row ", row, " is inconsistent"));
+  return alleles_ + r.allele_offset;
+}
+
+std::string_view VcfTable::ref(uint32_t row) const {
+  return std::string_view(alleles_of(row), rows_[row].ref_len);
 }
 
 std::string_view VcfTable::alt(uint32_t row) const {
-  const VcfRow& r = rows_[row];
-  return std::string_view(alleles_ + r.allele_offset + r.ref_len, r.alt_len);
+  return std::string_view(alleles_of(row) + rows_[row].ref_len, rows_[row].alt_len);
 }
 
 std::string_view VcfTable::string_at(const VcfColumn& c, uint32_t row) const {

@@ -25,6 +25,7 @@
 //       provenance                uint32 length + bytes (the cache key)
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,7 +42,7 @@ namespace gk {
 
 class TwoBitFile;
 
-constexpr uint32_t kVcfBinVersion = 1;
+constexpr uint32_t kVcfBinVersion = 2;
 
 /// Element types of INFO/FORMAT columns (stored as one byte).
 enum class VcfDtype : uint8_t { Bool = 1, Int8 = 2, Int16 = 3, Int32 = 4, Float16 = 5, Float32 = 6, String = 7 };
@@ -67,10 +68,17 @@ struct VcfRow {
   int32_t end;
   uint32_t ref_len;
   uint32_t alt_len;
+  // REF then ALT: inline in these 12 bytes when ref_len + alt_len <= 12
+  // (kInlineAlleles; no allele_offset then), else at allele_offset in the
+  // alleles section (`reserved` is 0).
   uint32_t reserved;
-  uint64_t allele_offset;  // into the alleles section: ref then alt
+  uint64_t allele_offset;
 };
 static_assert(sizeof(VcfRow) == 32, "packed row layout");
+constexpr size_t kInlineAlleles = 12;
+constexpr size_t kInlineAllelesAt = 20;
+static_assert(offsetof(VcfRow, reserved) == kInlineAllelesAt && offsetof(VcfRow, allele_offset) == 24,
+              "inline alleles span reserved + allele_offset");
 
 struct VcfDirectory {
   uint32_t num_rows;
@@ -154,7 +162,8 @@ class VcfTable {
   const VcfColumn* column(bool format, const std::string& id) const;
 
   /// Interval of a row (on '+'); ValueError if its chromosome is unknown to
-  /// the current assembly.
+  /// the current assembly. Rows are validated when read (opening does not
+  /// read them): OSError for an inconsistent row.
   Interval interval(uint32_t row) const;
   std::string_view ref(uint32_t row) const;
   std::string_view alt(uint32_t row) const;
@@ -166,6 +175,8 @@ class VcfTable {
   void sequence_variations(const Interval& q, std::vector<uint32_t>& out) const;
 
  private:
+  /// REF then ALT of a row, checked against the alleles section.
+  const char* alleles_of(uint32_t row) const;
   /// ValueError unless `q` is on this table's assembly (any query fits an empty table).
   void check_query_refg(const Interval& q) const;
 
