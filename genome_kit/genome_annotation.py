@@ -177,16 +177,9 @@ class GenomeAnnotation:
         :class:`AnnotationWarning`. Errors name the file and line; a failed
         build leaves no file behind.
         """
-        refg = _refg_of_builder_arg(reference_genome)
-        stream, name = _open_source(infile)
-        try:
-            report = _core._build_gencode(
-                stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
-            )
-        finally:
-            stream.close()
-        _warn_ignored(report, name)
-        return _finish(outfile, refg)
+        return _build_from_text(
+            _core._build_gencode, infile, outfile, reference_genome, allow_unknown_biotypes
+        )
 
     @staticmethod
     def build_ncbi_refseq(
@@ -199,16 +192,9 @@ class GenomeAnnotation:
         transcript whose CDS pieces do not pair up with its exons (programmed
         frameshifts) gets no CDS. Returns ``[<outfile>.gkanno, <outfile>.cfg]``.
         """
-        refg = _refg_of_builder_arg(reference_genome)
-        stream, name = _open_source(infile)
-        try:
-            report = _core._build_ncbi_refseq(
-                stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
-            )
-        finally:
-            stream.close()
-        _warn_ignored(report, name)
-        return _finish(outfile, refg)
+        return _build_from_text(
+            _core._build_ncbi_refseq, infile, outfile, reference_genome, allow_unknown_biotypes
+        )
 
     @staticmethod
     def build_ucsc_refseq(ucsc_db_dir, outfile, reference_genome) -> list[str]:
@@ -415,3 +401,19 @@ def _iter_transcripts(x):
             yield item
         else:
             raise TypeError(f"expected Transcript or Gene objects, got {type(item).__name__}")
+
+
+def _build_from_text(
+    core_builder, infile, outfile, reference_genome, allow_unknown_biotypes: bool
+) -> list[str]:
+    """Runs a C++ GFF3/GTF builder on a (possibly gzipped) text input; returns the written paths."""
+    refg = _refg_of_builder_arg(reference_genome)
+    stream, name = _open_source(infile)
+    try:
+        report = core_builder(
+            stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
+        )
+    finally:
+        stream.close()
+    _warn_ignored(report, name)
+    return _finish(outfile, refg)
