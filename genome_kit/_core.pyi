@@ -35,6 +35,7 @@ __all__: list[str] = [
     "VariantGenome",
     "build_vcfbin",
     "track_format_version",
+    "write_file_atomic",
     "write_twobit",
 ]
 
@@ -1476,14 +1477,20 @@ def track_format_version() -> int:
     Version of the .gtrack format this build writes.
     """
 
+def write_file_atomic(path: str, data: bytes) -> None:
+    """
+    Writes `data` to `path` through a locked temporary file and an atomic rename (stale temporaries of killed writers are reclaimed).
+    """
+
 def write_twobit(
     stream: typing.Any,
     source_name: str,
     out_path: str,
     version: typing.SupportsInt | typing.SupportsIndex = -1,
+    sizes_path: str = "",
 ) -> list[tuple[str, int]]:
     """
-    Writes FASTA text read from a binary stream to a .2bit file; returns [(name, size)].
+    Writes FASTA text read from a binary stream to a .2bit file (and, with sizes_path, its chrom.sizes, committed first); returns [(name, size)].
     """
 
 ANNOTATION_FORMAT_VERSION: int = 1

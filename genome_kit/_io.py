@@ -24,15 +24,8 @@ def open_binary(source) -> tuple[IO[bytes], str]:
 
 
 def atomic_write_text(path: str, text: str) -> None:
-    """Writes a text file through a temporary file and an atomic rename."""
-    tmp = f"{path}.tmp-{os.getpid()}"
-    try:
-        with open(tmp, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Writes a text file through a locked temporary file and an atomic rename
+    (the core's writer: temporaries of killed writers are reclaimed)."""
+    from . import _core  # noqa: PLC0415 (keeps this module importable without the extension)
+
+    _core.write_file_atomic(os.fspath(path), text.encode("utf-8"))

@@ -104,7 +104,15 @@ class GenomeTrack(_core.TrackFile):
         raw = self._metadata_bytes
         if not raw:
             return {}
-        return json.loads(raw.decode("utf-8"))["columns"]
+        try:
+            columns = json.loads(raw.decode("utf-8"))["columns"]
+            if not isinstance(columns, dict):
+                raise TypeError("'columns' is not an object")
+        except (ValueError, KeyError, TypeError) as e:  # UnicodeDecodeError, JSONDecodeError are ValueErrors
+            raise OSError(
+                f"{self.filename} is corrupt: its metadata is not genome_kit's JSON ({e})"
+            ) from None
+        return columns
 
     def histogram(self, region, separate_dims: bool = False):
         """Counts of each distinct value (decoded as float16) over a region.

@@ -360,9 +360,9 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
   handle
       .def(py::init([](const std::string& path) {
              auto s = std::make_shared<VcfShared>();
-             auto resolve = [](const std::string& name) {
+             auto resolve = [&path](const std::string& name) {
                py::gil_scoped_acquire gil;
-               return resolve_refg(py::str(name));
+               return resolve_stored_refg(path, name);
              };
              {
                py::gil_scoped_release nogil;
