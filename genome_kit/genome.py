@@ -152,11 +152,11 @@ class Genome:
         """The gene annotation (:class:`~genome_kit.GenomeAnnotation`), opened on first use.
 
         Raises ValueError for an assembly-only genome."""
-        from .genome_annotation import GenomeAnnotation, annotation_filename
+        from .genome_annotation import GenomeAnnotation
 
         if self._config == self._refg:
             raise ValueError(f"{self!r} is an assembly, not a registered annotation: no genes on it")
-        return GenomeAnnotation(gk_data.get_file(annotation_filename(self._config)), self._refg, self._config)
+        return GenomeAnnotation(_assemblies.annotation_file(self._config), self._refg, self._config)
 
     @property
     def anno(self):

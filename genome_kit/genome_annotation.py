@@ -34,6 +34,8 @@ UtrTable = _core.UtrTable
 
 TABLE_NAMES = ("genes", "transcripts", "exons", "introns", "cdss", "utr5s", "utr3s")
 ANNOTATION_SUFFIX = ".gkanno"
+#: GenomeKit's prebuilt annotations (read, converted on open; never written).
+DGANNO_SUFFIX = ".v22.dganno"
 _ALL_TABLE_TYPES = (GeneTable, TranscriptTable, ExonTable, IntronTable, CdsTable, UtrTable, _core._Utr3Table)
 _FIND_METHODS = ("overlapping", "within", "exact", "5p_within", "3p_within", "5p_aligned", "3p_aligned")
 
@@ -62,7 +64,7 @@ class AnnotationWarning(UserWarning):
 
 
 def annotation_filename(config: str) -> str:
-    """Data file name of an annotation config (``<config>.gkanno``)."""
+    """Data file name of an annotation genome_kit builds (``<config>.gkanno``)."""
     return f"{config}{ANNOTATION_SUFFIX}"
 
 
@@ -112,7 +114,11 @@ class GenomeAnnotation:
         path = os.fspath(path)
         if config is None:
             base = os.path.basename(path)
-            config = base[: -len(ANNOTATION_SUFFIX)] if base.endswith(ANNOTATION_SUFFIX) else base
+            for suffix in (ANNOTATION_SUFFIX, DGANNO_SUFFIX):
+                if base.endswith(suffix):
+                    base = base[: -len(suffix)]
+                    break
+            config = base
         self._file = _core.AnnotationFile(path, reference_genome, config)
         self._tables = [self._file.table(i) for i in range(len(TABLE_NAMES))]
 

@@ -222,5 +222,8 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
 /// biotypes with its aliases ("lncRNA" → "lnc_RNA"). Returns the normalised
 /// name, or "" if unknown.
 std::string normalise_biotype(std::string_view s);
+/// The i-th known biotype in the list's (ASCII-sorted) order, "" past its end;
+/// GenomeKit's .dganno rows store biotypes as this index.
+std::string_view known_biotype(size_t i);
 
 }  // namespace gk

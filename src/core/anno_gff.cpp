@@ -455,6 +455,10 @@ std::string normalise_biotype(std::string_view s) {
   return "";
 }
 
+std::string_view known_biotype(size_t i) {
+  return i < sizeof kBiotypes / sizeof kBiotypes[0] ? kBiotypes[i] : "";
+}
+
 namespace {
 
 // ---- GENCODE / Ensembl / generic GFF3 and GTF ------------------------------
