@@ -27,6 +27,7 @@ from .genome_annotation import (
 from .genome_dna import GenomeDNA
 from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
+from .track_data import AggregationType, TrackData
 from .variant import Variant
 from .variant_genome import VariantGenome
 from .vcf_table import VariantTable, VCFTable, VCFVariant
@@ -58,6 +59,8 @@ __all__ = [
     "GenomeTrack",
     "GenomeTrackBuilder",
     "Interval",
+    "AggregationType",
+    "TrackData",
     "VCFTable",
     "VCFVariant",
     "VariantTable",
