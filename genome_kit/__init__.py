@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
 from .assembly_build import build_assembly
+from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
 from .genome import Genome
 from .genome_annotation import (
@@ -68,5 +69,9 @@ __all__ = [
     "VariantGenome",
     "__version__",
     "build_assembly",
+    "intervals_from_frame",
+    "intervals_to_frame",
+    "read_bed",
+    "write_bed",
     "gk_data",
 ]

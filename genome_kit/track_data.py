@@ -26,7 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._io import atomic_path
 from .interval import Interval
+from .track_export import value_runs, write_bedgraph, write_bigwig
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -509,14 +511,34 @@ class TrackData:
             iv = self.interval
             header["interval"] = [iv.chromosome, iv.strand, iv.start, iv.end, iv.reference_genome]
         header["metadata"] = json.loads(self.metadata.to_json(orient="split", index=False))
-        path = os.fspath(path)
-        tmp = f"{path}.tmp-{os.getpid()}.npz"
-        try:
+        with atomic_path(os.fspath(path), ".npz") as tmp:
             np.savez(tmp, values=self.values, header=np.frombuffer(json.dumps(header).encode(), np.uint8))
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+
+    def to_bedgraph(self, path, track=0) -> None:
+        """Writes one track (index, or name when it has one strand) over :attr:`interval` as
+        bedGraph: runs of equal value, NaN left out (atomic)."""
+        write_bedgraph(path, [self._runs(track)])
+
+    def to_bigwig(self, path, track=0) -> None:
+        """As :meth:`to_bedgraph`, as a bigWig file with the interval's genome as header
+        (needs pyBigWig: ``pip install 'genome_kit[bigwig]'``)."""
+        from .genome import Genome
+
+        runs = self._runs(track)
+        genome = Genome(self.interval.reference_genome)  # type: ignore[union-attr]  # checked by _runs
+        write_bigwig(path, [runs], [(c, genome.chromosome_size(c)) for c in genome.chromosomes])
+
+    def _runs(self, track):
+        if self.interval is None or self.values.ndim != 2:
+            raise ValueError("exporting needs an interval and values shaped [positions, tracks]")
+        column = self._select(track)
+        if column.num_tracks != 1:
+            raise ValueError(f"track {track!r} names {column.num_tracks} tracks: pick one by index")
+        values = column.values[:, 0]
+        iv = self.interval
+        return value_runs(
+            iv.chromosome, iv.start, values[::-1] if iv.strand == "-" else values, self.resolution
+        )
 
     @classmethod
     def load(cls, path) -> TrackData:
