@@ -78,6 +78,11 @@ class Interval:
         Interval from RNA1 coordinates: 1-based, inclusive, negative on the '-' strand.
         """
     @staticmethod
+    def from_str(text: str, reference_genome: typing.Any = None) -> Interval:
+        """
+        Parses 'chrom:start-end[:strand]' in DNA0 (0-based, half-open) coordinates, the spelling of AlphaGenome's Interval; strand '+', '-' or '.' (read as '+'), '+' when absent.
+        """
+    @staticmethod
     def from_ucsc(text: str, strand: str = "+", reference_genome: typing.Any = None) -> Interval:
         """
         Parses UCSC browser text such as 'chr7:117,120,017-117,120,201'.
