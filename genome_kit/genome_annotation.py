@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from . import _core
+from . import _core, gk_data
 from ._io import atomic_write_text, open_binary
 
 Gene = _core.Gene
@@ -154,6 +154,11 @@ class GenomeAnnotation:
     def __repr__(self) -> str:
         return f'<GenomeAnnotation "{self.filename}">'
 
+    def __reduce__(self):
+        # By path, with the data-manager set-up that resolves its assembly in another process.
+        setup = gk_data.pickled_setup()
+        return (_unpickle_annotation, (setup, self.filename, self.genes._refg, self._file.config))
+
     # --- builders ---
     @staticmethod
     def binary_version() -> int:
@@ -235,6 +240,14 @@ class GenomeAnnotation:
 
 def _unpickle_row(genome, table: str, row: int):
     return getattr(genome, table)[row]
+
+
+def _unpickle_table(genome, table: str):
+    return getattr(genome, table)
+
+
+def _unpickle_annotation(_setup, path: str, reference_genome: str, config: str):
+    return GenomeAnnotation(path, reference_genome, config)
 
 
 # --- table extensions (added to the C++ table classes) -------------------------------------------

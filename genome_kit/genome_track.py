@@ -74,7 +74,8 @@ class GenomeTrack(_core.TrackFile):
         return _core.track_format_version()
 
     def __reduce__(self):
-        return (type(self), (self.filename,))
+        # By path, with the data-manager set-up that resolves its assembly in another process.
+        return (_unpickle_track, (gk_data.pickled_setup(), type(self), self.filename))
 
     def __repr__(self) -> str:
         return (
@@ -407,3 +408,7 @@ class GenomeTrackBuilder:
                 self.finalize()
         else:
             self._b._abort()  # no output file; the spill file is removed
+
+
+def _unpickle_track(_setup, cls, path: str):
+    return cls(path)

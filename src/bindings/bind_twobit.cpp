@@ -65,7 +65,9 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
           py::arg("path"), py::arg("reference_genome") = py::none())
       .def("__repr__", [](const TwoBitFile& f) { return "<GenomeDNA '" + f.path() + "'>"; })
       .def(py::pickle(
-          [](const TwoBitFile& f) { return py::make_tuple(f.path(), gk::assembly(f.refg()).name()); },
+          [](const TwoBitFile& f) {
+            return py::make_tuple(f.path(), gk::assembly(f.refg()).name(), pickled_data_setup());
+          },
           [](py::tuple t) { return std::make_unique<TwoBitFile>(t[0].cast<std::string>(), resolve_refg(t[1])); }))
       .def_property_readonly("filename", &TwoBitFile::path)
       .def_property_readonly("reference_genome", [](const TwoBitFile& f) { return gk::assembly(f.refg()).name(); })

@@ -25,6 +25,13 @@ std::vector<gk::Interval> to_intervals(py::handle seq) {
   return out;
 }
 
+py::object pickled_data_setup() {
+  static PyObject* fn = py::object(py::module_::import("genome_kit.gk_data").attr("pickled_setup")).release().ptr();
+  PyObject* r = PyObject_CallNoArgs(fn);
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
+}
+
 PyStreamSource::PyStreamSource(py::object stream, std::string name)
     : stream_(std::move(stream)), name_(std::move(name)) {}
 

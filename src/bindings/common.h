@@ -71,6 +71,11 @@ gk::Interval interval_arg(py::handle h);
 /// Interval or a non-Interval element.
 std::vector<gk::Interval> to_intervals(py::handle seq);
 
+/// The data-manager set-up pickled handles carry after their reference genome
+/// names (genome_kit.gk_data.pickled_setup()): unpickling it first lets a new
+/// process resolve those names as the sender did.
+py::object pickled_data_setup();
+
 /// Decoding short sequences is cheaper than a GIL round trip: hot paths
 /// release the GIL only from this many output items (bases, values) on.
 constexpr int64_t kReleaseGilItems = 1 << 14;
