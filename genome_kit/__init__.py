@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
 from .assembly_build import build_assembly
+from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
 from .genome import Genome
 from .genome_annotation import (
@@ -27,6 +28,7 @@ from .genome_annotation import (
 from .genome_dna import GenomeDNA
 from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
+from .track_data import AggregationType, TrackData
 from .variant import Variant
 from .variant_genome import VariantGenome
 from .vcf_table import VariantTable, VCFTable, VCFVariant
@@ -58,6 +60,8 @@ __all__ = [
     "GenomeTrack",
     "GenomeTrackBuilder",
     "Interval",
+    "AggregationType",
+    "TrackData",
     "VCFTable",
     "VCFVariant",
     "VariantTable",
@@ -65,5 +69,9 @@ __all__ = [
     "VariantGenome",
     "__version__",
     "build_assembly",
+    "intervals_from_frame",
+    "intervals_to_frame",
+    "read_bed",
+    "write_bed",
     "gk_data",
 ]

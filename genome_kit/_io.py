@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
+from collections.abc import Iterator
 from typing import IO
 
 
@@ -23,16 +25,22 @@ def open_binary(source) -> tuple[IO[bytes], str]:
     return open(path, "rb"), path
 
 
-def atomic_write_text(path: str, text: str) -> None:
-    """Writes a text file through a temporary file and an atomic rename."""
-    tmp = f"{path}.tmp-{os.getpid()}"
+@contextlib.contextmanager
+def atomic_path(path: str, suffix: str = "") -> Iterator[str]:
+    """Yields a temporary path next to ``path``; on a clean exit it replaces ``path``
+    atomically, on an exception it is removed (readers never see a half file)."""
+    tmp = f"{path}.tmp-{os.getpid()}{suffix}"
     try:
-        with open(tmp, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    """Writes a text file through a temporary file and an atomic rename."""
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())

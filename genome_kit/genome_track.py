@@ -17,13 +17,16 @@ import numpy as np
 
 from . import _core, gk_data
 from ._io import open_binary
+from .genome import Genome
 from .interval import Interval
+from .track_export import value_runs, write_bedgraph, write_bigwig
 
 __all__ = ["GenomeTrack", "GenomeTrackBuilder"]
 
 _STRANDEDNESS = ("single_stranded", "strand_unaware", "strand_aware")
 _METADATA_COLUMNS = ("name", "strand", "ontology_curie", "biosample")
 _HISTOGRAM_SLICE = 100_000
+_EXPORT_CHUNK = 1 << 20
 
 
 class _StrandednessError(ValueError, AssertionError):
@@ -105,6 +108,30 @@ class GenomeTrack(_core.TrackFile):
         if not raw:
             return {}
         return json.loads(raw.decode("utf-8"))["columns"]
+
+    def to_bedgraph(self, path, dim: int = 0, strand: str = "+") -> None:
+        """Writes one dim (of one strand, for a stranded track) of the whole genome as
+        bedGraph: runs of equal value, NaN left out (atomic)."""
+        write_bedgraph(path, self._genome_runs(dim, strand))
+
+    def to_bigwig(self, path, dim: int = 0, strand: str = "+") -> None:
+        """As :meth:`to_bedgraph`, as a bigWig file (needs pyBigWig: ``pip install 'genome_kit[bigwig]'``)."""
+        genome = Genome(self.reference_genome)
+        sizes = [(c, genome.chromosome_size(c)) for c in genome.chromosomes]
+        write_bigwig(path, self._genome_runs(dim, strand), sizes)
+
+    def _genome_runs(self, dim: int, strand: str):
+        if not 0 <= dim < self.dim:
+            raise IndexError(f"dim {dim} is not in [0, {self.dim})")
+        if strand not in ("+", "-"):
+            raise ValueError(f"strand must be '+' or '-', got {strand!r}")
+        genome = Genome(self.reference_genome)
+        for chrom in genome.chromosomes:
+            size = genome.chromosome_size(chrom)
+            for start in range(0, size, _EXPORT_CHUNK):
+                iv = Interval(chrom, strand, start, min(size, start + _EXPORT_CHUNK), genome)
+                values = self(iv, np.float32)[:, dim]
+                yield value_runs(chrom, start, values[::-1] if strand == "-" else values)
 
     def histogram(self, region, separate_dims: bool = False):
         """Counts of each distinct value (decoded as float16) over a region.
