@@ -65,8 +65,10 @@ def run_info(args) -> int:
     m = _manager()
     print(f"manager:   {type(m).__module__}.{type(m).__qualname__}")
     print(f"data dir:  {getattr(m, 'data_dir', '?')}")
-    bucket = getattr(m, "bucket_name", None)
-    print(f"bucket:    {'gs://' + bucket if bucket else '(none: local only)'}")
+    source = getattr(m, "source", None)
+    print(f"bucket:    {source or '(none: local only)'}")
+    if source:
+        print(f"timeout:   {m.timeout:g} s; remote misses remembered {m.miss_ttl:g} s")
     emulator = os.environ.get("STORAGE_EMULATOR_HOST")
     if emulator:
         print(f"emulator:  {emulator}")

@@ -443,11 +443,14 @@ class VariantGenome:
         match_position: typing.SupportsInt | typing.SupportsIndex,
         find_overlapping_motifs: bool,
     ) -> list: ...
+    def _one_hot(
+        self, intervals: typing.Any, dtype: str = "uint8", allow_outside_chromosome: bool = True
+    ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]: ...
     def _one_hot_pair(
         self, intervals: typing.Any, dtype: str = "uint8", allow_outside_chromosome: bool = True
     ) -> tuple: ...
     def _same_edits(self, arg0: typing.Any) -> bool: ...
-    def dna(self, interval, allow_outside_chromosome=True):
+    def dna(self, interval, allow_outside_chromosome=True, soft_mask=False):
         """
         Variant DNA of ``interval`` (reverse complement on ``-``).
 
@@ -458,6 +461,14 @@ class VariantGenome:
         left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
         anchor on its left (reference orientation, also on ``-``). Bases beyond the
         chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
+        ``soft_mask=True`` keeps the lower case of soft-masked reference bases
+        (variant bases are upper case).
+        """
+    def dna_batch(
+        self, intervals: typing.Any, allow_outside_chromosome: bool = True, soft_mask: bool = False
+    ) -> list:
+        """
+        Variant DNA of many intervals in one call (decoded without the GIL); element k is ``dna(intervals[k])``.
         """
     @property
     def genome(self) -> typing.Any:

@@ -10,8 +10,9 @@ At import it is the first plugin advertised in the entry point group
 ``genomekit.plugins.data_manager`` (instantiated with ``data_dir``; a plugin
 that fails to load falls back to the default with a warning), else a
 :class:`~genome_kit.data_manager.DefaultDataManager` over ``data_dir`` and
-``$GENOMEKIT_STORAGE_BUCKET``. ``$GENOMEKIT_DATA_MANAGER`` picks a plugin by
-entry point name when several are installed, or ``default`` to ignore them.
+``$GENOMEKIT_STORAGE_BUCKET`` (GenomeKit's public bucket when that is unset).
+``$GENOMEKIT_DATA_MANAGER`` picks a plugin by entry point name when several
+are installed, or ``default`` to ignore them.
 
 Importing never creates or touches the data directory.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import warnings
+import weakref
 from importlib.metadata import entry_points
 
 import appdirs
@@ -29,6 +31,7 @@ from .data_manager import (
     DataManager,
     DefaultDataManager,
     GKDataFileNotFoundError,
+    GKDataNetworkError,
     configure_logging,
     log,
 )
@@ -38,6 +41,7 @@ __all__ = [
     "data_dir",
     "data_manager",
     "get_file",
+    "get_optional_file",
     "list_available_genomes",
     "list_files",
     "local_files_first",
@@ -102,6 +106,35 @@ data_manager: DataManager = select_data_manager(data_dir)
 def get_file(filename: str) -> str:
     """Local path of a data file, through the active data manager (fetching it if needed)."""
     return data_manager.get_file(filename)
+
+
+_unavailable_warned: weakref.WeakSet[DataManager] = weakref.WeakSet()  # managers that warned already
+
+
+def get_optional_file(filename: str, errors: list[Exception] | None = None) -> str | None:
+    """Local path of a data file that may legitimately not exist, or None.
+
+    None when the file exists nowhere, and also when the remote source cannot be
+    reached or refuses access (warned once per data manager; the error is
+    appended to ``errors`` when given): an optional file must not stop a cached
+    genome from opening offline."""
+    try:
+        return data_manager.get_file(filename)
+    except GKDataFileNotFoundError:
+        return None
+    except GKDataNetworkError as e:
+        if errors is not None:
+            errors.append(e)
+        log.debug("%s: treated as absent: %s", filename, e)
+        if data_manager not in _unavailable_warned:
+            _unavailable_warned.add(data_manager)
+            warnings.warn(
+                f"genome_kit: remote data source unavailable; optional files not in the data directory "
+                f"are treated as absent ({filename} first): {e}",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return None
 
 
 def resolve_path(path) -> str:

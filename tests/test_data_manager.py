@@ -162,8 +162,34 @@ def test_bucket_name_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("GENOMEKIT_STORAGE_BUCKET", "gs://some-bucket/")
     assert DefaultDataManager(str(tmp_path)).bucket_name == "some-bucket"
     assert DefaultDataManager(str(tmp_path), bucket_name="").bucket_name is None
-    monkeypatch.delenv("GENOMEKIT_STORAGE_BUCKET")
-    assert DefaultDataManager(str(tmp_path)).bucket_name is None
+    monkeypatch.setenv("GENOMEKIT_STORAGE_BUCKET", "")
+    assert DefaultDataManager(str(tmp_path)).source is None  # set but empty: local only
+    monkeypatch.delenv("GENOMEKIT_STORAGE_BUCKET")  # unset: GenomeKit's public bucket
+    assert DefaultDataManager(str(tmp_path)).source == "s3://genomekit-data-public"
+    assert DefaultDataManager(str(tmp_path)).bucket_name == "genomekit-data-public"
+
+
+@pytest.mark.parametrize(
+    "spelling, source",
+    [
+        ("my-bucket", "gs://my-bucket"),
+        ("gs://my-bucket/", "gs://my-bucket"),
+        ("s3://pub", "s3://pub"),
+        ("S3://pub/some/prefix/", "s3://pub/some/prefix"),
+        ("https://example.org/data", "https://example.org/data/"),
+        ("http://127.0.0.1:8000/b/", "http://127.0.0.1:8000/b/"),
+        ("none", None),
+        ("  ", None),
+    ],
+)
+def test_source_spellings(tmp_path, spelling, source):
+    assert DefaultDataManager(str(tmp_path), spelling).source == source
+
+
+@pytest.mark.parametrize("bad", ["ftp://host/x", "gs://b/prefix", "s3://", "file:///tmp"])
+def test_bad_source_spellings(tmp_path, bad):
+    with pytest.raises(ValueError, match="storage source"):
+        DefaultDataManager(str(tmp_path), bad)
 
 
 def test_minimal_subclass_still_works(tmp_path):
@@ -514,6 +540,7 @@ def test_genome_resolves_through_manager(gcs, tmp_path, monkeypatch):
     assert genome.data_dir == str(cache)
     assert sorted(os.listdir(cache)) == sorted(
         [".emuanno.cfg.lock", ".emuasm.2bit.lock", ".emuasm.chrom.sizes.lock",
+         ".emuasm.chromAlias.txt.missing",  # the remote miss, remembered
          "emuanno.cfg", "emuasm.2bit", "emuasm.chrom.sizes"]
     )  # fmt: skip
     assert gk_data.list_available_genomes() == ["emuanno", "emuasm"]
@@ -521,7 +548,7 @@ def test_genome_resolves_through_manager(gcs, tmp_path, monkeypatch):
 
 def test_genome_network_error_surfaces_instead_of_not_found(gcs, tmp_path, monkeypatch, dead_host):
     monkeypatch.setattr(gk_data, "data_manager", DefaultDataManager(str(tmp_path), BUCKET, retry_timeout=0.2))
-    with pytest.raises(GKDataNetworkError):
+    with pytest.raises(GKDataNetworkError), pytest.warns(RuntimeWarning, match="unavailable"):
         gk.Genome("netdown_genome")
 
 
@@ -651,7 +678,7 @@ def test_credentials_selection(tmp_path, monkeypatch):
     monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no_gcloud"))
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     anonymous = DefaultDataManager(str(tmp_path), "public-bucket")
-    assert isinstance(anonymous._client()._credentials, AnonymousCredentials)
+    assert isinstance(anonymous._store()._client()._credentials, AnonymousCredentials)
 
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing-key.json"))
     configured = DefaultDataManager(str(tmp_path), "private-bucket")
@@ -660,7 +687,9 @@ def test_credentials_selection(tmp_path, monkeypatch):
     ):
         configured.get_file("x.2bit")
     monkeypatch.setenv("GENOMEKIT_STORAGE_AUTH", "0")  # forced anonymous despite the key file
-    assert isinstance(DefaultDataManager(str(tmp_path), "b")._client()._credentials, AnonymousCredentials)
+    assert isinstance(
+        DefaultDataManager(str(tmp_path), "b")._store()._client()._credentials, AnonymousCredentials
+    )
     forced = DefaultDataManager(str(tmp_path), "b", require_auth=True)
     with pytest.raises(GKDataNetworkError, match="access was denied"):
         forced.get_file("x.2bit")
