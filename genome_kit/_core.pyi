@@ -490,16 +490,21 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval, dtype=None, out=None):
+    def __call__(self, interval, dtype=None, out=None, *, resolution=None, aggregation="mean"):
         """
-        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.
+        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With `resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored values by `aggregation` ('sum', 'mean' or 'max').
         """
     def __init__(self, path: str) -> None: ...
     def batch(
-        self, intervals: typing.Any, dtype: typing.Any = None, out: typing.Any = None
+        self,
+        intervals: typing.Any,
+        dtype: typing.Any = None,
+        out: typing.Any = None,
+        resolution: typing.Any = None,
+        aggregation: typing.Any = "mean",
     ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
-        Values of N equal-length intervals as one (N, len, dim) array.
+        Values of N equal-length intervals as one (N, len, dim) array; with `resolution`, (N, len / resolution, dim) float32 pooled by `aggregation` ('sum', 'mean', 'max').
         """
     def view(self, interval: Interval) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
