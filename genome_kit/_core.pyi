@@ -443,11 +443,14 @@ class VariantGenome:
         match_position: typing.SupportsInt | typing.SupportsIndex,
         find_overlapping_motifs: bool,
     ) -> list: ...
+    def _one_hot(
+        self, intervals: typing.Any, dtype: str = "uint8", allow_outside_chromosome: bool = True
+    ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]: ...
     def _one_hot_pair(
         self, intervals: typing.Any, dtype: str = "uint8", allow_outside_chromosome: bool = True
     ) -> tuple: ...
     def _same_edits(self, arg0: typing.Any) -> bool: ...
-    def dna(self, interval, allow_outside_chromosome=True):
+    def dna(self, interval, allow_outside_chromosome=True, soft_mask=False):
         """
         Variant DNA of ``interval`` (reverse complement on ``-``).
 
@@ -458,6 +461,14 @@ class VariantGenome:
         left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
         anchor on its left (reference orientation, also on ``-``). Bases beyond the
         chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
+        ``soft_mask=True`` keeps the lower case of soft-masked reference bases
+        (variant bases are upper case).
+        """
+    def dna_batch(
+        self, intervals: typing.Any, allow_outside_chromosome: bool = True, soft_mask: bool = False
+    ) -> list:
+        """
+        Variant DNA of many intervals in one call (decoded without the GIL); element k is ``dna(intervals[k])``.
         """
     @property
     def genome(self) -> typing.Any:
@@ -479,16 +490,21 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval, dtype=None, out=None):
+    def __call__(self, interval, dtype=None, out=None, *, resolution=None, aggregation="mean"):
         """
-        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.
+        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With `resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored values by `aggregation` ('sum', 'mean' or 'max').
         """
     def __init__(self, path: str) -> None: ...
     def batch(
-        self, intervals: typing.Any, dtype: typing.Any = None, out: typing.Any = None
+        self,
+        intervals: typing.Any,
+        dtype: typing.Any = None,
+        out: typing.Any = None,
+        resolution: typing.Any = None,
+        aggregation: typing.Any = "mean",
     ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
-        Values of N equal-length intervals as one (N, len, dim) array.
+        Values of N equal-length intervals as one (N, len, dim) array; with `resolution`, (N, len / resolution, dim) float32 pooled by `aggregation` ('sum', 'mean', 'max').
         """
     def view(self, interval: Interval) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """

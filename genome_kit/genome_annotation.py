@@ -345,15 +345,20 @@ for _t in _ALL_TABLE_TYPES:
 # --- helpers in the style of the AlphaGenome SDK's gene annotation utilities ----------------------
 
 
-def filter_protein_coding(transcripts, *, require_cds: bool = True) -> list:
-    """Transcripts (or the transcripts of genes) whose type is ``protein_coding``.
+PROTEIN_CODING_TYPES = ("protein_coding", "mRNA")
 
-    With ``require_cds`` (default) a transcript must also have at least one CDS.
-    Accepts a table, a list of transcripts, or genes (their transcripts are used).
+
+def filter_protein_coding(transcripts, *, require_cds: bool = True) -> list:
+    """Transcripts (or the transcripts of genes) whose type says protein coding.
+
+    That is ``protein_coding`` (GENCODE, Ensembl, NCBI biotypes) or ``mRNA`` (the Sequence Ontology
+    feature type that GFF3 files without biotypes use: FlyBase, SGD, GeneMark, NCBI GTF). With
+    ``require_cds`` (default) a transcript must also have at least one CDS. Accepts a table, a list
+    of transcripts, or genes (their transcripts are used).
     """
     out = []
     for t in _iter_transcripts(transcripts):
-        if t.type == "protein_coding" and (not require_cds or t.cdss):
+        if t.type in PROTEIN_CODING_TYPES and (not require_cds or t.cdss):
             out.append(t)
     return out
 

@@ -19,6 +19,7 @@ from . import _core, gk_data
 from ._io import open_binary
 from .genome import Genome
 from .interval import Interval
+from .track_data import TrackData
 from .track_export import value_runs, write_bedgraph, write_bigwig
 
 __all__ = ["GenomeTrack", "GenomeTrackBuilder"]
@@ -108,6 +109,41 @@ class GenomeTrack(_core.TrackFile):
         if not raw:
             return {}
         return json.loads(raw.decode("utf-8"))["columns"]
+
+    def read(self, interval: Interval, resolution: int | None = None, aggregation: str = "mean") -> TrackData:
+        """The values of ``interval`` as a :class:`TrackData` carrying the file's metadata.
+
+        Parameters
+        ----------
+        interval : Interval
+            Its length must be a multiple of ``resolution``.
+        resolution : int, optional
+            Bases per bin, a multiple of the track's resolution (default: the track's
+            own, so a 128 bp track comes back as its stored bins). Bins are pooled
+            from the stored values in C++ (see ``__call__``), as float32.
+        aggregation : str
+            ``"mean"``, ``"sum"`` (of stored values, weighted by the share of their
+            bases in the bin) or ``"max"``.
+
+        The metadata is the file's (``set_metadata``), completed where it lacks them
+        with ``name`` (the file name, plus ``_<dim>`` when dim > 1) and ``strand``
+        (``.`` for an unstranded track, else the interval's strand).
+        """
+        res = self.resolution if resolution is None else resolution
+        if res == 1:
+            values = self(interval, np.float32)
+        else:
+            values = self(interval, resolution=res, aggregation=aggregation)
+        return TrackData(values, self._track_metadata(interval.strand), res, interval)
+
+    def _track_metadata(self, strand: str) -> dict[str, list]:
+        columns = dict(self.metadata_dict())
+        if "name" not in columns:
+            stem = os.path.basename(self.filename).split(".")[0]
+            columns["name"] = [stem] if self.dim == 1 else [f"{stem}_{d}" for d in range(self.dim)]
+        if "strand" not in columns:
+            columns["strand"] = [strand if self.stranded else "."] * self.dim
+        return columns
 
     def to_bedgraph(self, path, dim: int = 0, strand: str = "+") -> None:
         """Writes one dim (of one strand, for a stranded track) of the whole genome as

@@ -311,7 +311,7 @@ def check_annotation(config, recipe, log):
     if recipe["builder"] == "ensembl":
         assert (len(anno.genes), len(anno.transcripts), len(anno.exons)) == (84, 280, 1323)
         t = anno.transcripts["ENST00000456328"]
-        assert (t.chromosome, t.start, t.end, t.type) == ("chr1", 11868, 14409, "lnc_RNA")
+        assert (t.chromosome, t.start, t.end, t.type) == ("chr1", 11868, 14409, "lncRNA")
     else:
         assert (len(anno.genes), len(anno.transcripts)) == (119, 470)
         if recipe["builder"] == "gencode":

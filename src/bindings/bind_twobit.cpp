@@ -19,13 +19,6 @@ py::str fetch_str(const TwoBitFile& f, const Interval& iv, bool allow_outside, b
   return s;
 }
 
-std::vector<Interval> to_intervals(py::handle seq) {
-  std::vector<Interval> out;
-  if (py::isinstance<Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
-  for (py::handle h : seq) out.push_back(interval_arg(h));
-  return out;
-}
-
 template <class T>
 py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& ivs, bool allow_outside) {
   int64_t len = ivs.empty() ? 0 : ivs[0].length();

@@ -18,6 +18,13 @@ gk::Interval interval_arg(py::handle h) {
   return interval_of(h);
 }
 
+std::vector<gk::Interval> to_intervals(py::handle seq) {
+  std::vector<gk::Interval> out;
+  if (py::isinstance<gk::Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
+  for (py::handle h : seq) out.push_back(interval_arg(h));
+  return out;
+}
+
 PyStreamSource::PyStreamSource(py::object stream, std::string name)
     : stream_(std::move(stream)), name_(std::move(name)) {}
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "errors.h"
 #include "interval.h"
@@ -65,6 +66,10 @@ const T* exact_value(py::handle h) {
 /// take a fast path (per-call hot paths pass them). By value: row objects
 /// hold no C++ Interval (fast_rows.h).
 gk::Interval interval_arg(py::handle h);
+
+/// The Intervals of a sequence argument (batch APIs); TypeError for a single
+/// Interval or a non-Interval element.
+std::vector<gk::Interval> to_intervals(py::handle seq);
 
 /// Decoding short sequences is cheaper than a GIL round trip: hot paths
 /// release the GIL only from this many output items (bases, values) on.

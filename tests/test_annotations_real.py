@@ -1,0 +1,173 @@
+"""GFF3 / GTF files written by other projects (gffutils' test files, SGD, FlyBase, GENCODE, Ensembl,
+GeneMark, Glimmer): every one converts, and what the builder stored matches an independent reading
+of the file (tests/gff_reference_model.py), transcript by transcript."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import warnings
+
+import pytest
+from gff_reference_model import chrom_sizes, read_model
+
+import genome_kit as gk
+from genome_kit.genome_annotation import AnnotationWarning, filter_protein_coding
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+REAL_FILES = [
+    "gffutils_gms2_example.gff3",  # GeneMarkS-2: CDS whose parent is a gene
+    "gffutils_glimmer_nokeyval.gff3",  # Glimmer: mRNA with CDS and no exon rows, items without '='
+    "gffutils_hybrid1.gff3",  # mRNA without gene, CDS only, then a ##FASTA section
+    "gffutils_mouse_extra_comma.gff3",  # RefSeq-style, 'Parent=X,' with a trailing comma
+    "gffutils_intro_docs_example.gff",  # FlyBase: exons and CDSs shared by several mRNAs
+    "gffutils_issue174.gtf",  # NCBI GTF: transcript_biotype "mRNA", exons only
+    "gffutils_FBgn0031208.gtf",  # FlyBase-like GTF
+    "sgd_yeast_chr1+2.gff3.gz",  # SGD: gene -> CDS, tRNA/snoRNA -> noncoding_exon, pseudogene -> CDS
+    "flybase_dm3_chr2L_excerpt.gff3.gz",  # FlyBase: polyA_site and pre_miRNA under genes
+    "gencode_human.gtf.gz",
+    "ensembl_human.gtf.gz",
+]
+
+
+def build(path, config, data_dir, **kw):
+    """Builds `path` on an assembly of its own sizes (written here); returns the annotated Genome."""
+    with open(os.path.join(data_dir, f"{config}_asm.chrom.sizes"), "w") as f:
+        f.writelines(f"{c}\t{n}\n" for c, n in chrom_sizes(path).items())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AnnotationWarning)
+        gk.GenomeAnnotation.build_gencode(
+            path, os.path.join(data_dir, config), gk.Genome(f"{config}_asm"), **kw
+        )
+    return gk.Genome(config)
+
+
+@pytest.mark.parametrize("name", REAL_FILES)
+def test_real_file_matches_an_independent_reader(data_dir, name):
+    path = os.path.join(DATA, name)
+    config = "real_" + re.sub(r"\W", "_", name)
+    genome = build(path, config, data_dir)
+    genes, trans = read_model(path)
+    assert sorted(g.id for g in genome.genes) == sorted(genes)
+    assert sorted(t.id for t in genome.transcripts) == sorted(trans)
+    for t in genome.transcripts:
+        want = trans[t.id]
+        assert (t.gene.id, t.chromosome, t.strand) == (want.gene, want.chrom, want.strand), t.id
+        assert (t.start, t.end) == want.span(), t.id
+        assert [(e.start, e.end) for e in t.exons] == want.final_exons(), t.id
+        assert [(c.start, c.end, c.phase) for c in t.cdss] == want.final_cdss(), t.id
+        if want.type is not None:
+            assert t.type == want.type, t.id
+
+
+def test_sgd_genes_have_an_implicit_transcript_whose_cds_translates(yeast, data_dir):
+    """SGD gives gene -> CDS (no mRNA, no exon rows): each gene gets one transcript with its id,
+    exons = the CDS pieces. On the real sequence every Verified ORF starts with ATG and ends with a
+    stop codon, so coordinates, strands and splicing are right."""
+    path = os.path.join(DATA, "sgd_yeast_chr1+2.gff3.gz")
+    with pytest.warns(AnnotationWarning, match="ARS"):
+        gk.GenomeAnnotation.build_gencode(path, os.path.join(data_dir, "real_sgd"), yeast)
+    genome = gk.Genome("real_sgd")
+    verified = set()
+    with gzip.open(path, "rt") as f:
+        for line in f:
+            m = re.search(r"\tgene\t.*ID=([^;]+);.*orf_classification=Verified", line)
+            if m:
+                verified.add(m.group(1))
+    assert len(verified) > 300
+    spliced = 0
+    for gid in verified:
+        (t,) = genome.genes[gid].transcripts
+        assert (t.id, t.type) == (gid, "mRNA")
+        cds = "".join(genome.dna(c) for c in t.cdss)
+        assert cds[:3] == "ATG" and cds[-3:] in ("TAA", "TAG", "TGA") and len(cds) % 3 == 0, gid
+        assert [(e.start, e.end) for e in t.exons] == [(c.start, c.end) for c in t.cdss]
+        spliced += len(t.cdss) > 1
+    assert spliced >= 10  # intron-containing ORFs (e.g. YAL001C) are spliced correctly too
+    trna = genome.genes[
+        "tP(UGG)A"
+    ]  # a tRNA without a gene row: modelled as a gene, exons from noncoding_exon
+    (t,) = trna.transcripts
+    assert (t.type, len(t.exons), len(t.introns)) == ("tRNA", 2, 1)
+    assert filter_protein_coding(genome.genes) and not filter_protein_coding([t])
+
+
+def test_flybase_polya_site_pre_mirna_and_coding_mrnas(data_dir):
+    genome = build(os.path.join(DATA, "flybase_dm3_chr2L_excerpt.gff3.gz"), "real_fb", data_dir)
+    al = genome.genes["FBgn0000061"]  # has a polyA_site row whose Parent is the gene
+    assert all(t.exons for t in genome.transcripts)
+    assert "al_polyA_site" not in [t.id for t in al.transcripts]
+    with pytest.raises(KeyError):
+        genome.transcripts["al_polyA_site"]
+    pre = [t for t in genome.transcripts if t.type == "pre_miRNA"]
+    assert pre and all(
+        len(t.exons) == 1 and (t.exons[0].start, t.exons[0].end) == (t.start, t.end) for t in pre
+    )
+    coding = filter_protein_coding(genome.transcripts)
+    mrnas_with_cds = [t for t in genome.transcripts if t.type == "mRNA" and t.cdss]
+    assert coding == mrnas_with_cds and len(coding) > 100
+
+
+def test_gtf_of_another_assembly_is_refused_with_file_and_line(tiny, data_dir):
+    # GRCh38 chr1 rows on the 44-bp chr1 of "tiny": the first gene row already ends past chr1
+    path = os.path.join(DATA, "gencode_human.gtf.gz")
+    with pytest.raises(
+        ValueError,
+        match=r"gencode_human.gtf.gz:6: feature ends at 14409, past the end of chr1 "
+        r"\(44 bp in tiny\): is the file annotating another assembly\?",
+    ):
+        gk.GenomeAnnotation.build_gencode(path, os.path.join(data_dir, "real_wrong_asm"), tiny)
+    assert not os.path.exists(os.path.join(data_dir, "real_wrong_asm.gkanno"))
+
+
+def write(tmp_path, text):
+    path = str(tmp_path / "x.gff3")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (  # the parent exists, but as a feature under another one: say what it is
+            "chr1\tX\tgene\t1\t40\t.\t+\t.\tID=G\n"
+            "chr1\tX\tmRNA\t1\t40\t.\t+\t.\tID=T;Parent=G\n"
+            "chr1\tX\tregion\t1\t30\t.\t+\t.\tID=R;Parent=T\n"
+            "chr1\tX\texon\t1\t10\t.\t+\t.\tParent=R\n",
+            r"x.gff3:4: parent 'R' is a region row \(line 3\) under another feature, not a transcript",
+        ),
+        (
+            "chr1\tX\texon\t1\t10\t.\t+\t.\tParent=T9\n",
+            r"x.gff3:1: parent 'T9' is not defined anywhere in the file",
+        ),
+        (  # a feature on no strand cannot be a gene
+            "chr1\tX\tARS\t1\t40\t.\t.\t.\tID=A\nchr1\tX\tCDS\t1\t9\t.\t+\t0\tParent=A\n",
+            r"x.gff3:1: ARS 'A' has exon, CDS or UTR rows, so it is modelled as a gene, but its strand is",
+        ),
+        (
+            "chr1 X gene 1 40 . + . ID=G\n",
+            r"x.gff3:1: .*the line has no tab \(columns separated by spaces\?\)",
+        ),
+    ],
+)
+def test_rejections_name_file_line_and_a_truthful_reason(tiny, data_dir, tmp_path, text, message):
+    with pytest.raises(ValueError, match=message):
+        gk.GenomeAnnotation.build_gencode(write(tmp_path, text), os.path.join(data_dir, "real_bad"), tiny)
+
+
+def test_cds_of_a_gene_defined_later_gets_the_implicit_transcript(tiny, data_dir, tmp_path):
+    text = (
+        "##gff-version 3\n"
+        "chr1\tX\tCDS\t5\t10\t.\t-\t0\tParent=G\n"
+        "chr1\tX\tCDS\t20\t31\t.\t-\t0\tParent=G\n"
+        "chr1\tX\tgene\t5\t31\t.\t-\t.\tID=G;Name=GENE\n"
+        "##FASTA\n>chr1\nACGT\n"
+    )
+    gk.GenomeAnnotation.build_gencode(write(tmp_path, text), os.path.join(data_dir, "real_fwd"), tiny)
+    (t,) = gk.Genome("real_fwd").genes["G"].transcripts
+    assert (t.id, t.type, t.start, t.end) == ("G", "mRNA", 4, 31)
+    assert [(e.start, e.end) for e in t.exons] == [(19, 31), (4, 10)]
+    assert [(c.start, c.end) for c in t.cdss] == [(19, 31), (4, 10)] and not t.utr5s and not t.utr3s
