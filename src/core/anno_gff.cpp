@@ -394,9 +394,7 @@ class Parser {
       r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
       int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
       if (s < 1 || s > e) fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
-      if (last_chrom_size_ >= 0 && e > last_chrom_size_)
-        fail(cat("feature ends at ", e, ", past the end of ", model_.assembly().chrom_name(r.chrom), " (",
-                 last_chrom_size_, " bp in ", model_.assembly().name(), "): is the file annotating another assembly?"));
+      if (last_chrom_size_ >= 0 && e > last_chrom_size_) fail(past_chromosome_end(model_.assembly(), r.chrom, e));
       r.start = s - 1;
       r.end = e;
       return true;
@@ -484,6 +482,11 @@ bool silently_ignored(std::string_view type) {
 std::string unknown_biotype(std::string_view bt) {
   return cat("unrecognised biotype '", bt,
              "' (pass allow_unknown_biotypes=True to keep biotypes GENCODE, Ensembl and NCBI do not use)");
+}
+
+std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end) {
+  return cat("feature ends at ", end, ", past the end of ", a.chrom_name(chrom), " (", a.chrom_size(chrom), " bp in ",
+             a.name(), "): is the file annotating another assembly?");
 }
 
 bool is_known_biotype(std::string_view s) {
@@ -1174,8 +1177,19 @@ class NcbiBuilder {
       if (x.kind != Kind::Exon && x.kind != Kind::Cds) continue;
       for_each_comma(x.parent, [&](std::string_view parent) {
         auto it = trans.find(std::string(parent));
-        if (it == trans.end()) return false;  // child of a gene or of an rna without transcript_id
+        if (it == trans.end()) {
+          // A CDS or exon of a gene (prokaryotic annotations: gene -> CDS): the gene's one implicit
+          // transcript, with the gene's id and biotype. Children of an rna without transcript_id
+          // or of other features (gene segments) are not modelled.
+          auto g = genes.find(std::string(parent));
+          if (g == genes.end()) return false;
+          it = trans.emplace(std::string(parent), implicit_tran(g->second, x)).first;
+        }
         BTran& t = m_.trans[it->second];
+        if (t.implicit) {
+          t.start = std::min(t.start, x.start);
+          t.end = std::max(t.end, x.end);
+        }
         BPart p;
         p.start = x.start;
         p.end = x.end;
@@ -1193,6 +1207,25 @@ class NcbiBuilder {
       });
     }
     block_.clear();
+  }
+
+  uint32_t implicit_tran(uint32_t gi, const Rec& first) {
+    BGene& g = m_.genes[gi];
+    BTran t;
+    t.chrom = g.chrom;
+    t.strand = g.strand;
+    t.start = first.start;
+    t.end = first.end;
+    t.id = g.id;
+    t.gene = gi;
+    t.type = g.type;
+    t.level = g.level;
+    t.line = first.line;
+    t.implicit = true;
+    m_.trans.push_back(std::move(t));
+    uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
+    g.trans.push_back(ti);
+    return ti;
   }
 
   Parser p_;
