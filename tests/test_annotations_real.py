@@ -29,6 +29,8 @@ REAL_FILES = [
     "flybase_dm3_chr2L_excerpt.gff3.gz",  # FlyBase: polyA_site and pre_miRNA under genes
     "gencode_human.gtf.gz",
     "ensembl_human.gtf.gz",
+    "pyranges_gencode.gff3",  # GENCODE v28 GFF3 (first 100 lines: the last transcript is cut short)
+    "pyranges_ensembl.gtf",  # Ensembl GTF with gene/transcript versions as attributes
 ]
 
 
