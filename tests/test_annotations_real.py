@@ -229,3 +229,34 @@ def test_ucsc_refgene_of_another_assembly_is_refused(tiny, data_dir, tmp_path):
         ValueError, match=r"refGene.txt:1: feature ends at 50, past the end of chr1 \(44 bp in tiny\)"
     ):
         gk.GenomeAnnotation.build_ucsc_refseq(str(tmp_path), os.path.join(data_dir, "real_ucsc_bad"), tiny)
+
+
+# GFF3 writes a feature across the origin of a circular chromosome with end = position + length.
+CIRCULAR = """##gff-version 3
+pX\tRefSeq\tregion\t1\t1000\t.\t+\t.\tID=pX:1..1000;Is_circular=true;genome=plasmid
+pX\tRefSeq\tgene\t101\t400\t.\t+\t.\tID=gene-a;Dbxref=GeneID:1;Name=a;gene_biotype=protein_coding
+pX\tRefSeq\tCDS\t101\t400\t.\t+\t0\tID=cds-a;Parent=gene-a;protein_id=PA
+pX\tRefSeq\tgene\t901\t1150\t.\t-\t.\tID=gene-b;Dbxref=GeneID:2;Name=b;gene_biotype=protein_coding
+pX\tRefSeq\tCDS\t901\t1150\t.\t-\t0\tID=cds-b;Parent=gene-b;protein_id=PB
+"""
+
+
+@pytest.mark.parametrize("builder", ["build_gencode", "build_ncbi_refseq"])
+def test_features_across_the_origin_of_a_circular_chromosome_are_skipped(data_dir, tmp_path, builder):
+    with open(os.path.join(data_dir, "plasmid_asm.chrom.sizes"), "w") as f:
+        f.write("pX\t1000\n")
+    asm = gk.Genome("plasmid_asm")
+    out = os.path.join(data_dir, f"plasmid_{builder}")
+    with pytest.warns(
+        AnnotationWarning,
+        match=r"CDS crossing the origin of a circular chromosome \(1\), "
+        r"gene crossing the origin of a circular chromosome \(1\)",
+    ):
+        getattr(gk.GenomeAnnotation, builder)(write(tmp_path, CIRCULAR), out, asm)
+    genome = gk.Genome(f"plasmid_{builder}")
+    assert [g.name for g in genome.genes] == ["a"] and len(genome.cdss) == 1
+    # the same rows without Is_circular=true: a file of another assembly
+    with pytest.raises(ValueError, match=r"x.gff3:5: feature ends at 1150, past the end of pX \(1000 bp"):
+        getattr(gk.GenomeAnnotation, builder)(
+            write(tmp_path, CIRCULAR.replace("Is_circular=true;", "")), out, asm
+        )

@@ -341,6 +341,7 @@ struct Row {
   ChromId chrom;
   char strand;
   int64_t start, end;  // DNA0
+  bool wraps;          // crosses the origin of a circular chromosome (end = position + chromosome size)
 };
 
 class Parser {
@@ -394,7 +395,17 @@ class Parser {
       r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
       int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
       if (s < 1 || s > e) fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
-      if (last_chrom_size_ >= 0 && e > last_chrom_size_) fail(past_chromosome_end(model_.assembly(), r.chrom, e));
+      if (r.f.col[2] == "region" && r.f.col[8].find("Is_circular=true") != std::string_view::npos) {
+        if (circular_.size() <= static_cast<size_t>(r.chrom)) circular_.resize(r.chrom + 1, false);
+        circular_[r.chrom] = true;
+      }
+      r.wraps = false;
+      if (last_chrom_size_ >= 0 && e > last_chrom_size_) {
+        bool circular = static_cast<size_t>(r.chrom) < circular_.size() && circular_[r.chrom];
+        if (!circular || s > last_chrom_size_ || e > 2 * last_chrom_size_)
+          fail(past_chromosome_end(model_.assembly(), r.chrom, e));
+        r.wraps = true;  // GFF3's notation for a feature across the origin: the builders skip it
+      }
       r.start = s - 1;
       r.end = e;
       return true;
@@ -419,6 +430,28 @@ class Parser {
   ChromId last_chrom_ = -1;
   int64_t last_chrom_size_ = -1;  // -1: a name only the alias table knows (no size to check)
   bool at_fasta_ = false;
+  std::vector<bool> circular_;  // by chromosome: a region row said Is_circular=true
+};
+
+/// Rows that cross the origin of a circular chromosome cannot be intervals: they are skipped with
+/// their descendants, and counted in the report as "<type> crossing the origin".
+class OriginSkipper {
+ public:
+  /// True if the row (attributes parsed) is skipped: it wraps, or its parent was skipped.
+  bool skip(const Row& r, const Attrs& a, AnnoBuildReport& report) {
+    if (!r.wraps && ids_.empty()) return false;
+    bool skip = r.wraps;
+    for_each_comma(a.get("Parent"), [&](std::string_view p) { return skip = skip || skipped(p); });
+    if (!skip) return false;
+    std::string_view id = a.get("ID");
+    if (!id.empty()) ids_.insert(std::string(id));
+    ++report.ignored_types[cat(r.f.col[2], " crossing the origin of a circular chromosome")];
+    return true;
+  }
+  bool skipped(std::string_view id) const { return !ids_.empty() && ids_.count(std::string(id)); }
+
+ private:
+  std::unordered_set<std::string> ids_;
 };
 
 int8_t level_from_source(std::string_view source, bool ncbi) {
@@ -524,7 +557,7 @@ class GencodeBuilder {
         attrs_.parse_gtf(r.f.col[8]);
       else
         attrs_.parse_gff3(r.f.col[8]);
-      row(r);
+      if (!skipper_.skip(r, attrs_, report_)) row(r);
     }
     resolve_at_end();
     return report_;
@@ -967,6 +1000,10 @@ class GencodeBuilder {
   /// End of input: parts whose parent came after them, implicit transcripts' types, guessed
   /// transcripts that got nothing; then the earliest reference that never resolved is an error.
   void resolve_at_end() {
+    for (auto it = pending_parts_.begin(); it != pending_parts_.end();)  // children before a skipped parent
+      it = skipper_.skipped(it->first) ? pending_parts_.erase(it) : std::next(it);
+    for (auto it = pending_trans_.begin(); it != pending_trans_.end();)
+      it = skipper_.skipped(it->first) ? pending_trans_.erase(it) : std::next(it);
     std::vector<std::pair<uint64_t, std::string>> order;  // first line of each pending parent
     for (auto& [parent, v] : pending_parts_) order.push_back({v.front().p.line, parent});
     std::sort(order.begin(), order.end());
@@ -1045,6 +1082,7 @@ class GencodeBuilder {
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> pending_trans_;
   std::unordered_map<std::string, OtherFeature> others_;
   std::unordered_map<uint32_t, uint32_t> implicit_of_gene_;  // gene row → its implicit transcript
+  OriginSkipper skipper_;
   AnnoBuildReport report_;
 };
 
@@ -1066,7 +1104,7 @@ class NcbiBuilder {
         block_chrom = r.chrom;
       }
       attrs_.parse_gff3(r.f.col[8]);
-      record(r);
+      if (!skipper_.skip(r, attrs_, report_)) record(r);
     }
     flush();
     return report_;
@@ -1233,6 +1271,7 @@ class NcbiBuilder {
   bool allow_unknown_;
   Attrs attrs_;
   std::vector<Rec> block_;
+  OriginSkipper skipper_;
   AnnoBuildReport report_;
 };
 
