@@ -260,3 +260,21 @@ def test_features_across_the_origin_of_a_circular_chromosome_are_skipped(data_di
         getattr(gk.GenomeAnnotation, builder)(
             write(tmp_path, CIRCULAR.replace("Is_circular=true;", "")), out, asm
         )
+
+
+def test_transcript_without_exon_rows_takes_its_cds_and_utrs_as_exons(tiny, data_dir, tmp_path):
+    text = (
+        "chr1\tX\tgene\t2\t40\t.\t-\t.\tID=G\n"
+        "chr1\tX\tmRNA\t2\t40\t.\t-\t.\tID=T;Parent=G\n"
+        "chr1\tX\tthree_prime_UTR\t2\t5\t.\t-\t.\tParent=T\n"
+        "chr1\tX\tCDS\t6\t10\t.\t-\t1\tParent=T\n"  # touches the 3' UTR: one exon
+        "chr1\tX\tCDS\t21\t33\t.\t-\t0\tParent=T\n"
+        "chr1\tX\tfive_prime_UTR\t34\t40\t.\t-\t.\tParent=T\n"
+    )
+    gk.GenomeAnnotation.build_gencode(write(tmp_path, text), os.path.join(data_dir, "real_noexon"), tiny)
+    t = gk.Genome("real_noexon").transcripts["T"]
+    assert [(e.start, e.end) for e in t.exons] == [(20, 40), (1, 10)]
+    assert [(c.start, c.end, c.phase) for c in t.cdss] == [(20, 33, 0), (5, 10, 1)]
+    assert [(u.start, u.end) for u in t.utr5s] == [(33, 40)] and [(u.start, u.end) for u in t.utr3s] == [
+        (1, 5)
+    ]
