@@ -164,18 +164,20 @@ class GenomeAnnotation:
     def build_gencode(
         infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False
     ) -> list[str]:
-        """Builds an annotation from a GENCODE or Ensembl GFF3 or GTF file (gzip ok).
+        """Builds an annotation from a GENCODE, Ensembl or other GFF3 or GTF file (gzip ok).
 
         GFF3 and GTF are told apart by the attribute syntax. Writes
         ``<outfile>.gkanno`` and ``<outfile>.cfg`` (``refg=<assembly>``) and
         returns both paths. ``reference_genome`` is the assembly's
-        :class:`~genome_kit.Genome` (only its ``chrom.sizes`` is read).
-        Biotypes are checked against GENCODE/Ensembl's list (``lncRNA`` is
-        stored as ``lnc_RNA``); ``allow_unknown_biotypes=True`` keeps
-        unknown ones as they are. Rows of feature types the model does not
-        use (other than start/stop codons and the like) are skipped with an
-        :class:`AnnotationWarning`. Errors name the file and line; a failed
-        build leaves no file behind.
+        :class:`~genome_kit.Genome` (only its ``chrom.sizes`` is read); a row
+        past the end of its chromosome is an error. Biotypes are stored as
+        the file spells them and checked against the GENCODE, Ensembl and NCBI
+        names; ``allow_unknown_biotypes=True`` keeps unknown ones. Exons or CDS
+        whose parent is a gene (SGD, GeneMark, prokaryotic files) give the gene
+        one implicit transcript with its id (``docs/annotations.md``). Rows of
+        feature types the model does not use (other than start/stop codons and
+        the like) are skipped with an :class:`AnnotationWarning`. Errors name
+        the file and line; a failed build leaves no file behind.
         """
         return _build_from_text(
             _core._build_gencode, infile, outfile, reference_genome, allow_unknown_biotypes

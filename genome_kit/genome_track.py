@@ -365,11 +365,19 @@ class GenomeTrackBuilder:
                 if stream is not source and getattr(stream, "close", None):
                     stream.close()
 
-    def set_data_from_wig(self, pos_file, neg_file=None) -> None:
-        """Adds a WIG file (fixedStep/variableStep; gzip ok; extra tab-separated
-        columns for dim > 1); ``neg_file`` holds the ``-`` strand of a stranded
-        track. Not for strand_aware tracks. Errors name the file and line."""
-        self._each_file("WIG", pos_file, neg_file, lambda s, n, st: self._b._add_text("wig", s, n, st))
+    def set_data_from_wig(self, pos_file, neg_file=None, *, track: str | int | None = None) -> None:
+        """Adds a WIG file (fixedStep/variableStep/BED-style sections; gzip ok;
+        columns separated by tabs or spaces; one value column per dim);
+        ``neg_file`` holds the ``-`` strand of a stranded track. ``track``
+        reads only one section of a file with several ``track`` lines: the
+        ``name=`` of its track line, or its 0-based position. Not for
+        strand_aware tracks. Errors name the file and line."""
+        if track is not None and not isinstance(track, (str, int)):
+            raise TypeError(f"track must be a track line's name (str) or position (int), got {track!r}")
+        if isinstance(track, int) and track < 0:
+            raise ValueError(f"track position must be >= 0, got {track}")
+        name, index = (track, -1) if isinstance(track, str) else ("", -1 if track is None else track)
+        self._each_file("WIG", pos_file, neg_file, lambda s, n, st: self._b._add_wig(s, n, st, name, index))
 
     def set_data_from_bedgraph(self, pos_file, neg_file=None) -> None:
         """Adds a bedGraph file (chrom, start, end, value; gzip ok; dim 1)."""

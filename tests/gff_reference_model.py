@@ -126,7 +126,7 @@ def _gtf_model(rows):
         tid = r.attrs.get("transcript_id")
         if tid is None:
             continue
-        t = trans.setdefault(tid, Tran(tid, r.attrs["gene_id"], r.chrom, r.strand, None))
+        t = trans.setdefault(tid, Tran(tid, r.attrs["gene_id"], r.chrom, r.strand, _biotype(r.attrs)))
         if r.type == "transcript":
             t.start, t.end = r.start, r.end
         _add_part(t, kind, r)
@@ -152,9 +152,8 @@ def _gff3_model(rows):
             else:
                 t = trans.get(parent)
                 if t is None:
-                    t = trans[parent] = Tran(
-                        parent, p.attrs["Parent"].split(",")[0], p.chrom, p.strand, p.type
-                    )
+                    gene = p.attrs["Parent"].split(",")[0]
+                    t = trans[parent] = Tran(parent, gene, p.chrom, p.strand, _biotype(p.attrs) or p.type)
                     t.start, t.end = p.start, p.end
             _add_part(t, kind, r)
     # features under a gene without any part: an RNA is one exon, anything else is not a transcript
@@ -163,6 +162,10 @@ def _gff3_model(rows):
         if rid and rid not in trans and parent in genes and r.type.endswith(("RNA", "transcript")):
             trans[rid] = Tran(rid, parent, r.chrom, r.strand, r.type, r.start, r.end, [(r.start, r.end)])
     return genes, trans
+
+
+def _biotype(attrs):
+    return attrs.get("transcript_type") or attrs.get("biotype") or attrs.get("transcript_biotype")
 
 
 def _add_part(t, kind, r):

@@ -29,6 +29,8 @@ REAL_FILES = [
     "flybase_dm3_chr2L_excerpt.gff3.gz",  # FlyBase: polyA_site and pre_miRNA under genes
     "gencode_human.gtf.gz",
     "ensembl_human.gtf.gz",
+    "pyranges_gencode.gff3",  # GENCODE v28 GFF3 (first 100 lines: the last transcript is cut short)
+    "pyranges_ensembl.gtf",  # Ensembl GTF with gene/transcript versions as attributes
 ]
 
 
@@ -171,3 +173,108 @@ def test_cds_of_a_gene_defined_later_gets_the_implicit_transcript(tiny, data_dir
     assert (t.id, t.type, t.start, t.end) == ("G", "mRNA", 4, 31)
     assert [(e.start, e.end) for e in t.exons] == [(19, 31), (4, 10)]
     assert [(c.start, c.end) for c in t.cdss] == [(19, 31), (4, 10)] and not t.utr5s and not t.utr3s
+
+
+# The layout of NCBI's prokaryotic GFF3 (E. coli K-12, NC_000913.3): a region row, then gene -> CDS.
+NCBI_PROKARYOTE = """##gff-version 3
+##sequence-region NC_000913.3 1 4641652
+NC_000913.3\tRefSeq\tregion\t1\t4641652\t.\t+\t.\tID=NC_000913.3:1..4641652;Is_circular=true;genome=chromosome
+NC_000913.3\tRefSeq\tgene\t190\t255\t.\t+\t.\tID=gene-b0001;Dbxref=GeneID:944742;Name=thrL;gbkey=Gene;\
+gene=thrL;gene_biotype=protein_coding;locus_tag=b0001
+NC_000913.3\tRefSeq\tCDS\t190\t255\t.\t+\t0\tID=cds-NP_414542.1;Parent=gene-b0001;Dbxref=GeneID:944742;\
+Name=NP_414542.1;gbkey=CDS;gene=thrL;product=thr operon leader peptide;protein_id=NP_414542.1
+NC_000913.3\tRefSeq\tgene\t5683\t6459\t.\t-\t.\tID=gene-b0006;Dbxref=GeneID:944751;Name=yaaA;gbkey=Gene;\
+gene=yaaA;gene_biotype=protein_coding;locus_tag=b0006
+NC_000913.3\tRefSeq\tCDS\t5683\t6459\t.\t-\t0\tID=cds-NP_414547.1;Parent=gene-b0006;Dbxref=GeneID:944751;\
+Name=NP_414547.1;gbkey=CDS;gene=yaaA;product=peroxide resistance protein;protein_id=NP_414547.1
+"""
+
+
+@pytest.mark.parametrize("builder", ["build_gencode", "build_ncbi_refseq"])
+def test_prokaryotic_gene_cds_gets_an_implicit_transcript(data_dir, tmp_path, builder):
+    path = write(tmp_path, NCBI_PROKARYOTE)
+    with open(os.path.join(data_dir, "ecoli_asm.chrom.sizes"), "w") as f:
+        f.write("NC_000913.3\t4641652\n")
+    getattr(gk.GenomeAnnotation, builder)(
+        path, os.path.join(data_dir, f"ecoli_{builder}"), gk.Genome("ecoli_asm")
+    )
+    genome = gk.Genome(f"ecoli_{builder}")
+    got = [
+        (
+            g.name,
+            t.id == g.id,
+            t.type,
+            t.strand,
+            [(e.start, e.end) for e in t.exons],
+            [(c.start, c.end) for c in t.cdss],
+        )
+        for g in genome.genes
+        for t in g.transcripts
+    ]
+    assert got == [
+        ("thrL", True, "protein_coding", "+", [(189, 255)], [(189, 255)]),
+        ("yaaA", True, "protein_coding", "-", [(5682, 6459)], [(5682, 6459)]),
+    ]
+    assert filter_protein_coding(genome.genes) == list(genome.transcripts)
+    if builder == "build_ncbi_refseq":
+        assert [t.protein_id for t in genome.transcripts] == ["NP_414542.1", "NP_414547.1"]
+
+
+def test_ucsc_refgene_of_another_assembly_is_refused(tiny, data_dir, tmp_path):
+    (tmp_path / "refGene.txt").write_text(
+        "1\tNM_5\tchr1\t-\t10\t50\t12\t45\t1\t10,\t50,\t0\tX\tcmpl\tcmpl\t0,\n"  # chr1 of tiny has 44 bp
+    )
+    (tmp_path / "refLink.txt").write_text("X\tp\tNM_5\tNP_5\t0\t0\t77\t0\n")
+    with pytest.raises(
+        ValueError, match=r"refGene.txt:1: feature ends at 50, past the end of chr1 \(44 bp in tiny\)"
+    ):
+        gk.GenomeAnnotation.build_ucsc_refseq(str(tmp_path), os.path.join(data_dir, "real_ucsc_bad"), tiny)
+
+
+# GFF3 writes a feature across the origin of a circular chromosome with end = position + length.
+CIRCULAR = """##gff-version 3
+pX\tRefSeq\tregion\t1\t1000\t.\t+\t.\tID=pX:1..1000;Is_circular=true;genome=plasmid
+pX\tRefSeq\tgene\t101\t400\t.\t+\t.\tID=gene-a;Dbxref=GeneID:1;Name=a;gene_biotype=protein_coding
+pX\tRefSeq\tCDS\t101\t400\t.\t+\t0\tID=cds-a;Parent=gene-a;protein_id=PA
+pX\tRefSeq\tgene\t901\t1150\t.\t-\t.\tID=gene-b;Dbxref=GeneID:2;Name=b;gene_biotype=protein_coding
+pX\tRefSeq\tCDS\t901\t1150\t.\t-\t0\tID=cds-b;Parent=gene-b;protein_id=PB
+"""
+
+
+@pytest.mark.parametrize("builder", ["build_gencode", "build_ncbi_refseq"])
+def test_features_across_the_origin_of_a_circular_chromosome_are_skipped(data_dir, tmp_path, builder):
+    with open(os.path.join(data_dir, "plasmid_asm.chrom.sizes"), "w") as f:
+        f.write("pX\t1000\n")
+    asm = gk.Genome("plasmid_asm")
+    out = os.path.join(data_dir, f"plasmid_{builder}")
+    with pytest.warns(
+        AnnotationWarning,
+        match=r"CDS crossing the origin of a circular chromosome \(1\), "
+        r"gene crossing the origin of a circular chromosome \(1\)",
+    ):
+        getattr(gk.GenomeAnnotation, builder)(write(tmp_path, CIRCULAR), out, asm)
+    genome = gk.Genome(f"plasmid_{builder}")
+    assert [g.name for g in genome.genes] == ["a"] and len(genome.cdss) == 1
+    # the same rows without Is_circular=true: a file of another assembly
+    with pytest.raises(ValueError, match=r"x.gff3:5: feature ends at 1150, past the end of pX \(1000 bp"):
+        getattr(gk.GenomeAnnotation, builder)(
+            write(tmp_path, CIRCULAR.replace("Is_circular=true;", "")), out, asm
+        )
+
+
+def test_transcript_without_exon_rows_takes_its_cds_and_utrs_as_exons(tiny, data_dir, tmp_path):
+    text = (
+        "chr1\tX\tgene\t2\t40\t.\t-\t.\tID=G\n"
+        "chr1\tX\tmRNA\t2\t40\t.\t-\t.\tID=T;Parent=G\n"
+        "chr1\tX\tthree_prime_UTR\t2\t5\t.\t-\t.\tParent=T\n"
+        "chr1\tX\tCDS\t6\t10\t.\t-\t1\tParent=T\n"  # touches the 3' UTR: one exon
+        "chr1\tX\tCDS\t21\t33\t.\t-\t0\tParent=T\n"
+        "chr1\tX\tfive_prime_UTR\t34\t40\t.\t-\t.\tParent=T\n"
+    )
+    gk.GenomeAnnotation.build_gencode(write(tmp_path, text), os.path.join(data_dir, "real_noexon"), tiny)
+    t = gk.Genome("real_noexon").transcripts["T"]
+    assert [(e.start, e.end) for e in t.exons] == [(20, 40), (1, 10)]
+    assert [(c.start, c.end, c.phase) for c in t.cdss] == [(20, 33, 0), (5, 10, 1)]
+    assert [(u.start, u.end) for u in t.utr5s] == [(33, 40)] and [(u.start, u.end) for u in t.utr3s] == [
+        (1, 5)
+    ]

@@ -250,11 +250,30 @@ def test_wig_sections_of_several_tracks_that_overlap_say_so(imp, tmp_path):
     path = write(tmp_path, "ucsc.wig", UCSC_VARIABLE_STEP + UCSC_FIXED_STEP)
     with pytest.raises(ValueError, match=r"ucsc.wig:.*Overlapping.*2 'track' sections.*its own GenomeTrack"):
         build(tmp_path, imp, "set_data_from_wig", path, etype="f32")
-    # sections that do not overlap are one track's data
-    t = build(
-        tmp_path, imp, "set_data_from_wig", write(tmp_path, "two.wig", UCSC_BED_FORM + UCSC_VARIABLE_STEP)
-    )
+    # sections that do not overlap are one track's data; BED-style lines may use aliases ('19')
+    bed_form = UCSC_BED_FORM.replace("\nchr19 ", "\n19 ")
+    t = build(tmp_path, imp, "set_data_from_wig", write(tmp_path, "two.wig", bed_form + UCSC_VARIABLE_STEP))
     assert row(t, "chr19", "+", 49304699, 49304701) == [1.0, 10.0]
+
+
+@pytest.mark.parametrize("track, text", [("fixedStep", UCSC_FIXED_STEP), (0, UCSC_VARIABLE_STEP)])
+def test_wig_one_section_of_a_file_of_several_tracks(imp, tmp_path, track, text):
+    path = write(tmp_path, "ucsc.wig", UCSC_VARIABLE_STEP + UCSC_FIXED_STEP)
+    t = build(tmp_path, imp, "set_data_from_wig", path, etype="f32", track=track)
+    lo, hi = 49301000, 49311000
+    assert row(t, "chr19", "+", lo, hi) == expected_wig_values(text, lo, hi)
+
+
+def test_wig_asking_for_an_absent_track_lists_the_tracks(imp, tmp_path):
+    path = write(tmp_path, "ucsc.wig", UCSC_VARIABLE_STEP + UCSC_FIXED_STEP)
+    with pytest.raises(
+        ValueError, match=r"ucsc.wig: no track line named 'x' .*0: 'variableStep', 1: 'fixedStep'"
+    ):
+        build(tmp_path, imp, "set_data_from_wig", path, track="x")
+    with pytest.raises(ValueError, match="no track line number 2"):
+        build(tmp_path, imp, "set_data_from_wig", path, track=2)
+    with pytest.raises(TypeError):
+        build(tmp_path, imp, "set_data_from_wig", path, track=1.5)
 
 
 def test_wig_not_for_strand_aware(imp, tmp_path):

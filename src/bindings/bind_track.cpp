@@ -591,12 +591,19 @@ void register_track(py::module_& m) {
             py::gil_scoped_release nogil;
             if (kind == "bedgraph")
               b.add_bedgraph(src, strand);
-            else if (kind == "wig")
-              b.add_wig(src, strand);
             else
               gk::value_error("unknown text kind ", kind);
           },
           py::arg("kind"), py::arg("stream"), py::arg("name"), py::arg("strand"))
+      .def(
+          "_add_wig",
+          [](TrackBuilder& b, py::object stream, const std::string& name, char strand, const std::string& track_name,
+             int64_t track_index) {
+            PyStreamSource src(std::move(stream), name);
+            py::gil_scoped_release nogil;
+            b.add_wig(src, strand, track_name, track_index);
+          },
+          py::arg("stream"), py::arg("name"), py::arg("strand"), py::arg("track_name"), py::arg("track_index"))
       .def(
           "_add_bed",
           [](TrackBuilder& b, py::object stream, const std::string& name, std::vector<std::string> categories) {

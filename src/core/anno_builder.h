@@ -226,5 +226,8 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
 bool is_known_biotype(std::string_view s);
 /// The message of a build that meets an unknown biotype.
 std::string unknown_biotype(std::string_view bt);
+/// The message of a row that ends at `end` (1-based inclusive or 0-based exclusive: the same
+/// number), past the end of its chromosome.
+std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end);
 
 }  // namespace gk

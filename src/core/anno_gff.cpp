@@ -341,6 +341,7 @@ struct Row {
   ChromId chrom;
   char strand;
   int64_t start, end;  // DNA0
+  bool wraps;          // crosses the origin of a circular chromosome (end = position + chromosome size)
 };
 
 class Parser {
@@ -394,9 +395,17 @@ class Parser {
       r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
       int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
       if (s < 1 || s > e) fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
-      if (last_chrom_size_ >= 0 && e > last_chrom_size_)
-        fail(cat("feature ends at ", e, ", past the end of ", model_.assembly().chrom_name(r.chrom), " (",
-                 last_chrom_size_, " bp in ", model_.assembly().name(), "): is the file annotating another assembly?"));
+      if (r.f.col[2] == "region" && r.f.col[8].find("Is_circular=true") != std::string_view::npos) {
+        if (circular_.size() <= static_cast<size_t>(r.chrom)) circular_.resize(r.chrom + 1, false);
+        circular_[r.chrom] = true;
+      }
+      r.wraps = false;
+      if (last_chrom_size_ >= 0 && e > last_chrom_size_) {
+        bool circular = static_cast<size_t>(r.chrom) < circular_.size() && circular_[r.chrom];
+        if (!circular || s > last_chrom_size_ || e > 2 * last_chrom_size_)
+          fail(past_chromosome_end(model_.assembly(), r.chrom, e));
+        r.wraps = true;  // GFF3's notation for a feature across the origin: the builders skip it
+      }
       r.start = s - 1;
       r.end = e;
       return true;
@@ -421,6 +430,28 @@ class Parser {
   ChromId last_chrom_ = -1;
   int64_t last_chrom_size_ = -1;  // -1: a name only the alias table knows (no size to check)
   bool at_fasta_ = false;
+  std::vector<bool> circular_;  // by chromosome: a region row said Is_circular=true
+};
+
+/// Rows that cross the origin of a circular chromosome cannot be intervals: they are skipped with
+/// their descendants, and counted in the report as "<type> crossing the origin".
+class OriginSkipper {
+ public:
+  /// True if the row (attributes parsed) is skipped: it wraps, or its parent was skipped.
+  bool skip(const Row& r, const Attrs& a, AnnoBuildReport& report) {
+    if (!r.wraps && ids_.empty()) return false;
+    bool skip = r.wraps;
+    for_each_comma(a.get("Parent"), [&](std::string_view p) { return skip = skip || skipped(p); });
+    if (!skip) return false;
+    std::string_view id = a.get("ID");
+    if (!id.empty()) ids_.insert(std::string(id));
+    ++report.ignored_types[cat(r.f.col[2], " crossing the origin of a circular chromosome")];
+    return true;
+  }
+  bool skipped(std::string_view id) const { return !ids_.empty() && ids_.count(std::string(id)); }
+
+ private:
+  std::unordered_set<std::string> ids_;
 };
 
 int8_t level_from_source(std::string_view source, bool ncbi) {
@@ -486,6 +517,11 @@ std::string unknown_biotype(std::string_view bt) {
              "' (pass allow_unknown_biotypes=True to keep biotypes GENCODE, Ensembl and NCBI do not use)");
 }
 
+std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end) {
+  return cat("feature ends at ", end, ", past the end of ", a.chrom_name(chrom), " (", a.chrom_size(chrom), " bp in ",
+             a.name(), "): is the file annotating another assembly?");
+}
+
 bool is_known_biotype(std::string_view s) {
   for (const char* b : kBiotypes)
     if (s == b) return true;
@@ -521,7 +557,7 @@ class GencodeBuilder {
         attrs_.parse_gtf(r.f.col[8]);
       else
         attrs_.parse_gff3(r.f.col[8]);
-      row(r);
+      if (!skipper_.skip(r, attrs_, report_)) row(r);
     }
     resolve_at_end();
     return report_;
@@ -964,6 +1000,10 @@ class GencodeBuilder {
   /// End of input: parts whose parent came after them, implicit transcripts' types, guessed
   /// transcripts that got nothing; then the earliest reference that never resolved is an error.
   void resolve_at_end() {
+    for (auto it = pending_parts_.begin(); it != pending_parts_.end();)  // children before a skipped parent
+      it = skipper_.skipped(it->first) ? pending_parts_.erase(it) : std::next(it);
+    for (auto it = pending_trans_.begin(); it != pending_trans_.end();)
+      it = skipper_.skipped(it->first) ? pending_trans_.erase(it) : std::next(it);
     std::vector<std::pair<uint64_t, std::string>> order;  // first line of each pending parent
     for (auto& [parent, v] : pending_parts_) order.push_back({v.front().p.line, parent});
     std::sort(order.begin(), order.end());
@@ -1042,6 +1082,7 @@ class GencodeBuilder {
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> pending_trans_;
   std::unordered_map<std::string, OtherFeature> others_;
   std::unordered_map<uint32_t, uint32_t> implicit_of_gene_;  // gene row → its implicit transcript
+  OriginSkipper skipper_;
   AnnoBuildReport report_;
 };
 
@@ -1063,7 +1104,7 @@ class NcbiBuilder {
         block_chrom = r.chrom;
       }
       attrs_.parse_gff3(r.f.col[8]);
-      record(r);
+      if (!skipper_.skip(r, attrs_, report_)) record(r);
     }
     flush();
     return report_;
@@ -1174,8 +1215,19 @@ class NcbiBuilder {
       if (x.kind != Kind::Exon && x.kind != Kind::Cds) continue;
       for_each_comma(x.parent, [&](std::string_view parent) {
         auto it = trans.find(std::string(parent));
-        if (it == trans.end()) return false;  // child of a gene or of an rna without transcript_id
+        if (it == trans.end()) {
+          // A CDS or exon of a gene (prokaryotic annotations: gene -> CDS): the gene's one implicit
+          // transcript, with the gene's id and biotype. Children of an rna without transcript_id
+          // or of other features (gene segments) are not modelled.
+          auto g = genes.find(std::string(parent));
+          if (g == genes.end()) return false;
+          it = trans.emplace(std::string(parent), implicit_tran(g->second, x)).first;
+        }
         BTran& t = m_.trans[it->second];
+        if (t.implicit) {
+          t.start = std::min(t.start, x.start);
+          t.end = std::max(t.end, x.end);
+        }
         BPart p;
         p.start = x.start;
         p.end = x.end;
@@ -1195,11 +1247,31 @@ class NcbiBuilder {
     block_.clear();
   }
 
+  uint32_t implicit_tran(uint32_t gi, const Rec& first) {
+    BGene& g = m_.genes[gi];
+    BTran t;
+    t.chrom = g.chrom;
+    t.strand = g.strand;
+    t.start = first.start;
+    t.end = first.end;
+    t.id = g.id;
+    t.gene = gi;
+    t.type = g.type;
+    t.level = g.level;
+    t.line = first.line;
+    t.implicit = true;
+    m_.trans.push_back(std::move(t));
+    uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
+    g.trans.push_back(ti);
+    return ti;
+  }
+
   Parser p_;
   AnnoModel& m_;
   bool allow_unknown_;
   Attrs attrs_;
   std::vector<Rec> block_;
+  OriginSkipper skipper_;
   AnnoBuildReport report_;
 };
 

@@ -9,7 +9,6 @@
 // unaligned (it then covers its last coarse position fully). For masks (m0),
 // overlapping records of a sorted file are merged into their union.
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -204,7 +203,24 @@ void TrackBuilder::add_bedgraph(ByteSource& src, char strand) {
   at_end(lr, "bedGraph", [&] { m.finish(); });
 }
 
-void TrackBuilder::add_wig(ByteSource& src, char strand) {
+namespace {
+
+/// The name= value of a `track` line ("" if none); quoted values may hold spaces.
+std::string track_name_of(std::string_view line) {
+  size_t at = line.find(" name=");
+  if (at == std::string_view::npos) at = line.find("\tname=");
+  if (at == std::string_view::npos) return "";
+  std::string_view v = line.substr(at + 6);
+  if (!v.empty() && v[0] == '"') {
+    v.remove_prefix(1);
+    return std::string(v.substr(0, v.find('"')));
+  }
+  return std::string(v.substr(0, v.find_first_of(" \t")));
+}
+
+}  // namespace
+
+void TrackBuilder::add_wig(ByteSource& src, char strand, const std::string& track_name, int64_t track_index) {
   if (strandedness_ == Strandedness::strand_aware)
     value_error(
         "WIG input is not supported for strand_aware tracks (WIG records are in reference order: use "
@@ -218,13 +234,21 @@ void TrackBuilder::add_wig(ByteSource& src, char strand) {
   ChromId chrom = 0;
   int64_t next = 0, step = 1, span = 1;
   int tracks = 0;
+  const bool select = !track_name.empty() || track_index >= 0;
+  bool selected = !select, found = false;
+  std::vector<std::string> names;  // of the track lines, for the message when the one asked for is absent
   try {
     each_line(lr, "WIG", [&](std::string_view line) {
       if (starts_with(line, "track")) {
         mode = None;  // a new track: a declaration or BED-style lines follow
         ++tracks;
+        if (select) {
+          names.push_back(track_name_of(line));
+          selected = track_index >= 0 ? tracks - 1 == track_index : names.back() == track_name;
+          found |= selected;
+        }
       }
-      if (skip_line(line)) return;
+      if (!selected || skip_line(line)) return;
       bool fixed = starts_with(line, "fixedStep");
       if (fixed || starts_with(line, "variableStep")) {
         split_ws(line, f);
@@ -261,7 +285,7 @@ void TrackBuilder::add_wig(ByteSource& src, char strand) {
       split_ws(line, f);  // UCSC's examples separate columns by spaces, bigWigToWig by tabs
       if (mode == None) {
         // The third form of UCSC's wiggle page: BED-style "chrom start end value" lines (0-based).
-        if (f.size() != dim_ + 3 || !std::isalpha(static_cast<unsigned char>(f[0][0])))
+        if (f.size() != dim_ + 3)
           value_error(
               "data line before any fixedStep/variableStep declaration (and not a BED-style "
               "'chrom start end value' line)");
@@ -285,8 +309,15 @@ void TrackBuilder::add_wig(ByteSource& src, char strand) {
       m.add(chrom, pos, pos + span, vals.data());
     });
     at_end(lr, "WIG", [&] { m.finish(); });
+    if (select && !found) {
+      std::string listed;
+      for (size_t k = 0; k < names.size(); ++k) listed += cat(k ? ", " : "", k, ": '", names[k], "'");
+      value_error("In WIG file ", lr.name(), ": no track line ",
+                  track_index >= 0 ? cat("number ", track_index) : cat("named '", track_name, "'"), " (the file has ",
+                  names.size(), names.empty() ? "" : cat(": ", listed), ")");
+    }
   } catch (const Error& e) {
-    if (tracks < 2) throw;
+    if (tracks < 2 || select) throw;
     fail(e.kind(), e.what(), " (the file has ", tracks,
          " 'track' sections, which a browser shows as separate tracks: give each its own GenomeTrack)");
   }
