@@ -9,6 +9,7 @@ import typing
 
 import numpy
 import numpy.typing
+import typing_extensions
 
 __all__: list[str] = [
     "ANNOTATION_FORMAT_VERSION",
@@ -33,6 +34,7 @@ __all__: list[str] = [
     "VCFVariant",
     "Variant",
     "VariantGenome",
+    "bsd_sum_update",
     "build_vcfbin",
     "track_format_version",
     "write_twobit",
@@ -1481,6 +1483,11 @@ def _variant_pairs(
 ) -> tuple:
     """
     Per-variant REF/ALT windows (see VariantGenome.variant_pairs).
+    """
+
+def bsd_sum_update(state: typing.SupportsInt | typing.SupportsIndex, data: typing_extensions.Buffer) -> int:
+    """
+    BSD ``sum`` (``sum -r``) state after feeding ``data`` to ``state`` (start from 0).
     """
 
 def build_vcfbin(

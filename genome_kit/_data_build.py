@@ -397,12 +397,13 @@ def mirrored(url: str, mirror: str | None) -> str:
 def bsd_sum(path: str) -> tuple[int, int]:
     """BSD ``sum`` of a file (``sum -r``; what Ensembl's CHECKSUMS lists): the 16-bit rotating
     checksum and the size in 1024-byte blocks."""
+    from ._core import bsd_sum_update
+
     checksum = size = 0
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(CHUNK), b""):
             size += len(block)
-            for byte in block:  # rotate right by one bit, add the byte, keep 16 bits
-                checksum = (((checksum >> 1) | ((checksum & 1) << 15)) + byte) & 0xFFFF
+            checksum = bsd_sum_update(checksum, block)
     return checksum, (size + 1023) // 1024
 
 
