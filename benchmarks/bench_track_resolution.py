@@ -36,7 +36,7 @@ def main() -> None:
     args = ap.parse_args()
     print(f"machine: {machine()}")
     work = tempfile.mkdtemp(prefix="gk-bench-res-")
-    gk.gk_data.data_manager = gk.DefaultDataManager(work)
+    gk.gk_data.data_manager = gk.DefaultDataManager(work, bucket_name="")
     size = args.mbp << 20
     with open(os.path.join(work, "synth.chrom.sizes"), "w") as f:
         f.write(f"chr1\t{size}\n")

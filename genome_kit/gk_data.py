@@ -176,7 +176,7 @@ def local_files_first(directory: str):
     if os.path.abspath(getattr(fallback, "data_dir", "")) == os.path.abspath(directory):
         yield
         return
-    local = DefaultDataManager(directory)
+    local = DefaultDataManager(directory, bucket_name="")  # only what is in directory; the rest: fallback
 
     class LocalFirst(DataManager):
         def get_file(self, filename):

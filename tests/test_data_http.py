@@ -16,6 +16,7 @@ import time
 
 import pytest
 from bucket_server import BucketServer
+from terminal_util import stderr_on_terminal
 
 import genome_kit as gk
 from genome_kit import gk_data
@@ -310,8 +311,8 @@ def test_fresh_data_dir_and_a_config_name_give_the_files(shared_dir, tmp_path):
         "g = gk.Genome('gencode.v41.mini')\n"
         "print(g.refg, g.chromosomes, g.dna(gk.Interval(g.chromosomes[0], '+', 0, 10, g)))\n"
         "from genome_kit import genome_annotation as ga\n"
-        "if hasattr(ga, 'DGANNO_SUFFIX'):\n"
-        "    print(len(g.genes), len(g.transcripts))\n"
+        "if hasattr(ga, 'DGANNO_SUFFIX'):  # GenomeKit's .dganno files are readable: annotations too\n"
+        "    print('genes', len(g.genes), len(g.transcripts))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GENOMEKIT_", "AWS_"))}
     with BucketServer(str(root)) as server:
@@ -325,10 +326,63 @@ def test_fresh_data_dir_and_a_config_name_give_the_files(shared_dir, tmp_path):
             [sys.executable, "-c", script], env=env, cwd=CHILD_CWD, capture_output=True, text=True, timeout=60
         )
     assert r.returncode == 0, r.stderr
-    first = r.stdout.splitlines()[0].split(" ", 1)
-    assert first[0] == "hg38.p13.mini"
+    lines = r.stdout.splitlines()
+    assert lines[0].split(" ", 1)[0] == "hg38.p13.mini"
+    for line in lines[1:]:
+        _, genes, transcripts = line.split()
+        assert int(genes) > 0 and int(transcripts) >= int(genes)
     fetched = sorted(n for n in os.listdir(tmp_path / "fresh") if not n.startswith("."))
     assert {"gencode.v41.mini.cfg", "hg38.p13.mini.2bit", "hg38.p13.mini.chrom.sizes"} <= set(fetched)
     for n in fetched:
         with open(tmp_path / "fresh" / n, "rb") as a, open(os.path.join(data, n), "rb") as b:
             assert a.read() == b.read(), n
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal(bucket, tmp_path):
+    pytest.importorskip("tqdm")
+    from genome_kit.data_manager import PROGRESS_MIN_BYTES
+
+    bucket.put("big.bin", payload(PROGRESS_MIN_BYTES + 1, 10))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
+    env.update(
+        PYTHONPATH=PKG_ROOT,
+        GENOMEKIT_DATA_MANAGER="default",
+        GENOMEKIT_DATA_DIR=str(tmp_path / "dd"),
+        GENOMEKIT_STORAGE_BUCKET=bucket.source,
+    )
+    bar = stderr_on_terminal(
+        lambda fd: subprocess.run(
+            [sys.executable, "-c", "import genome_kit as gk; gk.gk_data.get_file('big.bin')"],
+            env=env,
+            cwd=CHILD_CWD,
+            stderr=fd,
+            timeout=60,
+            check=True,
+        )  # fmt: skip
+    )
+    assert "big.bin:" in bar and "%|" in bar
+
+
+# --------------------------------------------------------------------------- local-only by design
+
+
+def test_offline_paths_never_ask_the_default_source(bucket, tmp_path, monkeypatch):
+    """The public source is the default, but the demo and the local half of local_files_first (used by
+    the builders) only look at their directory: the server (the public bucket here) sees nothing."""
+    monkeypatch.delenv("GENOMEKIT_STORAGE_BUCKET")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", bucket.url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
+    env.update(PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_MANAGER="default", GENOMEKIT_DATA_DIR=str(tmp_path / "dd"))
+    r = subprocess.run(
+        [sys.executable, "-m", "genome_kit", "demo"], env=env, cwd=CHILD_CWD, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert bucket.requests == [] and "unavailable" not in r.stderr
+
+    monkeypatch.setattr(gk_data, "data_manager", DefaultDataManager(str(tmp_path / "fallback"), ""))
+    with gk_data.local_files_first(str(tmp_path / "stage")):
+        with pytest.raises(GKDataFileNotFoundError):
+            gk_data.get_file("nowhere.chromAlias.txt")
+    assert bucket.requests == []

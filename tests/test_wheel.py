@@ -47,8 +47,15 @@ def test_wheel_in_fresh_venv(tmp_path):
     sh(sys.executable, "-m", "pip", "wheel", ROOT, "--no-deps", "-w", wheels, cwd=tmp_path)
     (wheel,) = glob.glob(str(wheels / "genome_kit-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("genome_kit/_core.pyi", "genome_kit/py.typed", "genome_kit/sample_data/sacCer.sample.fa.gz"):
+    for name in (
+        "genome_kit/_core.pyi",
+        "genome_kit/py.typed",
+        "genome_kit/sample_data/sacCer.sample.fa.gz",
+        "genome_kit/recipes/hg38/gencode/v46/recipe.json",  # data-src's recipes ship in the package
+    ):
         assert name in names, f"{name} is not in the wheel"
+    recipes = glob.glob(os.path.join(ROOT, "data-src", "*", "*", "*", "recipe.json"))
+    assert sum(n.startswith("genome_kit/recipes/") for n in names) == len(recipes)
     assert any(n.startswith("genome_kit/_core.") and n.endswith(".so") for n in names)
     assert not any(n.startswith(("tests/", "demos/", "benchmarks/", "src/")) for n in names)
 
@@ -64,6 +71,8 @@ def test_wheel_in_fresh_venv(tmp_path):
 
     out = sh(os.path.join(venv, "bin", "genome-kit"), "demo", cwd=work, env=env)
     assert "4 genes, 7 transcripts, 19 exons" in out and "[[1, 0, 3], [2, 2, 3], [2, 2, 3]]" in out
+    listed = sh(os.path.join(venv, "bin", "genome-kit"), "data", "build", "--list", cwd=work, env=env)
+    assert len(listed.splitlines()) == len(recipes) and "hg38/gencode/v46" in listed
 
     quickstart = os.path.join(ROOT, "docs", "quickstart.md")
     doctest = textwrap.dedent(
