@@ -153,6 +153,11 @@ def write(tmp_path, text):
             "chr1 X gene 1 40 . + . ID=G\n",
             r"x.gff3:1: .*the line has no tab \(columns separated by spaces\?\)",
         ),
+        (
+            "##gff-version 3\nchrQ\tX\tgene\t1\t40\t.\t+\t.\tID=G\n",
+            r"x.gff3:2: unknown chromosome 'chrQ' for assembly tiny \(a file of another assembly\? "
+            r"other names of its chromosomes go in tiny.chromAlias.txt\)",
+        ),
     ],
 )
 def test_rejections_name_file_line_and_a_truthful_reason(tiny, data_dir, tmp_path, text, message):
@@ -278,3 +283,13 @@ def test_transcript_without_exon_rows_takes_its_cds_and_utrs_as_exons(tiny, data
     assert [(u.start, u.end) for u in t.utr5s] == [(33, 40)] and [(u.start, u.end) for u in t.utr3s] == [
         (1, 5)
     ]
+
+
+def test_real_file_that_contradicts_itself_is_refused_with_both_lines(data_dir):
+    # gffutils' FlyBase test file ends with a fake gene whose exon is on the other strand than its mRNA
+    with pytest.raises(
+        ValueError,
+        match=r"gffutils_FBgn0031208.gff:89: row is on chr2L:\+ but its transcript 'transcript_Fk_gene_2' "
+        r"\(line 88\) is on chr2L:-: one of the two rows is wrong",
+    ):
+        build(os.path.join(DATA, "gffutils_FBgn0031208.gff"), "real_contradiction", data_dir)

@@ -229,5 +229,7 @@ std::string unknown_biotype(std::string_view bt);
 /// The message of a row that ends at `end` (1-based inclusive or 0-based exclusive: the same
 /// number), past the end of its chromosome.
 std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end);
+/// The message of a row on a chromosome the assembly does not know.
+std::string unknown_chromosome(const Assembly& a, std::string_view name);
 
 }  // namespace gk

@@ -365,7 +365,7 @@ class Parser {
       c = it->second;
     } else {
       c = model_.assembly().find(std::string(name));
-      if (c < 0) fail(cat("unknown chromosome '", name, "' for assembly ", model_.assembly().name()));
+      if (c < 0) fail(unknown_chromosome(model_.assembly(), name));
       chrom_cache_.emplace(std::string(name), c);
     }
     last_chrom_name_.assign(name.data(), name.size());
@@ -515,6 +515,11 @@ bool silently_ignored(std::string_view type) {
 std::string unknown_biotype(std::string_view bt) {
   return cat("unrecognised biotype '", bt,
              "' (pass allow_unknown_biotypes=True to keep biotypes GENCODE, Ensembl and NCBI do not use)");
+}
+
+std::string unknown_chromosome(const Assembly& a, std::string_view name) {
+  return cat("unknown chromosome '", name, "' for assembly ", a.name(), " (a file of another assembly? other names of ",
+             "its chromosomes go in ", a.name(), ".chromAlias.txt)");
 }
 
 std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end) {
@@ -893,7 +898,8 @@ class GencodeBuilder {
     const BPart& p = pp.p;
     if (pp.chrom != t.chrom || pp.strand != t.strand)
       value_error(p_.name(), ":", p.line, ": row is on ", m_.assembly().chrom_name(pp.chrom), ":", pp.strand,
-                  " but its transcript '", tid, "' is on ", m_.assembly().chrom_name(t.chrom), ":", t.strand);
+                  " but its transcript '", tid, "' (line ", t.line, ") is on ", m_.assembly().chrom_name(t.chrom), ":",
+                  t.strand, ": one of the two rows is wrong");
     t.has_parts = true;
     t.has_cds |= pp.kind == Kind::Cds;
     if (t.implicit) {

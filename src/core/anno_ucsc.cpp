@@ -90,7 +90,7 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
       UTx t;
       t.acc = std::string(f[o + 0]);
       ChromId c = a.find(std::string(f[o + 1]));
-      if (c < 0) value_error(rd.where(), ": unknown chromosome '", f[o + 1], "' for assembly ", a.name());
+      if (c < 0) value_error(rd.where(), ": ", unknown_chromosome(a, f[o + 1]));
       t.chrom = c;
       if (f[o + 2] != "+" && f[o + 2] != "-") value_error(rd.where(), ": strand must be '+' or '-'");
       t.strand = f[o + 2][0];
