@@ -245,14 +245,20 @@ def test_timeout_setting(tmp_path, monkeypatch):
         DefaultDataManager(str(tmp_path), "")
 
 
-def test_silent_server_fails_within_the_timeout(tmp_path):
-    """A host that accepts connections but never answers (a hung server, a black hole behind a proxy)."""
+@pytest.mark.parametrize("backend", ["https", "gcs"])
+def test_silent_server_fails_within_the_timeout(tmp_path, monkeypatch, backend):
+    """A host that accepts connections but never answers (a hung server, a black hole behind a proxy):
+    the look-up fails after one timeout, not after retrying for retry_timeout."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)  # never accepted: the kernel completes the handshake, nobody answers
-        m = manager(tmp_path, f"http://127.0.0.1:{listener.getsockname()[1]}/b", timeout=0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        if backend == "gcs":
+            pytest.importorskip("google.cloud.storage")
+            monkeypatch.setenv("STORAGE_EMULATOR_HOST", url)
+        m = manager(tmp_path, "gs://b" if backend == "gcs" else f"{url}/b", timeout=0.5, retry_timeout=30)
         t = time.perf_counter()
-        with pytest.raises(GKDataUnreachableError, match="timeout 0.5 s"):
+        with pytest.raises(GKDataUnreachableError, match=r"timeout 0.5 s|timeout=0.5"):
             m.get_file("x.2bit")
         assert time.perf_counter() - t < 2
         t = time.perf_counter()

@@ -34,6 +34,7 @@ def clean_env(venv: str) -> dict[str, str]:
     env["PATH"] = os.path.join(venv, "bin") + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = venv
     env["GENOMEKIT_QUIET"] = "1"
+    env["GENOMEKIT_STORAGE_BUCKET"] = ""  # the sample data is local: the tests never reach the public bucket
     return env
 
 
