@@ -145,6 +145,39 @@ def test_multipart_etag_verified(bucket, tmp_path, caplog):
     assert os.path.getsize(path) == len(data)
 
 
+def test_server_errors_are_retried_then_reported(bucket, tmp_path):
+    bucket.put("busy.bin", b"eventually\n")
+    bucket.status[f"/{BUCKET}/busy.bin"] = [503, 500]  # the HEAD and its first retry fail
+    assert content(manager(tmp_path, bucket.source).get_file("busy.bin")) == b"eventually\n"
+    bucket.status[f"/{BUCKET}/down.bin"] = [503] * 100
+    m = manager(tmp_path, bucket.source, retry_timeout=0.5)
+    with pytest.raises(GKDataNetworkError, match=r"HTTP 503.*retried for 0.5 s") as e:
+        m.get_file("down.bin")
+    assert not isinstance(e.value, (GKDataUnreachableError, FileNotFoundError))
+
+
+def test_access_denied_is_not_a_missing_file(bucket, tmp_path, monkeypatch):
+    bucket.status[f"/{BUCKET}/private.2bit"] = [403]
+    with pytest.raises(GKDataNetworkError, match="HTTP 403.*must be public") as e:
+        manager(tmp_path, bucket.source).get_file("private.2bit")
+    assert not isinstance(e.value, FileNotFoundError)
+    # an optional file behind a 403 counts as absent, with the one warning
+    monkeypatch.setattr(gk_data, "data_manager", manager(tmp_path, bucket.source))
+    bucket.status[f"/{BUCKET}/opt.chromAlias.txt"] = [403]
+    with pytest.warns(RuntimeWarning, match="treated as absent"):
+        assert gk_data.get_optional_file("opt.chromAlias.txt") is None
+
+
+def test_plain_static_server_without_etag(bucket, tmp_path):
+    """No ETag (a plain web server): verified by size, resumed with Last-Modified as the validator."""
+    bucket.no_etag = True
+    data = payload(400_000, 11)
+    bucket.put("plain.bin", data)
+    bucket.cut_after[f"/{BUCKET}/plain.bin"] = 150_000
+    assert content(manager(tmp_path, bucket.source).get_file("plain.bin")) == data
+    assert bucket.requests[-1][2] == "bytes=150000-"
+
+
 def test_connection_cut_midway_is_resumed_in_the_same_call(bucket, tmp_path):
     data = payload(500_000, 4)
     bucket.put("cut.bin", data)
