@@ -207,6 +207,42 @@ def test_server_dying_midway_fails_fast_then_resumes(bucket, tmp_path):
     assert hidden(d) == [".die.bin.lock"]
 
 
+SLOW_CHILD = """
+import sys, time
+import genome_kit.data_manager as dm
+write = dm._HashingWriter.write
+def slow_write(self, data):
+    time.sleep(0.05)
+    return write(self, data)
+dm._HashingWriter.write = slow_write
+dm.DefaultDataManager(sys.argv[1], sys.argv[2]).get_file(sys.argv[3])
+"""
+
+
+def test_download_of_a_killed_process_is_resumed_by_the_next(bucket, tmp_path):
+    data = payload(3 << 20, 12)
+    bucket.put("killed.bin", data)
+    d = tmp_path / "dd"
+    env = dict(os.environ, PYTHONPATH=PKG_ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_CHILD, str(d), bucket.source, "killed.bin"], env=env, cwd=CHILD_CWD
+    )
+    part = d / ".killed.bin.partial"
+    deadline = time.monotonic() + 60
+    while not (part.exists() and part.stat().st_size >= 1 << 20):
+        assert child.poll() is None and time.monotonic() < deadline, "the child finished before it was killed"
+        time.sleep(0.01)
+    child.kill()
+    child.wait()
+    kept = part.stat().st_size
+    assert not (d / "killed.bin").exists() and kept < len(data)
+    m = manager(tmp_path, bucket.source)
+    assert m.list_local_files() == []  # a partial download is not a data file
+    assert content(m.get_file("killed.bin")) == data  # the dead process's lock went with it
+    assert bucket.requests[-1][2] == f"bytes={kept}-"
+    assert hidden(d) == [".killed.bin.lock"]
+
+
 def test_changed_object_restarts_instead_of_resuming(bucket, tmp_path):
     bucket.put("chg.bin", payload(300_000, 6))
     bucket.die_after[f"/{BUCKET}/chg.bin"] = 100_000
