@@ -5,10 +5,12 @@ python -m genome_kit data ls [--local|--remote] [--genomes] [PATTERN]
 python -m genome_kit data get NAME...          fetch (if needed), print local paths
 python -m genome_kit data path [NAME...]       local paths, without fetching
 python -m genome_kit data upload FILE... [--name NAME] [--meta KEY=VALUE] [--overwrite]
+python -m genome_kit data build TARGET OUTPUT_DIR [options]   a shipped recipe (see --help)
 """
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import os
 import sys
@@ -53,6 +55,15 @@ def add_parser(sub) -> None:
         "--overwrite", action="store_true", help="replace an existing object with different content"
     )
     up.set_defaults(func=run_upload)
+
+    build = dsub.add_parser(
+        "build",
+        help="build a shipped recipe (hg38/gencode/v46, hg19.p13.plusMT/assembly, gencode.v41...) from "
+        "its verified upstream files; --list shows them",
+        add_help=False,
+    )
+    build.add_argument("build_args", nargs=argparse.REMAINDER)
+    build.set_defaults(func=run_build)
 
 
 def _manager():
@@ -133,3 +144,9 @@ def run_upload(args) -> int:
         result = m.upload_file(filepath, name, metadata or None, **kwargs)
         print(result if isinstance(result, str) else name)
     return 0
+
+
+def run_build(args) -> int:
+    from ._data_build import main
+
+    return main(args.build_args, prog="genome-kit data build")

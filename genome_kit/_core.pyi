@@ -9,6 +9,7 @@ import typing
 
 import numpy
 import numpy.typing
+import typing_extensions
 
 __all__: list[str] = [
     "ANNOTATION_FORMAT_VERSION",
@@ -33,6 +34,7 @@ __all__: list[str] = [
     "VCFVariant",
     "Variant",
     "VariantGenome",
+    "bsd_sum_update",
     "build_vcfbin",
     "track_format_version",
     "write_twobit",
@@ -490,16 +492,21 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval, dtype=None, out=None):
+    def __call__(self, interval, dtype=None, out=None, *, resolution=None, aggregation="mean"):
         """
-        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.
+        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With `resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored values by `aggregation` ('sum', 'mean' or 'max').
         """
     def __init__(self, path: str) -> None: ...
     def batch(
-        self, intervals: typing.Any, dtype: typing.Any = None, out: typing.Any = None
+        self,
+        intervals: typing.Any,
+        dtype: typing.Any = None,
+        out: typing.Any = None,
+        resolution: typing.Any = None,
+        aggregation: typing.Any = "mean",
     ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
-        Values of N equal-length intervals as one (N, len, dim) array.
+        Values of N equal-length intervals as one (N, len, dim) array; with `resolution`, (N, len / resolution, dim) float32 pooled by `aggregation` ('sum', 'mean', 'max').
         """
     def view(self, interval: Interval) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
@@ -563,6 +570,14 @@ class TrackBuilder:
         where: str,
     ) -> None: ...
     def _add_text(self, kind: str, stream: typing.Any, name: str, strand: str) -> None: ...
+    def _add_wig(
+        self,
+        stream: typing.Any,
+        name: str,
+        strand: str,
+        track_name: str,
+        track_index: typing.SupportsInt | typing.SupportsIndex,
+    ) -> None: ...
     def _set_metadata(self, arg0: bytes) -> None: ...
     def finalize(self) -> None: ...
     def flush(self) -> None: ...
@@ -1474,6 +1489,11 @@ def _variant_pairs(
 ) -> tuple:
     """
     Per-variant REF/ALT windows (see VariantGenome.variant_pairs).
+    """
+
+def bsd_sum_update(state: typing.SupportsInt | typing.SupportsIndex, data: typing_extensions.Buffer) -> int:
+    """
+    BSD ``sum`` (``sum -r``) state after feeding ``data`` to ``state`` (start from 0).
     """
 
 def build_vcfbin(

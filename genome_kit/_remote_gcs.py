@@ -79,12 +79,20 @@ class GcsStore:
 
     # ------------------------------------------------------------------ client
 
-    def _retry(self):
+    def _retry(self, lookup: bool = False):
+        """Retries transient failures for retry_timeout, but never a connection that could not be made,
+        nor (``lookup``: a small request, so no answer at all) a timeout: the host is as good as down."""
+        import requests
         from google.cloud.storage.retry import DEFAULT_RETRY
 
         transient = DEFAULT_RETRY._predicate
-        retry = DEFAULT_RETRY.with_predicate(lambda e: transient(e) and not _is_connect_failure(e))
-        return retry.with_timeout(self.manager.retry_timeout)
+
+        def retry_it(e: BaseException) -> bool:
+            if _is_connect_failure(e) or (lookup and isinstance(e, requests.exceptions.Timeout)):
+                return False
+            return transient(e)
+
+        return DEFAULT_RETRY.with_predicate(retry_it).with_timeout(self.manager.retry_timeout)
 
     def _use_credentials(self) -> bool:
         if self.manager.require_auth is not None:
@@ -120,7 +128,7 @@ class GcsStore:
         log.debug("%s: not in %s, asking %s", filename, self.manager.data_dir, self.url)
         bucket = self._bucket()
         try:
-            blob = bucket.get_blob(filename, timeout=self.timeout, retry=self._retry())
+            blob = bucket.get_blob(filename, timeout=self.timeout, retry=self._retry(lookup=True))
             if blob is None:
                 self._check_bucket(bucket)
         except GKDataNetworkError:
@@ -136,7 +144,7 @@ class GcsStore:
         from google.api_core import exceptions as gexc
 
         try:
-            exists = bucket.exists(timeout=self.timeout, retry=self._retry())
+            exists = bucket.exists(timeout=self.timeout, retry=self._retry(lookup=True))
         except (gexc.Forbidden, gexc.Unauthorized):
             exists = True  # readers of public buckets may not see bucket metadata
         if not exists:
@@ -167,7 +175,11 @@ class GcsStore:
                 "read it; GENOMEKIT_STORAGE_AUTH=1 forces credentials, =0 anonymous access"
             )
         else:
-            if _is_connect_failure(e) or isinstance(e, (ConnectionError, TimeoutError)):
+            import requests
+
+            if _is_connect_failure(e) or isinstance(
+                e, (ConnectionError, TimeoutError, requests.exceptions.Timeout)
+            ):
                 cls = GKDataUnreachableError
             hint = (
                 "check your network connection and proxy settings, the bucket name "
@@ -250,7 +262,9 @@ class GcsStore:
         try:
             return sorted(
                 b.name
-                for b in bucket.client.list_blobs(bucket, timeout=self.timeout, retry=self._retry())
+                for b in bucket.client.list_blobs(
+                    bucket, timeout=self.timeout, retry=self._retry(lookup=True)
+                )
                 if "/" not in b.name
             )
         except Exception as e:

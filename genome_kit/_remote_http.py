@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from . import data_manager as dm
+from ._io import copy_stream
 from .data_manager import (
     GKDataFileNotFoundError,
     GKDataIntegrityError,
@@ -258,21 +259,15 @@ class HttpStore:
                 mode, offset = "wb", 0
             length = response.headers.get("Content-Length")
             expected = offset + int(length) if length and length.isdigit() else obj.size
-            written = offset
             with open(part, mode) as f:
-                writer = dm._HashingWriter(f, {}, progress)
                 try:
-                    while True:
-                        block = response.read(CHUNK)
-                        if not block:
-                            break
-                        writer.write(block)
-                        written += len(block)
+                    copy_stream(response, dm._HashingWriter(f, {}, progress), chunk=CHUNK)
                 except (OSError, http.client.HTTPException) as e:  # the connection broke midway
-                    raise _Transient(f"{type(e).__name__}: {e} after {written} bytes") from None
+                    raise _Transient(f"{type(e).__name__}: {e} after {f.tell()} bytes") from None
                 finally:
                     f.flush()
                     os.fsync(f.fileno())
+                written = f.tell()
         if expected is not None and written < expected:
             raise _Transient(f"the connection closed after {written} of {expected} bytes")
 

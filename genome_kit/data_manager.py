@@ -441,9 +441,9 @@ class DefaultDataManager(DataManager):
             log.debug("%s: not in %s and no remote source configured", filename, self.data_dir)
             raise GKDataFileNotFoundError(
                 filename,
-                f"data file {filename!r} not found in {self.data_dir} (no storage bucket configured: "
-                "GENOMEKIT_STORAGE_BUCKET is empty; unset it to use GenomeKit's public data, or set "
-                "GENOMEKIT_DATA_DIR to look in another directory)",
+                f"data file {filename!r} not found in {self.data_dir} (this data manager is local only: "
+                "bucket_name='' or GENOMEKIT_STORAGE_BUCKET set but empty; unset GENOMEKIT_STORAGE_BUCKET to "
+                "use GenomeKit's public data, or set GENOMEKIT_DATA_DIR to look in another directory)",
             )
         if self._remembered_missing(filename):
             log.debug("%s: remembered as absent from %s", filename, self.source)

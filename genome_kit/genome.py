@@ -22,27 +22,31 @@ class Genome:
     """
 
     _instances: weakref.WeakValueDictionary[str, Genome] = weakref.WeakValueDictionary()
+    _config: str
+    _refg: str | None  # None until first use in an unpickled Genome (see _unpickle)
 
     def __new__(cls, config: str):
-        if cls is Genome and isinstance(config, str):
-            existing = Genome._instances.get(config)
-            if existing is not None:
-                return existing
-        return super().__new__(cls)
-
-    def __init__(self, config: str):
-        if getattr(self, "_config", None) is not None:
-            return  # a cached instance
+        # The config is taken here rather than in __init__: subclasses written for GenomeKit choose or
+        # rewrite the config in their own __new__, while Python hands __init__ their original arguments.
         if not isinstance(config, str):
             raise TypeError(f"config must be a str, got {type(config).__name__}")
         if not config:
             raise ValueError(
                 "No config specified: expected an assembly or annotation name such as 'hg38.p14'"
             )
-        self._refg: str | None = _assemblies.assembly_of(config)
+        if cls is Genome:
+            existing = Genome._instances.get(config)
+            if existing is not None:
+                return existing
+        self = super().__new__(cls)
+        self._refg = _assemblies.assembly_of(config)
         self._config = config
-        if type(self) is Genome:
+        if cls is Genome:
             Genome._instances[config] = self
+        return self
+
+    def __init__(self, config: str = ""):
+        """Nothing left to do: ``__new__`` opened the config (so a subclass may pass any arguments)."""
 
     # --- identity ---
     @property

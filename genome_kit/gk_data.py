@@ -283,7 +283,7 @@ class _LocalFirst(DataManager):
 
     def __init__(self, data_dir: str, fallback: DataManager):
         super().__init__(data_dir)
-        self.local = DefaultDataManager(data_dir)
+        self.local = DefaultDataManager(data_dir, bucket_name="")  # only what is in data_dir
         self.fallback = fallback
 
     def get_file(self, filename):

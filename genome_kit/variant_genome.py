@@ -10,6 +10,7 @@ import numpy as np
 from . import _core
 from .genome import Genome
 from .interval import Interval
+from .track_data import TrackData
 from .variant import Variant
 
 __all__ = ["VariantGenome"]
@@ -143,19 +144,44 @@ class VariantGenome(_core.VariantGenome):
         return pos
 
     def map_to_reference(
-        self, values, interval: Interval, allow_outside_chromosome: bool = True
-    ) -> np.ndarray:
-        """Maps a per-base array computed on ``dna(interval)`` onto the reference bases of ``interval``.
+        self,
+        values,
+        interval: Interval | None = None,
+        allow_outside_chromosome: bool = True,
+        aggregation="mean",
+    ):
+        """Maps values computed on ``dna(interval)`` (ALT) onto the reference bases of ``interval``.
 
-        ``values`` has shape ``(len(dna(interval)), ...)``. The result has
-        shape ``(len(interval), ...)`` in the same orientation as the
-        interval's DNA (the SpliceAI/AlphaGenome indel rule): a surviving
-        reference base keeps its value; deleted reference bases (and bases
-        an anchored window pushed out) are 0; the values of inserted bases
-        are summarised by their maximum together with the reference base
-        immediately left of the insertion in reference (``+``) orientation,
-        or the base to its right if that one is outside the window.
+        The SpliceAI/AlphaGenome indel rule, so that REF and ALT outputs compare
+        position by position: a surviving reference base keeps its value;
+        deleted reference bases (and bases an anchored window pushed out) are 0;
+        the values of inserted bases are summarised by their maximum together
+        with the reference base immediately left of the insertion in reference
+        (``+``) orientation, or the base to its right if that one is outside the
+        window. Values stay in the orientation of the interval's DNA.
+
+        Parameters
+        ----------
+        values : array or TrackData
+            A per-base array of shape ``(len(dna(interval)), ...)``, or a
+            :class:`TrackData` of model outputs on the ALT sequence (any
+            resolution, stranded or not; ``interval`` then defaults to its
+            interval). Coarser bins are spread over their bases (``aggregation``
+            as in :meth:`TrackData.upsample`), mapped, and pooled back.
+        interval : Interval
+            The window (anchored or not) whose variant DNA the values describe.
+        aggregation : str
+            For TrackData at a resolution above 1: ``"mean"``, ``"sum"`` or ``"max"``.
+
+        Returns
+        -------
+        numpy.ndarray of shape ``(len(interval), ...)``, or a TrackData on the
+        reference interval with the same tracks and resolution.
         """
+        if isinstance(values, TrackData):
+            return self._map_track_data(values, interval, allow_outside_chromosome, aggregation)
+        if interval is None:
+            raise TypeError("map_to_reference needs the interval of the values")
         values = np.asarray(values)
         pos, ins = self._alignment(interval, allow_outside_chromosome)
         if values.shape[:1] != pos.shape:
@@ -182,6 +208,21 @@ class VariantGenome(_core.VariantGenome):
             ok = (target >= start) & (target < end)
             np.maximum.at(out, index(target[ok]), values[inserted][ok])
         return out
+
+    def _map_track_data(
+        self, alt: TrackData, interval, allow_outside_chromosome: bool, aggregation
+    ) -> TrackData:
+        iv = alt.interval if interval is None else interval
+        if iv is None:
+            raise ValueError("map_to_reference: the TrackData has no interval; pass the interval")
+        if alt.values.ndim != 2:
+            raise ValueError("map_to_reference: TrackData values must be [positions, tracks]")
+        res = alt.resolution
+        if len(iv) % res:
+            raise ValueError(f"map_to_reference: {iv} is not a whole number of {res} bp bins")
+        per_base = alt.upsample(1, aggregation).values if res > 1 else alt.values
+        mapped = self.map_to_reference(per_base, iv, allow_outside_chromosome)
+        return TrackData(mapped, alt.metadata, 1, iv).downsample(res, aggregation)
 
     def dna_pair(self, interval: Interval, allow_outside_chromosome: bool = True) -> tuple[str, str]:
         """(REF, ALT) sequences of equal length for ``interval``.

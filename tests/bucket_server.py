@@ -28,6 +28,8 @@ class BucketServer:
         self.headers: dict[str, dict[str, str]] = {}  # path -> extra response headers
         self.die_after: dict[str, int] = {}  # path -> bytes sent before the whole server dies (once)
         self.cut_after: dict[str, int] = {}  # path -> bytes sent before the connection is cut (once)
+        self.status: dict[str, list[int]] = {}  # path -> statuses to answer the next requests with
+        self.no_etag = False  # a plain static server: no ETag (Last-Modified only)
         self.page_size = 1000
         self.requests: list[tuple[str, str, str | None]] = []  # (method, path, Range)
         with socket.socket() as s:
@@ -83,6 +85,12 @@ class BucketServer:
         parts = urllib.parse.urlsplit(h.path)
         path = urllib.parse.unquote(parts.path)
         self.requests.append((h.command, path, h.headers.get("Range")))
+        if self.status.get(path):
+            code = self.status[path].pop(0)
+            h.send_response(code)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
         query = urllib.parse.parse_qs(parts.query)
         if "list-type" in query:
             return self._list(h, path.strip("/"), query)
@@ -98,16 +106,18 @@ class BucketServer:
         with open(local, "rb") as f:
             data = f.read()
         etag = '"' + self.etag.get(path, hashlib.md5(data).hexdigest()) + '"'
+        modified = email.utils.formatdate(os.path.getmtime(local), usegmt=True)
         start = 0
         rng = h.headers.get("Range")
         if_range = h.headers.get("If-Range")
-        if rng and not head and (if_range is None or if_range == etag):
+        if rng and not head and if_range in (None, modified if self.no_etag else etag):
             start = int(rng.split("=")[1].split("-")[0])
         status = 206 if start else 200
         h.send_response(status)
         h.send_header("Content-Length", str(len(data) - start))
-        h.send_header("ETag", etag)
-        h.send_header("Last-Modified", email.utils.formatdate(os.path.getmtime(local), usegmt=True))
+        if not self.no_etag:
+            h.send_header("ETag", etag)
+        h.send_header("Last-Modified", modified)
         h.send_header("Accept-Ranges", "bytes")
         for key, value in self.headers.get(path, {}).items():
             h.send_header(key, value)

@@ -16,6 +16,7 @@ import time
 
 import pytest
 from bucket_server import BucketServer
+from terminal_util import stderr_on_terminal
 
 import genome_kit as gk
 from genome_kit import gk_data
@@ -144,6 +145,39 @@ def test_multipart_etag_verified(bucket, tmp_path, caplog):
     assert os.path.getsize(path) == len(data)
 
 
+def test_server_errors_are_retried_then_reported(bucket, tmp_path):
+    bucket.put("busy.bin", b"eventually\n")
+    bucket.status[f"/{BUCKET}/busy.bin"] = [503, 500]  # the HEAD and its first retry fail
+    assert content(manager(tmp_path, bucket.source).get_file("busy.bin")) == b"eventually\n"
+    bucket.status[f"/{BUCKET}/down.bin"] = [503] * 100
+    m = manager(tmp_path, bucket.source, retry_timeout=0.5)
+    with pytest.raises(GKDataNetworkError, match=r"HTTP 503.*retried for 0.5 s") as e:
+        m.get_file("down.bin")
+    assert not isinstance(e.value, (GKDataUnreachableError, FileNotFoundError))
+
+
+def test_access_denied_is_not_a_missing_file(bucket, tmp_path, monkeypatch):
+    bucket.status[f"/{BUCKET}/private.2bit"] = [403]
+    with pytest.raises(GKDataNetworkError, match="HTTP 403.*must be public") as e:
+        manager(tmp_path, bucket.source).get_file("private.2bit")
+    assert not isinstance(e.value, FileNotFoundError)
+    # an optional file behind a 403 counts as absent, with the one warning
+    monkeypatch.setattr(gk_data, "data_manager", manager(tmp_path, bucket.source))
+    bucket.status[f"/{BUCKET}/opt.chromAlias.txt"] = [403]
+    with pytest.warns(RuntimeWarning, match="treated as absent"):
+        assert gk_data.get_optional_file("opt.chromAlias.txt") is None
+
+
+def test_plain_static_server_without_etag(bucket, tmp_path):
+    """No ETag (a plain web server): verified by size, resumed with Last-Modified as the validator."""
+    bucket.no_etag = True
+    data = payload(400_000, 11)
+    bucket.put("plain.bin", data)
+    bucket.cut_after[f"/{BUCKET}/plain.bin"] = 150_000
+    assert content(manager(tmp_path, bucket.source).get_file("plain.bin")) == data
+    assert bucket.requests[-1][2] == "bytes=150000-"
+
+
 def test_connection_cut_midway_is_resumed_in_the_same_call(bucket, tmp_path):
     data = payload(500_000, 4)
     bucket.put("cut.bin", data)
@@ -171,6 +205,42 @@ def test_server_dying_midway_fails_fast_then_resumes(bucket, tmp_path):
     assert content(path) == data
     assert bucket.requests[-1][2] == "bytes=200000-"
     assert hidden(d) == [".die.bin.lock"]
+
+
+SLOW_CHILD = """
+import sys, time
+import genome_kit.data_manager as dm
+write = dm._HashingWriter.write
+def slow_write(self, data):
+    time.sleep(0.05)
+    return write(self, data)
+dm._HashingWriter.write = slow_write
+dm.DefaultDataManager(sys.argv[1], sys.argv[2]).get_file(sys.argv[3])
+"""
+
+
+def test_download_of_a_killed_process_is_resumed_by_the_next(bucket, tmp_path):
+    data = payload(3 << 20, 12)
+    bucket.put("killed.bin", data)
+    d = tmp_path / "dd"
+    env = dict(os.environ, PYTHONPATH=PKG_ROOT)
+    child = subprocess.Popen(
+        [sys.executable, "-c", SLOW_CHILD, str(d), bucket.source, "killed.bin"], env=env, cwd=CHILD_CWD
+    )
+    part = d / ".killed.bin.partial"
+    deadline = time.monotonic() + 60
+    while not (part.exists() and part.stat().st_size >= 1 << 20):
+        assert child.poll() is None and time.monotonic() < deadline, "the child finished before it was killed"
+        time.sleep(0.01)
+    child.kill()
+    child.wait()
+    kept = part.stat().st_size
+    assert not (d / "killed.bin").exists() and kept < len(data)
+    m = manager(tmp_path, bucket.source)
+    assert m.list_local_files() == []  # a partial download is not a data file
+    assert content(m.get_file("killed.bin")) == data  # the dead process's lock went with it
+    assert bucket.requests[-1][2] == f"bytes={kept}-"
+    assert hidden(d) == [".killed.bin.lock"]
 
 
 def test_changed_object_restarts_instead_of_resuming(bucket, tmp_path):
@@ -244,14 +314,20 @@ def test_timeout_setting(tmp_path, monkeypatch):
         DefaultDataManager(str(tmp_path), "")
 
 
-def test_silent_server_fails_within_the_timeout(tmp_path):
-    """A host that accepts connections but never answers (a hung server, a black hole behind a proxy)."""
+@pytest.mark.parametrize("backend", ["https", "gcs"])
+def test_silent_server_fails_within_the_timeout(tmp_path, monkeypatch, backend):
+    """A host that accepts connections but never answers (a hung server, a black hole behind a proxy):
+    the look-up fails after one timeout, not after retrying for retry_timeout."""
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)  # never accepted: the kernel completes the handshake, nobody answers
-        m = manager(tmp_path, f"http://127.0.0.1:{listener.getsockname()[1]}/b", timeout=0.5)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        if backend == "gcs":
+            pytest.importorskip("google.cloud.storage")
+            monkeypatch.setenv("STORAGE_EMULATOR_HOST", url)
+        m = manager(tmp_path, "gs://b" if backend == "gcs" else f"{url}/b", timeout=0.5, retry_timeout=30)
         t = time.perf_counter()
-        with pytest.raises(GKDataUnreachableError, match="timeout 0.5 s"):
+        with pytest.raises(GKDataUnreachableError, match=r"timeout 0.5 s|timeout=0.5"):
             m.get_file("x.2bit")
         assert time.perf_counter() - t < 2
         t = time.perf_counter()
@@ -310,8 +386,8 @@ def test_fresh_data_dir_and_a_config_name_give_the_files(shared_dir, tmp_path):
         "g = gk.Genome('gencode.v41.mini')\n"
         "print(g.refg, g.chromosomes, g.dna(gk.Interval(g.chromosomes[0], '+', 0, 10, g)))\n"
         "from genome_kit import genome_annotation as ga\n"
-        "if hasattr(ga, 'DGANNO_SUFFIX'):\n"
-        "    print(len(g.genes), len(g.transcripts))\n"
+        "if hasattr(ga, 'DGANNO_SUFFIX'):  # GenomeKit's .dganno files are readable: annotations too\n"
+        "    print('genes', len(g.genes), len(g.transcripts))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GENOMEKIT_", "AWS_"))}
     with BucketServer(str(root)) as server:
@@ -325,10 +401,63 @@ def test_fresh_data_dir_and_a_config_name_give_the_files(shared_dir, tmp_path):
             [sys.executable, "-c", script], env=env, cwd=CHILD_CWD, capture_output=True, text=True, timeout=60
         )
     assert r.returncode == 0, r.stderr
-    first = r.stdout.splitlines()[0].split(" ", 1)
-    assert first[0] == "hg38.p13.mini"
+    lines = r.stdout.splitlines()
+    assert lines[0].split(" ", 1)[0] == "hg38.p13.mini"
+    for line in lines[1:]:
+        _, genes, transcripts = line.split()
+        assert int(genes) > 0 and int(transcripts) >= int(genes)
     fetched = sorted(n for n in os.listdir(tmp_path / "fresh") if not n.startswith("."))
     assert {"gencode.v41.mini.cfg", "hg38.p13.mini.2bit", "hg38.p13.mini.chrom.sizes"} <= set(fetched)
     for n in fetched:
         with open(tmp_path / "fresh" / n, "rb") as a, open(os.path.join(data, n), "rb") as b:
             assert a.read() == b.read(), n
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_progress_bar_on_a_terminal(bucket, tmp_path):
+    pytest.importorskip("tqdm")
+    from genome_kit.data_manager import PROGRESS_MIN_BYTES
+
+    bucket.put("big.bin", payload(PROGRESS_MIN_BYTES + 1, 10))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
+    env.update(
+        PYTHONPATH=PKG_ROOT,
+        GENOMEKIT_DATA_MANAGER="default",
+        GENOMEKIT_DATA_DIR=str(tmp_path / "dd"),
+        GENOMEKIT_STORAGE_BUCKET=bucket.source,
+    )
+    bar = stderr_on_terminal(
+        lambda fd: subprocess.run(
+            [sys.executable, "-c", "import genome_kit as gk; gk.gk_data.get_file('big.bin')"],
+            env=env,
+            cwd=CHILD_CWD,
+            stderr=fd,
+            timeout=60,
+            check=True,
+        )  # fmt: skip
+    )
+    assert "big.bin:" in bar and "%|" in bar
+
+
+# --------------------------------------------------------------------------- local-only by design
+
+
+def test_offline_paths_never_ask_the_default_source(bucket, tmp_path, monkeypatch):
+    """The public source is the default, but the demo and the local half of local_files_first (used by
+    the builders) only look at their directory: the server (the public bucket here) sees nothing."""
+    monkeypatch.delenv("GENOMEKIT_STORAGE_BUCKET")
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", bucket.url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GENOMEKIT_")}
+    env.update(PYTHONPATH=PKG_ROOT, GENOMEKIT_DATA_MANAGER="default", GENOMEKIT_DATA_DIR=str(tmp_path / "dd"))
+    r = subprocess.run(
+        [sys.executable, "-m", "genome_kit", "demo"], env=env, cwd=CHILD_CWD, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert bucket.requests == [] and "unavailable" not in r.stderr
+
+    monkeypatch.setattr(gk_data, "data_manager", DefaultDataManager(str(tmp_path / "fallback"), ""))
+    with gk_data.local_files_first(str(tmp_path / "stage")):
+        with pytest.raises(GKDataFileNotFoundError):
+            gk_data.get_file("nowhere.chromAlias.txt")
+    assert bucket.requests == []

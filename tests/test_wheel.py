@@ -9,6 +9,7 @@ Deselect with ``-m "not slow"``.
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shutil
@@ -36,6 +37,7 @@ def clean_env(venv: str) -> dict[str, str]:
     env["PATH"] = os.path.join(venv, "bin") + os.pathsep + env.get("PATH", "")
     env["VIRTUAL_ENV"] = venv
     env["GENOMEKIT_QUIET"] = "1"
+    env["GENOMEKIT_STORAGE_BUCKET"] = ""  # the sample data is local: the tests never reach the public bucket
     return env
 
 
@@ -115,13 +117,22 @@ def test_installed_package_from_outside_the_checkout(readme_venv):
 
     listing = "import importlib.metadata as m; print('\\n'.join(str(f) for f in m.files('genome_kit')))"
     names = set(sh(py, "-I", "-c", listing, cwd=work, env=env).split())
-    for name in ("genome_kit/_core.pyi", "genome_kit/py.typed", "genome_kit/sample_data/sacCer.sample.fa.gz"):
+    for name in (
+        "genome_kit/_core.pyi",
+        "genome_kit/py.typed",
+        "genome_kit/sample_data/sacCer.sample.fa.gz",
+        "genome_kit/recipes/hg38/gencode/v46/recipe.json",  # data-src's recipes ship in the package
+    ):
         assert name in names, f"{name} is not installed"
+    recipes = glob.glob(os.path.join(ROOT, "data-src", "*", "*", "*", "recipe.json"))
+    assert sum(n.startswith("genome_kit/recipes/") for n in names) == len(recipes)
     assert any(n.startswith("genome_kit/_core.") and n.endswith(".so") for n in names)
     assert not any(n.startswith(("tests/", "demos/", "benchmarks/", "src/")) for n in names)
 
     out = sh(os.path.join(venv, "bin", "genome-kit"), "demo", cwd=work, env=env)
     assert "4 genes, 7 transcripts, 19 exons" in out
+    listed = sh(os.path.join(venv, "bin", "genome-kit"), "data", "build", "--list", cwd=work, env=env)
+    assert len(listed.splitlines()) == len(recipes) and "hg38/gencode/v46" in listed
 
     quickstart = os.path.join(ROOT, "docs", "quickstart.md")
     doctest = textwrap.dedent(
