@@ -114,6 +114,10 @@ class GenomeTrack(_core.TrackFile):
     def read(self, interval: Interval, resolution: int | None = None, aggregation: str = "mean") -> TrackData:
         """The values of ``interval`` as a :class:`TrackData` carrying the file's metadata.
 
+        The metadata is the file's (``set_metadata``), completed where it lacks them
+        with ``name`` (the file name, plus ``_<dim>`` when dim > 1) and ``strand``
+        (``.`` for an unstranded track, else the interval's strand).
+
         Parameters
         ----------
         interval : Interval
@@ -125,10 +129,6 @@ class GenomeTrack(_core.TrackFile):
         aggregation : str
             ``"mean"``, ``"sum"`` (of stored values, weighted by the share of their
             bases in the bin) or ``"max"``.
-
-        The metadata is the file's (``set_metadata``), completed where it lacks them
-        with ``name`` (the file name, plus ``_<dim>`` when dim > 1) and ``strand``
-        (``.`` for an unstranded track, else the interval's strand).
         """
         res = self.resolution if resolution is None else resolution
         if res == 1:

@@ -96,6 +96,11 @@ def test_every_handle_and_row_pickles(quickstart):
         if len(t):
             assert pickle.loads(pickle.dumps(t[len(t) - 1])) == t[len(t) - 1], table
     assert mp_workers.read_window(pickle.loads(pickle.dumps(item))) == mp_workers.read_window(item)
+    pd = pytest.importorskip("pandas")
+    values = np.arange(300, dtype=np.float32).reshape(300, 1)
+    data = gk.TrackData(values, pd.DataFrame({"name": ["x"], "strand": ["+"]}), interval=item["interval"])
+    back = pickle.loads(pickle.dumps(data))
+    assert back.interval == data.interval and np.array_equal(back.values, values)
 
 
 @pytest.mark.parametrize("method", METHODS)
