@@ -3,7 +3,18 @@
 Import as ``import genome_kit as gk``.
 """
 
+import importlib.util
+import os
 from importlib.metadata import PackageNotFoundError, version
+
+if importlib.util.find_spec(f"{__name__}._core") is None:
+    # A source checkout shadows the installed package (python run from the repository root), or it was
+    # never built: say what to do instead of failing on a circular import further down.
+    raise ImportError(
+        f"{os.path.dirname(__file__)} has no compiled genome_kit._core (an unbuilt source tree): after "
+        "`pip install .` use the `genome-kit` command or run Python outside the checkout, "
+        "or build in place with ./tools/dev_build.sh"
+    )
 
 from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
 from .assembly_build import build_assembly

@@ -1,4 +1,4 @@
-"""Opening text inputs that may be gzip/bgzip compressed."""
+"""Opening text inputs that may be gzip/bgzip compressed; atomic writes; stream copies."""
 
 from __future__ import annotations
 
@@ -44,3 +44,15 @@ def atomic_write_text(path: str, text: str) -> None:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
+
+
+def copy_stream(src, dst, progress=None, chunk: int = 1 << 20) -> int:
+    """Copies a binary stream into ``dst`` chunk by chunk (advancing a tqdm-like ``progress``);
+    returns the number of bytes copied."""
+    copied = 0
+    for block in iter(lambda: src.read(chunk), b""):
+        dst.write(block)
+        copied += len(block)
+        if progress is not None:
+            progress.update(len(block))
+    return copied

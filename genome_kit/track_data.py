@@ -100,7 +100,8 @@ class TrackData:
     resolution : int
         Bases per positional bin (>= 1).
     interval : Interval, optional
-        The window the values cover: its length must be ``positions * resolution``.
+        The window the values cover: its length must be ``positions * resolution``
+        (an anchor is dropped: only the window is kept).
     """
 
     values: np.ndarray
@@ -141,8 +142,13 @@ class TrackData:
                 f"metadata (name, strand) must be unique: {(row['name'], row['strand'])!r} repeats"
             )
         if self.interval is not None:
-            if not isinstance(self.interval, Interval):
-                raise TypeError(f"interval must be a genome_kit.Interval, got {type(self.interval).__name__}")
+            iv = self.interval
+            if not isinstance(iv, Interval):
+                raise TypeError(f"interval must be a genome_kit.Interval, got {type(iv).__name__}")
+            if iv.anchor is not None or type(iv) is not Interval:  # the window only: no anchor, no alleles
+                object.__setattr__(
+                    self, "interval", Interval(iv.chromosome, iv.strand, iv.start, iv.end, iv.refg)
+                )
             if values.ndim > 1 and len(self.interval) != self.width:
                 raise ValueError(
                     f"interval {self.interval} has length {len(self.interval)}, the values cover "

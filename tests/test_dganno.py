@@ -44,17 +44,25 @@ def conformance(shared_dir, data_dir):
     return src
 
 
+# genome_kit keeps biotypes as the source spells them; GenomeKit stores its list's spelling
+GENOMEKIT_SPELLING = {"lncRNA": "lnc_RNA"}
+
+
+def bt(t):
+    return GENOMEKIT_SPELLING.get(t, t)
+
+
 def rows_of(table):
     return [repr(x) for x in table]
 
 
 def gene_fields(g):
-    return (g.chromosome, g.strand, g.start, g.end, g.id, g.name, g.type, g.level, len(g.transcripts))
+    return (g.chromosome, g.strand, g.start, g.end, g.id, g.name, bt(g.type), g.level, len(g.transcripts))
 
 
 def tran_fields(t):
     return (
-        t.chromosome, t.strand, t.start, t.end, t.id, t.type, t.level, t.tsl, t.ccds_id, t.protein_id,
+        t.chromosome, t.strand, t.start, t.end, t.id, bt(t.type), t.level, t.tsl, t.ccds_id, t.protein_id,
         t.product, t.gene.id, [(e.start, e.end, e.id) for e in t.exons],
         [(i.start, i.end) for i in t.introns],
         [(c.start, c.end, c.phase, c.exon.index) for c in t.cdss],

@@ -451,10 +451,10 @@ bases). An optional anchor fixes the output length of variant sequences.
           [](const Interval& i) {
             return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
                                   i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()),
-                                  i.anchor_offset);
+                                  i.anchor_offset, pickled_data_setup());
           },
           [](py::tuple t) {
-            if (t.size() != 7) throw py::value_error("invalid Interval pickle state");
+            if (t.size() != 7 && t.size() != 8) throw py::value_error("invalid Interval pickle state");
             Interval iv = make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(),
                                t[3].cast<int64_t>(), t[4]);
             set_anchor(iv, t[5], t[6].cast<int64_t>());
