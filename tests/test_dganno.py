@@ -180,3 +180,80 @@ def test_missing_annotation_names_both_files(conformance, data_dir):
         f.write("refg=hg19.mini\n")
     with pytest.raises(FileNotFoundError, match=r"no_anno_here\.gkanno nor no_anno_here\.v22\.dganno"):
         _ = gk.Genome("no_anno_here").genes
+
+
+# --- APPRIS / MANE tables (GenomeKit's pickles, read without executing code) -----------------------
+
+
+def test_appris_from_genomekit_table(conformance):
+    g = gk.Genome("gencode.v29.mini")
+    assert [t.id for t in g.appris_transcripts()][:3] == [
+        "ENST00000233331.11",
+        "ENST00000452361.5",
+        "ENST00000441673.2",
+    ]
+    mogs = g.genes.first_by_name("MOGS")
+    assert [t.id for t in g.appris_transcripts(mogs)] == [t.id for t in g.appris_transcripts(mogs.id)]
+    assert [g.appris_principality(t) for t in g.appris_transcripts(mogs)] == sorted(
+        g.appris_principality(t) for t in g.appris_transcripts(mogs)
+    )
+    t = g.transcripts["ENST00000233331.11"]
+    assert (g.appris_principality(t), g.appris_principality(t, as_string=True)) == (0, "PRINCIPAL:1")
+    no_data = next(t for t in g.transcripts if g.appris_principality(t) is None)
+    with pytest.raises(TypeError, match="no APPRIS principality"):
+        g.appris_principality(no_data, as_string=True)
+    with pytest.raises(gk.ApprisNotAvailableError, match="gencode.v29lift37.mini.v22.dganno"):
+        gk.Genome("gencode.v29lift37.mini").appris_transcripts()
+    with pytest.raises(ValueError):
+        gk.Genome("hg19.mini").appris_transcripts()
+
+
+def test_mane_from_genomekit_table(conformance):
+    g = gk.Genome("gencode.v41.mini")
+    select = g.mane_select_transcripts()
+    assert [t.id for t in select] == ["ENST00000233331.12", "ENST00000233615.7", "ENST00000448666.7"]
+    assert [g.mane_select_transcripts(x.gene) for x in select] == [[x] for x in select]
+    assert g.mane_select_transcripts(g.genes.first_by_name("INO80B-WBP1")) == []
+    assert all(t.gene == gene for gene in g.genes for t in g.mane_plus_clinical_transcripts(gene))
+    with pytest.raises(gk.ManeNotAvailableError, match="gencode.v29.mini"):
+        gk.Genome("gencode.v29.mini").mane_select_transcripts()
+
+
+class _Boom:
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /dev/null",))
+
+
+def test_table_that_would_run_code_is_refused(tmp_path):
+    from genome_kit.appris_mane import read_table
+
+    path = tmp_path / "evil.pkl"
+    path.write_bytes(__import__("pickle").dumps([[_Boom()], [], []]))
+    with pytest.raises(OSError, match=r"evil\.pkl is not a readable APPRIS/MANE table: .*system"):
+        read_table(str(path), 3)
+
+
+def test_numpy_tables_are_read(tmp_path):
+    import pickle
+
+    import numpy as np
+
+    from genome_kit.appris_mane import read_table
+
+    path = tmp_path / "np.pkl"
+    path.write_bytes(pickle.dumps((np.array([1, 2], dtype=np.int64), [np.int64(3), None], [], [])))
+    assert read_table(str(path), 4) == [[1, 2], [3, None], [], []]
+
+
+def test_table_for_another_annotation_is_refused(conformance, data_dir):
+    import pickle
+
+    # gencode.v41's MANE table served as gencode.v29's: row numbers point at other genes
+    src = os.path.join(conformance, "mane.gencode.v41.mini.v1.pkl")
+    with open(src, "rb") as f:
+        table = pickle.load(f)
+    table[1] = [None, 2, None, 8]  # gene row 1 cannot own transcript row 2 ... or 8
+    with open(os.path.join(data_dir, "mane.gencode.v29lift37.mini.v1.pkl"), "wb") as f:
+        pickle.dump(table, f)
+    with pytest.raises(OSError, match="does not match this annotation"):
+        gk.Genome("gencode.v29lift37.mini").mane_select_transcripts()
