@@ -110,3 +110,28 @@ def test_killed_assembly_build_never_leaves_a_2bit_without_sizes(tmp_path, child
     assert leftovers(tmp_path) == []
     dna = gk.GenomeDNA(twobit)
     assert dna.chromosome_length("chr4") == len(line.strip()) * 60_000
+
+
+def test_killed_python_writer_temporary_is_reclaimed(tmp_path, child_env):
+    """Writers that go through genome_kit._io.atomic_path (BED, bigWig, npz exports)."""
+    out = str(tmp_path / "x.bed")
+    child = (
+        "import sys, time\n"
+        "from genome_kit._io import atomic_path\n"
+        "with atomic_path(sys.argv[1]) as tmp, open(tmp, 'w') as f:\n"
+        "    f.write('half'); f.flush(); print('writing', flush=True); time.sleep(60)\n"
+    )
+    args = [sys.executable, "-c", child, out]
+    proc = subprocess.Popen(args, env=child_env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "writing\n"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    assert leftovers(tmp_path) and not os.path.exists(out)
+    from genome_kit._io import atomic_path
+
+    with atomic_path(out) as tmp, open(tmp, "w") as f:
+        f.write("done\n")
+    assert leftovers(tmp_path) == []
+    with open(out) as f:
+        assert f.read() == "done\n"
