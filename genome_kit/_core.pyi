@@ -348,15 +348,15 @@ class _VCFTable:
         File rows of VCFVariants of this table, as an int64 array.
         """
     def sequence_variations(self, interval: Interval) -> list: ...
-    def strings(self, id: str, rows: typing.Any = None) -> list:
-        """
-        Values of a string INFO column as a list of str.
-        """
     def variant(self, row: typing.SupportsInt | typing.SupportsIndex) -> typing.Any: ...
     def variant_range(
         self, begin: typing.SupportsInt | typing.SupportsIndex, end: typing.SupportsInt | typing.SupportsIndex
     ) -> list: ...
     def variants(self, rows: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list: ...
+    def view(self) -> _VCFTable:
+        """
+        A handle on the same table that closes independently.
+        """
     @property
     def closed(self) -> bool: ...
     @property
@@ -1461,6 +1461,9 @@ def build_vcfbin(
     reference_genome: typing.Any,
     fields: list,
     genome_dna: typing.Any,
+    validate: bool,
+    normalize: bool,
+    unsupported: str,
     exclude: typing.Any,
     allow: typing.Any,
     ancestral: str,
@@ -1487,5 +1490,5 @@ def write_twobit(
     """
 
 ANNOTATION_FORMAT_VERSION: int = 1
-VCFBIN_VERSION: int = 2
+VCFBIN_VERSION: int = 3
 _Utr3Table = UtrTable
