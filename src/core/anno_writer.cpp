@@ -184,6 +184,30 @@ struct Linked {
   }
 };
 
+// A transcript given as CDS (and UTR) rows only (SGD, GeneMark, prokaryotic GFF3, CDS-only GTF):
+// its exons are those pieces, joined where they touch or overlap (a UTR next to its CDS), and
+// both exons and CDS pieces are put 5'->3' (whatever the builder's rules: the pieces are all there is).
+void exons_from_pieces(Linked& L, char strand) {
+  for (const auto* v : {&L.cdss, &L.utr5s, &L.utr3s, &L.utrs}) L.exons.insert(L.exons.end(), v->begin(), v->end());
+  if (L.exons.empty()) return;
+  std::sort(L.exons.begin(), L.exons.end(), [](const BPart& a, const BPart& b) { return a.start < b.start; });
+  size_t n = 0;
+  for (size_t i = 1; i < L.exons.size(); ++i) {
+    if (L.exons[i].start <= L.exons[n].end)
+      L.exons[n].end = std::max(L.exons[n].end, L.exons[i].end);
+    else
+      L.exons[++n] = L.exons[i];
+  }
+  L.exons.resize(n + 1);
+  for (BPart& e : L.exons) {
+    e.kind = PartKind::Exon;
+    e.id = 0;
+    e.phase = -1;
+  }
+  sort_5to3(L.exons, strand);
+  sort_5to3(L.cdss, strand);
+}
+
 // Assigns each piece to the first exon at or after the previous piece's exon
 // that contains it; every exon takes at most one piece. Returns false (and
 // sets `bad` to the piece) when that fails.
@@ -285,6 +309,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           }
         }
       }
+      if (L.exons.empty()) exons_from_pieces(L, t.strand);
       if (rules.sort_parts) {
         sort_5to3(L.exons, t.strand);
         sort_5to3(L.cdss, t.strand);
