@@ -648,8 +648,8 @@ class VCFTable(VariantTable):
         return list(self._core.column_ids(True))
 
     # ------------------------------------------------------------- columns
-    def _column(self, fid: str, is_format: bool) -> np.ndarray:
-        arr = self._core.column(is_format, fid)
+    def _column(self, fid: str, is_format: bool, info_strings: bool = False) -> np.ndarray:
+        arr = self._core.column(is_format, fid, info_strings)
         if self._rows is None:
             return arr
         out = arr[self._rows]
@@ -660,15 +660,17 @@ class VCFTable(VariantTable):
         """INFO column ``id``: shape ``(n,)`` or ``(n, depth)``.
 
         A read-only zero-copy view of the file (its ``base`` owns the mapping);
-        on a masked table, a read-only copy of the selected rows. Strings and
-        ``Number=.`` numbers give an object array: one ``str`` or one read-only
-        zero-copy numpy array (any length) per entry. KeyError for an id that
-        was not kept."""
+        on a masked table, a read-only copy of the selected rows. ``Number=.``
+        numbers give an object array: one read-only zero-copy numpy array (any
+        length) per row. KeyError for an id that was not kept, TypeError for a
+        string column (read those through ``v.ID`` attributes or
+        :meth:`to_pandas`)."""
         return self._column(id, False)
 
     def format(self, id: str) -> np.ndarray:
         """FORMAT column ``id``: shape ``(n, samples)`` or ``(n, samples, depth)``;
-        GT is int8 coded as the ``GT_*`` constants. Views as :meth:`info`."""
+        GT is int8 coded as the ``GT_*`` constants. Views as :meth:`info`;
+        String fields give an object array of ``str``."""
         return self._column(id, True)
 
     # ------------------------------------------------------------- export
@@ -707,7 +709,7 @@ class VCFTable(VariantTable):
             "alt": [v.alt for v in variants],
         }
         for fid in self.info_ids:
-            a = self.info(fid)
+            a = self._column(fid, False, info_strings=True)
             if a.ndim == 1:
                 cols[fid] = a
             else:

@@ -441,13 +441,18 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           py::arg("format"), py::arg("id"))
       .def(
           "column",
-          [](py::object self, bool format, const std::string& id) {
+          [](py::object self, bool format, const std::string& id, bool info_strings) {
             const VcfHandle& h = self.cast<const VcfHandle&>();
             const gk::VcfColumn* c = h.t().column(format, id);
             if (!c) throw py::key_error(gk::cat("Unrecognized ", format ? "FORMAT" : "INFO", " ID \"", id, "\""));
+            // As GenomeKit: VCFTable.info() of a string column raises (to_pandas() asks for them).
+            if (!format && c->dtype == gk::VcfDtype::String && !info_strings)
+              gk::type_error("INFO ", c->id, " is a string column: read it through VCFVariant attributes (v.", c->id,
+                             ") or to_pandas()");
             return column_view(self, h.t(), *c);
           },
-          py::arg("format"), py::arg("id"), "Zero-copy read-only view (base = this object).")
+          py::arg("format"), py::arg("id"), py::arg("info_strings") = false,
+          "Zero-copy read-only view (base = this object); ragged columns as object arrays.")
       .def(
           "variant",
           [](py::object self, uint32_t row) {
