@@ -107,7 +107,9 @@ def test_dganno_ids_navigation_and_batch(conformance):
 
 
 @pytest.fixture
-def v41_copy(conformance, tmp_path):
+def v41_copy(conformance, tmp_path, monkeypatch):
+    """A copy to damage, converted in memory on every open (no cache between damages)."""
+    monkeypatch.setenv("GENOMEKIT_CACHE_DIR", "none")
     path = tmp_path / "copy.v22.dganno"
     shutil.copyfile(os.path.join(conformance, "gencode.v41.mini.v22.dganno"), path)
     return path
@@ -132,6 +134,22 @@ def test_dganno_opens_directly(v41_copy):
     anno = open_anno(v41_copy)
     assert anno.filename == str(v41_copy)
     assert len(anno.genes) == 4
+
+
+def test_converted_once_into_the_cache(conformance, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GENOMEKIT_CACHE_DIR", str(cache))
+    src = os.path.join(conformance, "gencode.v41.mini.v22.dganno")
+    first = gk.GenomeAnnotation(src, "hg38.p13.mini")
+    (converted,) = os.listdir(cache)
+    assert converted.startswith("gencode.v41.mini.v22.dganno.") and converted.endswith(".gkanno")
+    assert first.filename == src  # the file the user named, not the copy
+    stamp = os.stat(cache / converted).st_mtime_ns
+    again = gk.GenomeAnnotation(src, "hg38.p13.mini")
+    assert os.stat(cache / converted).st_mtime_ns == stamp and os.listdir(cache) == [converted]
+    assert rows_of(again.transcripts) == rows_of(first.transcripts)
+    monkeypatch.setenv("GENOMEKIT_CACHE_DIR", "none")
+    assert rows_of(gk.GenomeAnnotation(src, "hg38.p13.mini").exons) == rows_of(first.exons)
 
 
 def test_dganno_other_version_is_oserror(v41_copy):
