@@ -17,6 +17,7 @@ if importlib.util.find_spec(f"{__name__}._core") is None:
     )
 
 from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
+from .appris_mane import ApprisNotAvailableError, ManeNotAvailableError
 from .assembly_build import build_assembly
 from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
@@ -63,6 +64,8 @@ __all__ = [
     "TranscriptTable",
     "Utr",
     "UtrTable",
+    "ApprisNotAvailableError",
+    "ManeNotAvailableError",
     "DataManager",
     "DefaultDataManager",
     "GKDataFileNotFoundError",

@@ -65,6 +65,24 @@ def load(name: str) -> None:
         _core._register_assembly_alias(name, refg)
 
 
+def annotation_file(config: str) -> str:
+    """Local path of the annotation of config ``config``.
+
+    The file genome_kit builds, ``<config>.gkanno``, or else GenomeKit's
+    prebuilt ``<config>.v22.dganno`` (both found through the data manager).
+    """
+    from .genome_annotation import DGANNO_SUFFIX, annotation_filename
+
+    names = (annotation_filename(config), f"{config}{DGANNO_SUFFIX}")
+    for name in names:
+        path = _optional_file(name)
+        if path is not None:
+            return path
+    raise GKDataFileNotFoundError(
+        names[0], f"no annotation file for {config!r}: neither {names[0]} nor {names[1]} is available"
+    )
+
+
 def load_beside(twobit_path: str) -> str:
     """Registers the assembly of a .2bit file from the chrom.sizes next to it
     (or, failing that, through the data manager); returns its name."""

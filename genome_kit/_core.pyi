@@ -1455,6 +1455,11 @@ def _chromosomes(arg0: typing.Any) -> list:
     Chromosome names of chrom.sizes, in file order.
     """
 
+def _convert_dganno(path: str, out_path: str, reference_genome: typing.Any) -> None:
+    """
+    Writes the .gkanno image of a GenomeKit .dganno file (atomically).
+    """
+
 def _find_motif(
     dna: GenomeDNA,
     interval: Interval,

@@ -159,11 +159,11 @@ class Genome:
         """The gene annotation (:class:`~genome_kit.GenomeAnnotation`), opened on first use.
 
         Raises ValueError for an assembly-only genome."""
-        from .genome_annotation import GenomeAnnotation, annotation_filename
+        from .genome_annotation import GenomeAnnotation
 
         if self._config == self.refg:
             raise ValueError(f"{self!r} is an assembly, not a registered annotation: no genes on it")
-        return GenomeAnnotation(gk_data.get_file(annotation_filename(self._config)), self.refg, self._config)
+        return GenomeAnnotation(_assemblies.annotation_file(self._config), self.refg, self._config)
 
     @property
     def anno(self):
@@ -206,6 +206,70 @@ class Genome:
     def utr3s(self):
         """3' UTR table of the annotation."""
         return self.annotation.utr3s
+
+    # --- APPRIS / MANE ---
+    @functools.cached_property
+    def _appris(self):
+        from .appris_mane import load_appris
+
+        return load_appris(self)
+
+    @functools.cached_property
+    def _mane(self):
+        from .appris_mane import load_mane
+
+        return load_mane(self)
+
+    def appris_transcripts(self, gene=None) -> list:
+        """Transcripts with APPRIS data; with ``gene`` (a Gene or gene id) that gene's, most principal first.
+
+        Raises :class:`ApprisNotAvailableError` when the annotation has no APPRIS data."""
+        from .appris_mane import gene_row
+
+        table = self._appris
+        rows = table.transcripts if gene is None else table.by_gene[gene_row(self, gene)]
+        transcripts = self.transcripts
+        return [transcripts[r] for r in rows]
+
+    def appris_principality(self, transcript, as_string: bool = False):
+        """APPRIS principality of a Transcript (or transcript id): 0 (``PRINCIPAL:1``) .. 6
+        (``ALTERNATIVE:2``), None without APPRIS data. ``as_string=True`` gives the label; for a
+        transcript without data it raises TypeError, as GenomeKit does."""
+        from .appris_mane import APPRIS_PRINCIPALITY_NAMES, transcript_row
+
+        table = self._appris
+        p = table.principality[transcript_row(self, transcript)]
+        if not as_string:
+            return p
+        if p is None:
+            raise TypeError(f"{transcript!r} has no APPRIS principality, so no label")
+        return APPRIS_PRINCIPALITY_NAMES[p]
+
+    def mane_select_transcripts(self, gene=None) -> list:
+        """MANE Select transcripts; with ``gene`` (a Gene or gene id) ``[]`` or ``[its transcript]``.
+
+        Raises :class:`ManeNotAvailableError` when the annotation has no MANE data."""
+        from .appris_mane import gene_row
+
+        table = self._mane
+        if gene is None:
+            rows = table.select
+        else:
+            r = table.select_by_gene[gene_row(self, gene)]
+            rows = [] if r is None else [r]
+        transcripts = self.transcripts
+        return [transcripts[r] for r in rows]
+
+    def mane_plus_clinical_transcripts(self, gene=None) -> list:
+        """MANE Plus Clinical transcripts, of all genes or of ``gene`` (a Gene or gene id).
+
+        Raises :class:`ManeNotAvailableError` when the annotation has no MANE data."""
+        from .appris_mane import gene_row
+
+        table = self._mane
+        rows = table.plus_clinical if gene is None else table.plus_clinical_by_gene[gene_row(self, gene)]
+        transcripts = self.transcripts
+        return [transcripts[r] for r in rows]
 
     def interval(self, chromosome: str, strand: str, start: int, end: int) -> Interval:
         """An Interval on this genome's assembly."""

@@ -34,6 +34,8 @@ UtrTable = _core.UtrTable
 
 TABLE_NAMES = ("genes", "transcripts", "exons", "introns", "cdss", "utr5s", "utr3s")
 ANNOTATION_SUFFIX = ".gkanno"
+#: GenomeKit's prebuilt annotations (read, converted on open; never written).
+DGANNO_SUFFIX = ".v22.dganno"
 _ALL_TABLE_TYPES = (GeneTable, TranscriptTable, ExonTable, IntronTable, CdsTable, UtrTable, _core._Utr3Table)
 _FIND_METHODS = ("overlapping", "within", "exact", "5p_within", "3p_within", "5p_aligned", "3p_aligned")
 
@@ -62,8 +64,40 @@ class AnnotationWarning(UserWarning):
 
 
 def annotation_filename(config: str) -> str:
-    """Data file name of an annotation config (``<config>.gkanno``)."""
+    """Data file name of an annotation genome_kit builds (``<config>.gkanno``)."""
     return f"{config}{ANNOTATION_SUFFIX}"
+
+
+def dganno_cache_dir() -> str | None:
+    """Where converted ``.dganno`` files are kept: ``$GENOMEKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/genome_kit`` (``~/.cache/genome_kit``); ``GENOMEKIT_CACHE_DIR=none`` keeps
+    nothing (every open converts in memory)."""
+    d = os.environ.get("GENOMEKIT_CACHE_DIR")
+    if d is not None:
+        return None if d.strip().lower() in ("", "none") else d
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "genome_kit")
+
+
+def _converted_dganno(path: str, reference_genome) -> str:
+    """A GenomeKit .dganno converted once into genome_kit's layout, in the cache (opened by mmap
+    from then on, like a .gkanno); the .dganno itself when there is no usable cache (it is then
+    converted in memory on every open)."""
+    cache = dganno_cache_dir()
+    if cache is None:
+        return path
+    st = os.stat(path)
+    refg = _core._assembly_name(reference_genome)
+    key = f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}-{refg}-v{_core.ANNOTATION_FORMAT_VERSION}"
+    out = os.path.join(cache, f"{os.path.basename(path)}.{key}{ANNOTATION_SUFFIX}")
+    if os.path.exists(out):
+        return out
+    try:
+        os.makedirs(cache, exist_ok=True)
+        _core._convert_dganno(path, out, reference_genome)
+    except PermissionError:
+        return path  # read-only cache location: same rows, converted in memory
+    return out
 
 
 def _refg_of_builder_arg(reference_genome) -> str:
@@ -112,14 +146,21 @@ class GenomeAnnotation:
         path = os.fspath(path)
         if config is None:
             base = os.path.basename(path)
-            config = base[: -len(ANNOTATION_SUFFIX)] if base.endswith(ANNOTATION_SUFFIX) else base
+            for suffix in (ANNOTATION_SUFFIX, DGANNO_SUFFIX):
+                if base.endswith(suffix):
+                    base = base[: -len(suffix)]
+                    break
+            config = base
+        self._filename = path
+        if path.endswith(".dganno"):
+            path = _converted_dganno(path, reference_genome)
         self._file = _core.AnnotationFile(path, reference_genome, config)
         self._tables = [self._file.table(i) for i in range(len(TABLE_NAMES))]
 
     @property
     def filename(self) -> str:
-        """Path of the mapped annotation file."""
-        return self._file.filename
+        """Path of the annotation file (a GenomeKit ``.dganno`` as given, not its converted copy)."""
+        return self._filename
 
     @property
     def genes(self) -> GeneTable:

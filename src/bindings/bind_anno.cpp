@@ -8,6 +8,7 @@
 
 #include "anno.h"
 #include "anno_builder.h"
+#include "anno_dganno.h"
 #include "common.h"
 #include "errors.h"
 #include "fast_rows.h"
@@ -823,6 +824,15 @@ void register_anno(py::module_& m) {
         return table_obj(self.cast<std::shared_ptr<AnnoFile>>(), t, self);
       });
   m.attr("ANNOTATION_FORMAT_VERSION") = gk::kAnnoVersion;
+  m.def(
+      "_convert_dganno",
+      [](const std::string& path, const std::string& out_path, py::handle refg) {
+        gk::RefgId id = resolve_refg(refg);
+        py::gil_scoped_release nogil;
+        gk::convert_dganno_file(path, out_path, gk::assembly(id));
+      },
+      py::arg("path"), py::arg("out_path"), py::arg("reference_genome"),
+      "Writes the .gkanno image of a GenomeKit .dganno file (atomically).");
   m.def(
       "_chrom_index",
       [](py::handle refg, const std::string& chrom) { return gk::assembly(resolve_refg(refg)).resolve(chrom); },

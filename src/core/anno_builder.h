@@ -231,5 +231,8 @@ std::string unknown_biotype(std::string_view bt);
 std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end);
 /// The message of a row on a chromosome the assembly does not know.
 std::string unknown_chromosome(const Assembly& a, std::string_view name);
+/// The i-th of the reference's 78 biotypes in its (ASCII-sorted) order, "" past
+/// the end; GenomeKit's .dganno rows store biotypes as this index.
+std::string_view known_biotype(size_t i);
 
 }  // namespace gk

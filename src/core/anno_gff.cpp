@@ -535,6 +535,10 @@ bool is_known_biotype(std::string_view s) {
   return false;
 }
 
+std::string_view known_biotype(size_t i) {
+  return i < sizeof kBiotypes / sizeof kBiotypes[0] ? kBiotypes[i] : "";
+}
+
 namespace {
 
 // ---- GENCODE / Ensembl / generic GFF3 and GTF ------------------------------
