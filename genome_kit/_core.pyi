@@ -707,6 +707,11 @@ class Transcript(_AnnoRow):
     @property
     def product(self) -> str | None: ...
     @property
+    def tags(self) -> list[str]:
+        """
+        The source's tag attributes (GENCODE 'basic', 'MANE_Select', 'appris_principal_1', NCBI 'MANE Select'...), a new list; [] when it has none (and for GenomeKit's .dganno files, which keep no tags).
+        """
+    @property
     def gene(self) -> Gene: ...
     @property
     def exons(self) -> list[Exon]: ...
@@ -1538,6 +1543,6 @@ def write_twobit(
     Writes FASTA text read from a binary stream to a .2bit file; returns [(name, size)].
     """
 
-ANNOTATION_FORMAT_VERSION: int = 1
+ANNOTATION_FORMAT_VERSION: int = 2
 VCFBIN_VERSION: int = 3
 _Utr3Table = UtrTable

@@ -54,6 +54,7 @@ __all__ = [
     "TranscriptTable",
     "Utr",
     "UtrTable",
+    "filter_mane_select",
     "filter_protein_coding",
     "longest_transcript",
 ]
@@ -439,6 +440,25 @@ def longest_transcript(gene_or_transcripts, *, by: str = "exonic"):
         if n > best_len:
             best, best_len = t, n
     return best
+
+
+def filter_mane_select(transcripts) -> list:
+    """Transcripts (or the transcripts of genes) that are their gene's MANE Select transcript.
+
+    Uses the annotation's MANE data (:meth:`Genome.mane_select_transcripts`: GenomeKit's table, or
+    the source's ``MANE_Select`` tags); ManeNotAvailableError when it has none.
+    """
+    out: list = []
+    selected: dict[str, set[int]] = {}
+    for t in _iter_transcripts(transcripts):
+        genome = t.annotation_genome
+        rows = selected.get(genome.config)
+        if rows is None:
+            index_of = genome.transcripts.index_of
+            rows = selected[genome.config] = {index_of(x) for x in genome.mane_select_transcripts()}
+        if genome.transcripts.index_of(t) in rows:
+            out.append(t)
+    return out
 
 
 def longest_transcripts(genes, *, by: str = "exonic") -> list:

@@ -659,6 +659,20 @@ Obj str_of(const RowRef& r, uint32_t off) {
 Obj opt_str_of(const RowRef& r, uint32_t off) {
   return opt_str(file_of(r).str(off));
 }
+const gk::GeneRow& G(const RowRef& r);
+const gk::TranRow& T(const RowRef& r);
+Obj tran_tags(const RowRef& r) {
+  std::string_view s = file_of(r).str(T(r).tags);
+  py::list out;
+  while (!s.empty()) {
+    size_t c = s.find(',');
+    std::string_view tag = s.substr(0, c);
+    if (!tag.empty()) out.append(py::str(tag.data(), tag.size()));
+    if (c == std::string_view::npos) break;
+    s.remove_prefix(c + 1);
+  }
+  return std::move(out);
+}
 const gk::GeneRow& G(const RowRef& r) {
   return file_of(r).gene(r.row);
 }
@@ -743,6 +757,10 @@ void register_anno(py::module_& m) {
   def_row_getter(tran, "ccds_id", [](R r) { return opt_str_of(r, T(r).ccds); });
   def_row_getter(tran, "protein_id", [](R r) { return opt_str_of(r, T(r).protein); });
   def_row_getter(tran, "product", [](R r) { return opt_str_of(r, T(r).product); });
+  def_row_getter(
+      tran, "tags", [](R r) { return tran_tags(r); },
+      "The source's tag attributes (GENCODE 'basic', 'MANE_Select', 'appris_principal_1', NCBI 'MANE Select'...), "
+      "a new list; [] when it has none (and for GenomeKit's .dganno files, which keep no tags).");
   def_row_getter(tran, "gene", [](R r) { return wrap(r.owner, gk::kGenes, T(r).gene); });
   def_row_getter(tran, "exons",
                  [](R r) { return Obj(rows_list(r.owner, gk::kExons, T(r).first_exon, T(r).num_exons)); });
