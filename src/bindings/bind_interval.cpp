@@ -240,18 +240,37 @@ O ucsc_method(const Interval& i) {
   return py::reinterpret_steal<O>(PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size())));
 }
 
-/// Pickles of exact Intervals are a constructor call (the fast path of __init__); subclasses keep the
-/// default protocol (Variant's state, rows' own __reduce__).
+/// Pickles of exact Intervals call _unpickle_interval (below) with the fields and the data-manager set-up
+/// (unpickled first, so the assembly resolves with it); subclasses keep the default protocol (Variant's
+/// state, rows' own __reduce__).
+PyObject* g_unpickle = nullptr;
+
 O reduce_ex_method(PyObject* self, const Interval& i, py::handle protocol) {
   if (Py_TYPE(self) != g_interval_type)
     return py::reinterpret_borrow<O>(reinterpret_cast<PyObject*>(&PyBaseObject_Type))
         .attr("__reduce_ex__")(py::handle(self), protocol);
   O anchor = i.has_anchor ? O(py::int_(i.anchor)) : O(py::none());
-  O args = py::make_tuple(py::reinterpret_borrow<O>(rows::chrom_str(i.refg, i.chrom)),
-                          py::reinterpret_borrow<O>(rows::strand_str(i.strand)), i.start, i.end,
-                          py::reinterpret_borrow<O>(rows::refg_str(i.refg)), anchor, i.anchor_offset);
-  return py::make_tuple(py::reinterpret_borrow<O>(self).attr("__class__"), args);
+  O args =
+      py::make_tuple(py::reinterpret_borrow<O>(rows::chrom_str(i.refg, i.chrom)),
+                     py::reinterpret_borrow<O>(rows::strand_str(i.strand)), i.start, i.end,
+                     py::reinterpret_borrow<O>(rows::refg_str(i.refg)), anchor, i.anchor_offset, pickled_data_setup());
+  return py::make_tuple(py::reinterpret_borrow<O>(g_unpickle), args);
 }
+
+PyObject* unpickle_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  return guarded_call([&] {
+    if (nargs != 8) gk::type_error("_unpickle_interval() takes 8 arguments (", nargs, " given)");
+    Interval iv =
+        make(py::handle(args[0]).cast<std::string>(), py::handle(args[1]).cast<std::string>(),
+             int_arg(args[2], "_unpickle_interval", "start"), int_arg(args[3], "_unpickle_interval", "end"), args[4]);
+    set_anchor(iv, args[5], int_arg(args[6], "_unpickle_interval", "anchor_offset"));
+    return new_interval(iv);
+  });
+}
+
+PyMethodDef g_unpickle_def = {"_unpickle_interval",
+                              reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unpickle_fastcall)),
+                              METH_FASTCALL, "Rebuilds a pickled Interval (internal)."};
 
 PyObject* reduce_ex_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   return guarded_call([&] {
@@ -626,54 +645,33 @@ bases). An optional anchor fixes the output length of variant sequences.
           },
           py::arg("a"), py::arg("b"), "Smallest interval covering both.");
 
-<<<<<<< HEAD
   // --- identity: pybind11's pickle state kept for pickles made before __reduce_ex__ ---
   cls.def(py::pickle(
       [](const Interval& i) {
         return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
-                              i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()), i.anchor_offset);
+                              i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()), i.anchor_offset,
+                              pickled_data_setup());
       },
       [](py::tuple t) {
-        if (t.size() != 7) throw py::value_error("invalid Interval pickle state");
+        if (t.size() != 7 && t.size() != 8) throw py::value_error("invalid Interval pickle state");
         Interval iv =
             make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(), t[3].cast<int64_t>(), t[4]);
         set_anchor(iv, t[5], t[6].cast<int64_t>());
         return iv;
       }));
   set_fast_method(cls, &g_reduce_ex_def);
+  {
+    PyObject* f = PyCFunction_NewEx(&g_unpickle_def, nullptr, py::str("genome_kit._core").ptr());
+    if (!f || PyModule_AddObject(m.ptr(), g_unpickle_def.ml_name, f) < 0) {
+      Py_XDECREF(f);
+      throw py::error_already_set();
+    }
+    g_unpickle = f;  // owned by the module
+  }
   def_value_method<Interval, &repr_method>(cls, "__repr__", "__repr__($self, /)\n--\n\n");
   def_value_method<Interval, &repr_method>(cls, "__str__", "__str__($self, /)\n--\n\n");
   def_value_method<Interval, &hash_method>(cls, "__hash__", "__hash__($self, /)\n--\n\n");
   for (PyMethodDef& d : g_compare_defs) set_fast_method(cls, &d);
-=======
-  // --- identity ---
-  cls.def("__repr__", &repr)
-      .def("__str__", &repr)
-      .def("__hash__",
-           [](const Interval& i) {
-             auto h = static_cast<py::ssize_t>(i.hash());
-             return h == -1 ? -2 : h;
-           })
-      .def("__eq__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_EQ); })
-      .def("__ne__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_NE); })
-      .def("__lt__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_LT); })
-      .def("__le__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_LE); })
-      .def("__gt__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_GT); })
-      .def("__ge__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_GE); })
-      .def(py::pickle(
-          [](const Interval& i) {
-            return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
-                                  i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()),
-                                  i.anchor_offset, pickled_data_setup());
-          },
-          [](py::tuple t) {
-            if (t.size() != 7 && t.size() != 8) throw py::value_error("invalid Interval pickle state");
-            Interval iv = make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(),
-                               t[3].cast<int64_t>(), t[4]);
-            set_anchor(iv, t[5], t[6].cast<int64_t>());
-            return iv;
-          }));
->>>>>>> main
   cls.attr("__module__") = "genome_kit";
   // Last: the slots themselves (setting the dunder attributes above reset them); Variant and the row
   // classes, bound later, inherit those they do not define.
