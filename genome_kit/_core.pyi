@@ -706,6 +706,11 @@ class Transcript(_AnnoRow):
     @property
     def product(self) -> str | None: ...
     @property
+    def tags(self) -> list[str]:
+        """
+        The source's tag attributes (GENCODE 'basic', 'MANE_Select', 'appris_principal_1', NCBI 'MANE Select'...), a new list; [] when it has none (and for GenomeKit's .dganno files, which keep no tags).
+        """
+    @property
     def gene(self) -> Gene: ...
     @property
     def exons(self) -> list[Exon]: ...
@@ -1454,6 +1459,11 @@ def _chromosomes(arg0: typing.Any) -> list:
     Chromosome names of chrom.sizes, in file order.
     """
 
+def _convert_dganno(path: str, out_path: str, reference_genome: typing.Any) -> None:
+    """
+    Writes the .gkanno image of a GenomeKit .dganno file (atomically).
+    """
+
 def _find_motif(
     dna: GenomeDNA,
     interval: Interval,
@@ -1544,6 +1554,6 @@ def write_twobit(
     Writes FASTA text read from a binary stream to a .2bit file; returns [(name, size)].
     """
 
-ANNOTATION_FORMAT_VERSION: int = 1
+ANNOTATION_FORMAT_VERSION: int = 2
 VCFBIN_VERSION: int = 2
 _Utr3Table = UtrTable

@@ -8,6 +8,7 @@
 
 #include "anno.h"
 #include "anno_builder.h"
+#include "anno_dganno.h"
 #include "common.h"
 #include "errors.h"
 #include "fast_rows.h"
@@ -648,6 +649,20 @@ Obj str_of(const RowRef& r, uint32_t off) {
 Obj opt_str_of(const RowRef& r, uint32_t off) {
   return opt_str(file_of(r).str(off));
 }
+const gk::GeneRow& G(const RowRef& r);
+const gk::TranRow& T(const RowRef& r);
+Obj tran_tags(const RowRef& r) {
+  std::string_view s = file_of(r).str(T(r).tags);
+  py::list out;
+  while (!s.empty()) {
+    size_t c = s.find(',');
+    std::string_view tag = s.substr(0, c);
+    if (!tag.empty()) out.append(py::str(tag.data(), tag.size()));
+    if (c == std::string_view::npos) break;
+    s.remove_prefix(c + 1);
+  }
+  return std::move(out);
+}
 const gk::GeneRow& G(const RowRef& r) {
   return file_of(r).gene(r.row);
 }
@@ -732,6 +747,10 @@ void register_anno(py::module_& m) {
   def_row_getter(tran, "ccds_id", [](R r) { return opt_str_of(r, T(r).ccds); });
   def_row_getter(tran, "protein_id", [](R r) { return opt_str_of(r, T(r).protein); });
   def_row_getter(tran, "product", [](R r) { return opt_str_of(r, T(r).product); });
+  def_row_getter(
+      tran, "tags", [](R r) { return tran_tags(r); },
+      "The source's tag attributes (GENCODE 'basic', 'MANE_Select', 'appris_principal_1', NCBI 'MANE Select'...), "
+      "a new list; [] when it has none (and for GenomeKit's .dganno files, which keep no tags).");
   def_row_getter(tran, "gene", [](R r) { return wrap(r.owner, gk::kGenes, T(r).gene); });
   def_row_getter(tran, "exons",
                  [](R r) { return Obj(rows_list(r.owner, gk::kExons, T(r).first_exon, T(r).num_exons)); });
@@ -813,6 +832,15 @@ void register_anno(py::module_& m) {
         return table_obj(self.cast<std::shared_ptr<AnnoFile>>(), t, self);
       });
   m.attr("ANNOTATION_FORMAT_VERSION") = gk::kAnnoVersion;
+  m.def(
+      "_convert_dganno",
+      [](const std::string& path, const std::string& out_path, py::handle refg) {
+        gk::RefgId id = resolve_refg(refg);
+        py::gil_scoped_release nogil;
+        gk::convert_dganno_file(path, out_path, gk::assembly(id));
+      },
+      py::arg("path"), py::arg("out_path"), py::arg("reference_genome"),
+      "Writes the .gkanno image of a GenomeKit .dganno file (atomically).");
   m.def(
       "_chrom_index",
       [](py::handle refg, const std::string& chrom) { return gk::assembly(resolve_refg(refg)).resolve(chrom); },
