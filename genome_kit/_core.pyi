@@ -105,6 +105,7 @@ class Interval:
     def __len__(self) -> int: ...
     def __lt__(self, arg0: typing.Any) -> typing.Any: ...
     def __ne__(self, arg0: typing.Any) -> typing.Any: ...
+    def __reduce_ex__(self, protocol: typing.SupportsIndex, /) -> tuple[typing.Any, ...]: ...
     def __repr__(self) -> str: ...
     def __setstate__(self, arg0: tuple) -> None: ...
     def __str__(self) -> str: ...
@@ -1489,6 +1490,21 @@ def _register_assembly_alias(arg0: str, arg1: str) -> None: ...
 def _set_assembly_loader(arg0: typing.Any) -> None:
     """
     Installs the function C++ calls to load an unknown reference genome by name.
+    """
+
+def _unpickle_interval(
+    chromosome: str,
+    strand: str,
+    start: int,
+    end: int,
+    reference_genome: typing.Any,
+    anchor: typing.Any,
+    anchor_offset: int,
+    setup: typing.Any,
+    /,
+) -> Interval:
+    """
+    Rebuilds a pickled Interval (internal).
     """
 
 def _variant_pairs(

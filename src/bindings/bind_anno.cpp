@@ -268,16 +268,6 @@ py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* d
   return cls;
 }
 
-/// The type slots, set last (setting dunder attributes resets them).
-void set_row_slots(py::handle cls) {
-  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-  type->tp_richcompare = &row_richcompare;
-  type->tp_hash = &row_hash_slot;
-  type->tp_repr = &row_repr_slot;
-  type->tp_str = &row_repr_slot;
-  PyType_Modified(type);
-}
-
 // ---- tables -------------------------------------------------------------------
 
 struct AnnoTable {
@@ -813,7 +803,7 @@ void register_anno(py::module_& m) {
   for (int k = 0; k < 6; ++k) {
     py::handle cls = classes[k];
     def_row_interval_getters(cls);
-    set_row_slots(cls);
+    set_type_slots(cls, {&row_hash_slot, &row_richcompare, nullptr, nullptr, &row_repr_slot, &row_repr_slot});
   }
 
   py::class_<AnnoTable>(m, "_AnnoTable");
