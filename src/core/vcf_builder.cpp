@@ -606,7 +606,7 @@ void Builder::parse_values(Column& c, std::string_view text, uint32_t a, uint32_
     std::memcpy(dst, c.defaults.data(), c.depth * es);
   };
   uint32_t want = expected_count(c.num, c.depth, n_alts);
-  if (want == 1 && c.depth == 1) {
+  if (want <= 1 && c.depth == 1) {  // one value (Number=A of ALT "." too, as htslib accepts)
     if (text.find(',') != std::string_view::npos)
       return bad(cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for ", c.section(),
                      " ID ", c.id));
@@ -616,7 +616,9 @@ void Builder::parse_values(Column& c, std::string_view text, uint32_t a, uint32_
   split(text, ',', tokens_);
   uint32_t n = static_cast<uint32_t>(tokens_.size());
   bool haploid_g = c.num == NumKind::G && n == n_alts + 1;  // a haploid call's genotypes
-  if (n != want && !haploid_g)
+  // ALT ".": per-allele fields may also be written as for one ALT (AC=0), as htslib accepts.
+  bool alt_dot = n_alts == 0 && n == expected_count(c.num, c.depth, 1);
+  if (n != want && !haploid_g && !alt_dot)
     return bad(cat(
         "Expected ", want, " values, found ", n, ", for ", c.section(), " ID ", c.id,
         " (check the header's Number=", c.num == NumKind::G ? "; Number=G fits haploid and diploid calls" : "", ")"));
