@@ -55,6 +55,7 @@ __all__ = [
     "TranscriptTable",
     "Utr",
     "UtrTable",
+    "filter_mane_select",
     "filter_protein_coding",
     "longest_transcript",
 ]
@@ -67,6 +68,38 @@ class AnnotationWarning(UserWarning):
 def annotation_filename(config: str) -> str:
     """Data file name of an annotation genome_kit builds (``<config>.gkanno``)."""
     return f"{config}{ANNOTATION_SUFFIX}"
+
+
+def dganno_cache_dir() -> str | None:
+    """Where converted ``.dganno`` files are kept: ``$GENOMEKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/genome_kit`` (``~/.cache/genome_kit``); ``GENOMEKIT_CACHE_DIR=none`` keeps
+    nothing (every open converts in memory)."""
+    d = os.environ.get("GENOMEKIT_CACHE_DIR")
+    if d is not None:
+        return None if d.strip().lower() in ("", "none") else d
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "genome_kit")
+
+
+def _converted_dganno(path: str, reference_genome) -> str:
+    """A GenomeKit .dganno converted once into genome_kit's layout, in the cache (opened by mmap
+    from then on, like a .gkanno); the .dganno itself when there is no usable cache (it is then
+    converted in memory on every open)."""
+    cache = dganno_cache_dir()
+    if cache is None:
+        return path
+    st = os.stat(path)
+    refg = _core._assembly_name(reference_genome)
+    key = f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}-{refg}-v{_core.ANNOTATION_FORMAT_VERSION}"
+    out = os.path.join(cache, f"{os.path.basename(path)}.{key}{ANNOTATION_SUFFIX}")
+    if os.path.exists(out):
+        return out
+    try:
+        os.makedirs(cache, exist_ok=True)
+        _core._convert_dganno(path, out, reference_genome)
+    except PermissionError:
+        return path  # read-only cache location: same rows, converted in memory
+    return out
 
 
 def _refg_of_builder_arg(reference_genome) -> str:
@@ -139,13 +172,16 @@ class GenomeAnnotation:
                     base = base[: -len(suffix)]
                     break
             config = base
+        self._filename = path
+        if path.endswith(".dganno"):
+            path = _converted_dganno(path, reference_genome)
         self._file = _core.AnnotationFile(path, reference_genome, config)
         self._tables = [self._file.table(i) for i in range(len(TABLE_NAMES))]
 
     @property
     def filename(self) -> str:
-        """Path of the mapped annotation file."""
-        return self._file.filename
+        """Path of the annotation file (a GenomeKit ``.dganno`` as given, not its converted copy)."""
+        return self._filename
 
     @property
     def genes(self) -> GeneTable:
@@ -418,6 +454,25 @@ def longest_transcript(gene_or_transcripts, *, by: str = "exonic"):
         if n > best_len:
             best, best_len = t, n
     return best
+
+
+def filter_mane_select(transcripts) -> list:
+    """Transcripts (or the transcripts of genes) that are their gene's MANE Select transcript.
+
+    Uses the annotation's MANE data (:meth:`Genome.mane_select_transcripts`: GenomeKit's table, or
+    the source's ``MANE_Select`` tags); ManeNotAvailableError when it has none.
+    """
+    out: list = []
+    selected: dict[str, set[int]] = {}
+    for t in _iter_transcripts(transcripts):
+        genome = t.annotation_genome
+        rows = selected.get(genome.config)
+        if rows is None:
+            index_of = genome.transcripts.index_of
+            rows = selected[genome.config] = {index_of(x) for x in genome.mane_select_transcripts()}
+        if genome.transcripts.index_of(t) in rows:
+            out.append(t)
+    return out
 
 
 def longest_transcripts(genes, *, by: str = "exonic") -> list:

@@ -65,18 +65,24 @@ VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std
     c.dtype = static_cast<VcfDtype>(d.dtype);
     c.depth = d.depth;
     c.bytes = d.data_bytes;
-    if (d.section > 1 || d.dtype < 1 || d.dtype > 7 || d.depth == 0 || (c.format && c.dtype == VcfDtype::String))
+    c.ragged = c.dtype == VcfDtype::String || (d.flags & kVcfColumnRagged);
+    c.entries = uint64_t(num_rows_) * (c.format ? n_samples : 1);
+    if (d.section > 1 || d.dtype < 1 || d.dtype > 7 || d.depth == 0 || (d.flags & ~kVcfColumnRagged))
       file_.corrupt(cat("column ", c.id, " has an invalid descriptor"));
     c.data = file_.array_at<uint8_t>(d.data_offset, d.data_bytes, "column data");
-    if (c.dtype == VcfDtype::String) {
-      uint64_t need = (uint64_t(num_rows_) + 1) * 8;
-      if (d.data_bytes < need) file_.corrupt(cat("string column ", c.id, " is truncated"));
+    if (c.ragged) {
+      uint64_t need = (c.entries + 1) * 8, es = c.dtype == VcfDtype::String ? 1 : vcf_dtype_size(c.dtype);
+      if (d.data_bytes < need) file_.corrupt(cat("column ", c.id, " is truncated"));
       uint64_t last;
-      std::memcpy(&last, c.data + uint64_t(num_rows_) * 8, 8);
-      if (last != d.data_bytes - need) file_.corrupt(cat("string column ", c.id, " is inconsistent"));
+      std::memcpy(&last, c.data + c.entries * 8, 8);
+      if (last > (d.data_bytes - need) / es || last * es != d.data_bytes - need)
+        file_.corrupt(cat("column ", c.id, " is inconsistent"));
     } else {
-      uint64_t per_row = uint64_t(d.depth) * vcf_dtype_size(c.dtype) * (c.format ? n_samples : 1);
-      if (d.data_bytes != per_row * num_rows_) file_.corrupt(cat("column ", c.id, " has the wrong size"));
+      // depth x item size x entries, which a corrupt depth could make wrap around 64 bits.
+      uint64_t per_entry = 0, total = 0;
+      if (__builtin_mul_overflow(uint64_t(d.depth), uint64_t(vcf_dtype_size(c.dtype)), &per_entry) ||
+          __builtin_mul_overflow(per_entry, c.entries, &total) || d.data_bytes != total)
+        file_.corrupt(cat("column ", c.id, " has the wrong size"));
     }
     columns_.push_back(std::move(c));
   }
@@ -129,14 +135,19 @@ std::string_view VcfTable::alt(uint32_t row) const {
   return std::string_view(alleles_of(row) + rows_[row].ref_len, rows_[row].alt_len);
 }
 
-std::string_view VcfTable::string_at(const VcfColumn& c, uint32_t row) const {
+std::pair<const uint8_t*, uint64_t> VcfTable::ragged_at(const VcfColumn& c, uint64_t entry) const {
   uint64_t a, b;
-  std::memcpy(&a, c.data + uint64_t(row) * 8, 8);
-  std::memcpy(&b, c.data + uint64_t(row + 1) * 8, 8);
-  uint64_t blob = (uint64_t(num_rows_) + 1) * 8, blob_bytes = c.bytes - blob;
-  if (a > b || b > blob_bytes) file_.corrupt(cat("string column ", c.id, " has bad offsets at row ", row));
-  std::string_view s(reinterpret_cast<const char*>(c.data + blob + a), b - a);
-  if (!is_utf8(s)) file_.corrupt(cat("string column ", c.id, " holds a value at row ", row, " that is not UTF-8"));
+  std::memcpy(&a, c.data + entry * 8, 8);
+  std::memcpy(&b, c.data + (entry + 1) * 8, 8);
+  uint64_t values = (c.entries + 1) * 8, es = c.dtype == VcfDtype::String ? 1 : vcf_dtype_size(c.dtype);
+  if (a > b || b > (c.bytes - values) / es) file_.corrupt(cat("column ", c.id, " has bad offsets at entry ", entry));
+  return {c.data + values + a * es, b - a};
+}
+
+std::string_view VcfTable::string_at(const VcfColumn& c, uint64_t entry) const {
+  auto [p, n] = ragged_at(c, entry);
+  std::string_view s(reinterpret_cast<const char*>(p), n);
+  if (!is_utf8(s)) file_.corrupt(cat("string column ", c.id, " holds a value at entry ", entry, " that is not UTF-8"));
   return s;
 }
 
