@@ -73,6 +73,7 @@ VCF = """##fileformat=VCFv4.2
 ##INFO=<ID=AF,Number=A,Type=Float,Description="frequency">
 ##INFO=<ID=NOTE,Number=1,Type=String,Description="free text">
 ##INFO=<ID=DB,Number=0,Type=Flag,Description="flag">
+##INFO=<ID=LST,Number=.,Type=Integer,Description="ragged list">
 ##FORMAT=<ID=GT,Number=1,Type=String,Description="genotype">
 ##FORMAT=<ID=AD,Number=R,Type=Integer,Description="allele depths">
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\tS2
@@ -101,7 +102,7 @@ def use_data_dir(workdir: str):
     from genome_kit import gk_data  # noqa: PLC0415
     from genome_kit.data_manager import DefaultDataManager  # noqa: PLC0415
 
-    gk_data.data_manager = DefaultDataManager(workdir)
+    gk_data.data_manager = DefaultDataManager(workdir, "local")  # never the network
     return gk.Genome(GENOME)
 
 
@@ -159,7 +160,12 @@ def make_seeds(workdir: str) -> dict[str, list[str]]:
         f.write(VCF)
     out = os.path.join(workdir, "seed.vcfbin")
     gk.VCFTable.build_vcfbin(
-        out, vcf, genome, info_ids=["ID", "DP", "AF", "NOTE", "DB"], fmt_ids=["GT", "AD"], validate=False
+        out,
+        vcf,
+        genome,
+        info_ids=["ID", "DP", "AF", "NOTE", "DB", "LST"],
+        fmt_ids=["GT", "AD"],
+        validate=False,
     )
     seeds["vcfbin"].append(out)
     return seeds
