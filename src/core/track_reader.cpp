@@ -586,6 +586,9 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
           file_.corrupt(cat("block payload of ", names_[e.chrom], ":", t.strand, " outside the data region"));
       }
     }
+    // Bases are coarse positions x resolution: they must fit int64 comfortably.
+    if (t.n > 0 && uint64_t(t.ends[t.n - 1]) * res_ > (uint64_t(1) << 62))
+      file_.corrupt(cat("blocks of ", names_[e.chrom], ":", t.strand, " end past 2^62 bases"));
     if (t.n > 0) {
       // Buckets of 2^shift coarse positions, about kBlocksPerBucket blocks each.
       const uint64_t last = t.ends[t.n - 1];
