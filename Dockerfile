@@ -2,6 +2,9 @@
 #   docker run --rm genome_kit                       # the offline demo (default command)
 #   docker run --rm -v gkdata:/data genome_kit data ls
 #   docker run --rm -v "$PWD:/work" -v gkdata:/data genome_kit build --assembly myasm --fasta myasm.fa.gz
+#   docker run --rm -v gkdata:/data genome_kit data build hg38/gencode/v46 /data    # a shipped recipe
+#   docker run --rm -v "$PWD/data-src:/data-src" -v gkdata:/data --entrypoint python genome_kit \
+#       /data-src/build.py hg19.p13.plusMT/assembly /data                          # a recipe tree of your own
 # Data files live in the volume /data ($GENOMEKIT_DATA_DIR). See docs/docker-conda.md.
 # tests/test_docker.py runs this file's pip steps in a virtual environment (no docker engine needed):
 # keep every RUN a plain `&&` chain of apt-get / python -m pip / rm commands.

@@ -88,7 +88,7 @@ def main() -> None:
         t = time.perf_counter()
         gk.build_assembly(fasta, os.path.join(d, "synth"))
         print(f"genome_kit build_assembly of {args.mbp} Mbp FASTA: {time.perf_counter() - t:.1f} s")
-    gk_data.data_manager = DefaultDataManager(d)
+    gk_data.data_manager = DefaultDataManager(d, bucket_name="")
 
     rng = random.Random(5)
     chroms = list(sizes)

@@ -456,7 +456,7 @@ def run(args):
         f.writelines(f"{c}\t{n}\n" for c, n in chroms)
     with open(os.path.join(work, "benchg.chromAlias.txt"), "w") as f:  # the reference wants one
         f.writelines(f"{c}\t{c[3:]}\n" for c, _ in chroms)
-    gk_data.data_manager = DefaultDataManager(work)
+    gk_data.data_manager = DefaultDataManager(work, bucket_name="")
     genome = gk.Genome("benchg")
     have_ref = os.path.exists(REF_PYTHON) and not args.no_ref
     total_mbp = sum(n for _, n in chroms) / 1e6

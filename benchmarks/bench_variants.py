@@ -335,7 +335,7 @@ def main():
         return (min_time, 200_000 if width <= 1000 else (2000 if width <= 100_000 else 20))
 
     with tempfile.TemporaryDirectory() as tmp:
-        gk_data.data_manager = DefaultDataManager(tmp)
+        gk_data.data_manager = DefaultDataManager(tmp, bucket_name="")
         print(f"making a {CHROM_LEN // 1_000_000} Mbp genome, 2000 SNVs, 2000 indels ...", flush=True)
         _, fasta, snvs, indels = make_data(tmp, 2000, 2000)
         vcf = write_vcf(tmp, snvs)

@@ -373,7 +373,7 @@ def main() -> int:
         f.write(f"chr1\t{CHR1}\nchr22\t51304566\n")
     with open(os.path.join(tmp, "benchgrch37.chromAlias.txt"), "w") as f:
         f.write("# ucsc\tassembly\nchr1\t1\nchr22\t22\n")
-    gk_data.data_manager = DefaultDataManager(tmp)
+    gk_data.data_manager = DefaultDataManager(tmp, bucket_name="")
     genome = gk.Genome("benchgrch37")
     ref_genome = None if args.no_ref else "hg19.mini"
 

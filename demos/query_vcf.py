@@ -121,13 +121,13 @@ def main(argv=None) -> int:
         os.makedirs(work, exist_ok=True)
         if args.genome:
             if args.data_dir:
-                gk_data.data_manager = DefaultDataManager(args.data_dir)
+                gk_data.data_manager = DefaultDataManager(args.data_dir, bucket_name="")
             genome = gk.Genome(args.genome)
             chromosome = args.chromosome or "chr16"
         else:
             sample = os.path.join(os.path.dirname(gk.__file__), "sample_data", "sacCer.sample.fa.gz")
             gk.build_assembly(sample, os.path.join(tmp, "yeast"))
-            gk_data.data_manager = DefaultDataManager(tmp)
+            gk_data.data_manager = DefaultDataManager(tmp, bucket_name="")
             genome = gk.Genome("yeast")
             chromosome = args.chromosome or "chrI"
         vcf_path = os.path.join(work, "tutorial.vcf")

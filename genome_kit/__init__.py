@@ -3,10 +3,23 @@
 Import as ``import genome_kit as gk``.
 """
 
+import importlib.util
+import os
 from importlib.metadata import PackageNotFoundError, version
 
+if importlib.util.find_spec(f"{__name__}._core") is None:
+    # A source checkout shadows the installed package (python run from the repository root), or it was
+    # never built: say what to do instead of failing on a circular import further down.
+    raise ImportError(
+        f"{os.path.dirname(__file__)} has no compiled genome_kit._core (an unbuilt source tree): after "
+        "`pip install .` use the `genome-kit` command or run Python outside the checkout, "
+        "or build in place with ./tools/dev_build.sh"
+    )
+
 from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
+from .appris_mane import ApprisNotAvailableError, ManeNotAvailableError
 from .assembly_build import build_assembly
+from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
 from .genome import Genome
 from .genome_annotation import (
@@ -27,6 +40,7 @@ from .genome_annotation import (
 from .genome_dna import GenomeDNA
 from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
+from .track_data import AggregationType, TrackData
 from .variant import Variant
 from .variant_genome import VariantGenome
 from .vcf_table import VariantTable, VCFTable, VCFVariant
@@ -50,6 +64,8 @@ __all__ = [
     "TranscriptTable",
     "Utr",
     "UtrTable",
+    "ApprisNotAvailableError",
+    "ManeNotAvailableError",
     "DataManager",
     "DefaultDataManager",
     "GKDataFileNotFoundError",
@@ -58,6 +74,8 @@ __all__ = [
     "GenomeTrack",
     "GenomeTrackBuilder",
     "Interval",
+    "AggregationType",
+    "TrackData",
     "VCFTable",
     "VCFVariant",
     "VariantTable",
@@ -65,5 +83,9 @@ __all__ = [
     "VariantGenome",
     "__version__",
     "build_assembly",
+    "intervals_from_frame",
+    "intervals_to_frame",
+    "read_bed",
+    "write_bed",
     "gk_data",
 ]

@@ -16,6 +16,11 @@ COMMANDS = [_cli_demo, _cli_build, _cli_assembly, _cli_data]
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:2] == ["data", "build"]:  # the recipe builder parses its own options (e.g. --list first)
+        from ._data_build import main as build_main
+
+        return build_main(argv[2:], prog="genome-kit data build")
     parser = argparse.ArgumentParser(prog="python -m genome_kit", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:

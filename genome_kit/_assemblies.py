@@ -2,8 +2,9 @@
 
 A config is an assembly when ``<config>.chrom.sizes`` exists, and an
 annotation when ``<config>.cfg`` names its assembly (``refg=...``). Files are
-found through the active data manager; only a genuine "not found" moves on to
-the next possibility, any other error (network, permissions) surfaces.
+found through the active data manager. A probe that cannot reach the remote
+source counts as "absent" (so cached genomes open offline), but when no
+possibility is found and the network failed, that failure is what surfaces.
 The C++ core calls :func:`load` for any reference genome name it has not seen.
 """
 
@@ -13,16 +14,13 @@ import os
 import threading
 
 from . import _core, gk_data
-from .data_manager import GKDataFileNotFoundError
+from .data_manager import GKDataFileNotFoundError  # noqa: F401 (callers catch it from here)
 
 _lock = threading.RLock()
 
 
-def _optional_file(name: str) -> str | None:
-    try:
-        return gk_data.get_file(name)
-    except GKDataFileNotFoundError:
-        return None
+def _optional_file(name: str, errors: list[Exception] | None = None) -> str | None:
+    return gk_data.get_optional_file(name, errors)
 
 
 def read_cfg(path: str) -> dict[str, str]:
@@ -45,13 +43,16 @@ def load(name: str) -> None:
     with _lock:
         if _core._is_registered(name):
             return
-        sizes = _optional_file(f"{name}.chrom.sizes")
+        errors: list[Exception] = []
+        sizes = _optional_file(f"{name}.chrom.sizes", errors)
         if sizes is not None:
             aliases = _optional_file(f"{name}.chromAlias.txt")
             _core._register_assembly(name, sizes, aliases or "")
             return
-        cfg = _optional_file(f"{name}.cfg")
+        cfg = _optional_file(f"{name}.cfg", errors)
         if cfg is None:
+            if errors:  # not "unknown": we could not ask
+                raise errors[-1]
             where = getattr(gk_data.data_manager, "data_dir", "the data directory")
             raise RuntimeError(
                 f"unknown genome {name!r}: no assembly ({name}.chrom.sizes) and no annotation "
@@ -62,6 +63,24 @@ def load(name: str) -> None:
             raise ValueError(f"{cfg}: no refg=<assembly> line")
         load(refg)
         _core._register_assembly_alias(name, refg)
+
+
+def annotation_file(config: str) -> str:
+    """Local path of the annotation of config ``config``.
+
+    The file genome_kit builds, ``<config>.gkanno``, or else GenomeKit's
+    prebuilt ``<config>.v22.dganno`` (both found through the data manager).
+    """
+    from .genome_annotation import DGANNO_SUFFIX, annotation_filename
+
+    names = (annotation_filename(config), f"{config}{DGANNO_SUFFIX}")
+    for name in names:
+        path = _optional_file(name)
+        if path is not None:
+            return path
+    raise GKDataFileNotFoundError(
+        names[0], f"no annotation file for {config!r}: neither {names[0]} nor {names[1]} is available"
+    )
 
 
 def load_beside(twobit_path: str) -> str:

@@ -5,10 +5,12 @@ python -m genome_kit data ls [--local|--remote] [--genomes] [PATTERN]
 python -m genome_kit data get NAME...          fetch (if needed), print local paths
 python -m genome_kit data path [NAME...]       local paths, without fetching
 python -m genome_kit data upload FILE... [--name NAME] [--meta KEY=VALUE] [--overwrite]
+python -m genome_kit data build TARGET OUTPUT_DIR [options]   a shipped recipe (see --help)
 """
 
 from __future__ import annotations
 
+import argparse
 import fnmatch
 import os
 import sys
@@ -54,6 +56,15 @@ def add_parser(sub) -> None:
     )
     up.set_defaults(func=run_upload)
 
+    build = dsub.add_parser(
+        "build",
+        help="build a shipped recipe (hg38/gencode/v46, hg19.p13.plusMT/assembly, gencode.v41...) from "
+        "its verified upstream files; --list shows them",
+        add_help=False,
+    )
+    build.add_argument("build_args", nargs=argparse.REMAINDER)
+    build.set_defaults(func=run_build)
+
 
 def _manager():
     from . import gk_data
@@ -65,8 +76,10 @@ def run_info(args) -> int:
     m = _manager()
     print(f"manager:   {type(m).__module__}.{type(m).__qualname__}")
     print(f"data dir:  {getattr(m, 'data_dir', '?')}")
-    bucket = getattr(m, "bucket_name", None)
-    print(f"bucket:    {'gs://' + bucket if bucket else '(none: local only)'}")
+    source = getattr(m, "source", None)
+    print(f"bucket:    {source or '(none: local only)'}")
+    if source:
+        print(f"timeout:   {m.timeout:g} s; remote misses remembered {m.miss_ttl:g} s")
     emulator = os.environ.get("STORAGE_EMULATOR_HOST")
     if emulator:
         print(f"emulator:  {emulator}")
@@ -131,3 +144,9 @@ def run_upload(args) -> int:
         result = m.upload_file(filepath, name, metadata or None, **kwargs)
         print(result if isinstance(result, str) else name)
     return 0
+
+
+def run_build(args) -> int:
+    from ._data_build import main
+
+    return main(args.build_args, prog="genome-kit data build")

@@ -43,7 +43,7 @@ def _tour(data: str) -> int:
     start = time.perf_counter()
     sample = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sample_data")
     previous = gk_data.data_manager
-    gk_data.data_manager = DefaultDataManager(data)
+    gk_data.data_manager = DefaultDataManager(data, bucket_name="")  # the demo is offline by design
     try:
         print("1. Build an assembly from FASTA (S. cerevisiae chrI + chrII, 1 Mbp, bundled)")
         t = time.perf_counter()

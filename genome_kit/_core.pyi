@@ -9,6 +9,7 @@ import typing
 
 import numpy
 import numpy.typing
+import typing_extensions
 
 __all__: list[str] = [
     "ANNOTATION_FORMAT_VERSION",
@@ -33,6 +34,7 @@ __all__: list[str] = [
     "VCFVariant",
     "Variant",
     "VariantGenome",
+    "bsd_sum_update",
     "build_vcfbin",
     "track_format_version",
     "write_twobit",
@@ -76,6 +78,11 @@ class Interval:
     ) -> Interval:
         """
         Interval from RNA1 coordinates: 1-based, inclusive, negative on the '-' strand.
+        """
+    @staticmethod
+    def from_str(text: str, reference_genome: typing.Any = None) -> Interval:
+        """
+        Parses 'chrom:start-end[:strand]' in DNA0 (0-based, half-open) coordinates, the spelling of AlphaGenome's Interval; strand '+', '-' or '.' (read as '+'), '+' when absent.
         """
     @staticmethod
     def from_ucsc(text: str, strand: str = "+", reference_genome: typing.Any = None) -> Interval:
@@ -438,11 +445,14 @@ class VariantGenome:
         match_position: typing.SupportsInt | typing.SupportsIndex,
         find_overlapping_motifs: bool,
     ) -> list: ...
+    def _one_hot(
+        self, intervals: typing.Any, dtype: str = "uint8", allow_outside_chromosome: bool = True
+    ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]: ...
     def _one_hot_pair(
         self, intervals: typing.Any, dtype: str = "uint8", allow_outside_chromosome: bool = True
     ) -> tuple: ...
     def _same_edits(self, arg0: typing.Any) -> bool: ...
-    def dna(self, interval, allow_outside_chromosome=True):
+    def dna(self, interval, allow_outside_chromosome=True, soft_mask=False):
         """
         Variant DNA of ``interval`` (reverse complement on ``-``).
 
@@ -453,6 +463,14 @@ class VariantGenome:
         left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
         anchor on its left (reference orientation, also on ``-``). Bases beyond the
         chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
+        ``soft_mask=True`` keeps the lower case of soft-masked reference bases
+        (variant bases are upper case).
+        """
+    def dna_batch(
+        self, intervals: typing.Any, allow_outside_chromosome: bool = True, soft_mask: bool = False
+    ) -> list:
+        """
+        Variant DNA of many intervals in one call (decoded without the GIL); element k is ``dna(intervals[k])``.
         """
     @property
     def genome(self) -> typing.Any:
@@ -474,16 +492,21 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval, dtype=None, out=None):
+    def __call__(self, interval, dtype=None, out=None, *, resolution=None, aggregation="mean"):
         """
-        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it.
+        Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With `resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored values by `aggregation` ('sum', 'mean' or 'max').
         """
     def __init__(self, path: str) -> None: ...
     def batch(
-        self, intervals: typing.Any, dtype: typing.Any = None, out: typing.Any = None
+        self,
+        intervals: typing.Any,
+        dtype: typing.Any = None,
+        out: typing.Any = None,
+        resolution: typing.Any = None,
+        aggregation: typing.Any = "mean",
     ) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
-        Values of N equal-length intervals as one (N, len, dim) array.
+        Values of N equal-length intervals as one (N, len, dim) array; with `resolution`, (N, len / resolution, dim) float32 pooled by `aggregation` ('sum', 'mean', 'max').
         """
     def view(self, interval: Interval) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         """
@@ -547,6 +570,14 @@ class TrackBuilder:
         where: str,
     ) -> None: ...
     def _add_text(self, kind: str, stream: typing.Any, name: str, strand: str) -> None: ...
+    def _add_wig(
+        self,
+        stream: typing.Any,
+        name: str,
+        strand: str,
+        track_name: str,
+        track_index: typing.SupportsInt | typing.SupportsIndex,
+    ) -> None: ...
     def _set_metadata(self, arg0: bytes) -> None: ...
     def finalize(self) -> None: ...
     def flush(self) -> None: ...
@@ -894,6 +925,7 @@ class GeneTable(_AnnoTable):
     def find_within(self, interval: Interval) -> list[Gene]: ...
     def __iter__(self) -> collections.abc.Iterator[Gene]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[typing.Any, tuple[typing.Any, str]]: ...
     def __repr__(self) -> str: ...
     def _columns(self) -> dict: ...
     def _find_batch(
@@ -980,6 +1012,7 @@ class TranscriptTable(_AnnoTable):
     def find_within(self, interval: Interval) -> list[Transcript]: ...
     def __iter__(self) -> collections.abc.Iterator[Transcript]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[typing.Any, tuple[typing.Any, str]]: ...
     def __repr__(self) -> str: ...
     def _columns(self) -> dict: ...
     def _find_batch(
@@ -1062,6 +1095,7 @@ class ExonTable(_AnnoTable):
     def find_within(self, interval: Interval) -> list[Exon]: ...
     def __iter__(self) -> collections.abc.Iterator[Exon]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[typing.Any, tuple[typing.Any, str]]: ...
     def __repr__(self) -> str: ...
     def _columns(self) -> dict: ...
     def _find_batch(
@@ -1140,6 +1174,7 @@ class IntronTable(_AnnoTable):
     def find_within(self, interval: Interval) -> list[Intron]: ...
     def __iter__(self) -> collections.abc.Iterator[Intron]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[typing.Any, tuple[typing.Any, str]]: ...
     def __repr__(self) -> str: ...
     def _columns(self) -> dict: ...
     def _find_batch(
@@ -1218,6 +1253,7 @@ class CdsTable(_AnnoTable):
     def find_within(self, interval: Interval) -> list[Cds]: ...
     def __iter__(self) -> collections.abc.Iterator[Cds]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[typing.Any, tuple[typing.Any, str]]: ...
     def __repr__(self) -> str: ...
     def _columns(self) -> dict: ...
     def _find_batch(
@@ -1296,6 +1332,7 @@ class UtrTable(_AnnoTable):
     def find_within(self, interval: Interval) -> list[Utr]: ...
     def __iter__(self) -> collections.abc.Iterator[Utr]: ...
     def __len__(self) -> int: ...
+    def __reduce__(self) -> tuple[typing.Any, tuple[typing.Any, str]]: ...
     def __repr__(self) -> str: ...
     def _columns(self) -> dict: ...
     def _find_batch(
@@ -1452,6 +1489,11 @@ def _variant_pairs(
 ) -> tuple:
     """
     Per-variant REF/ALT windows (see VariantGenome.variant_pairs).
+    """
+
+def bsd_sum_update(state: typing.SupportsInt | typing.SupportsIndex, data: typing_extensions.Buffer) -> int:
+    """
+    BSD ``sum`` (``sum -r``) state after feeding ``data`` to ``state`` (start from 0).
     """
 
 def build_vcfbin(

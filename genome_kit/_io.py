@@ -1,9 +1,11 @@
-"""Opening text inputs that may be gzip/bgzip compressed."""
+"""Opening text inputs that may be gzip/bgzip compressed; atomic writes; stream copies."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
+from collections.abc import Iterator
 from typing import IO
 
 
@@ -23,16 +25,34 @@ def open_binary(source) -> tuple[IO[bytes], str]:
     return open(path, "rb"), path
 
 
-def atomic_write_text(path: str, text: str) -> None:
-    """Writes a text file through a temporary file and an atomic rename."""
-    tmp = f"{path}.tmp-{os.getpid()}"
+@contextlib.contextmanager
+def atomic_path(path: str, suffix: str = "") -> Iterator[str]:
+    """Yields a temporary path next to ``path``; on a clean exit it replaces ``path``
+    atomically, on an exception it is removed (readers never see a half file)."""
+    tmp = f"{path}.tmp-{os.getpid()}{suffix}"
     try:
-        with open(tmp, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        raise
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    """Writes a text file through a temporary file and an atomic rename."""
+    with atomic_path(path) as tmp, open(tmp, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def copy_stream(src, dst, progress=None, chunk: int = 1 << 20) -> int:
+    """Copies a binary stream into ``dst`` chunk by chunk (advancing a tqdm-like ``progress``);
+    returns the number of bytes copied."""
+    copied = 0
+    for block in iter(lambda: src.read(chunk), b""):
+        dst.write(block)
+        copied += len(block)
+        if progress is not None:
+            progress.update(len(block))
+    return copied

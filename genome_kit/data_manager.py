@@ -12,9 +12,14 @@ or publish it as a plugin (entry point group ``genomekit.plugins.data_manager``)
 see ``docs/data.md``.
 
 :class:`DefaultDataManager` looks in a local directory first and, on a miss,
-downloads the file once from a Google Cloud Storage bucket into that directory:
-into a hidden temporary file, verified against the object's MD5/CRC32C, then
-renamed into place, under an inter-process lock.
+downloads the file once into that directory from a remote source: GenomeKit's
+public bucket by default (anonymous HTTPS, :mod:`genome_kit._remote_http`), or
+a bucket of your own (``gs://`` through :mod:`genome_kit._remote_gcs`,
+``s3://``, ``https://``). Every download lands in a hidden file, is verified
+against the size and checksums the server records, and is renamed into place
+under an inter-process lock. Remote misses are remembered (with an expiry) and
+an unreachable source is not asked again for a while, so cached files open
+offline without waiting for the network.
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ import hashlib
 import logging
 import os
 import sys
-import tempfile
 import threading
+import time
 
 try:  # POSIX advisory locks; elsewhere only threads of one process are serialised
     import fcntl
@@ -41,13 +46,25 @@ __all__ = [
     "GKDataFileNotFoundError",
     "GKDataIntegrityError",
     "GKDataNetworkError",
+    "GKDataUnreachableError",
+    "PUBLIC_SOURCE",
     "check_filename",
+    "resolve_source",
 ]
 
 log = logging.getLogger("genome_kit.data")
 
 #: Downloads at least this large show a progress bar (when stderr is a terminal).
 PROGRESS_MIN_BYTES = 4 << 20
+
+#: GenomeKit's published data files: an anonymous, publicly readable S3 bucket, read over HTTPS.
+PUBLIC_SOURCE = "s3://genomekit-data-public"
+#: Seconds a network operation (connect, each read) may take ($GENOMEKIT_STORAGE_TIMEOUT).
+DEFAULT_TIMEOUT = 5.0
+#: Seconds a remote miss is remembered in the data directory ($GENOMEKIT_MISS_TTL).
+DEFAULT_MISS_TTL = 24 * 3600.0
+#: Seconds during which a source that could not be reached is not asked again (per process).
+UNREACHABLE_PAUSE = 60.0
 
 
 def env_flag(name: str) -> bool:
@@ -89,6 +106,11 @@ class GKDataFileNotFoundError(FileNotFoundError):
 class GKDataNetworkError(ConnectionError):
     """A file could not be fetched from (or sent to) remote storage: network down,
     access denied, bucket misconfigured. Never means "the file does not exist"."""
+
+
+class GKDataUnreachableError(GKDataNetworkError):
+    """The remote source could not be contacted at all (no network, DNS failure, refused or
+    timed-out connection, server gone mid-transfer). Optional files treat this as "absent"."""
 
 
 class GKDataIntegrityError(OSError):
@@ -205,21 +227,6 @@ class _HashingWriter:
         self._f.flush()
 
 
-class _Crc32c:
-    """hashlib-style wrapper of google_crc32c (GCS's ``crc32c`` is big-endian, base64)."""
-
-    def __init__(self):
-        import google_crc32c
-
-        self._c = google_crc32c.Checksum()
-
-    def update(self, data):
-        self._c.update(bytes(data) if not isinstance(data, bytes) else data)
-
-    def digest(self) -> bytes:
-        return self._c.digest()
-
-
 def _b64(digest: bytes) -> str:
     return base64.b64encode(digest).decode("ascii")
 
@@ -234,7 +241,7 @@ def file_digests(path: str) -> dict[str, str]:
     return {"md5": _b64(md5.digest()), "sha256": sha.hexdigest()}
 
 
-def _progress_bar(filename: str, size: int | None):
+def _progress_bar(filename: str, size: int | None, initial: int = 0):
     if (size or 0) < PROGRESS_MIN_BYTES or env_flag("GENOMEKIT_QUIET") or not sys.stderr.isatty():
         return None
     try:
@@ -247,6 +254,7 @@ def _progress_bar(filename: str, size: int | None):
         columns, rows = 0, 0
     return tqdm(
         total=size,
+        initial=initial,
         unit="B",
         unit_scale=True,
         unit_divisor=1024,
@@ -259,23 +267,65 @@ def _progress_bar(filename: str, size: int | None):
     )
 
 
-def _credentials_configured() -> bool:
-    """Whether Google credentials are available without probing the network
-    (a key file or gcloud's application-default credentials)."""
-    if os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
-        return True
-    if os.name == "nt":
-        base = os.environ.get("APPDATA", "")
-    else:
-        base = os.environ.get("CLOUDSDK_CONFIG") or os.path.join(os.path.expanduser("~"), ".config", "gcloud")
-    return os.path.isfile(os.path.join(base, "application_default_credentials.json"))
+def fsync_dir(directory: str) -> None:
+    """Makes a rename inside ``directory`` durable (best effort)."""
+    with contextlib.suppress(OSError):
+        dfd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+def _env_seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a number of seconds") from None
+    if not value >= 0:
+        raise ValueError(f"{name}={raw!r}: expected a number of seconds >= 0")
+    return value
+
+
+def resolve_source(source: str | None) -> str | None:
+    """Canonical URL of a remote source, or None for "local only".
+
+    ``None`` takes ``$GENOMEKIT_STORAGE_BUCKET`` when it is set, else :data:`PUBLIC_SOURCE`.
+    ``""``, ``"none"`` or ``"local"``: local only. ``"name"`` or ``"gs://name"``: a Google
+    Cloud Storage bucket. ``"s3://name[/prefix]"``: an S3 bucket read anonymously over HTTPS.
+    ``"http(s)://host/path"``: objects at ``<URL>/<file name>`` (any static server or
+    S3-compatible store).
+    """
+    if source is None:
+        source = os.environ.get("GENOMEKIT_STORAGE_BUCKET", PUBLIC_SOURCE)
+    source = source.strip()
+    if source.lower() in ("", "none", "local"):
+        return None
+    scheme, sep, rest = source.partition("://")
+    if not sep:
+        scheme, rest = "gs", source
+    scheme = scheme.lower()
+    if scheme in ("http", "https"):
+        return f"{scheme}://{rest.rstrip('/')}/"
+    bucket, _, prefix = rest.strip("/").partition("/")
+    if scheme not in ("gs", "s3") or not bucket:
+        raise ValueError(
+            f"storage source {source!r}: expected gs://BUCKET, s3://BUCKET[/PREFIX], https://HOST/PATH, "
+            "a bare GCS bucket name, or '' for local files only"
+        )
+    if scheme == "gs" and prefix:
+        raise ValueError(f"storage source {source!r}: gs:// sources are whole buckets (no /PREFIX)")
+    return f"{scheme}://{bucket}" + (f"/{prefix.strip('/')}" if prefix else "")
 
 
 # --------------------------------------------------------------------------- default manager
 
 
 class DefaultDataManager(DataManager):
-    """Local data directory first, then (optionally) a Google Cloud Storage bucket.
+    """Local data directory first, then (optionally) a remote source.
 
     Parameters
     ----------
@@ -283,26 +333,38 @@ class DefaultDataManager(DataManager):
         Local directory holding (and caching) data files. Created when the
         first download needs it, never before.
     bucket_name
-        GCS bucket to download missing files from (``"name"`` or
-        ``"gs://name"``). ``None`` takes ``$GENOMEKIT_STORAGE_BUCKET``; if that
-        is unset too (or ``""`` is given) the manager is local only.
+        Where to download missing files from: ``"gs://name"`` (or a bare
+        ``"name"``) for a Google Cloud Storage bucket, ``"s3://name[/prefix]"``
+        for an anonymous S3 bucket, ``"https://host/path"`` for any HTTPS
+        server laid out like a bucket. ``None`` takes
+        ``$GENOMEKIT_STORAGE_BUCKET``, and when that is unset GenomeKit's public
+        bucket (:data:`PUBLIC_SOURCE`). ``""`` (or ``GENOMEKIT_STORAGE_BUCKET=``)
+        means local files only.
     require_auth
-        ``True``: always use Google credentials (application default
+        GCS only. ``True``: always use Google credentials (application default
         credentials). ``False``: always anonymous (public buckets).
         ``None`` (default): ``$GENOMEKIT_STORAGE_AUTH`` (``1``/``0``) if set, else
         credentials when a key file (``$GOOGLE_APPLICATION_CREDENTIALS``) or a gcloud
         application-default login exists, else anonymous.
         Under ``$STORAGE_EMULATOR_HOST`` the client talks to the emulator anonymously.
     timeout
-        Seconds per HTTP request.
+        Seconds a network operation (connecting, each read) may take before it
+        fails; default ``$GENOMEKIT_STORAGE_TIMEOUT`` or 5. An unreachable host
+        fails within this time, and is then not asked again for a minute.
     retry_timeout
-        Seconds during which transient failures (connection errors, 5xx) are retried.
+        Seconds during which transient failures (server errors, a transfer cut
+        midway) are retried, resuming where the transfer stopped; default three
+        times ``timeout``. A host that refuses connections is never retried.
+    miss_ttl
+        Seconds a remote "no such file" is remembered (in a hidden
+        ``.<name>.missing`` file of the data directory, and in memory); default
+        ``$GENOMEKIT_MISS_TTL`` or one day; 0 disables it.
 
     Notes
     -----
     A file present locally is returned without touching the network (no
     freshness check: delete the local copy to fetch it again). Set
-    ``$GENOMEKIT_GCS_BILLING_PROJECT`` for requester-pays buckets.
+    ``$GENOMEKIT_GCS_BILLING_PROJECT`` for requester-pays GCS buckets.
     """
 
     def __init__(
@@ -311,46 +373,61 @@ class DefaultDataManager(DataManager):
         bucket_name: str | None = None,
         *,
         require_auth: bool | None = None,
-        timeout: float = 60.0,
-        retry_timeout: float = 60.0,
+        timeout: float | None = None,
+        retry_timeout: float | None = None,
+        miss_ttl: float | None = None,
     ):
         super().__init__(data_dir)
-        if bucket_name is None:
-            bucket_name = os.environ.get("GENOMEKIT_STORAGE_BUCKET", "")
-        bucket_name = bucket_name.strip()
-        if bucket_name.startswith("gs://"):
-            bucket_name = bucket_name[5:].rstrip("/")
-        self.bucket_name: str | None = bucket_name or None
+        self.source: str | None = resolve_source(bucket_name)
         self.require_auth = require_auth
-        self.timeout = timeout
-        self.retry_timeout = retry_timeout
+        self.timeout = (
+            float(timeout)
+            if timeout is not None
+            else _env_seconds("GENOMEKIT_STORAGE_TIMEOUT", DEFAULT_TIMEOUT)
+        )
+        if not self.timeout > 0:
+            raise ValueError(f"timeout must be > 0 seconds, got {self.timeout!r}")
+        self.retry_timeout = float(retry_timeout) if retry_timeout is not None else 3 * self.timeout
+        self.miss_ttl = (
+            float(miss_ttl) if miss_ttl is not None else _env_seconds("GENOMEKIT_MISS_TTL", DEFAULT_MISS_TTL)
+        )
         self._init_state()
 
     def _init_state(self) -> None:
-        self._client_obj = None
-        self._client_pid: int | None = None
-        self._bucket_checked = False
-        self._missing: set[str] = set()  # names known to be absent from the bucket
+        self._store_obj: object = None
+        self._store_pid: int | None = None
+        self._missing: dict[str, float] = {}  # name -> time.time() of the remote miss
+        self._down_until = 0.0  # time.monotonic() before which the source is not asked again
+        self._down_error: GKDataUnreachableError | None = None
         self._guard = threading.Lock()
         self._name_locks: dict[str, threading.Lock] = {}
 
     # Pickles by configuration (multiprocessing workers rebuild their own client).
+    _TRANSIENT = (
+        "_store_obj", "_store_pid", "_missing", "_down_until", "_down_error", "_guard", "_name_locks"
+    )  # fmt: skip
+
     def __getstate__(self):
-        state = self.__dict__.copy()
-        for key in ("_client_obj", "_client_pid", "_guard", "_name_locks", "_missing", "_bucket_checked"):
-            state.pop(key, None)
-        return state
+        return {k: v for k, v in self.__dict__.items() if k not in self._TRANSIENT}
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._init_state()
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.data_dir!r}, bucket_name={self.bucket_name!r})"
+        return f"{type(self).__name__}({self.data_dir!r}, bucket_name={self.source or ''!r})"
+
+    @property
+    def bucket_name(self) -> str | None:
+        """The bucket of a ``gs://`` or ``s3://`` source (None for https:// or local only)."""
+        if self.source and self.source.startswith(("gs://", "s3://")):
+            return self.source[5:].partition("/")[0]
+        return None
 
     @property
     def bucket_url(self) -> str | None:
-        return f"gs://{self.bucket_name}" if self.bucket_name else None
+        """The remote source (``gs://...``, ``s3://...``, ``https://...``), or None."""
+        return self.source
 
     # ------------------------------------------------------------------ resolution
 
@@ -360,30 +437,61 @@ class DefaultDataManager(DataManager):
         if os.path.isfile(path):
             log.debug("%s: local file %s", filename, path)
             return path
-        if not self.bucket_name:
-            log.debug("%s: not in %s and no bucket configured", filename, self.data_dir)
+        if not self.source:
+            log.debug("%s: not in %s and no remote source configured", filename, self.data_dir)
             raise GKDataFileNotFoundError(
                 filename,
-                f"data file {filename!r} not found in {self.data_dir} (no storage bucket configured; "
-                "set GENOMEKIT_STORAGE_BUCKET to download missing files, or GENOMEKIT_DATA_DIR to "
-                "look in another directory)",
+                f"data file {filename!r} not found in {self.data_dir} (this data manager is local only: "
+                "bucket_name='' or GENOMEKIT_STORAGE_BUCKET set but empty; unset GENOMEKIT_STORAGE_BUCKET to "
+                "use GenomeKit's public data, or set GENOMEKIT_DATA_DIR to look in another directory)",
             )
-        blob = None if filename in self._missing else self._remote_blob(filename)
-        if blob is None:
-            self._missing.add(filename)
-            log.debug("%s: not in %s nor in %s", filename, self.data_dir, self.bucket_url)
-            raise GKDataFileNotFoundError(
-                filename,
-                f"data file {filename!r} not found in {self.data_dir} nor in bucket {self.bucket_url}",
-            )
+        if self._remembered_missing(filename):
+            log.debug("%s: remembered as absent from %s", filename, self.source)
+            raise self._not_found(filename, remembered=True)
+        obj = self._remote("look up", filename, lambda store: store.stat(filename))
+        if obj is None:
+            self._remember_missing(filename)
+            log.debug("%s: not in %s nor in %s", filename, self.data_dir, self.source)
+            raise self._not_found(filename)
         self._ensure_data_dir(filename)
         with self._locked(filename):
             if os.path.isfile(path):  # another process or thread fetched it while we waited
                 log.debug("%s: fetched concurrently by another process: %s", filename, path)
                 return path
             self._remove_stale_parts(filename)
-            self._download(blob, filename, path)
+            try:
+                tmp = self._remote("download", filename, lambda s: s.fetch(obj, filename, self.data_dir))
+            except OSError as e:
+                if isinstance(e, (GKDataNetworkError, GKDataIntegrityError, GKDataDirError)):
+                    raise
+                raise self._dir_error(filename, e) from e
+            self._install(tmp, path)
+        log.info("%s: saved %s", filename, path)
         return path
+
+    def _not_found(self, filename: str, remembered: bool = False) -> GKDataFileNotFoundError:
+        note = ""
+        if remembered:
+            note = (
+                f" (remembered from an earlier look-up for up to {self.miss_ttl:.0f} s; delete "
+                f"{self._miss_marker(filename)} to ask again)"
+            )
+        return GKDataFileNotFoundError(
+            filename, f"data file {filename!r} not found in {self.data_dir} nor in {self.source}{note}"
+        )
+
+    def _install(self, tmp: str, path: str) -> None:
+        """Gives a verified download its real name, with ordinary permissions, durably."""
+        try:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # temporary files are 0600; cached files are shared like any file
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        fsync_dir(self.data_dir)
 
     def _ensure_data_dir(self, filename: str) -> None:
         try:
@@ -425,7 +533,8 @@ class DefaultDataManager(DataManager):
                 os.close(fd)
 
     def _remove_stale_parts(self, filename: str) -> None:
-        """Deletes temporary files of interrupted downloads (safe: we hold the lock)."""
+        """Deletes temporary files of interrupted one-shot downloads (safe: we hold the lock).
+        Resumable downloads (``.<name>.partial``) are kept for the backend to continue."""
         prefix = f".{filename}."
         for name in os.listdir(self.data_dir):
             if name.startswith(prefix) and name.endswith(".part"):
@@ -433,178 +542,80 @@ class DefaultDataManager(DataManager):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(os.path.join(self.data_dir, name))
 
-    def _download(self, blob, filename: str, path: str) -> None:
-        algorithms: dict[str, object] = {}
-        if blob.md5_hash:
-            algorithms["md5"] = hashlib.md5
-        if blob.crc32c:
-            algorithms["crc32c"] = _Crc32c
-        if not algorithms:
-            raise GKDataIntegrityError(
-                f"{self.bucket_url}/{filename} has neither an MD5 nor a CRC32C checksum; refusing to "
-                "download it unverified"
-            )
-        log.info("%s: downloading %s bytes from %s", filename, blob.size, self.bucket_url)
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".part", dir=self.data_dir)
-        except OSError as e:
-            raise self._dir_error(filename, e) from e
-        progress = _progress_bar(filename, blob.size)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                writer = _HashingWriter(f, algorithms, progress)
-                try:
-                    blob.download_to_file(
-                        writer,
-                        raw_download=True,  # the stored bytes, which the checksums describe
-                        checksum=None,  # verified below, against the metadata we fetched
-                        if_generation_match=blob.generation,
-                        timeout=self.timeout,
-                        retry=self._retry(),
-                    )
-                except Exception as e:
-                    raise self._remote_error("download", filename, e) from e
-                finally:
-                    if progress is not None:
-                        progress.close()
-                f.flush()
-                os.fsync(f.fileno())
-            self._verify(blob, filename, tmp, writer)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; cached files are shared like any file
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        with contextlib.suppress(OSError):  # make the rename durable
-            dfd = os.open(self.data_dir, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        log.info("%s: saved %s", filename, path)
+    # ------------------------------------------------------------------ remembered misses
 
-    def _verify(self, blob, filename: str, tmp: str, writer: _HashingWriter) -> None:
-        size = os.path.getsize(tmp)
-        if blob.size is not None and size != blob.size:
-            raise GKDataIntegrityError(
-                f"download of {self.bucket_url}/{filename} is corrupt: got {size} bytes, expected {blob.size}"
-            )
-        hashers = writer.hashers
-        if writer.rewound:  # rehash what actually landed on disk
-            hashers = {name: type(h)() if name == "crc32c" else hashlib.md5() for name, h in hashers.items()}
-            with open(tmp, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    for h in hashers.values():
-                        h.update(block)
-        expected = {"md5": blob.md5_hash, "crc32c": blob.crc32c}
-        for name, h in hashers.items():
-            got = _b64(h.digest())
-            if got != expected[name]:
-                raise GKDataIntegrityError(
-                    f"download of {self.bucket_url}/{filename} is corrupt: {name} {got} != {expected[name]} "
-                    "recorded by the server; nothing was saved. Try again; if it persists the stored "
-                    "object is damaged"
-                )
-        log.debug("%s: verified %s", filename, ", ".join(hashers))
+    def _miss_marker(self, filename: str) -> str:
+        return os.path.join(self.data_dir, f".{filename}.missing")
+
+    def _remembered_missing(self, filename: str) -> bool:
+        if self.miss_ttl <= 0:
+            return False
+        now = time.time()
+        seen = self._missing.get(filename)
+        if seen is not None and now - seen < self.miss_ttl:
+            return True
+        marker = self._miss_marker(filename)
+        try:
+            if now - os.stat(marker).st_mtime >= self.miss_ttl:
+                return False
+            with open(marker) as f:
+                return f.read().strip() == self.source  # a miss of another source says nothing
+        except OSError:
+            return False
+
+    def _remember_missing(self, filename: str) -> None:
+        if self.miss_ttl <= 0:
+            return
+        self._missing[filename] = time.time()
+        if not os.path.isdir(self.data_dir):
+            return  # looking never creates the data directory
+        marker = self._miss_marker(filename)
+        tmp = f"{marker}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            with open(tmp, "w") as f:
+                f.write(f"{self.source}\n")
+            os.replace(tmp, marker)
+        except OSError:  # a read-only data directory: remembered in this process only
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def _forget_missing(self, filename: str) -> None:
+        self._missing.pop(filename, None)
+        with contextlib.suppress(OSError):
+            os.unlink(self._miss_marker(filename))
 
     # ------------------------------------------------------------------ remote storage
 
-    def _retry(self):
-        from google.cloud.storage.retry import DEFAULT_RETRY
-
-        return DEFAULT_RETRY.with_timeout(self.retry_timeout)
-
-    def _use_credentials(self) -> bool:
-        if self.require_auth is not None:
-            return self.require_auth
-        if os.environ.get("GENOMEKIT_STORAGE_AUTH", "").strip():  # 1: credentials, 0: anonymous
-            return env_flag("GENOMEKIT_STORAGE_AUTH")
-        return _credentials_configured()
-
-    def _client(self):
+    def _store(self):
+        """The backend for :attr:`source` (one per process: a fresh one after fork)."""
         pid = os.getpid()
         with self._guard:
-            if self._client_obj is None or self._client_pid != pid:  # a fresh client after fork
-                from google.cloud import storage
+            if self._store_obj is None or self._store_pid != pid:
+                if self.source is None:
+                    raise ValueError("no storage bucket configured (set GENOMEKIT_STORAGE_BUCKET)")
+                from ._remote_gcs import GcsStore
+                from ._remote_http import HttpStore
 
-                if os.environ.get("STORAGE_EMULATOR_HOST"):
-                    client = storage.Client()  # anonymous, pointed at the emulator
-                elif self._use_credentials():
-                    client = storage.Client(project=os.environ.get("GENOMEKIT_GCS_BILLING_PROJECT"))
-                else:
-                    client = storage.Client.create_anonymous_client()
-                self._client_obj, self._client_pid = client, pid
-            return self._client_obj
+                store_class = GcsStore if self.source.startswith("gs://") else HttpStore
+                self._store_obj, self._store_pid = store_class(self), pid
+            return self._store_obj
 
-    def _bucket(self):
+    def _remote(self, action: str, filename: str | None, call):
+        """Runs ``call(store)``; after the source was unreachable, fails at once for a while
+        (UNREACHABLE_PAUSE) instead of waiting for the network again."""
+        if time.monotonic() < self._down_until and self._down_error is not None:
+            raise GKDataUnreachableError(
+                f"{self._down_error} (not retried for {UNREACHABLE_PAUSE:.0f} s after the first failure)"
+            )
         try:
-            client = self._client()
-        except Exception as e:
-            raise self._remote_error("connect to", None, e) from e
-        return client.bucket(self.bucket_name, user_project=os.environ.get("GENOMEKIT_GCS_BILLING_PROJECT"))
-
-    def _remote_blob(self, filename: str):
-        """The object's metadata, or None when the bucket has no such object."""
-        log.debug("%s: not in %s, asking %s", filename, self.data_dir, self.bucket_url)
-        bucket = self._bucket()
-        try:
-            blob = bucket.get_blob(filename, timeout=self.timeout, retry=self._retry())
-            if blob is None:
-                self._check_bucket(bucket)
-        except GKDataNetworkError:
+            return call(self._store())
+        except GKDataUnreachableError as e:
+            self._down_until = time.monotonic() + UNREACHABLE_PAUSE
+            self._down_error = e
             raise
-        except Exception as e:
-            raise self._remote_error("look up", filename, e) from e
-        return blob
 
-    def _check_bucket(self, bucket) -> None:
-        """A missing bucket is a configuration error, not a missing file (checked once)."""
-        if self._bucket_checked:
-            return
-        from google.api_core import exceptions as gexc
-
-        try:
-            exists = bucket.exists(timeout=self.timeout, retry=self._retry())
-        except (gexc.Forbidden, gexc.Unauthorized):
-            exists = True  # readers of public buckets may not see bucket metadata
-        if not exists:
-            raise GKDataNetworkError(
-                f"bucket {self.bucket_url} does not exist; check GENOMEKIT_STORAGE_BUCKET "
-                "(and STORAGE_EMULATOR_HOST if you use an emulator)"
-            )
-        self._bucket_checked = True
-
-    def _remote_error(self, action: str, filename: str | None, e: BaseException) -> Exception:
-        """Translates a client exception into the error users should see."""
-        from google.api_core import exceptions as gexc
-        from google.auth import exceptions as aexc
-
-        what = f"{self.bucket_url}/{filename}" if filename else self.bucket_url
-        if isinstance(e, gexc.NotFound) and filename:
-            return GKDataFileNotFoundError(
-                filename,
-                f"data file {filename!r} not found in {self.data_dir} nor in bucket {self.bucket_url}",
-            )
-        if isinstance(e, gexc.PreconditionFailed):
-            hint = "the object changed while it was being downloaded; try again"
-        elif isinstance(e, (gexc.Forbidden, gexc.Unauthorized, aexc.GoogleAuthError)):
-            hint = (
-                "access was denied: check that the bucket is public, or that your Google credentials "
-                "(GOOGLE_APPLICATION_CREDENTIALS, or `gcloud auth application-default login`) can "
-                "read it; GENOMEKIT_STORAGE_AUTH=1 forces credentials, =0 anonymous access"
-            )
-        else:
-            hint = (
-                "check your network connection and proxy settings, the bucket name "
-                "(GENOMEKIT_STORAGE_BUCKET) and, if you use an emulator, STORAGE_EMULATOR_HOST"
-            )
-        return GKDataNetworkError(
-            f"could not {action} {what}: {type(e).__name__}: {e}. {hint}. To work offline, put the "
-            f"file in {self.data_dir} yourself"
-        )
+    def offline_hint(self) -> str:
+        return f"To work offline, put the file in {self.data_dir} yourself"
 
     # ------------------------------------------------------------------ listing and publishing
 
@@ -613,21 +624,13 @@ class DefaultDataManager(DataManager):
         return _list_local(self.data_dir)
 
     def list_remote_files(self) -> list[str]:
-        """Data files in the bucket (top level only); empty without a bucket."""
-        if not self.bucket_name:
+        """Data files of the remote source (top level only); empty without one."""
+        if not self.source:
             return []
-        bucket = self._bucket()
-        try:
-            return sorted(
-                b.name
-                for b in bucket.client.list_blobs(bucket, timeout=self.timeout, retry=self._retry())
-                if "/" not in b.name
-            )
-        except Exception as e:
-            raise self._remote_error("list", None, e) from e
+        return self._remote("list", None, lambda store: store.list())
 
     def list_files(self) -> list[str]:
-        """Data files available locally or in the bucket."""
+        """Data files available locally or remotely."""
         return sorted(set(self.list_local_files()) | set(self.list_remote_files()))
 
     def upload_file(
@@ -638,7 +641,8 @@ class DefaultDataManager(DataManager):
         *,
         overwrite: bool | None = None,
     ) -> str:
-        """Uploads ``filepath`` to the bucket as ``filename``; returns its ``gs://`` URL.
+        """Uploads ``filepath`` to the bucket as ``filename``; returns its URL (GCS only:
+        ``s3://`` and ``https://`` sources are read anonymously and cannot be written).
 
         The object gets custom metadata ``sha256`` (hex digest of the content) plus
         ``metadata``. An identical object (same MD5) is left alone (its metadata is
@@ -646,46 +650,12 @@ class DefaultDataManager(DataManager):
         ``overwrite=True`` or ``$GK_UPLOAD_ALLOW_OVERWRITE`` set.
         """
         check_filename(filename)
-        if not self.bucket_name:
+        if not self.source:
             raise ValueError("cannot upload: no storage bucket configured (set GENOMEKIT_STORAGE_BUCKET)")
         if not os.path.isfile(filepath):
             raise FileNotFoundError(f"cannot upload {filepath}: no such file")
         if overwrite is None:
             overwrite = env_flag("GK_UPLOAD_ALLOW_OVERWRITE")
-        digests = file_digests(filepath)
-        meta = {**(metadata or {}), "sha256": digests["sha256"]}
-        url = f"{self.bucket_url}/{filename}"
-        existing = self._remote_blob(filename)
-        if existing is not None:
-            if existing.md5_hash == digests["md5"]:
-                if (existing.metadata or {}) != {**(existing.metadata or {}), **meta}:
-                    existing.metadata = {**(existing.metadata or {}), **meta}
-                    try:
-                        existing.patch(timeout=self.timeout, retry=self._retry())
-                    except Exception as e:
-                        raise self._remote_error("update metadata of", filename, e) from e
-                    log.info("%s: already uploaded; metadata updated", url)
-                else:
-                    log.info("%s: already uploaded, identical", url)
-                return url
-            if not overwrite:
-                raise ValueError(
-                    f"{url} already exists with different content (md5 {existing.md5_hash}, local "
-                    f"{digests['md5']}); pass overwrite=True or set GK_UPLOAD_ALLOW_OVERWRITE=1 to replace it"
-                )
-        bucket = self._bucket()
-        blob = bucket.blob(filename)
-        blob.metadata = meta
-        blob.md5_hash = digests["md5"]  # the server rejects the upload if the bytes it got differ
-        log.info("%s: uploading %s", url, filepath)
-        try:
-            blob.upload_from_filename(
-                filepath,
-                if_generation_match=existing.generation if existing is not None else 0,
-                timeout=self.timeout,
-                retry=self._retry(),
-            )
-        except Exception as e:
-            raise self._remote_error("upload", filename, e) from e
-        self._missing.discard(filename)
+        url = self._store().upload(filepath, filename, metadata, overwrite)
+        self._forget_missing(filename)
         return url

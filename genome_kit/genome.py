@@ -22,27 +22,31 @@ class Genome:
     """
 
     _instances: weakref.WeakValueDictionary[str, Genome] = weakref.WeakValueDictionary()
+    _config: str
+    _refg: str | None  # None until first use in an unpickled Genome (see _unpickle)
 
     def __new__(cls, config: str):
-        if cls is Genome and isinstance(config, str):
-            existing = Genome._instances.get(config)
-            if existing is not None:
-                return existing
-        return super().__new__(cls)
-
-    def __init__(self, config: str):
-        if getattr(self, "_config", None) is not None:
-            return  # a cached instance
+        # The config is taken here rather than in __init__: subclasses written for GenomeKit choose or
+        # rewrite the config in their own __new__, while Python hands __init__ their original arguments.
         if not isinstance(config, str):
             raise TypeError(f"config must be a str, got {type(config).__name__}")
         if not config:
             raise ValueError(
                 "No config specified: expected an assembly or annotation name such as 'hg38.p14'"
             )
+        if cls is Genome:
+            existing = Genome._instances.get(config)
+            if existing is not None:
+                return existing
+        self = super().__new__(cls)
         self._refg = _assemblies.assembly_of(config)
         self._config = config
-        if type(self) is Genome:
+        if cls is Genome:
             Genome._instances[config] = self
+        return self
+
+    def __init__(self, config: str = ""):
+        """Nothing left to do: ``__new__`` opened the config (so a subclass may pass any arguments)."""
 
     # --- identity ---
     @property
@@ -53,6 +57,8 @@ class Genome:
     @property
     def refg(self) -> str:
         """Name of the reference assembly."""
+        if self._refg is None:  # unpickled: resolved on first use (see _unpickle)
+            self._refg = _assemblies.assembly_of(self._config)
         return self._refg
 
     reference_genome = refg
@@ -66,7 +72,8 @@ class Genome:
         return f'Genome("{self._config}")'
 
     def __reduce__(self):
-        return (type(self), (self._config,))
+        # With the data-manager set-up chosen in code, so that spawned workers resolve the same files.
+        return (_unpickle, (gk_data.pickled_setup(), type(self), self._config))
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, Genome):
@@ -80,7 +87,7 @@ class Genome:
     @functools.cached_property
     def dna(self) -> GenomeDNA:
         """Callable DNA accessor: ``genome.dna(interval, allow_outside_chromosome=True, soft_mask=False)``."""
-        return GenomeDNA(gk_data.get_file(f"{self._refg}.2bit"), self._refg)
+        return GenomeDNA(gk_data.get_file(f"{self.refg}.2bit"), self.refg)
 
     def dna_batch(
         self, intervals, allow_outside_chromosome: bool = True, soft_mask: bool = False
@@ -103,7 +110,7 @@ class Genome:
     @functools.cached_property
     def _sizes(self) -> dict[str, int]:
         sizes = {}
-        with open(gk_data.get_file(f"{self._refg}.chrom.sizes")) as f:
+        with open(gk_data.get_file(f"{self.refg}.chrom.sizes")) as f:
             for line in f:
                 fields = line.split()
                 if fields and not fields[0].startswith("#"):
@@ -130,7 +137,7 @@ class Genome:
         Without ``scheme``: ``{canonical: {scheme: alias}}``. With a scheme
         (e.g. ``"refseq"``, case-insensitive): ``{alias: canonical}``.
         """
-        path = gk_data.get_file(f"{self._refg}.chromAlias.txt")
+        path = gk_data.get_file(f"{self.refg}.chromAlias.txt")
         with open(path) as f:
             lines = [line.rstrip("\r\n") for line in f if line.strip()]
         header = lines[0].lstrip("#").strip().split("\t") if lines and lines[0].startswith("#") else []
@@ -152,11 +159,11 @@ class Genome:
         """The gene annotation (:class:`~genome_kit.GenomeAnnotation`), opened on first use.
 
         Raises ValueError for an assembly-only genome."""
-        from .genome_annotation import GenomeAnnotation, annotation_filename
+        from .genome_annotation import GenomeAnnotation
 
-        if self._config == self._refg:
+        if self._config == self.refg:
             raise ValueError(f"{self!r} is an assembly, not a registered annotation: no genes on it")
-        return GenomeAnnotation(gk_data.get_file(annotation_filename(self._config)), self._refg, self._config)
+        return GenomeAnnotation(_assemblies.annotation_file(self._config), self.refg, self._config)
 
     @property
     def anno(self):
@@ -200,9 +207,73 @@ class Genome:
         """3' UTR table of the annotation."""
         return self.annotation.utr3s
 
+    # --- APPRIS / MANE ---
+    @functools.cached_property
+    def _appris(self):
+        from .appris_mane import load_appris
+
+        return load_appris(self)
+
+    @functools.cached_property
+    def _mane(self):
+        from .appris_mane import load_mane
+
+        return load_mane(self)
+
+    def appris_transcripts(self, gene=None) -> list:
+        """Transcripts with APPRIS data; with ``gene`` (a Gene or gene id) that gene's, most principal first.
+
+        Raises :class:`ApprisNotAvailableError` when the annotation has no APPRIS data."""
+        from .appris_mane import gene_row
+
+        table = self._appris
+        rows = table.transcripts if gene is None else table.by_gene[gene_row(self, gene)]
+        transcripts = self.transcripts
+        return [transcripts[r] for r in rows]
+
+    def appris_principality(self, transcript, as_string: bool = False):
+        """APPRIS principality of a Transcript (or transcript id): 0 (``PRINCIPAL:1``) .. 6
+        (``ALTERNATIVE:2``), None without APPRIS data. ``as_string=True`` gives the label; for a
+        transcript without data it raises TypeError, as GenomeKit does."""
+        from .appris_mane import APPRIS_PRINCIPALITY_NAMES, transcript_row
+
+        table = self._appris
+        p = table.principality[transcript_row(self, transcript)]
+        if not as_string:
+            return p
+        if p is None:
+            raise TypeError(f"{transcript!r} has no APPRIS principality, so no label")
+        return APPRIS_PRINCIPALITY_NAMES[p]
+
+    def mane_select_transcripts(self, gene=None) -> list:
+        """MANE Select transcripts; with ``gene`` (a Gene or gene id) ``[]`` or ``[its transcript]``.
+
+        Raises :class:`ManeNotAvailableError` when the annotation has no MANE data."""
+        from .appris_mane import gene_row
+
+        table = self._mane
+        if gene is None:
+            rows = table.select
+        else:
+            r = table.select_by_gene[gene_row(self, gene)]
+            rows = [] if r is None else [r]
+        transcripts = self.transcripts
+        return [transcripts[r] for r in rows]
+
+    def mane_plus_clinical_transcripts(self, gene=None) -> list:
+        """MANE Plus Clinical transcripts, of all genes or of ``gene`` (a Gene or gene id).
+
+        Raises :class:`ManeNotAvailableError` when the annotation has no MANE data."""
+        from .appris_mane import gene_row
+
+        table = self._mane
+        rows = table.plus_clinical if gene is None else table.plus_clinical_by_gene[gene_row(self, gene)]
+        transcripts = self.transcripts
+        return [transcripts[r] for r in rows]
+
     def interval(self, chromosome: str, strand: str, start: int, end: int) -> Interval:
         """An Interval on this genome's assembly."""
-        return Interval(chromosome, strand, start, end, self._refg)
+        return Interval(chromosome, strand, start, end, self.refg)
 
     # --- variants ---
     def variant(self, variant: str):
@@ -235,3 +306,16 @@ class Genome:
         from .variant_genome import find_motif_reference
 
         return find_motif_reference(self, interval, motif, match_position, find_overlapping_motifs)
+
+
+def _unpickle(_setup, cls, config: str) -> Genome:
+    """A Genome whose assembly is resolved on first use: a process that cannot resolve ``config``
+    fails inside the task that uses it (reported to the sender), not while unpickling its arguments
+    (which multiprocessing.Pool cannot report: it would wait forever)."""
+    if cls is Genome and (existing := Genome._instances.get(config)) is not None:
+        return existing
+    genome = object.__new__(cls)
+    genome._config, genome._refg = config, None
+    if cls is Genome:
+        Genome._instances[config] = genome
+    return genome

@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from . import _core
+from . import _core, gk_data
 from ._io import atomic_write_text, open_binary
 
 Gene = _core.Gene
@@ -34,6 +34,8 @@ UtrTable = _core.UtrTable
 
 TABLE_NAMES = ("genes", "transcripts", "exons", "introns", "cdss", "utr5s", "utr3s")
 ANNOTATION_SUFFIX = ".gkanno"
+#: GenomeKit's prebuilt annotations (read, converted on open; never written).
+DGANNO_SUFFIX = ".v22.dganno"
 _ALL_TABLE_TYPES = (GeneTable, TranscriptTable, ExonTable, IntronTable, CdsTable, UtrTable, _core._Utr3Table)
 _FIND_METHODS = ("overlapping", "within", "exact", "5p_within", "3p_within", "5p_aligned", "3p_aligned")
 
@@ -62,7 +64,7 @@ class AnnotationWarning(UserWarning):
 
 
 def annotation_filename(config: str) -> str:
-    """Data file name of an annotation config (``<config>.gkanno``)."""
+    """Data file name of an annotation genome_kit builds (``<config>.gkanno``)."""
     return f"{config}{ANNOTATION_SUFFIX}"
 
 
@@ -112,7 +114,11 @@ class GenomeAnnotation:
         path = os.fspath(path)
         if config is None:
             base = os.path.basename(path)
-            config = base[: -len(ANNOTATION_SUFFIX)] if base.endswith(ANNOTATION_SUFFIX) else base
+            for suffix in (ANNOTATION_SUFFIX, DGANNO_SUFFIX):
+                if base.endswith(suffix):
+                    base = base[: -len(suffix)]
+                    break
+            config = base
         self._file = _core.AnnotationFile(path, reference_genome, config)
         self._tables = [self._file.table(i) for i in range(len(TABLE_NAMES))]
 
@@ -154,6 +160,11 @@ class GenomeAnnotation:
     def __repr__(self) -> str:
         return f'<GenomeAnnotation "{self.filename}">'
 
+    def __reduce__(self):
+        # By path, with the data-manager set-up that resolves its assembly in another process.
+        setup = gk_data.pickled_setup()
+        return (_unpickle_annotation, (setup, self.filename, self.genes._refg, self._file.config))
+
     # --- builders ---
     @staticmethod
     def binary_version() -> int:
@@ -164,18 +175,20 @@ class GenomeAnnotation:
     def build_gencode(
         infile, outfile, reference_genome, *, allow_unknown_biotypes: bool = False
     ) -> list[str]:
-        """Builds an annotation from a GENCODE or Ensembl GFF3 or GTF file (gzip ok).
+        """Builds an annotation from a GENCODE, Ensembl or other GFF3 or GTF file (gzip ok).
 
         GFF3 and GTF are told apart by the attribute syntax. Writes
         ``<outfile>.gkanno`` and ``<outfile>.cfg`` (``refg=<assembly>``) and
         returns both paths. ``reference_genome`` is the assembly's
-        :class:`~genome_kit.Genome` (only its ``chrom.sizes`` is read).
-        Biotypes are checked against GENCODE/Ensembl's list (``lncRNA`` is
-        stored as ``lnc_RNA``); ``allow_unknown_biotypes=True`` keeps
-        unknown ones as they are. Rows of feature types the model does not
-        use (other than start/stop codons and the like) are skipped with an
-        :class:`AnnotationWarning`. Errors name the file and line; a failed
-        build leaves no file behind.
+        :class:`~genome_kit.Genome` (only its ``chrom.sizes`` is read); a row
+        past the end of its chromosome is an error. Biotypes are stored as
+        the file spells them and checked against the GENCODE, Ensembl and NCBI
+        names; ``allow_unknown_biotypes=True`` keeps unknown ones. Exons or CDS
+        whose parent is a gene (SGD, GeneMark, prokaryotic files) give the gene
+        one implicit transcript with its id (``docs/annotations.md``). Rows of
+        feature types the model does not use (other than start/stop codons and
+        the like) are skipped with an :class:`AnnotationWarning`. Errors name
+        the file and line; a failed build leaves no file behind.
         """
         return _build_from_text(
             _core._build_gencode, infile, outfile, reference_genome, allow_unknown_biotypes
@@ -235,6 +248,14 @@ class GenomeAnnotation:
 
 def _unpickle_row(genome, table: str, row: int):
     return getattr(genome, table)[row]
+
+
+def _unpickle_table(genome, table: str):
+    return getattr(genome, table)
+
+
+def _unpickle_annotation(_setup, path: str, reference_genome: str, config: str):
+    return GenomeAnnotation(path, reference_genome, config)
 
 
 # --- table extensions (added to the C++ table classes) -------------------------------------------
@@ -345,15 +366,20 @@ for _t in _ALL_TABLE_TYPES:
 # --- helpers in the style of the AlphaGenome SDK's gene annotation utilities ----------------------
 
 
-def filter_protein_coding(transcripts, *, require_cds: bool = True) -> list:
-    """Transcripts (or the transcripts of genes) whose type is ``protein_coding``.
+PROTEIN_CODING_TYPES = ("protein_coding", "mRNA")
 
-    With ``require_cds`` (default) a transcript must also have at least one CDS.
-    Accepts a table, a list of transcripts, or genes (their transcripts are used).
+
+def filter_protein_coding(transcripts, *, require_cds: bool = True) -> list:
+    """Transcripts (or the transcripts of genes) whose type says protein coding.
+
+    That is ``protein_coding`` (GENCODE, Ensembl, NCBI biotypes) or ``mRNA`` (the Sequence Ontology
+    feature type that GFF3 files without biotypes use: FlyBase, SGD, GeneMark, NCBI GTF). With
+    ``require_cds`` (default) a transcript must also have at least one CDS. Accepts a table, a list
+    of transcripts, or genes (their transcripts are used).
     """
     out = []
     for t in _iter_transcripts(transcripts):
-        if t.type == "protein_coding" and (not require_cds or t.cdss):
+        if t.type in PROTEIN_CODING_TYPES and (not require_cds or t.cdss):
             out.append(t)
     return out
 

@@ -17,13 +17,17 @@ import numpy as np
 
 from . import _core, gk_data
 from ._io import open_binary
+from .genome import Genome
 from .interval import Interval
+from .track_data import TrackData
+from .track_export import value_runs, write_bedgraph, write_bigwig
 
 __all__ = ["GenomeTrack", "GenomeTrackBuilder"]
 
 _STRANDEDNESS = ("single_stranded", "strand_unaware", "strand_aware")
 _METADATA_COLUMNS = ("name", "strand", "ontology_curie", "biosample")
 _HISTOGRAM_SLICE = 100_000
+_EXPORT_CHUNK = 1 << 20
 
 
 class _StrandednessError(ValueError, AssertionError):
@@ -71,7 +75,8 @@ class GenomeTrack(_core.TrackFile):
         return _core.track_format_version()
 
     def __reduce__(self):
-        return (type(self), (self.filename,))
+        # By path, with the data-manager set-up that resolves its assembly in another process.
+        return (_unpickle_track, (gk_data.pickled_setup(), type(self), self.filename))
 
     def __repr__(self) -> str:
         return (
@@ -105,6 +110,65 @@ class GenomeTrack(_core.TrackFile):
         if not raw:
             return {}
         return json.loads(raw.decode("utf-8"))["columns"]
+
+    def read(self, interval: Interval, resolution: int | None = None, aggregation: str = "mean") -> TrackData:
+        """The values of ``interval`` as a :class:`TrackData` carrying the file's metadata.
+
+        The metadata is the file's (``set_metadata``), completed where it lacks them
+        with ``name`` (the file name, plus ``_<dim>`` when dim > 1) and ``strand``
+        (``.`` for an unstranded track, else the interval's strand).
+
+        Parameters
+        ----------
+        interval : Interval
+            Its length must be a multiple of ``resolution``.
+        resolution : int, optional
+            Bases per bin, a multiple of the track's resolution (default: the track's
+            own, so a 128 bp track comes back as its stored bins). Bins are pooled
+            from the stored values in C++ (see ``__call__``), as float32.
+        aggregation : str
+            ``"mean"``, ``"sum"`` (of stored values, weighted by the share of their
+            bases in the bin) or ``"max"``.
+        """
+        res = self.resolution if resolution is None else resolution
+        if res == 1:
+            values = self(interval, np.float32)
+        else:
+            values = self(interval, resolution=res, aggregation=aggregation)
+        return TrackData(values, self._track_metadata(interval.strand), res, interval)
+
+    def _track_metadata(self, strand: str) -> dict[str, list]:
+        columns = dict(self.metadata_dict())
+        if "name" not in columns:
+            stem = os.path.basename(self.filename).split(".")[0]
+            columns["name"] = [stem] if self.dim == 1 else [f"{stem}_{d}" for d in range(self.dim)]
+        if "strand" not in columns:
+            columns["strand"] = [strand if self.stranded else "."] * self.dim
+        return columns
+
+    def to_bedgraph(self, path, dim: int = 0, strand: str = "+") -> None:
+        """Writes one dim (of one strand, for a stranded track) of the whole genome as
+        bedGraph: runs of equal value, NaN left out (atomic)."""
+        write_bedgraph(path, self._genome_runs(dim, strand))
+
+    def to_bigwig(self, path, dim: int = 0, strand: str = "+") -> None:
+        """As :meth:`to_bedgraph`, as a bigWig file (needs pyBigWig: ``pip install 'genome_kit[bigwig]'``)."""
+        genome = Genome(self.reference_genome)
+        sizes = [(c, genome.chromosome_size(c)) for c in genome.chromosomes]
+        write_bigwig(path, self._genome_runs(dim, strand), sizes)
+
+    def _genome_runs(self, dim: int, strand: str):
+        if not 0 <= dim < self.dim:
+            raise IndexError(f"dim {dim} is not in [0, {self.dim})")
+        if strand not in ("+", "-"):
+            raise ValueError(f"strand must be '+' or '-', got {strand!r}")
+        genome = Genome(self.reference_genome)
+        for chrom in genome.chromosomes:
+            size = genome.chromosome_size(chrom)
+            for start in range(0, size, _EXPORT_CHUNK):
+                iv = Interval(chrom, strand, start, min(size, start + _EXPORT_CHUNK), genome)
+                values = self(iv, np.float32)[:, dim]
+                yield value_runs(chrom, start, values[::-1] if strand == "-" else values)
 
     def histogram(self, region, separate_dims: bool = False):
         """Counts of each distinct value (decoded as float16) over a region.
@@ -302,11 +366,19 @@ class GenomeTrackBuilder:
                 if stream is not source and getattr(stream, "close", None):
                     stream.close()
 
-    def set_data_from_wig(self, pos_file, neg_file=None) -> None:
-        """Adds a WIG file (fixedStep/variableStep; gzip ok; extra tab-separated
-        columns for dim > 1); ``neg_file`` holds the ``-`` strand of a stranded
-        track. Not for strand_aware tracks. Errors name the file and line."""
-        self._each_file("WIG", pos_file, neg_file, lambda s, n, st: self._b._add_text("wig", s, n, st))
+    def set_data_from_wig(self, pos_file, neg_file=None, *, track: str | int | None = None) -> None:
+        """Adds a WIG file (fixedStep/variableStep/BED-style sections; gzip ok;
+        columns separated by tabs or spaces; one value column per dim);
+        ``neg_file`` holds the ``-`` strand of a stranded track. ``track``
+        reads only one section of a file with several ``track`` lines: the
+        ``name=`` of its track line, or its 0-based position. Not for
+        strand_aware tracks. Errors name the file and line."""
+        if track is not None and not isinstance(track, (str, int)):
+            raise TypeError(f"track must be a track line's name (str) or position (int), got {track!r}")
+        if isinstance(track, int) and track < 0:
+            raise ValueError(f"track position must be >= 0, got {track}")
+        name, index = (track, -1) if isinstance(track, str) else ("", -1 if track is None else track)
+        self._each_file("WIG", pos_file, neg_file, lambda s, n, st: self._b._add_wig(s, n, st, name, index))
 
     def set_data_from_bedgraph(self, pos_file, neg_file=None) -> None:
         """Adds a bedGraph file (chrom, start, end, value; gzip ok; dim 1)."""
@@ -380,3 +452,7 @@ class GenomeTrackBuilder:
                 self.finalize()
         else:
             self._b._abort()  # no output file; the spill file is removed
+
+
+def _unpickle_track(_setup, cls, path: str):
+    return cls(path)

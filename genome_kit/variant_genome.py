@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 
 from . import _core
+from .genome import Genome
 from .interval import Interval
+from .track_data import TrackData
 from .variant import Variant
 
 __all__ = ["VariantGenome"]
@@ -50,6 +55,21 @@ def _anchored(interval: Interval) -> Interval:
     return interval.with_anchor("center")
 
 
+def _genome_property(name: str) -> Any:
+    """A read-only attribute of the wrapped genome, for metadata variants do not change."""
+    return property(lambda self: getattr(self.genome, name), doc=getattr(Genome, name).__doc__)
+
+
+def _genome_method(name: str) -> Any:
+    """A method of the wrapped genome, for metadata variants do not change."""
+
+    @functools.wraps(getattr(Genome, name))
+    def method(self, *args, **kwargs):
+        return getattr(self.genome, name)(*args, **kwargs)
+
+    return method
+
+
 class VariantGenome(_core.VariantGenome):
     """A reference genome with variants applied.
 
@@ -60,24 +80,60 @@ class VariantGenome(_core.VariantGenome):
     chromosome (IndexError) and equal to the genome's bases (ValueError
     naming both), and no two variants overlapping (ValueError).
 
-    ``dna(interval)`` returns the variant sequence; anchored intervals
-    (``interval.with_anchor(...)``) keep their reference length. Every other
-    attribute (annotation tables, chromosomes, ``interval()``...) is taken from
-    the wrapped genome. Pickles as ``(genome, variants)``. See
-    ``docs/variants.md``.
+    Every sequence method of :class:`Genome` applies the variants here:
+    ``dna``, ``dna_batch``, ``one_hot``, ``find_motif`` and ``variant_dna``;
+    anchored intervals (``interval.with_anchor(...)``) keep their reference
+    length. Metadata that variants do not change (chromosomes and their
+    sizes, aliases, the annotation and its tables, ``interval()``, ``config``)
+    is the wrapped genome's. Nothing else is forwarded: ``vg.genome`` is the
+    reference. Pickles as ``(genome, variants)``. See ``docs/variants.md``.
     """
 
-    # Construction, ``genome``, ``reference_genome``, ``variants``, ``__repr__``, ``__eq__``, ``__hash__``
-    # and pickling are compiled (src/bindings/bind_variant_genome.cpp): VariantGenome(genome, v).dna(iv)
-    # is the per-variant scoring path and runs no Python code.
+    # Construction, ``genome``, ``reference_genome``, ``variants``, ``dna``, ``dna_batch``, ``__repr__``,
+    # ``__eq__``, ``__hash__`` and pickling are compiled (src/bindings/bind_variant_genome.cpp):
+    # VariantGenome(genome, v).dna(iv) is the per-variant scoring path and runs no Python code.
 
-    def __getattr__(self, name):
-        # Only called for names the VariantGenome lacks: forward to the genome.
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.genome, name)
+    # --- metadata of the wrapped genome (the same with variants applied) ---
+    config = _genome_property("config")
+    refg = _genome_property("refg")
+    data_dir = _genome_property("data_dir")
+    chromosomes = _genome_property("chromosomes")
+    chromosome_size = _genome_method("chromosome_size")
+    chrom_aliases = _genome_method("chrom_aliases")
+    interval = _genome_method("interval")
+    annotation = _genome_property("annotation")
+    anno = _genome_property("anno")
+    genes = _genome_property("genes")
+    transcripts = _genome_property("transcripts")
+    trans = _genome_property("trans")
+    exons = _genome_property("exons")
+    introns = _genome_property("introns")
+    cdss = _genome_property("cdss")
+    utr5s = _genome_property("utr5s")
+    utr3s = _genome_property("utr3s")
 
-    # --- sequence (dna() is the compiled method of the base class) ---
+    # --- sequence (dna() and dna_batch() are compiled methods of the base class) ---
+    def one_hot(self, intervals, dtype: str = "uint8", allow_outside_chromosome: bool = True) -> np.ndarray:
+        """One-hot variant DNA of intervals as a ``(N, L, 4)`` numpy array, filled in C++.
+
+        As :meth:`Genome.one_hot` with the variants applied: every variant
+        sequence must have ``L`` bases (anchored intervals keep their length;
+        an unanchored one follows the indels inside it). A single Interval
+        gives an ``(L, 4)`` array.
+        """
+        if isinstance(intervals, Interval):
+            return self._one_hot([intervals], dtype, allow_outside_chromosome)[0]
+        return self._one_hot(intervals, dtype, allow_outside_chromosome)
+
+    def variant_dna(self, interval: Interval, variants, allow_outside_chromosome: bool = True) -> str:
+        """DNA of ``interval`` with ``variants`` applied on top of this genome's variants.
+
+        ``variants`` as for the constructor; they must not overlap this
+        genome's variants (ValueError).
+        """
+        extra = list(variants) if isinstance(variants, (list, tuple)) else [variants]
+        return VariantGenome(self.genome, self.variants + extra).dna(interval, allow_outside_chromosome)
+
     def reference_alignment(self, interval: Interval, allow_outside_chromosome: bool = True) -> np.ndarray:
         """Reference position of every base of ``dna(interval)``: int64 array, -1 for inserted bases.
 
@@ -88,19 +144,44 @@ class VariantGenome(_core.VariantGenome):
         return pos
 
     def map_to_reference(
-        self, values, interval: Interval, allow_outside_chromosome: bool = True
-    ) -> np.ndarray:
-        """Maps a per-base array computed on ``dna(interval)`` onto the reference bases of ``interval``.
+        self,
+        values,
+        interval: Interval | None = None,
+        allow_outside_chromosome: bool = True,
+        aggregation="mean",
+    ):
+        """Maps values computed on ``dna(interval)`` (ALT) onto the reference bases of ``interval``.
 
-        ``values`` has shape ``(len(dna(interval)), ...)``. The result has
-        shape ``(len(interval), ...)`` in the same orientation as the
-        interval's DNA (the SpliceAI/AlphaGenome indel rule): a surviving
-        reference base keeps its value; deleted reference bases (and bases
-        an anchored window pushed out) are 0; the values of inserted bases
-        are summarised by their maximum together with the reference base
-        immediately left of the insertion in reference (``+``) orientation,
-        or the base to its right if that one is outside the window.
+        The SpliceAI/AlphaGenome indel rule, so that REF and ALT outputs compare
+        position by position: a surviving reference base keeps its value;
+        deleted reference bases (and bases an anchored window pushed out) are 0;
+        the values of inserted bases are summarised by their maximum together
+        with the reference base immediately left of the insertion in reference
+        (``+``) orientation, or the base to its right if that one is outside the
+        window. Values stay in the orientation of the interval's DNA.
+
+        Parameters
+        ----------
+        values : array or TrackData
+            A per-base array of shape ``(len(dna(interval)), ...)``, or a
+            :class:`TrackData` of model outputs on the ALT sequence (any
+            resolution, stranded or not; ``interval`` then defaults to its
+            interval). Coarser bins are spread over their bases (``aggregation``
+            as in :meth:`TrackData.upsample`), mapped, and pooled back.
+        interval : Interval
+            The window (anchored or not) whose variant DNA the values describe.
+        aggregation : str
+            For TrackData at a resolution above 1: ``"mean"``, ``"sum"`` or ``"max"``.
+
+        Returns
+        -------
+        numpy.ndarray of shape ``(len(interval), ...)``, or a TrackData on the
+        reference interval with the same tracks and resolution.
         """
+        if isinstance(values, TrackData):
+            return self._map_track_data(values, interval, allow_outside_chromosome, aggregation)
+        if interval is None:
+            raise TypeError("map_to_reference needs the interval of the values")
         values = np.asarray(values)
         pos, ins = self._alignment(interval, allow_outside_chromosome)
         if values.shape[:1] != pos.shape:
@@ -127,6 +208,21 @@ class VariantGenome(_core.VariantGenome):
             ok = (target >= start) & (target < end)
             np.maximum.at(out, index(target[ok]), values[inserted][ok])
         return out
+
+    def _map_track_data(
+        self, alt: TrackData, interval, allow_outside_chromosome: bool, aggregation
+    ) -> TrackData:
+        iv = alt.interval if interval is None else interval
+        if iv is None:
+            raise ValueError("map_to_reference: the TrackData has no interval; pass the interval")
+        if alt.values.ndim != 2:
+            raise ValueError("map_to_reference: TrackData values must be [positions, tracks]")
+        res = alt.resolution
+        if len(iv) % res:
+            raise ValueError(f"map_to_reference: {iv} is not a whole number of {res} bp bins")
+        per_base = alt.upsample(1, aggregation).values if res > 1 else alt.values
+        mapped = self.map_to_reference(per_base, iv, allow_outside_chromosome)
+        return TrackData(mapped, alt.metadata, 1, iv).downsample(res, aggregation)
 
     def dna_pair(self, interval: Interval, allow_outside_chromosome: bool = True) -> tuple[str, str]:
         """(REF, ALT) sequences of equal length for ``interval``.

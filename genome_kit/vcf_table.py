@@ -359,7 +359,7 @@ class VariantTable:
         self.close()
 
     def __reduce__(self):
-        return (_restore_table, (self._filename, self._rows))
+        return (_restore_table, (self._filename, self._rows, gk_data.pickled_setup()))
 
 
 class VCFTable(VariantTable):
@@ -684,17 +684,18 @@ class VCFTable(VariantTable):
         return pd.DataFrame(cols)
 
 
-def _restore_table(filename, rows):
+# The data-manager set-up travels after the path (it resolves the table's assembly in another process).
+def _restore_table(filename, rows, _setup=None):
     t = VCFTable(filename)
     return t if rows is None else VCFTable._view(t._core, rows)
 
 
-def _restore_variant(filename, row):
+def _restore_variant(filename, row, _setup=None):
     return VCFTable(filename)[row]
 
 
 def _variant_reduce(v):
-    return (_restore_variant, (v._table_path, v._row))
+    return (_restore_variant, (v._table_path, v._row, gk_data.pickled_setup()))
 
 
 VCFVariant.__reduce__ = _variant_reduce

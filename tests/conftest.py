@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 
-import pytest
+# Tests never reach the public data source by accident: local files only unless a test says otherwise
+# (set before genome_kit is imported, and inherited by child processes).
+os.environ.setdefault("GENOMEKIT_STORAGE_BUCKET", "")
 
-import genome_kit as gk
-from genome_kit import gk_data
-from genome_kit.data_manager import DefaultDataManager
+import pytest  # noqa: E402
+
+import genome_kit as gk  # noqa: E402
+from genome_kit import gk_data  # noqa: E402
+from genome_kit.data_manager import DefaultDataManager  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
@@ -31,7 +35,7 @@ def data_dir(tmp_path_factory):
     """A data directory installed as the active data manager for the session."""
     path = str(tmp_path_factory.mktemp("gkdata"))
     previous = gk_data.data_manager
-    gk_data.data_manager = DefaultDataManager(path)
+    gk_data.data_manager = DefaultDataManager(path, bucket_name="")
     yield path
     gk_data.data_manager = previous
 

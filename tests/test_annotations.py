@@ -78,7 +78,10 @@ def syn(hs, data_dir, tmp_path_factory):
 def test_synthetic_model(syn):
     g1, g2 = syn.genes
     assert repr(g1) == "<Gene G1.1 (ALPHA)>" and (g1.type, g1.level) == ("protein_coding", 2)
-    assert repr(g2) == "<Gene G2 (BETA)>" and (g2.type, g2.level) == ("lnc_RNA", 3)  # Ensembl source → 3
+    assert repr(g2) == "<Gene G2 (BETA)>" and (g2.type, g2.level) == (
+        "lncRNA",
+        3,
+    )  # as the file spells it; Ensembl source → 3
     t1 = syn.transcripts["T1"]
     assert t1 is not None and t1 == syn.transcripts["T1.1"] and t1.gene == g1
     assert (t1.tsl, t1.ccds_id, t1.protein_id, t1.product) == (1, "CCDS1.1", "P1.1", None)
@@ -103,7 +106,7 @@ def test_synthetic_model(syn):
     assert t1.utr5s[0].exon == e1 and t1.utr5s[0].next_utr is None
     # minus strand: exons 5'→3', introns between them, ids and type from Ensembl attributes
     t2 = syn.transcripts["T2"]
-    assert (t2.type, t2.tsl, t2.level) == ("lnc_RNA", 6, 3)
+    assert (t2.type, t2.tsl, t2.level) == ("lncRNA", 6, 3)
     assert [(e.start, e.end, e.index, e.id) for e in t2.exons] == [
         (19000, 20000, 0, "E4"),
         (12000, 12500, 1, "E5"),
@@ -328,7 +331,7 @@ def test_ensembl_gtf(hs, data_dir):
     g = gk.Genome("anno_ens_gtf")
     assert [len(getattr(g, t)) for t in TABLES[:3]] == [84, 280, 1323]
     t = g.transcripts["ENST00000456328"]
-    assert (t.type, t.tsl, t.level) == ("lnc_RNA", 1, 2)  # source havana → level 2
+    assert (t.type, t.tsl, t.level) == ("lncRNA", 1, 2)  # as spelled in the file; source havana → level 2
     assert g.genes[0].chromosome == "1"
 
 

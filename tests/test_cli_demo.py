@@ -1,4 +1,4 @@
-"""``python -m genome_kit demo`` (README command 1) tours every area offline, fast, on the bundled data."""
+"""``genome-kit demo`` (README command 1) tours every area offline, fast, on the bundled data."""
 
 from __future__ import annotations
 

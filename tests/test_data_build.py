@@ -3,14 +3,18 @@ no network), checksum policy, downloads from a local HTTP server (resume, mismat
 
 from __future__ import annotations
 
-import importlib.util
+import contextlib
+import hashlib
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+import urllib.parse
 
 import pytest
+from bucket_server import BucketServer
 from databuild_util import (
     RangeServer,
     ensembl_gff3,
@@ -23,20 +27,18 @@ from databuild_util import (
 )
 
 import genome_kit as gk
+from genome_kit import _data_build as build
 from genome_kit import gk_data
+from genome_kit._data_build import MANIFEST_BY_HOST
 from genome_kit.data_manager import DataManager, DefaultDataManager
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "data")
-DATA_SRC = os.path.join(os.path.dirname(HERE), "data-src")
-BUILD_PY = os.path.join(DATA_SRC, "build.py")
+DATA_SRC = build.HERE  # the recipes shipped in the package (data-src/ of a checkout)
+BUILD_PY = os.path.join(os.path.dirname(HERE), "data-src", "build.py")
 
 if not os.path.isfile(BUILD_PY):  # tests run from an unpacked wheel/sdist without the data-src tree
     pytest.skip("data-src/build.py is not in this checkout", allow_module_level=True)
-
-_spec = importlib.util.spec_from_file_location("gk_data_build", BUILD_PY)
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
 
 TARGETS = build.list_targets(DATA_SRC)
 RECIPES = {t: build.load_recipe(t, DATA_SRC) for t in TARGETS}
@@ -46,6 +48,7 @@ ASSEMBLY_TARGET = {r["config"]: t for t, r in RECIPES.items() if r["builder"] in
 REFSEQ = {
     "hg19": ("NC_000001.10", "NC_012920.1"),
     "hg19.p13.plusMT": ("NC_000001.10", "NC_012920.1"),
+    "hg38.p12": ("NC_000001.11", "NC_012920.1"),
     "hg38.p13": ("NC_000001.11", "NC_012920.1"),
     "hg38.p14": ("NC_000001.11", "NC_012920.1"),
     "mm10": ("NC_000067.6", "NC_005089.1"),
@@ -118,11 +121,60 @@ def run_build(*args, env=None, check=True):
     return proc
 
 
+def write_manifests(root: str) -> None:
+    """Every folder of the mirror gets the manifest its provider publishes (md5sum.txt, MD5SUMS,
+    md5checksums.txt: MD5 lines; CHECKSUMS: BSD sum, as /usr/bin/sum -r writes it)."""
+    for host, manifest in MANIFEST_BY_HOST.items():
+        for dirpath, _, files in os.walk(os.path.join(root, host)):
+            lines = []
+            for n in sorted(f for f in files if f not in build.MANIFESTS):
+                path = os.path.join(dirpath, n)
+                if manifest == "CHECKSUMS":
+                    lines.append("{:05d} {:5d} {}\n".format(*build.bsd_sum(path), n))
+                else:
+                    with open(path, "rb") as f:
+                        md5 = hashlib.md5(f.read()).hexdigest()
+                    lines.append(f"{md5}  {'./' if host.startswith('ftp.ncbi') else ''}{n}\n")
+            with open(os.path.join(dirpath, manifest), "w") as f:
+                f.writelines(lines)
+
+
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory, sequences, child_env):
-    """One output directory for all recipes; builds assemblies on demand (annotations need theirs)."""
-    root = tmp_path_factory.mktemp("databuild")
-    out = str(root / "out")
+def mirror(tmp_path_factory, sequences):
+    """A real HTTP server on loopback laid out like the upstream sites (``/<host>/<path>``) with small
+    real excerpts of every recipe's files and the providers' checksum manifests beside them."""
+    root = tmp_path_factory.mktemp("upstream")
+    made: dict[tuple, str] = {}  # excerpts that do not depend on the recipe are written once
+    for recipe in RECIPES.values():
+        for entry in recipe["files"]:
+            named_by = recipe["assembly"] if entry["role"] == "annotation" else recipe["config"]
+            key = (
+                entry["role"],
+                recipe["builder"],
+                REFSEQ.get(named_by),
+                recipe["config"] * (entry["role"] == "fasta"),
+            )
+            parts = urllib.parse.urlsplit(entry["url"])
+            dest = os.path.join(str(root), parts.netloc, parts.path.lstrip("/"))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            if key not in made:
+                single = {**recipe, "files": [entry]}
+                scratch = str(root / ".scratch" / str(len(made)))
+                make_excerpts(single, scratch, sequences)
+                made[key] = os.path.join(scratch, entry["name"])
+            if not os.path.exists(dest):
+                os.link(made[key], dest)
+    write_manifests(str(root))
+    with BucketServer(str(root)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory, mirror):
+    """One output directory for all recipes, built in this process (a build takes ~50 ms; a child
+    interpreter would cost a second each) from the loopback mirror after manifest verification;
+    assemblies are built on demand (annotations need theirs)."""
+    out = str(tmp_path_factory.mktemp("databuild") / "out")
     built: dict[str, subprocess.CompletedProcess] = {}
 
     def build_target(target):
@@ -130,14 +182,11 @@ def workspace(tmp_path_factory, sequences, child_env):
             recipe = RECIPES[target]
             if recipe["builder"] not in build.ASSEMBLY_BUILDERS:
                 build_target(ASSEMBLY_TARGET[recipe["assembly"]])
-            src = str(root / "src" / target.replace("/", "_"))
-            digests = make_excerpts(recipe, src, sequences)
-            checksums = os.path.join(src, "checksums.json")
-            with open(checksums, "w") as f:
-                json.dump(digests, f)
-            built[target] = run_build(
-                target, out, "--local-source", src, "--checksums", checksums, env=child_env
-            )
+            stdout, stderr = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+                code = build.main([target, out, "--mirror", mirror.url, "--retries", "0"])
+            assert code == 0, stderr.getvalue()
+            built[target] = subprocess.CompletedProcess(target, code, stdout.getvalue(), stderr.getvalue())
         return built[target]
 
     return out, build_target
@@ -196,11 +245,11 @@ def test_bad_recipes_are_rejected(tmp_path):
         build.load_recipe("hg38/gencode/v0", DATA_SRC)
 
 
-# --------------------------------------------------------------------------- every recipe, offline
+# ------------------------------------------------------------------------- every recipe, from a mirror
 
 
 @pytest.mark.parametrize("target", TARGETS)
-def test_recipe_builds_from_local_excerpts(target, workspace, sequences):
+def test_every_recipe_builds_from_the_mirror(target, workspace, mirror, sequences):
     out, build_target = workspace
     recipe = RECIPES[target]
     proc = build_target(target)
@@ -210,6 +259,10 @@ def test_recipe_builds_from_local_excerpts(target, workspace, sequences):
         manifest = json.load(f)
     assert manifest["target"] == target and manifest["config"] == config
     assert [i["url"] for i in manifest["inputs"]] == [e["url"] for e in recipe["files"]]
+    assert {i["verified"] for i in manifest["inputs"]} == {"manifest"}  # each input checked by its manifest
+    for entry, used in zip(recipe["files"], manifest["inputs"], strict=True):  # the mirror's bytes, verbatim
+        parts = urllib.parse.urlsplit(entry["url"])
+        assert sha256(os.path.join(mirror.root, parts.netloc, parts.path.lstrip("/"))) == used["sha256"]
     for name, digest in manifest["outputs"].items():
         assert sha256(os.path.join(out, name)) == digest
     assert sorted(listed) == sorted([*manifest["outputs"], f"{config}.build.json"])
@@ -258,7 +311,7 @@ def check_annotation(config, recipe, log):
     if recipe["builder"] == "ensembl":
         assert (len(anno.genes), len(anno.transcripts), len(anno.exons)) == (84, 280, 1323)
         t = anno.transcripts["ENST00000456328"]
-        assert (t.chromosome, t.start, t.end, t.type) == ("chr1", 11868, 14409, "lnc_RNA")
+        assert (t.chromosome, t.start, t.end, t.type) == ("chr1", 11868, 14409, "lncRNA")
     else:
         assert (len(anno.genes), len(anno.transcripts)) == (119, 470)
         if recipe["builder"] == "gencode":
@@ -539,5 +592,106 @@ def test_list_shows_checksum_status(child_env):
     assert len(lines) == len(TARGETS)
     for line, target in zip(lines, TARGETS, strict=True):
         assert line.startswith(target)
-        missing = [e for e in RECIPES[target]["files"] if not e.get("sha256")]
-        assert ("NO SHA-256" in line) == bool(missing)
+        assert "verified" in line and "NO CHECKSUM" not in line  # every shipped recipe has its manifests
+    proc = subprocess.run(
+        [sys.executable, "-m", "genome_kit", "data", "build", "--list"], capture_output=True, text=True,
+        env=child_env, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0 and proc.stdout == "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- manifests and spellings
+
+
+@pytest.mark.skipif(not shutil.which("sum"), reason="coreutils sum not installed")
+def test_bsd_sum_matches_coreutils(tmp_path):
+    for n, seed in ((0, 0), (1, 1), (1023, 2), (1024, 3), (300_001, 4)):
+        path = tmp_path / f"f{n}"
+        path.write_bytes(hashlib.sha256(str(seed).encode()).digest() * (n // 32) + b"\xff" * (n % 32))
+        out = subprocess.run(
+            ["sum", "-r", str(path)], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert build.bsd_sum(str(path)) == (int(out[0]), int(out[1])), n
+
+
+def test_manifest_mismatch_and_unlisted_file_stop_the_build(tmp_path, mirror):
+    target = "hg38/ensembl/113"  # Ensembl: BSD sum
+    recipe = build.load_recipe(target)
+    entry = recipe["files"][0]
+    parts = urllib.parse.urlsplit(entry["manifest"])
+    manifest = os.path.join(mirror.root, parts.netloc, parts.path.lstrip("/"))
+    with open(manifest) as f:
+        original = f.read()
+    try:
+        with open(manifest, "w") as f:
+            f.write(original.replace(entry["name"], "other.gff3.gz"))
+        args = build.parse_args([target, str(tmp_path / "a"), "--mirror", mirror.url, "--retries", "0"])
+        with pytest.raises(build.ChecksumError, match="does not list Homo_sapiens.GRCh38.113.gff3.gz"):
+            build.gather_inputs(recipe, args)
+        fields = original.split()
+        with open(manifest, "w") as f:
+            f.write(f"{(int(fields[0]) + 1) % 65536} {fields[1]} {entry['name']}\n")
+        args = build.parse_args([target, str(tmp_path / "b"), "--mirror", mirror.url, "--retries", "0"])
+        with pytest.raises(
+            build.ChecksumError, match="bsd_sum .* differs from .*CHECKSUMS; download deleted"
+        ):
+            build.gather_inputs(build.load_recipe(target), args)
+        assert not os.path.exists(tmp_path / "b" / ".sources" / entry["name"])
+    finally:
+        with open(manifest, "w") as f:
+            f.write(original)
+
+
+def test_verified_digest_is_pinned_with_record_checksums(tmp_path, mirror):
+    tree = tmp_path / "recipes"
+    shutil.copytree(os.path.join(DATA_SRC, "hg38", "gencode", "v46"), tree / "hg38" / "gencode" / "v46")
+    args = build.parse_args(
+        [
+            "gencode.v46",
+            str(tmp_path / "o"),
+            "--mirror",
+            mirror.url,
+            "--recipes",
+            str(tree),
+            "--record-checksums",
+        ]
+    )
+    recipe = build.load_recipe("gencode.v46", str(tree))
+    paths = build.gather_inputs(recipe, args)
+    with open(tree / "hg38" / "gencode" / "v46" / "recipe.json") as f:
+        assert json.load(f)["files"][0]["sha256"] == sha256(paths["annotation"])
+
+
+@pytest.mark.parametrize(
+    "spelling, target",
+    [
+        ("hg19.p13.plusMT/assembly", "hg19/ucsc/p13.plusMT"),
+        ("hg19.p13.plusMT/NCBI/v105.20190906", "hg19/ncbi_refseq/v105.20190906"),
+        ("hg19/GENCODE/v26lift37", "hg19/gencode/v26lift37"),
+        ("hg38/gencode/v46", "hg38/gencode/v46"),
+        ("gencode.vM25.basic", "mm10/gencode/vM25.basic"),
+        ("mm39/assembly", "mm39/ucsc/base"),
+    ],
+)
+def test_target_spellings(spelling, target):
+    assert build.resolve_target(spelling) == target
+
+
+def test_tutorial_commands_build_from_the_mirror(tmp_path, mirror, child_env):
+    """The tutorial's own commands, literally, into one OUT directory (GENOMEKIT_RECIPE_MIRROR only
+    points them at the loopback mirror)."""
+    out = str(tmp_path / "OUT")
+    env = dict(child_env, GENOMEKIT_RECIPE_MIRROR=mirror.url)
+    for spelling in ("hg19.p13.plusMT/assembly", "hg19.p13.plusMT/NCBI/v105.20190906"):
+        proc = subprocess.run(
+            [sys.executable, "data-src/build.py", spelling, out], cwd=os.path.dirname(HERE),
+            capture_output=True, text=True, env=env, timeout=300,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        assert "matches md5" in proc.stderr
+    names = set(os.listdir(out))
+    assert {
+        "hg19.p13.plusMT.2bit",
+        "ncbi_refseq.v105.20190906.gkanno",
+        "ncbi_refseq.v105.20190906.cfg",
+    } <= names

@@ -16,6 +16,8 @@ import threading
 import time
 
 import pytest
+from google.auth.credentials import AnonymousCredentials
+from terminal_util import stderr_on_terminal
 
 import genome_kit as gk
 from genome_kit import gk_data
@@ -27,6 +29,7 @@ from genome_kit.data_manager import (
     GKDataFileNotFoundError,
     GKDataIntegrityError,
     GKDataNetworkError,
+    GKDataUnreachableError,
     check_filename,
 )
 
@@ -58,7 +61,9 @@ class Emulator:
         self.host, self.root, self.proc = host, root, proc
         from google.cloud import storage
 
-        self.client = storage.Client()  # anonymous, from STORAGE_EMULATOR_HOST
+        self.client = storage.Client(  # anonymous, pointed at this emulator
+            client_options={"api_endpoint": host}, credentials=AnonymousCredentials(), project="test"
+        )
         self.bucket = self.client.bucket(BUCKET)
 
     def put(self, name: str, data: bytes, metadata: dict | None = None) -> None:
@@ -72,9 +77,9 @@ class Emulator:
         return os.path.join(self.root, ".cloudstorage", BUCKET, name)
 
 
-@pytest.fixture(scope="module")
-def gcs(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp("gcs"))
+def start_emulator(root: str) -> Emulator:
+    """A gcp-storage-emulator process serving bucket BUCKET from ``root`` on a free loopback port."""
+    os.makedirs(root, exist_ok=True)
     port = free_port()
     log_path = os.path.join(root, "emulator.log")
     with open(log_path, "w") as log_file:
@@ -94,8 +99,23 @@ def gcs(tmp_path_factory):
                 with open(log_path) as f:
                     pytest.fail(f"GCS emulator did not start:\n{f.read()}")
             time.sleep(0.05)
+    return Emulator(f"http://127.0.0.1:{port}", root, proc)
+
+
+def stop_emulator(emulator: Emulator) -> None:
+    emulator.proc.terminate()
+    try:
+        emulator.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        emulator.proc.kill()
+        emulator.proc.wait()
+
+
+@pytest.fixture(scope="module")
+def gcs(tmp_path_factory):
+    emulator = start_emulator(str(tmp_path_factory.mktemp("gcs")))
     mp = pytest.MonkeyPatch()
-    mp.setenv("STORAGE_EMULATOR_HOST", f"http://127.0.0.1:{port}")
+    mp.setenv("STORAGE_EMULATOR_HOST", emulator.host)
     for var in (
         "GENOMEKIT_STORAGE_BUCKET",
         "GENOMEKIT_QUIET",
@@ -104,15 +124,10 @@ def gcs(tmp_path_factory):
     ):
         mp.delenv(var, raising=False)
     try:
-        yield Emulator(f"http://127.0.0.1:{port}", root, proc)
+        yield emulator
     finally:
         mp.undo()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_emulator(emulator)
 
 
 @pytest.fixture
@@ -162,8 +177,34 @@ def test_bucket_name_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("GENOMEKIT_STORAGE_BUCKET", "gs://some-bucket/")
     assert DefaultDataManager(str(tmp_path)).bucket_name == "some-bucket"
     assert DefaultDataManager(str(tmp_path), bucket_name="").bucket_name is None
-    monkeypatch.delenv("GENOMEKIT_STORAGE_BUCKET")
-    assert DefaultDataManager(str(tmp_path)).bucket_name is None
+    monkeypatch.setenv("GENOMEKIT_STORAGE_BUCKET", "")
+    assert DefaultDataManager(str(tmp_path)).source is None  # set but empty: local only
+    monkeypatch.delenv("GENOMEKIT_STORAGE_BUCKET")  # unset: GenomeKit's public bucket
+    assert DefaultDataManager(str(tmp_path)).source == "s3://genomekit-data-public"
+    assert DefaultDataManager(str(tmp_path)).bucket_name == "genomekit-data-public"
+
+
+@pytest.mark.parametrize(
+    "spelling, source",
+    [
+        ("my-bucket", "gs://my-bucket"),
+        ("gs://my-bucket/", "gs://my-bucket"),
+        ("s3://pub", "s3://pub"),
+        ("S3://pub/some/prefix/", "s3://pub/some/prefix"),
+        ("https://example.org/data", "https://example.org/data/"),
+        ("http://127.0.0.1:8000/b/", "http://127.0.0.1:8000/b/"),
+        ("none", None),
+        ("  ", None),
+    ],
+)
+def test_source_spellings(tmp_path, spelling, source):
+    assert DefaultDataManager(str(tmp_path), spelling).source == source
+
+
+@pytest.mark.parametrize("bad", ["ftp://host/x", "gs://b/prefix", "s3://", "file:///tmp"])
+def test_bad_source_spellings(tmp_path, bad):
+    with pytest.raises(ValueError, match="storage source"):
+        DefaultDataManager(str(tmp_path), bad)
 
 
 def test_minimal_subclass_still_works(tmp_path):
@@ -305,6 +346,47 @@ def test_truncated_download_detected(gcs, tmp_path):
     with pytest.raises(GKDataIntegrityError, match="short.bin is corrupt"):
         DefaultDataManager(str(tmp_path), BUCKET).get_file("short.bin")
     assert not (tmp_path / "short.bin").exists()
+
+
+def test_server_dying_midway_fails_fast(gcs, tmp_path, monkeypatch):
+    """The storage server dies during a download: the retry finds nobody listening and gives up at
+    once (a refused connection is not retried), instead of retrying for retry_timeout."""
+    import genome_kit.data_manager as dm
+
+    emulator = start_emulator(str(tmp_path / "dying"))  # its own server: this one gets killed
+    try:
+        monkeypatch.setenv("STORAGE_EMULATOR_HOST", emulator.host)
+        emulator.put("dying.bin", payload(32 << 20, 9))  # more than loopback socket buffers hold
+        m = DefaultDataManager(str(tmp_path / "dd"), BUCKET, retry_timeout=60)
+        started, outcome = threading.Event(), {}
+        write = dm._HashingWriter.write
+
+        def slow_write(self, data):
+            started.set()
+            time.sleep(0.001)
+            return write(self, data)
+
+        monkeypatch.setattr(dm._HashingWriter, "write", slow_write)
+
+        def fetch():
+            try:
+                m.get_file("dying.bin")
+            except Exception as e:
+                outcome["error"] = e
+            outcome["done"] = time.perf_counter()
+
+        thread = threading.Thread(target=fetch)
+        thread.start()
+        assert started.wait(60)
+        emulator.proc.kill()
+        emulator.proc.wait()
+        killed = time.perf_counter()
+        thread.join(90)
+        assert isinstance(outcome.get("error"), GKDataUnreachableError), outcome
+        assert outcome["done"] - killed < 5
+        assert not (tmp_path / "dd" / "dying.bin").exists()
+    finally:
+        stop_emulator(emulator)
 
 
 # A download slowed down at each chunk, so other processes overlap it (or it can be killed midway).
@@ -514,6 +596,7 @@ def test_genome_resolves_through_manager(gcs, tmp_path, monkeypatch):
     assert genome.data_dir == str(cache)
     assert sorted(os.listdir(cache)) == sorted(
         [".emuanno.cfg.lock", ".emuasm.2bit.lock", ".emuasm.chrom.sizes.lock",
+         ".emuasm.chromAlias.txt.missing",  # the remote miss, remembered
          "emuanno.cfg", "emuasm.2bit", "emuasm.chrom.sizes"]
     )  # fmt: skip
     assert gk_data.list_available_genomes() == ["emuanno", "emuasm"]
@@ -521,7 +604,7 @@ def test_genome_resolves_through_manager(gcs, tmp_path, monkeypatch):
 
 def test_genome_network_error_surfaces_instead_of_not_found(gcs, tmp_path, monkeypatch, dead_host):
     monkeypatch.setattr(gk_data, "data_manager", DefaultDataManager(str(tmp_path), BUCKET, retry_timeout=0.2))
-    with pytest.raises(GKDataNetworkError):
+    with pytest.raises(GKDataNetworkError), pytest.warns(RuntimeWarning, match="unavailable"):
         gk.Genome("netdown_genome")
 
 
@@ -581,7 +664,9 @@ def test_cli_subprocess_info(gcs, tmp_path):
 GET_CHILD = "import genome_kit as gk, sys; print(gk.gk_data.get_file(sys.argv[1]))"
 
 
-def run_get(tmp_path, name: str, stderr=subprocess.PIPE, **env_extra) -> subprocess.CompletedProcess:
+def run_get(
+    tmp_path, name: str, stderr=subprocess.PIPE, check: bool = False, **env_extra
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", GET_CHILD, name],
         env=default_manager_env(
@@ -591,6 +676,7 @@ def run_get(tmp_path, name: str, stderr=subprocess.PIPE, **env_extra) -> subproc
         stderr=stderr,
         timeout=60,
         cwd=CHILD_CWD,
+        check=check,
     )
 
 
@@ -617,25 +703,8 @@ def test_progress_bar_only_on_a_terminal(gcs, tmp_path):
     r = run_get(tmp_path / "pipe", "big.bin")
     assert r.returncode == 0 and r.stderr == b""  # not a terminal: no bar
 
-    def on_tty(directory, **env) -> str:
-        master, slave = os.openpty()  # size 0x0, like some CI terminals: the bar must still draw
-        try:
-            r = run_get(directory, "big.bin", stderr=slave, **env)
-            assert r.returncode == 0
-            os.set_blocking(master, False)
-            chunks = []
-            while True:
-                try:
-                    chunk = os.read(master, 65536)
-                except (BlockingIOError, OSError):
-                    break
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            return b"".join(chunks).decode(errors="replace")
-        finally:
-            os.close(master)
-            os.close(slave)
+    def on_tty(directory, **env) -> str:  # a 0x0 terminal, like some CI ones: the bar must still draw
+        return stderr_on_terminal(lambda fd: run_get(directory, "big.bin", stderr=fd, check=True, **env))
 
     bar = on_tty(tmp_path / "tty")
     assert "big.bin:" in bar and "%|" in bar
@@ -651,7 +720,7 @@ def test_credentials_selection(tmp_path, monkeypatch):
     monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path / "no_gcloud"))
     monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
     anonymous = DefaultDataManager(str(tmp_path), "public-bucket")
-    assert isinstance(anonymous._client()._credentials, AnonymousCredentials)
+    assert isinstance(anonymous._store()._client()._credentials, AnonymousCredentials)
 
     monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing-key.json"))
     configured = DefaultDataManager(str(tmp_path), "private-bucket")
@@ -660,7 +729,9 @@ def test_credentials_selection(tmp_path, monkeypatch):
     ):
         configured.get_file("x.2bit")
     monkeypatch.setenv("GENOMEKIT_STORAGE_AUTH", "0")  # forced anonymous despite the key file
-    assert isinstance(DefaultDataManager(str(tmp_path), "b")._client()._credentials, AnonymousCredentials)
+    assert isinstance(
+        DefaultDataManager(str(tmp_path), "b")._store()._client()._credentials, AnonymousCredentials
+    )
     forced = DefaultDataManager(str(tmp_path), "b", require_auth=True)
     with pytest.raises(GKDataNetworkError, match="access was denied"):
         forced.get_file("x.2bit")

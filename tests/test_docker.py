@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import hashlib
 import json
 import os
 import shlex
@@ -166,3 +167,40 @@ def test_dockerfile_install_steps_in_a_venv(tmp_path):
         [python, "-m", "genome_kit", "data", "info"], cwd=cwd, env=run_env, capture_output=True, text=True
     )
     assert f"data dir:  {data}" in info.stdout
+    docker_recipe_flow(python, host(len(stages) - 1, "/"), cwd, data, run_env, tmp_path)
+
+
+def docker_recipe_flow(python, image_root, cwd, data, run_env, tmp_path):
+    """The tutorial's docker flow: data-src mounted into the container, outputs into the data volume
+    (``docker run -v "$PWD/data-src:/data-src" -v gkdata:/data --entrypoint python genome_kit
+    /data-src/build.py sacCer3/ucsc/fasta /data``), and the recipes shipped in the image (``docker run
+    -v gkdata:/data genome_kit data build ce11/ucsc/fasta /data``); upstream files come from a loopback
+    mirror of UCSC with its md5sum.txt."""
+    from bucket_server import BucketServer
+
+    mounted = os.path.join(image_root, "data-src")
+    shutil.copytree(os.path.join(ROOT, "data-src"), mounted)  # the -v mount
+    sample = os.path.join(ROOT, "genome_kit", "sample_data", "sacCer.sample.fa.gz")
+    bigzips = tmp_path / "mirror" / "hgdownload.soe.ucsc.edu" / "goldenPath"
+    for db in ("sacCer3", "ce11"):
+        folder = bigzips / db / "bigZips"
+        folder.mkdir(parents=True)
+        shutil.copyfile(sample, folder / f"{db}.fa.gz")
+        with open(sample, "rb") as f:
+            (folder / "md5sum.txt").write_text(f"{hashlib.md5(f.read()).hexdigest()}  {db}.fa.gz\n")
+    with BucketServer(str(tmp_path / "mirror")) as mirror:
+        env = dict(run_env, GENOMEKIT_RECIPE_MIRROR=mirror.url)
+        for command in (
+            [python, os.path.join(mounted, "build.py"), "sacCer3/ucsc/fasta", data],
+            [python, "-m", "genome_kit", "data", "build", "ce11/ucsc/fasta", data],
+        ):
+            proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+            assert proc.returncode == 0, proc.stderr
+            assert "md5 matches md5sum.txt" in proc.stderr
+    for db in ("sacCer3", "ce11"):
+        assert {f"{db}.2bit", f"{db}.chrom.sizes", f"{db}.build.json"} <= set(os.listdir(data))
+    check = "import genome_kit as gk; g = gk.Genome('sacCer3'); print(g.chromosomes)"
+    out = subprocess.run(
+        [python, "-c", check], cwd=cwd, env=run_env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "['chrI', 'chrII']"

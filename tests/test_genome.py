@@ -39,6 +39,26 @@ def test_genome_errors(tiny):
         gk.Genome(3)
 
 
+class _MiniGenome(gk.Genome):
+    """A subclass written as GenomeKit's own tests write one: it picks the config in ``__new__`` and
+    calls ``Genome.__init__`` with the arguments it was given (an empty config)."""
+
+    def __new__(cls, config=""):
+        return gk.Genome.__new__(cls, config or "tiny")
+
+    def __init__(self, config=""):
+        gk.Genome.__init__(self, config)
+
+
+def test_subclass_setting_its_config_in_new(tiny):
+    g = _MiniGenome()
+    assert type(g) is _MiniGenome and g.config == "tiny" and g.refg == "tiny"
+    assert g.dna(Interval("chr2", "+", 0, 4, "tiny")) == "AACC"
+    assert gk.Genome("tiny") is tiny  # the subclass does not replace the shared instance
+    again = pickle.loads(pickle.dumps(g))
+    assert type(again) is _MiniGenome and again.config == "tiny"
+
+
 def test_annotation_config_resolves_to_its_assembly(tiny, data_dir):
     with open(os.path.join(data_dir, "tiny_genes.cfg"), "w") as f:
         f.write("# an annotation on tiny\nrefg=tiny\n")

@@ -145,7 +145,7 @@ def test_wig_fixed_variable_and_dims(imp, tmp_path):
 @pytest.mark.parametrize(
     "text,line,match",
     [
-        ("variableStep chrom=chr1\n11 5\n", 2, "Expected 2 columns per line but found 1"),
+        ("variableStep chrom=chr1\n11 5 6\n", 2, "Expected 2 columns per line but found 3"),
         ("1.5\n", 1, "before any fixedStep"),
         ("fixedStep chrom=chr1 step=1\n1\n", 1, "needs start="),
         ("fixedStep start=1 step=1\n1\n", 1, "missing chrom="),
@@ -162,6 +162,118 @@ def test_wig_malformed(imp, tmp_path, text, line, match):
     with pytest.raises(ValueError, match=match) as e:
         build(tmp_path, imp, "set_data_from_wig", path, res=res)
     assert f"bad.wig:{line}" in str(e.value)
+
+
+# The examples of UCSC's wiggle format page (genome.ucsc.edu/goldenPath/help/wiggle.html): browser and
+# track lines, '#' comments, space-separated columns, values with leading spaces, and the BED-style form.
+UCSC_VARIABLE_STEP = """browser position chr19:49304200-49310700
+browser hide all
+#\t150 base wide bar graph at arbitrarily spaced positions,
+track type=wiggle_0 name="variableStep" description="variableStep format" visibility=full autoScale=off \
+viewLimits=0.0:25.0 color=50,150,255 yLineMark=11.76 yLineOnOff=on priority=10
+variableStep chrom=chr19 span=150
+49304701 10.0
+49304901 12.5
+49305401 15.0
+49305601 17.5
+49305901 20.0
+49306081 17.5
+49306301 15.0
+49306691 12.5
+49307871 10.0
+"""
+UCSC_FIXED_STEP = """#\t200 base wide points graph at every 300 bases, 50 pixel high graph
+track type=wiggle_0 name="fixedStep" description="fixedStep format" visibility=full autoScale=off \
+viewLimits=0:1000 color=0,200,100 maxHeightPixels=100:50:20 graphType=points priority=20
+fixedStep chrom=chr19 start=49307401 step=300 span=200
+1000
+ 900
+ 800
+ 700
+ 600
+ 500
+ 400
+ 300
+ 200
+ 100
+"""
+UCSC_BED_FORM = """track type=wiggle_0 name="BED format" description="BED format" visibility=full \
+color=200,100,0 altColor=0,100,200 priority=30
+chr19 49302000 49302300 -1.0
+chr19 49302300 49302600 -0.75
+chr19 49302600 49302900 -0.50
+chr19 49302900 49303200 -0.25
+chr19 49303200 49303500 0.0
+chr19 49303500 49303800 0.25
+chr19 49303800 49304100 0.50
+chr19 49304100 49304400 0.75
+chr19 49304400 49304700 1.00
+"""
+
+
+def expected_wig_values(text, start, end):
+    """Per-base values of a one-track WIG text in [start, end), read here independently (0 = no data)."""
+    out = np.zeros(end - start, np.float32)
+    decl = None
+    for line in text.splitlines():
+        f = line.split()
+        if not f or f[0] in ("browser", "track") or f[0].startswith("#"):
+            continue
+        if f[0] in ("variableStep", "fixedStep"):
+            decl = dict(kv.split("=") for kv in f[1:]) | {"kind": f[0]}
+            decl["next"] = int(decl.get("start", 0)) - 1
+            continue
+        if decl is None:  # BED-style: chrom start end value, 0-based
+            s, e, v = int(f[1]), int(f[2]), float(f[3])
+        elif decl["kind"] == "variableStep":
+            s, v = int(f[0]) - 1, float(f[1])
+            e = s + int(decl.get("span", 1))
+        else:
+            s, v = decl["next"], float(f[0])
+            e = s + int(decl.get("span", 1))
+            decl["next"] += int(decl.get("step", 1))
+        lo, hi = max(s, start), min(e, end)
+        if lo < hi:
+            out[lo - start : hi - start] = v
+    return out.tolist()
+
+
+@pytest.mark.parametrize("text", [UCSC_VARIABLE_STEP, UCSC_FIXED_STEP, UCSC_BED_FORM])
+def test_wig_ucsc_examples_with_spaces(imp, tmp_path, text):
+    t = build(tmp_path, imp, "set_data_from_wig", write(tmp_path, "ucsc.wig", text), etype="f32")
+    lo, hi = 49301000, 49311000
+    assert row(t, "chr19", "+", lo, hi) == expected_wig_values(text, lo, hi)
+    assert len(t.intervals) == 1
+
+
+def test_wig_sections_of_several_tracks_that_overlap_say_so(imp, tmp_path):
+    path = write(tmp_path, "ucsc.wig", UCSC_VARIABLE_STEP + UCSC_FIXED_STEP)
+    with pytest.raises(ValueError, match=r"ucsc.wig:.*Overlapping.*2 'track' sections.*its own GenomeTrack"):
+        build(tmp_path, imp, "set_data_from_wig", path, etype="f32")
+    # sections that do not overlap are one track's data; BED-style lines may use aliases ('19')
+    bed_form = UCSC_BED_FORM.replace("\nchr19 ", "\n19 ")
+    t = build(tmp_path, imp, "set_data_from_wig", write(tmp_path, "two.wig", bed_form + UCSC_VARIABLE_STEP))
+    assert row(t, "chr19", "+", 49304699, 49304701) == [1.0, 10.0]
+
+
+@pytest.mark.parametrize("track, text", [("fixedStep", UCSC_FIXED_STEP), (0, UCSC_VARIABLE_STEP)])
+def test_wig_one_section_of_a_file_of_several_tracks(imp, tmp_path, track, text):
+    path = write(tmp_path, "ucsc.wig", UCSC_VARIABLE_STEP + UCSC_FIXED_STEP)
+    t = build(tmp_path, imp, "set_data_from_wig", path, etype="f32", track=track)
+    lo, hi = 49301000, 49311000
+    assert row(t, "chr19", "+", lo, hi) == expected_wig_values(text, lo, hi)
+
+
+def test_wig_asking_for_an_absent_track_lists_the_tracks(imp, tmp_path):
+    path = write(tmp_path, "ucsc.wig", UCSC_VARIABLE_STEP + UCSC_FIXED_STEP)
+    with pytest.raises(
+        ValueError, match=r"ucsc.wig: no track line named 'x' .*0: 'variableStep', 1: 'fixedStep'"
+    ):
+        build(tmp_path, imp, "set_data_from_wig", path, track="x")
+    with pytest.raises(ValueError, match="no track line number 2"):
+        build(tmp_path, imp, "set_data_from_wig", path, track=2)
+    with pytest.raises(TypeError):
+        build(tmp_path, imp, "set_data_from_wig", path, track=1.5)
 
 
 def test_wig_not_for_strand_aware(imp, tmp_path):

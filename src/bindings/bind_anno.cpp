@@ -568,6 +568,11 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
           },
           py::arg("begin"), py::arg("end"), "Row objects of rows [begin, end) (chunks of table iteration).")
       .def("_columns", [](const T& t) { return columns(t); })
+      .def("__reduce__",
+           [](const T& t) {  // as its Genome's table (the Genome pickles with the data-manager set-up)
+             py::object unpickle = py::module_::import("genome_kit.genome_annotation").attr("_unpickle_table");
+             return py::make_tuple(unpickle, py::make_tuple(genome_of(*t.f), gk::anno_table_name(t.table)));
+           })
       .def_property_readonly("_refg", [](const T& t) { return gk::assembly(t.f->refg()).name(); })
       .def("_find_batch_intervals", &find_batch_intervals, py::arg("method"), py::arg("intervals"))
       .def("_find_batch", &find_batch, py::arg("method"), py::arg("chromosomes"), py::arg("strands"), py::arg("starts"),

@@ -1,5 +1,6 @@
 // genome_kit.Interval: the C++ value type with the tutorial's semantics.
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -50,6 +51,38 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
 Interval make(const std::string& chrom, const std::string& strand, int64_t start, int64_t end, py::handle refg) {
   gk::RefgId id = resolve_refg(refg);
   return Interval::make(gk::assembly(id).resolve(chrom), parse_strand(strand), start, end, id);
+}
+
+/// A coordinate of interval text: digits with optional ',' separators and spaces.
+int64_t parse_coordinate(const std::string& s, const std::string& text) {
+  std::string digits;
+  for (char ch : s)
+    if (ch != ',' && ch != ' ') digits += ch;
+  size_t used = 0;
+  int64_t v = 0;
+  try {
+    v = std::stoll(digits, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (digits.empty() || used != digits.size()) gk::value_error("bad coordinate '", s, "' in '", text, "'");
+  return v;
+}
+
+Interval from_str(const std::string& text, py::handle refg) {
+  std::string body = text, strand = "+";
+  size_t last = text.rfind(':');
+  if (last != std::string::npos && last + 2 == text.size() && std::strchr("+-.", text.back())) {
+    strand = text.back() == '-' ? "-" : "+";
+    body = text.substr(0, last);
+  }
+  size_t colon = body.rfind(':');
+  size_t dash = colon == std::string::npos ? std::string::npos : body.find('-', colon);
+  if (dash == std::string::npos)
+    gk::value_error("expected 'chrom:start-end' or 'chrom:start-end:strand' (0-based, half-open), got '", text, "'");
+  int64_t start = parse_coordinate(body.substr(colon + 1, dash - colon - 1), text);
+  int64_t end = parse_coordinate(body.substr(dash + 1), text);
+  return make(body.substr(0, colon), strand, start, end, refg);
 }
 
 void check_same_refg(const Interval& a, const Interval& b) {
@@ -377,25 +410,15 @@ bases). An optional anchor fixes the output length of variant sequences.
             auto dash = text.find('-', colon == std::string::npos ? 0 : colon);
             if (colon == std::string::npos || dash == std::string::npos)
               gk::value_error("expected 'chrom:start-end' (1-based, inclusive), got '", text, "'");
-            auto number = [&](std::string s) {
-              std::string digits;
-              for (char ch : s)
-                if (ch != ',' && ch != ' ') digits += ch;
-              size_t used = 0;
-              int64_t v = 0;
-              try {
-                v = std::stoll(digits, &used);
-              } catch (const std::exception&) {
-                used = 0;
-              }
-              if (digits.empty() || used != digits.size()) gk::value_error("bad coordinate '", s, "' in '", text, "'");
-              return v;
-            };
-            int64_t s = number(text.substr(colon + 1, dash - colon - 1)), e = number(text.substr(dash + 1));
+            int64_t s = parse_coordinate(text.substr(colon + 1, dash - colon - 1), text);
+            int64_t e = parse_coordinate(text.substr(dash + 1), text);
             return make(text.substr(0, colon), strand, s - 1, e, refg);
           },
           py::arg("text"), py::arg("strand") = "+", py::arg("reference_genome") = py::none(),
           "Parses UCSC browser text such as 'chr7:117,120,017-117,120,201'.")
+      .def_static("from_str", &from_str, py::arg("text"), py::arg("reference_genome") = py::none(),
+                  "Parses 'chrom:start-end[:strand]' in DNA0 (0-based, half-open) coordinates, the spelling of "
+                  "AlphaGenome's Interval; strand '+', '-' or '.' (read as '+'), '+' when absent.")
       .def_static(
           "spanning",
           [](const Interval& a, const Interval& b) {
@@ -428,10 +451,10 @@ bases). An optional anchor fixes the output length of variant sequences.
           [](const Interval& i) {
             return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
                                   i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()),
-                                  i.anchor_offset);
+                                  i.anchor_offset, pickled_data_setup());
           },
           [](py::tuple t) {
-            if (t.size() != 7) throw py::value_error("invalid Interval pickle state");
+            if (t.size() != 7 && t.size() != 8) throw py::value_error("invalid Interval pickle state");
             Interval iv = make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(),
                                t[3].cast<int64_t>(), t[4]);
             set_anchor(iv, t[5], t[6].cast<int64_t>());

@@ -241,6 +241,55 @@ py::array new_array(DType d, int ndim, const int64_t* shape) {
   return arr;
 }
 
+gk::Aggregation parse_aggregation(py::handle agg) {
+  const std::string a = py::str(agg);
+  if (a == "sum" || a == "AggregationType.SUM") return gk::Aggregation::Sum;
+  if (a == "mean" || a == "AggregationType.MEAN") return gk::Aggregation::Mean;
+  if (a == "max" || a == "AggregationType.MAX") return gk::Aggregation::Max;
+  gk::value_error("aggregation must be 'sum', 'mean' or 'max', got '", a, "'");
+}
+
+int64_t parse_resolution(py::handle resolution) {
+  if (!PyLong_Check(resolution.ptr()) || PyBool_Check(resolution.ptr()))
+    gk::type_error("resolution must be an int, got ", type_name(resolution));
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(resolution.ptr(), &overflow);
+  if (overflow || v <= 0)
+    gk::value_error("resolution must be a positive int, got ", py::str(resolution).cast<std::string>());
+  return v;
+}
+
+void check_binned_dtype(py::handle dtype) {
+  if (!dtype.is_none() && !py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype)).is(py::dtype::of<float>()))
+    gk::type_error("reads at a resolution are float32; got dtype ", py::str(dtype).cast<std::string>());
+}
+
+/// track(interval, resolution=R, aggregation=...): (len / R, dim) float32, pooled in C++.
+py::object binned_call(const TrackFile& f, const Interval& iv, int64_t res, gk::Aggregation agg, py::handle dtype,
+                       py::handle out) {
+  check_binned_dtype(dtype);
+  const int64_t bins = res > 0 ? iv.length() / res : 0, dim = f.dim();
+  py::array_t<float> arr;
+  if (out.is_none()) {
+    arr = py::array_t<float>({py::ssize_t(bins), py::ssize_t(dim)});
+  } else {
+    if (!py::isinstance<py::array_t<float>>(out) ||
+        !py::reinterpret_borrow<py::array>(out).dtype().is(py::dtype::of<float>()))
+      gk::type_error("out must be a float32 numpy array for reads at a resolution");
+    arr = py::reinterpret_borrow<py::array_t<float>>(out);
+    if (!arr.writeable()) gk::value_error("out must be writeable");
+    const bool shape_ok = (arr.ndim() == 2 && arr.shape(0) == bins && arr.shape(1) == dim) ||
+                          (arr.ndim() == 1 && dim == 1 && arr.shape(0) == bins);
+    if (!shape_ok || !(arr.flags() & py::array::c_style))
+      gk::value_error("out must be a C-contiguous float32 array of shape (", bins, ", ", dim, ")");
+  }
+  {
+    py::gil_scoped_release nogil;
+    f.read_binned(iv, res, agg, arr.mutable_data(), dim);
+  }
+  return out.is_none() ? py::object(std::move(arr)) : py::reinterpret_borrow<py::object>(out);
+}
+
 py::object track_call(const TrackFile& f, py::handle ivh, py::handle dtype, py::handle out) {
   const Interval& iv = as_interval(ivh);
   const int64_t len = iv.length(), dim = f.dim();
@@ -274,11 +323,13 @@ py::object track_call(const TrackFile& f, py::handle ivh, py::handle dtype, py::
   return py::reinterpret_borrow<py::object>(out);
 }
 
-/// GenomeTrack.__call__(interval, dtype=None, out=None) as METH_FASTCALL | METH_KEYWORDS.
+/// GenomeTrack.__call__(interval, dtype=None, out=None, *, resolution=None, aggregation="mean") as
+/// METH_FASTCALL | METH_KEYWORDS.
 PyObject* track_call_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) noexcept {
-  static const char* const names[3] = {"interval", "dtype", "out"};
-  PyObject* a[3] = {nullptr, nullptr, nullptr};
-  if (nargs > 3) {
+  constexpr int kArgs = 5;
+  static const char* const names[kArgs] = {"interval", "dtype", "out", "resolution", "aggregation"};
+  PyObject* a[kArgs] = {nullptr, nullptr, nullptr, nullptr, nullptr};
+  if (nargs > 3) {  // resolution and aggregation are keyword-only
     PyErr_Format(PyExc_TypeError, "__call__() takes at most 3 arguments (%zd given)", nargs);
     return nullptr;
   }
@@ -287,8 +338,8 @@ PyObject* track_call_fast(PyObject* self, PyObject* const* args, Py_ssize_t narg
   for (Py_ssize_t k = 0; k < nkw; ++k) {
     PyObject* key = PyTuple_GET_ITEM(kwnames, k);
     int i = 0;
-    while (i < 3 && PyUnicode_CompareWithASCIIString(key, names[i]) != 0) ++i;
-    if (i == 3) {
+    while (i < kArgs && PyUnicode_CompareWithASCIIString(key, names[i]) != 0) ++i;
+    if (i == kArgs) {
       PyErr_Format(PyExc_TypeError, "__call__() got an unexpected keyword argument '%U'", key);
       return nullptr;
     }
@@ -304,6 +355,10 @@ PyObject* track_call_fast(PyObject* self, PyObject* const* args, Py_ssize_t narg
   }
   try {
     py::handle dtype = a[1] ? a[1] : Py_None, out = a[2] ? a[2] : Py_None;
+    if (a[3] && a[3] != Py_None) {
+      const gk::Aggregation agg = a[4] ? parse_aggregation(a[4]) : gk::Aggregation::Mean;
+      return binned_call(as_track(self), as_interval(a[0]), parse_resolution(a[3]), agg, dtype, out).release().ptr();
+    }
     return track_call(as_track(self), a[0], dtype, out).release().ptr();
   } catch (py::error_already_set& e) {
     e.restore();
@@ -319,7 +374,7 @@ PyObject* track_call_fast(PyObject* self, PyObject* const* args, Py_ssize_t narg
   return nullptr;
 }
 
-py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype, py::handle out) {
+std::vector<Interval> equal_length_intervals(py::handle intervals) {
   if (py::isinstance<Interval>(intervals)) gk::type_error("expected a sequence of Intervals, got a single Interval");
   std::vector<Interval> ivs;
   if (PyList_Check(intervals.ptr()) || PyTuple_Check(intervals.ptr())) {
@@ -327,11 +382,28 @@ py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype
     ivs.reserve(seq.size());
   }
   for (py::handle h : intervals) ivs.push_back(as_interval(h));
-  const int64_t n = int64_t(ivs.size()), len = ivs.empty() ? 0 : ivs[0].length(), dim = f.dim();
   for (auto& iv : ivs)
-    if (iv.length() != len)
-      gk::value_error("batch reads need intervals of equal length: ", ivs[0].describe(), " has ", len, " bases, ",
-                      iv.describe(), " has ", iv.length());
+    if (iv.length() != ivs[0].length())
+      gk::value_error("batch reads need intervals of equal length: ", ivs[0].describe(), " has ", ivs[0].length(),
+                      " bases, ", iv.describe(), " has ", iv.length());
+  return ivs;
+}
+
+/// track.batch(intervals, resolution=R, aggregation=...): (N, len / R, dim) float32, filled without the GIL.
+py::array binned_batch(const TrackFile& f, py::handle intervals, int64_t res, gk::Aggregation agg, py::handle dtype) {
+  check_binned_dtype(dtype);
+  const std::vector<Interval> ivs = equal_length_intervals(intervals);
+  const int64_t n = int64_t(ivs.size()), bins = ivs.empty() ? 0 : ivs[0].length() / res, dim = f.dim();
+  py::array_t<float> arr({py::ssize_t(n), py::ssize_t(bins), py::ssize_t(dim)});
+  float* base = arr.mutable_data();
+  py::gil_scoped_release nogil;
+  for (int64_t k = 0; k < n; ++k) f.read_binned(ivs[size_t(k)], res, agg, base + k * bins * dim, dim);
+  return arr;
+}
+
+py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype, py::handle out) {
+  const std::vector<Interval> ivs = equal_length_intervals(intervals);
+  const int64_t n = int64_t(ivs.size()), len = ivs.empty() ? 0 : ivs[0].length(), dim = f.dim();
   py::array arr;
   DType d;
   if (out.is_none()) {
@@ -399,11 +471,16 @@ void register_track(py::module_& m) {
                              "Blocks of stored data as Intervals (chromosome, strand, start order).")
       .def(
           "batch",
-          [](const TrackFile& f, py::handle ivs, py::handle dtype, py::handle out) {
-            return track_batch(f, ivs, dtype, out);
+          [](const TrackFile& f, py::handle ivs, py::handle dtype, py::handle out, py::handle resolution,
+             py::handle aggregation) {
+            if (resolution.is_none()) return track_batch(f, ivs, dtype, out);
+            if (!out.is_none()) gk::value_error("out is not supported with resolution");
+            return binned_batch(f, ivs, parse_resolution(resolution), parse_aggregation(aggregation), dtype);
           },
           py::arg("intervals"), py::arg("dtype") = py::none(), py::arg("out") = py::none(),
-          "Values of N equal-length intervals as one (N, len, dim) array.")
+          py::arg("resolution") = py::none(), py::arg("aggregation") = "mean",
+          "Values of N equal-length intervals as one (N, len, dim) array; with `resolution`, (N, len / "
+          "resolution, dim) float32 pooled by `aggregation` ('sum', 'mean', 'max').")
       .def(
           "view",
           [](py::object self, py::handle ivh) {
@@ -427,8 +504,10 @@ void register_track(py::module_& m) {
   static PyMethodDef call_def = {
       "__call__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(track_call_fast)),
       METH_FASTCALL | METH_KEYWORDS,
-      "__call__($self, interval, dtype=None, out=None)\n--\n\n"
-      "Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it."};
+      "__call__($self, interval, dtype=None, out=None, *, resolution=None, aggregation='mean')\n--\n\n"
+      "Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With "
+      "`resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored "
+      "values by `aggregation` ('sum', 'mean' or 'max')."};
   py::object call_descr =
       py::reinterpret_steal<py::object>(PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(track_cls.ptr()), &call_def));
   if (!call_descr) throw py::error_already_set();
@@ -512,12 +591,19 @@ void register_track(py::module_& m) {
             py::gil_scoped_release nogil;
             if (kind == "bedgraph")
               b.add_bedgraph(src, strand);
-            else if (kind == "wig")
-              b.add_wig(src, strand);
             else
               gk::value_error("unknown text kind ", kind);
           },
           py::arg("kind"), py::arg("stream"), py::arg("name"), py::arg("strand"))
+      .def(
+          "_add_wig",
+          [](TrackBuilder& b, py::object stream, const std::string& name, char strand, const std::string& track_name,
+             int64_t track_index) {
+            PyStreamSource src(std::move(stream), name);
+            py::gil_scoped_release nogil;
+            b.add_wig(src, strand, track_name, track_index);
+          },
+          py::arg("stream"), py::arg("name"), py::arg("strand"), py::arg("track_name"), py::arg("track_index"))
       .def(
           "_add_bed",
           [](TrackBuilder& b, py::object stream, const std::string& name, std::vector<std::string> categories) {

@@ -19,13 +19,6 @@ py::str fetch_str(const TwoBitFile& f, const Interval& iv, bool allow_outside, b
   return s;
 }
 
-std::vector<Interval> to_intervals(py::handle seq) {
-  std::vector<Interval> out;
-  if (py::isinstance<Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
-  for (py::handle h : seq) out.push_back(interval_arg(h));
-  return out;
-}
-
 template <class T>
 py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& ivs, bool allow_outside) {
   int64_t len = ivs.empty() ? 0 : ivs[0].length();
@@ -72,7 +65,9 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
           py::arg("path"), py::arg("reference_genome") = py::none())
       .def("__repr__", [](const TwoBitFile& f) { return "<GenomeDNA '" + f.path() + "'>"; })
       .def(py::pickle(
-          [](const TwoBitFile& f) { return py::make_tuple(f.path(), gk::assembly(f.refg()).name()); },
+          [](const TwoBitFile& f) {
+            return py::make_tuple(f.path(), gk::assembly(f.refg()).name(), pickled_data_setup());
+          },
           [](py::tuple t) { return std::make_unique<TwoBitFile>(t[0].cast<std::string>(), resolve_refg(t[1])); }))
       .def_property_readonly("filename", &TwoBitFile::path)
       .def_property_readonly("reference_genome", [](const TwoBitFile& f) { return gk::assembly(f.refg()).name(); })

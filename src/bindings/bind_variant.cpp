@@ -103,9 +103,11 @@ takes a DNA0 start and does not check the alleles; ``Variant.from_string``
              return !a.cast<Variant>().same_variant(b.cast<Variant>());
            })
       .def(py::pickle(
-          [](const Variant& v) { return py::make_tuple(v.refg_name(), v.chrom_name(), v.start, v.ref, v.alt); },
+          [](const Variant& v) {
+            return py::make_tuple(v.refg_name(), v.chrom_name(), v.start, v.ref, v.alt, pickled_data_setup());
+          },
           [](py::tuple t) {
-            if (t.size() != 5) throw py::value_error("invalid Variant pickle state");
+            if (t.size() != 5 && t.size() != 6) throw py::value_error("invalid Variant pickle state");
             gk::RefgId id = resolve_refg(t[0]);
             return Variant::make(gk::assembly(id).resolve(t[1].cast<std::string>()), t[2].cast<int64_t>(),
                                  t[3].cast<std::string>(), t[4].cast<std::string>(), id);

@@ -175,12 +175,63 @@ py::list find_motif_variant(const VariantGenome& vg, const Interval& iv, const s
   return out;
 }
 
-py::str variant_dna(const VariantGenome& vg, const Interval& iv, bool allow_outside) {
+py::str variant_dna(const VariantGenome& vg, const Interval& iv, bool allow_outside, bool soft_mask) {
   int64_t n = vg.output_length(iv);
   char* data;
   py::str s = new_ascii_str(n, data);
-  run_maybe_without_gil(n, [&] { vg.fetch(iv, data, nullptr, allow_outside); });
+  run_maybe_without_gil(n, [&] { vg.fetch(iv, data, nullptr, allow_outside, soft_mask); });
   return s;
+}
+
+void check_refg(const VariantGenome& vg, const Interval& iv) {
+  if (iv.refg != vg.refg())
+    gk::value_error("cannot fetch ", iv.describe(), " from a variant genome on ", gk::assembly(vg.refg()).name());
+}
+
+/// Variant DNA of many intervals: the str objects are sized and allocated
+/// with the GIL, then filled without it.
+py::list variant_dna_batch(const VariantGenome& vg, const std::vector<Interval>& ivs, bool allow_outside,
+                           bool soft_mask) {
+  py::list out(ivs.size());
+  std::vector<char*> bufs(ivs.size());
+  for (size_t k = 0; k < ivs.size(); ++k) {
+    check_refg(vg, ivs[k]);
+    out[k] = new_ascii_str(vg.output_length(ivs[k]), bufs[k]);
+  }
+  {
+    py::gil_scoped_release nogil;
+    for (size_t k = 0; k < ivs.size(); ++k) vg.fetch(ivs[k], bufs[k], nullptr, allow_outside, soft_mask);
+  }
+  return out;
+}
+
+/// One-hot variant DNA (N, L, 4) of intervals whose variant sequences all
+/// have L bases (anchored intervals keep their length; unanchored ones
+/// follow the indels inside them). Filled without the GIL.
+template <class T>
+py::array_t<T> variant_one_hot(const VariantGenome& vg, const std::vector<Interval>& ivs, bool allow_outside) {
+  int64_t len = 0;
+  for (size_t k = 0; k < ivs.size(); ++k) {
+    check_refg(vg, ivs[k]);
+    int64_t n = vg.output_length(ivs[k]);
+    if (k == 0) len = n;
+    if (n != len)
+      gk::value_error("one_hot needs variant sequences of equal length: ", ivs[0].describe(), " gives ", len,
+                      " bases, ", ivs[k].describe(), " gives ", n,
+                      " (anchor the intervals, e.g. with_anchor('center'), to keep their length)");
+  }
+  py::array_t<T> out({static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), py::ssize_t(4)});
+  T* dst = out.mutable_data();
+  {
+    py::gil_scoped_release nogil;
+    std::string buf(static_cast<size_t>(len), '\0');
+    for (const auto& iv : ivs) {
+      vg.fetch(iv, buf.data(), nullptr, allow_outside);
+      gk::one_hot_encode(buf.data(), len, dst);
+      dst += 4 * len;
+    }
+  }
+  return out;
 }
 
 // --- VariantGenome.dna as a raw METH_FASTCALL method --------------------------------------------------
@@ -189,7 +240,7 @@ py::str variant_dna(const VariantGenome& vg, const Interval& iv, bool allow_outs
 // much as decoding a 1 kb window, so this one method bypasses it. Exceptions go through the same
 // translators as pybind11's dispatcher.
 
-const char* const kDnaDoc = R"doc(dna($self, /, interval, allow_outside_chromosome=True)
+const char* const kDnaDoc = R"doc(dna($self, /, interval, allow_outside_chromosome=True, soft_mask=False)
 --
 
 Variant DNA of ``interval`` (reverse complement on ``-``).
@@ -201,6 +252,8 @@ left of the anchor is right-aligned at it, the part right of it
 left-aligned; ``anchor_offset`` puts that many bases of an insertion at the
 anchor on its left (reference orientation, also on ``-``). Bases beyond the
 chromosome are ``N`` (IndexError when ``allow_outside_chromosome=False``).
+``soft_mask=True`` keeps the lower case of soft-masked reference bases
+(variant bases are upper case).
 )doc";
 
 /// The PyVariantGenome of `self` (an instance of the class or a Python subclass, checked by the
@@ -225,18 +278,21 @@ const PyVariantGenome& vg_of(py::handle self) {
 
 PyObject* dna_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   return guarded_call([&] {
-    PyObject *interval, *allow;
-    bind_fast_args("dna", args, nargs, kwnames, {{"interval", &interval}, {"allow_outside_chromosome", &allow}});
+    PyObject *interval, *allow, *soft;
+    bind_fast_args("dna", args, nargs, kwnames,
+                   {{"interval", &interval}, {"allow_outside_chromosome", &allow}, {"soft_mask", &soft}});
     if (!interval) gk::type_error("dna() missing required argument 'interval'");
-    bool allow_outside = true;
-    if (allow) {
-      int t = PyObject_IsTrue(allow);
+    auto flag = [](PyObject* o, bool dflt) {
+      if (!o) return dflt;
+      int t = PyObject_IsTrue(o);
       if (t < 0) throw py::error_already_set();
-      allow_outside = t != 0;
-    }
+      return t != 0;
+    };
+    bool allow_outside = flag(allow, true);
+    bool soft_mask = flag(soft, false);
     PyVariantGenome* vg = self_of(self);
     if (!vg) gk::type_error("VariantGenome.__init__ was not called");
-    return variant_dna(vg->core, interval_arg(interval), allow_outside).release().ptr();
+    return variant_dna(vg->core, interval_arg(interval), allow_outside, soft_mask).release().ptr();
   });
 }
 
@@ -429,6 +485,24 @@ void register_variant_genome(py::module_& m) {
              for (const auto& v : vg.core.variants()) vs.append(v);
              return py::make_tuple(py::type::of(self), py::make_tuple(vg.genome, vs));
            })
+      .def(
+          "dna_batch",
+          [](py::handle self_h, py::handle intervals, bool allow_outside, bool soft_mask) {
+            return variant_dna_batch(vg_of(self_h).core, to_intervals(intervals), allow_outside, soft_mask);
+          },
+          py::arg("intervals"), py::arg("allow_outside_chromosome") = true, py::arg("soft_mask") = false,
+          "Variant DNA of many intervals in one call (decoded without the GIL); element k is "
+          "``dna(intervals[k])``.")
+      .def(
+          "_one_hot",
+          [](py::handle self_h, py::handle intervals, const std::string& dtype, bool allow_outside) -> py::array {
+            const VariantGenome& vg = vg_of(self_h).core;
+            auto ivs = to_intervals(intervals);
+            if (dtype == "uint8") return variant_one_hot<uint8_t>(vg, ivs, allow_outside);
+            if (dtype == "float32") return variant_one_hot<float>(vg, ivs, allow_outside);
+            gk::value_error("one_hot dtype must be 'uint8' or 'float32', got '", dtype, "'");
+          },
+          py::arg("intervals"), py::arg("dtype") = "uint8", py::arg("allow_outside_chromosome") = true)
       .def("_same_edits", [](py::handle a, py::handle b) { return vg_of(a).core.same_edits(vg_of(b).core); })
       .def(
           "_alignment",

@@ -18,6 +18,20 @@ gk::Interval interval_arg(py::handle h) {
   return interval_of(h);
 }
 
+std::vector<gk::Interval> to_intervals(py::handle seq) {
+  std::vector<gk::Interval> out;
+  if (py::isinstance<gk::Interval>(seq)) gk::type_error("expected a sequence of Intervals, got a single Interval");
+  for (py::handle h : seq) out.push_back(interval_arg(h));
+  return out;
+}
+
+py::object pickled_data_setup() {
+  static PyObject* fn = py::object(py::module_::import("genome_kit.gk_data").attr("pickled_setup")).release().ptr();
+  PyObject* r = PyObject_CallNoArgs(fn);
+  if (!r) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(r);
+}
+
 PyStreamSource::PyStreamSource(py::object stream, std::string name)
     : stream_(std::move(stream)), name_(std::move(name)) {}
 

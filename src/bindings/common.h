@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "errors.h"
 #include "interval.h"
@@ -29,6 +30,7 @@ void register_vcf(py::module_& m);
 void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 void register_anno(py::module_& m);
+void register_checksum(py::module_& m);
 
 /// Sets the Python exception for a core error (the mapping the module's
 /// translator uses), for raw CPython entry points that bypass pybind11.
@@ -65,6 +67,15 @@ const T* exact_value(py::handle h) {
 /// take a fast path (per-call hot paths pass them). By value: row objects
 /// hold no C++ Interval (fast_rows.h).
 gk::Interval interval_arg(py::handle h);
+
+/// The Intervals of a sequence argument (batch APIs); TypeError for a single
+/// Interval or a non-Interval element.
+std::vector<gk::Interval> to_intervals(py::handle seq);
+
+/// The data-manager set-up pickled handles carry after their reference genome
+/// names (genome_kit.gk_data.pickled_setup()): unpickling it first lets a new
+/// process resolve those names as the sender did.
+py::object pickled_data_setup();
 
 /// Decoding short sequences is cheaper than a GIL round trip: hot paths
 /// release the GIL only from this many output items (bases, values) on.

@@ -13,4 +13,5 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_variant_genome(m);
   gkpy::register_track(m);
   gkpy::register_anno(m);
+  gkpy::register_checksum(m);
 }

@@ -159,7 +159,9 @@ struct BTran {
   ChromId chrom = 0;
   char strand = '+';
   int8_t level = kNoLevel, tsl = -1;
-  bool implicit = false;  // created from a child row (GTF without transcript rows): span grows
+  bool implicit = false;  // created from a child row (GTF without transcript rows, GFF3 CDS of a gene): span grows
+  bool guessed = false;   // a GFF3 feature taken for a transcript because its parent is a gene
+  bool has_parts = false, has_cds = false;
   int64_t start = 0, end = 0;
   uint32_t id = 0, type = 0, ccds = 0, protein = 0, product = 0;
   uint32_t gene = 0;
@@ -218,9 +220,19 @@ AnnoBuildReport build_ncbi_refseq(ByteSource& src, RefgId refg, const std::strin
                                   bool allow_unknown_biotypes);
 AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, RefgId refg, const std::string& out_path);
 
-/// The biotype rules shared by the builders: the reference's list of known
-/// biotypes with its aliases ("lncRNA" → "lnc_RNA"). Returns the normalised
-/// name, or "" if unknown.
-std::string normalise_biotype(std::string_view s);
+/// The biotypes the builders accept without allow_unknown_biotypes: the
+/// reference's list of 78 and other sources' spellings ("lncRNA", "mRNA").
+/// Biotypes are stored as the file spells them.
+bool is_known_biotype(std::string_view s);
+/// The message of a build that meets an unknown biotype.
+std::string unknown_biotype(std::string_view bt);
+/// The message of a row that ends at `end` (1-based inclusive or 0-based exclusive: the same
+/// number), past the end of its chromosome.
+std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end);
+/// The message of a row on a chromosome the assembly does not know.
+std::string unknown_chromosome(const Assembly& a, std::string_view name);
+/// The i-th of the reference's 78 biotypes in its (ASCII-sorted) order, "" past
+/// the end; GenomeKit's .dganno rows store biotypes as this index.
+std::string_view known_biotype(size_t i);
 
 }  // namespace gk

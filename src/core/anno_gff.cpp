@@ -99,14 +99,23 @@ const char* const kBiotypes[] = {"3prime_overlapping_ncRNA",
                                  "unprocessed_pseudogene",
                                  "vaultRNA"};
 
-const std::pair<const char*, const char*> kBiotypeAliases[] = {
-    {"3prime_overlapping_ncrna", "3prime_overlapping_ncRNA"},
-    {"lincrna", "lincRNA"},
-    {"lncRNA", "lnc_RNA"},
-    {"other", "misc_RNA"},
-    {"transcribed_pseudogene", "transcribed_unprocessed_pseudogene"},
-    {"unknown_likely_coding", "misc_RNA"},
-    {"vault_RNA", "vaultRNA"}};
+// Other sources' spellings of biotypes, accepted as they are (a file's biotype
+// is stored as the file spells it): Ensembl's and NCBI's names (lncRNA,
+// vault_RNA, ...) and the transcript biotypes of NCBI GTFs (mRNA, ...).
+const char* const kOtherBiotypeSpellings[] = {"3prime_overlapping_ncrna",
+                                              "C_gene_segment",
+                                              "D_gene_segment",
+                                              "J_gene_segment",
+                                              "V_gene_segment",
+                                              "lincrna",
+                                              "lncRNA",
+                                              "mRNA",
+                                              "other",
+                                              "primary_transcript",
+                                              "transcript",
+                                              "transcribed_pseudogene",
+                                              "unknown_likely_coding",
+                                              "vault_RNA"};
 
 // ---- line and attribute parsing --------------------------------------------
 
@@ -266,6 +275,10 @@ std::string_view strip_prefix(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p ? s.substr(p.size()) : s;
 }
 
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
 std::string_view first_of(std::string_view list) {
   return list.substr(0, list.find(','));
 }
@@ -328,6 +341,7 @@ struct Row {
   ChromId chrom;
   char strand;
   int64_t start, end;  // DNA0
+  bool wraps;          // crosses the origin of a circular chromosome (end = position + chromosome size)
 };
 
 class Parser {
@@ -351,29 +365,47 @@ class Parser {
       c = it->second;
     } else {
       c = model_.assembly().find(std::string(name));
-      if (c < 0) fail(cat("unknown chromosome '", name, "' for assembly ", model_.assembly().name()));
+      if (c < 0) fail(unknown_chromosome(model_.assembly(), name));
       chrom_cache_.emplace(std::string(name), c);
     }
     last_chrom_name_.assign(name.data(), name.size());
     last_chrom_ = c;
+    last_chrom_size_ = model_.assembly().chrom_size(c);
     return c;
   }
 
   /// Reads the next data row; false at end of input. `block_end` is set when
-  /// a `###` line (GFF3 "all forward references resolved") was skipped.
+  /// a `###` line (GFF3 "all forward references resolved") was skipped. A
+  /// `##FASTA` line, or a FASTA header, ends the features (GFF3 section 2.2).
   bool next(Row& r, bool* block_end = nullptr) {
     std::string_view line;
-    while (reader_.next(line)) {
-      if (line.empty() || line[0] == '#') {
+    while (!at_fasta_ && reader_.next(line)) {
+      if (line.empty() || line[0] == '#' || line[0] == '>') {
+        if (line.substr(0, 1) == ">" || line.substr(0, 7) == "##FASTA") at_fasta_ = true;
         if (block_end && line.substr(0, 3) == "###") *block_end = true;
         continue;
       }
       if (trim(line).empty()) continue;
-      if (!split9(line, r.f)) fail("expected 9 tab-separated columns (GFF3/GTF)");
+      if (!split9(line, r.f)) {
+        if (line.find('\t') == std::string_view::npos)
+          fail("expected 9 tab-separated columns (GFF3/GTF), but the line has no tab (columns separated by spaces?)");
+        fail("expected 9 tab-separated columns (GFF3/GTF)");
+      }
       r.chrom = chrom(r.f.col[0]);
       r.strand = r.f.col[6].size() == 1 ? r.f.col[6][0] : '?';  // checked by the builders on rows they keep
       int64_t s = number(r.f.col[3], "start"), e = number(r.f.col[4], "end");
       if (s < 1 || s > e) fail(cat("start ", s, " is after end ", e, " (1-based, inclusive coordinates)"));
+      if (r.f.col[2] == "region" && r.f.col[8].find("Is_circular=true") != std::string_view::npos) {
+        if (circular_.size() <= static_cast<size_t>(r.chrom)) circular_.resize(r.chrom + 1, false);
+        circular_[r.chrom] = true;
+      }
+      r.wraps = false;
+      if (last_chrom_size_ >= 0 && e > last_chrom_size_) {
+        bool circular = static_cast<size_t>(r.chrom) < circular_.size() && circular_[r.chrom];
+        if (!circular || s > last_chrom_size_ || e > 2 * last_chrom_size_)
+          fail(past_chromosome_end(model_.assembly(), r.chrom, e));
+        r.wraps = true;  // GFF3's notation for a feature across the origin: the builders skip it
+      }
       r.start = s - 1;
       r.end = e;
       return true;
@@ -396,6 +428,30 @@ class Parser {
   std::unordered_map<std::string, ChromId> chrom_cache_;
   std::string last_chrom_name_;
   ChromId last_chrom_ = -1;
+  int64_t last_chrom_size_ = -1;  // -1: a name only the alias table knows (no size to check)
+  bool at_fasta_ = false;
+  std::vector<bool> circular_;  // by chromosome: a region row said Is_circular=true
+};
+
+/// Rows that cross the origin of a circular chromosome cannot be intervals: they are skipped with
+/// their descendants, and counted in the report as "<type> crossing the origin".
+class OriginSkipper {
+ public:
+  /// True if the row (attributes parsed) is skipped: it wraps, or its parent was skipped.
+  bool skip(const Row& r, const Attrs& a, AnnoBuildReport& report) {
+    if (!r.wraps && ids_.empty()) return false;
+    bool skip = r.wraps;
+    for_each_comma(a.get("Parent"), [&](std::string_view p) { return skip = skip || skipped(p); });
+    if (!skip) return false;
+    std::string_view id = a.get("ID");
+    if (!id.empty()) ids_.insert(std::string(id));
+    ++report.ignored_types[cat(r.f.col[2], " crossing the origin of a circular chromosome")];
+    return true;
+  }
+  bool skipped(std::string_view id) const { return !ids_.empty() && ids_.count(std::string(id)); }
+
+ private:
+  std::unordered_set<std::string> ids_;
 };
 
 int8_t level_from_source(std::string_view source, bool ncbi) {
@@ -430,29 +486,57 @@ Kind part_kind(std::string_view type) {
   if (t == "five_prime_utr" || t == "5utr" || t == "five_prime_utr_region") return Kind::Utr5;
   if (t == "three_prime_utr" || t == "3utr" || t == "three_prime_utr_region") return Kind::Utr3;
   if (t == "utr") return Kind::Utr;
+  if (t == "noncoding_exon") return Kind::Exon;  // SO:0000198, an exon (SGD)
   return Kind::Other;
 }
 
-// Feature types every GENCODE/Ensembl/FlyBase file has and that carry nothing
-// the model keeps: ignored without a warning.
-bool silently_ignored(std::string_view type) {
-  static const std::string_view kinds[] = {
-      "start_codon", "stop_codon",  "Selenocysteine", "stop_codon_redefined_as_selenocysteine",
-      "intron",      "chromosome",  "region",         "biological_region",
-      "scaffold",    "supercontig", "contig"};
+// Pieces of transcripts the model derives itself (codons, introns): ignored
+// without a warning, never the parent of anything.
+bool transcript_piece(std::string_view type) {
+  static const std::string_view kinds[] = {"start_codon", "stop_codon", "Selenocysteine",
+                                           "stop_codon_redefined_as_selenocysteine", "intron"};
   for (std::string_view k : kinds)
     if (type == k) return true;
   return false;
 }
 
+// Feature types every GENCODE/Ensembl/FlyBase file has and that carry nothing
+// the model keeps: ignored without a warning.
+bool silently_ignored(std::string_view type) {
+  static const std::string_view kinds[] = {"chromosome", "region",      "biological_region",
+                                           "scaffold",   "supercontig", "contig"};
+  for (std::string_view k : kinds)
+    if (type == k) return true;
+  return transcript_piece(type);
+}
+
 }  // namespace
 
-std::string normalise_biotype(std::string_view s) {
-  for (auto& [from, to] : kBiotypeAliases)
-    if (s == from) return to;
+std::string unknown_biotype(std::string_view bt) {
+  return cat("unrecognised biotype '", bt,
+             "' (pass allow_unknown_biotypes=True to keep biotypes GENCODE, Ensembl and NCBI do not use)");
+}
+
+std::string unknown_chromosome(const Assembly& a, std::string_view name) {
+  return cat("unknown chromosome '", name, "' for assembly ", a.name(), " (a file of another assembly? other names of ",
+             "its chromosomes go in ", a.name(), ".chromAlias.txt)");
+}
+
+std::string past_chromosome_end(const Assembly& a, ChromId chrom, int64_t end) {
+  return cat("feature ends at ", end, ", past the end of ", a.chrom_name(chrom), " (", a.chrom_size(chrom), " bp in ",
+             a.name(), "): is the file annotating another assembly?");
+}
+
+bool is_known_biotype(std::string_view s) {
   for (const char* b : kBiotypes)
-    if (s == b) return b;
-  return "";
+    if (s == b) return true;
+  for (const char* b : kOtherBiotypeSpellings)
+    if (s == b) return true;
+  return false;
+}
+
+std::string_view known_biotype(size_t i) {
+  return i < sizeof kBiotypes / sizeof kBiotypes[0] ? kBiotypes[i] : "";
 }
 
 namespace {
@@ -482,23 +566,9 @@ class GencodeBuilder {
         attrs_.parse_gtf(r.f.col[8]);
       else
         attrs_.parse_gff3(r.f.col[8]);
-      row(r);
+      if (!skipper_.skip(r, attrs_, report_)) row(r);
     }
-    // Forward references that were never resolved: report the earliest.
-    uint64_t line = 0;
-    std::string what;
-    for (auto& [parent, v] : pending_parts_)
-      for (auto& pp : v)
-        if (!line || pp.p.line < line) line = pp.p.line, what = cat("parent transcript '", parent, "'");
-    for (auto& [parent, v] : pending_trans_) {
-      if (tran_by_id_.find(parent) != kNoRow) {  // children of a transcript defined later: not transcripts
-        for (auto& [ti, l] : v) ++report_.ignored_types[std::string(m_.strings.get(m_.trans[ti].type))];
-        continue;  // (their pieces are never written: no gene lists them)
-      }
-      for (auto& [ti, l] : v)
-        if (!line || l < line) line = l, what = cat("parent gene '", parent, "'");
-    }
-    if (line) value_error(p_.name(), ":", line, ": ", what, " is not defined anywhere in the file");
+    resolve_at_end();
     return report_;
   }
 
@@ -532,14 +602,8 @@ class GencodeBuilder {
   }
 
   uint32_t biotype_uncached(std::string_view raw) {
-    std::string n = normalise_biotype(raw);
-    if (n.empty()) {
-      if (!allow_unknown_)
-        p_.fail(cat("unrecognised biotype '", raw,
-                    "' (pass allow_unknown_biotypes=True to keep unknown biotype strings as they are)"));
-      return m_.strings.add(raw);
-    }
-    return m_.strings.add(n);
+    if (!allow_unknown_ && !is_known_biotype(raw)) p_.fail(unknown_biotype(raw));
+    return m_.strings.add(raw);
   }
 
   int8_t level(std::string_view source) {
@@ -584,6 +648,14 @@ class GencodeBuilder {
   }
 
   uint32_t new_tran(const Row& r, std::string_view id, uint64_t h, uint32_t gi) {
+    uint32_t ti = add_tran(r, id, h, gi, p_.line());
+    tran_by_id_.set(m_.trans[ti].id, h, ti);
+    tran_memo_.valid = false;
+    return ti;
+  }
+
+  /// A transcript row not registered by id (the implicit transcript of a gene shares the gene's id).
+  uint32_t add_tran(const Row& r, std::string_view id, uint64_t h, uint32_t gi, uint64_t line) {
     BTran t;
     t.chrom = r.chrom;
     t.strand = r.strand;
@@ -591,12 +663,10 @@ class GencodeBuilder {
     t.end = r.end;
     t.id = m_.strings.add(id, h);
     t.gene = gi;
-    t.line = p_.line();
+    t.line = line;
     m_.trans.push_back(t);
     uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
     if (gi != kNoRow) m_.genes[gi].trans.push_back(ti);
-    tran_by_id_.set(t.id, h, ti);
-    tran_memo_.valid = false;
     return ti;
   }
 
@@ -639,9 +709,12 @@ class GencodeBuilder {
       } else {
         // Any other feature with an ID whose parent is (or may later turn out to be) a gene is a
         // transcript (FlyBase mRNA, tRNA, ncRNA, ...); one under a transcript (miRNA under
-        // pre_miRNA) is not.
+        // pre_miRNA) or under another feature (mature_peptide under protein) is not. One that gets
+        // no exon, CDS or UTR (FlyBase polyA_site under a gene) is dropped at the end.
         std::string_view parent = strip_prefix(first_of(attrs_.get("Parent")), "gene:");
-        if (!parent.empty() && !id.empty() && find_tran(parent) == kNoRow) k = Kind::Tran;
+        if (!parent.empty() && !id.empty() && find_tran(parent) == kNoRow &&
+            (others_.empty() || others_.find(std::string(parent)) == others_.end()))
+          k = Kind::Tran;
       }
     }
     if (k != Kind::Other) p_.check_strand(r);
@@ -685,6 +758,7 @@ class GencodeBuilder {
           ti = new_tran(r, tid, th, gi);
         }
         fill_tran(m_.trans[ti], r);
+        m_.trans[ti].guessed = type != "transcript" && id.substr(0, 11) != "transcript:";
         if (pending_parts_.empty()) return;
         auto pend = pending_parts_.find(std::string(tid));
         if (pend != pending_parts_.end()) {
@@ -695,17 +769,20 @@ class GencodeBuilder {
       }
       case Kind::Other:
         ignore(type);
+        if (!id.empty() && !transcript_piece(type)) remember_other(r, type, id);
         return;
       default: {
         std::string_view parents = attrs_.get("Parent");
         if (parents.empty()) p_.fail(cat(type, " row has no Parent"));
         for_each_comma(parents, [&](std::string_view parent) {
           parent = strip_prefix(parent, "transcript:");
+          PendingPart pp = make_part(r, k);
           uint32_t ti = find_tran(parent);
+          if (ti == kNoRow) ti = implicit_tran(parent, pp);
           if (ti == kNoRow)
-            pending_parts_[std::string(parent)].push_back(make_part(r, k));  // forward reference
+            pending_parts_[std::string(parent)].push_back(pp);  // forward reference
           else
-            attach(make_part(r, k), ti, parent);
+            attach(pp, ti, parent);
           return false;
         });
       }
@@ -772,8 +849,7 @@ class GencodeBuilder {
       m_.trans[ti].implicit = true;
       fill_tran(m_.trans[ti], r);
     } else {
-      ti = found;
-      if (m_.trans[ti].implicit) grow(m_.trans[ti].start, m_.trans[ti].end, r);
+      ti = found;  // (attach grows an implicit transcript)
     }
     attach(make_part(r, k), ti, tid);
   }
@@ -826,7 +902,14 @@ class GencodeBuilder {
     const BPart& p = pp.p;
     if (pp.chrom != t.chrom || pp.strand != t.strand)
       value_error(p_.name(), ":", p.line, ": row is on ", m_.assembly().chrom_name(pp.chrom), ":", pp.strand,
-                  " but its transcript '", tid, "' is on ", m_.assembly().chrom_name(t.chrom), ":", t.strand);
+                  " but its transcript '", tid, "' (line ", t.line, ") is on ", m_.assembly().chrom_name(t.chrom), ":",
+                  t.strand, ": one of the two rows is wrong");
+    t.has_parts = true;
+    t.has_cds |= pp.kind == Kind::Cds;
+    if (t.implicit) {
+      t.start = std::min(t.start, p.start);
+      t.end = std::max(t.end, p.end);
+    }
     switch (pp.kind) {
       case Kind::Exon:
         m_.add_part(ti, PartKind::Exon, p);
@@ -851,6 +934,150 @@ class GencodeBuilder {
     if (!silently_ignored(type)) ++report_.ignored_types[std::string(type)];
   }
 
+  // ---- parts whose parent is not a transcript (SGD, prokaryotic and GeneMark GFF3) ----
+
+  /// A GFF3 row with an ID that the model did not take (tRNA without a gene, protein, repeat, ...):
+  /// kept so that parts naming it as their parent can be modelled, or get a truthful error.
+  struct OtherFeature {
+    std::string type, name;
+    uint64_t line;
+    ChromId chrom;
+    char strand;
+    int64_t start, end;
+    int8_t level;
+    bool has_parent;
+  };
+
+  void remember_other(const Row& r, std::string_view type, std::string_view id) {
+    std::string_view name = attrs_.get("Name");
+    others_.insert_or_assign(std::string(id),
+                             OtherFeature{std::string(type), std::string(name.empty() ? id : name), p_.line(), r.chrom,
+                                          r.strand, r.start, r.end, level(r.f.col[1]), !attrs_.get("Parent").empty()});
+  }
+
+  /// The transcript that parts naming `parent` belong to when `parent` is a gene, or a feature
+  /// without a Parent (modelled as a gene): one implicit transcript per gene, with the gene's id.
+  /// kNoRow when `parent` is neither (yet).
+  uint32_t implicit_tran(std::string_view parent, const PendingPart& first) {
+    uint32_t gi = find_gene(strip_prefix(parent, "gene:"));
+    uint32_t type = 0;
+    if (gi == kNoRow) {
+      if (others_.empty()) return kNoRow;
+      auto it = others_.find(std::string(parent));
+      if (it == others_.end() || it->second.has_parent) return kNoRow;
+      gi = promote(it->first, it->second);
+      type = m_.strings.add(it->second.type);  // tRNA, snoRNA, mRNA, pseudogene, ...
+      others_.erase(it);
+    } else {
+      auto it = implicit_of_gene_.find(gi);
+      if (it != implicit_of_gene_.end()) return it->second;
+      type = m_.genes[gi].type;  // a biotype attribute of the gene, else decided at the end
+    }
+    const BGene& g = m_.genes[gi];
+    Row at;
+    at.chrom = g.chrom;
+    at.strand = g.strand;
+    at.start = first.p.start;
+    at.end = first.p.end;
+    std::string_view gid = m_.strings.get(g.id);
+    uint32_t ti = add_tran(at, gid, build_hash(gid), gi, first.p.line);
+    BTran& t = m_.trans[ti];
+    t.implicit = true;
+    t.type = type;
+    t.level = g.level;
+    implicit_of_gene_.emplace(gi, ti);
+    return ti;
+  }
+
+  /// A feature without a Parent that parts name as their parent becomes a gene.
+  uint32_t promote(const std::string& id, const OtherFeature& o) {
+    if (o.strand != '+' && o.strand != '-')
+      value_error(p_.name(), ":", o.line, ": ", o.type, " '", id, "' has exon, CDS or UTR rows, so it is modelled as ",
+                  "a gene, but its strand is '", std::string(1, o.strand), "' (must be '+' or '-')");
+    Row at;
+    at.chrom = o.chrom;
+    at.strand = o.strand;
+    at.start = o.start;
+    at.end = o.end;
+    uint32_t gi = new_gene(at, id, build_hash(id));
+    m_.genes[gi].name = m_.strings.add(o.name);
+    m_.genes[gi].level = o.level;
+    auto n = report_.ignored_types.find(o.type);
+    if (n != report_.ignored_types.end() && --n->second == 0) report_.ignored_types.erase(n);
+    return gi;
+  }
+
+  /// End of input: parts whose parent came after them, implicit transcripts' types, guessed
+  /// transcripts that got nothing; then the earliest reference that never resolved is an error.
+  void resolve_at_end() {
+    for (auto it = pending_parts_.begin(); it != pending_parts_.end();)  // children before a skipped parent
+      it = skipper_.skipped(it->first) ? pending_parts_.erase(it) : std::next(it);
+    for (auto it = pending_trans_.begin(); it != pending_trans_.end();)
+      it = skipper_.skipped(it->first) ? pending_trans_.erase(it) : std::next(it);
+    std::vector<std::pair<uint64_t, std::string>> order;  // first line of each pending parent
+    for (auto& [parent, v] : pending_parts_) order.push_back({v.front().p.line, parent});
+    std::sort(order.begin(), order.end());
+    for (auto& [line, parent] : order) {
+      auto it = pending_parts_.find(parent);
+      uint32_t ti = implicit_tran(parent, it->second.front());
+      if (ti == kNoRow) continue;
+      for (const PendingPart& pp : it->second) attach(pp, ti, parent);
+      pending_parts_.erase(it);
+    }
+    uint32_t mrna = 0;
+    for (auto [gi, ti] : implicit_of_gene_) {
+      BTran& t = m_.trans[ti];
+      if (!t.type && t.has_cds) t.type = mrna ? mrna : (mrna = m_.strings.add("mRNA"));
+    }
+    // A feature taken for a transcript that got no exon, CDS or UTR rows: an RNA (FlyBase pre_miRNA)
+    // is one exon; anything else (polyA_site under a gene) is not a transcript.
+    for (BGene& g : m_.genes) {
+      auto keep = [&](uint32_t ti) {
+        BTran& t = m_.trans[ti];
+        if (!t.guessed || t.has_parts) return true;
+        std::string_view type = m_.strings.get(t.type);
+        if (ends_with(type, "RNA") || ends_with(type, "transcript")) {
+          BPart e;
+          e.start = t.start;
+          e.end = t.end;
+          e.line = t.line;
+          m_.add_part(ti, PartKind::Exon, e);
+          ++report_.exons;
+          return true;
+        }
+        ++report_.ignored_types[std::string(type)];
+        return false;
+      };
+      g.trans.erase(std::remove_if(g.trans.begin(), g.trans.end(), [&](uint32_t ti) { return !keep(ti); }),
+                    g.trans.end());
+    }
+
+    uint64_t line = 0;
+    std::string what;
+    for (auto& [parent, v] : pending_parts_) {
+      if (line && v.front().p.line >= line) continue;
+      line = v.front().p.line;
+      auto o = others_.find(parent);
+      if (o != others_.end())
+        what = cat("parent '", parent, "' is a ", o->second.type, " row (line ", o->second.line,
+                   ") under another feature, not a transcript or gene");
+      else
+        what = cat("parent '", parent, "' is not defined anywhere in the file (no transcript, gene or other row has ",
+                   "this ID)");
+    }
+    for (auto& [parent, v] : pending_trans_) {
+      bool under_transcript = tran_by_id_.find(parent) != kNoRow;
+      if (under_transcript || others_.count(parent)) {
+        // children of a transcript defined later, or of a non-gene feature: not transcripts
+        for (auto& [ti, l] : v) ++report_.ignored_types[std::string(m_.strings.get(m_.trans[ti].type))];
+        continue;  // (their pieces are never written: no gene lists them)
+      }
+      for (auto& [ti, l] : v)
+        if (!line || l < line) line = l, what = cat("parent gene '", parent, "' is not defined anywhere in the file");
+    }
+    if (line) value_error(p_.name(), ":", line, ": ", what);
+  }
+
   Parser p_;
   AnnoModel& m_;
   bool allow_unknown_;
@@ -863,6 +1090,9 @@ class GencodeBuilder {
   std::deque<std::pair<std::string, uint32_t>> biotype_cache_;  // deque: keys stay put
   std::unordered_map<std::string, std::vector<PendingPart>> pending_parts_;
   std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint64_t>>> pending_trans_;
+  std::unordered_map<std::string, OtherFeature> others_;
+  std::unordered_map<uint32_t, uint32_t> implicit_of_gene_;  // gene row → its implicit transcript
+  OriginSkipper skipper_;
   AnnoBuildReport report_;
 };
 
@@ -884,7 +1114,7 @@ class NcbiBuilder {
         block_chrom = r.chrom;
       }
       attrs_.parse_gff3(r.f.col[8]);
-      record(r);
+      if (!skipper_.skip(r, attrs_, report_)) record(r);
     }
     flush();
     return report_;
@@ -929,11 +1159,8 @@ class NcbiBuilder {
       x.b = m_.strings.add(name);
       std::string_view bt = attrs_.get("gene_biotype");
       if (!bt.empty()) {
-        std::string n = normalise_biotype(bt);
-        if (n.empty() && !allow_unknown_)
-          p_.fail(cat("unrecognised biotype '", bt,
-                      "' (pass allow_unknown_biotypes=True to keep unknown biotype strings as they are)"));
-        x.c = m_.strings.add(n.empty() ? std::string(bt) : n);
+        if (!allow_unknown_ && !is_known_biotype(bt)) p_.fail(unknown_biotype(bt));
+        x.c = m_.strings.add(bt);
       }
     } else if (id.substr(0, 3) == "rna") {
       std::string_view tid = attrs_.get("transcript_id");
@@ -998,8 +1225,19 @@ class NcbiBuilder {
       if (x.kind != Kind::Exon && x.kind != Kind::Cds) continue;
       for_each_comma(x.parent, [&](std::string_view parent) {
         auto it = trans.find(std::string(parent));
-        if (it == trans.end()) return false;  // child of a gene or of an rna without transcript_id
+        if (it == trans.end()) {
+          // A CDS or exon of a gene (prokaryotic annotations: gene -> CDS): the gene's one implicit
+          // transcript, with the gene's id and biotype. Children of an rna without transcript_id
+          // or of other features (gene segments) are not modelled.
+          auto g = genes.find(std::string(parent));
+          if (g == genes.end()) return false;
+          it = trans.emplace(std::string(parent), implicit_tran(g->second, x)).first;
+        }
         BTran& t = m_.trans[it->second];
+        if (t.implicit) {
+          t.start = std::min(t.start, x.start);
+          t.end = std::max(t.end, x.end);
+        }
         BPart p;
         p.start = x.start;
         p.end = x.end;
@@ -1019,11 +1257,31 @@ class NcbiBuilder {
     block_.clear();
   }
 
+  uint32_t implicit_tran(uint32_t gi, const Rec& first) {
+    BGene& g = m_.genes[gi];
+    BTran t;
+    t.chrom = g.chrom;
+    t.strand = g.strand;
+    t.start = first.start;
+    t.end = first.end;
+    t.id = g.id;
+    t.gene = gi;
+    t.type = g.type;
+    t.level = g.level;
+    t.line = first.line;
+    t.implicit = true;
+    m_.trans.push_back(std::move(t));
+    uint32_t ti = static_cast<uint32_t>(m_.trans.size() - 1);
+    g.trans.push_back(ti);
+    return ti;
+  }
+
   Parser p_;
   AnnoModel& m_;
   bool allow_unknown_;
   Attrs attrs_;
   std::vector<Rec> block_;
+  OriginSkipper skipper_;
   AnnoBuildReport report_;
 };
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "anno.h"
+#include "anno_dganno.h"
 #include "binary_format.h"
 #include "chrom_table.h"
 #include "errors.h"
@@ -24,12 +25,19 @@ uint64_t fnv1a64(std::string_view s) {
 }
 
 namespace {
-const uint32_t kRowSizes[kNumAnnoTables] = {sizeof(GeneRow), sizeof(TranRow), sizeof(ExonRow), sizeof(IntronRow),
-                                            sizeof(PartRow), sizeof(PartRow), sizeof(PartRow)};
+// A .gkanno is mapped; GenomeKit's .dganno is converted into a .gkanno image.
+MappedFile open_annotation(const std::string& path, RefgId refg) {
+  MappedFile f(path);
+  if (is_dganno(f)) return dganno_to_gkanno(f, assembly(refg));
+  return f;
 }
 
+const uint32_t kRowSizes[kNumAnnoTables] = {sizeof(GeneRow), sizeof(TranRow), sizeof(ExonRow), sizeof(IntronRow),
+                                            sizeof(PartRow), sizeof(PartRow), sizeof(PartRow)};
+}  // namespace
+
 AnnoFile::AnnoFile(const std::string& path, RefgId refg, std::string config)
-    : file_(path), refg_(refg), config_(std::move(config)) {
+    : file_(open_annotation(path, refg)), refg_(refg), config_(std::move(config)) {
   check_binary_header(file_, kAnnoMagic, kAnnoVersion, "annotation");
   toc_ = file_.read<AnnoToc>(kHeaderBytes, "annotation table of contents");
   uint64_t off = toc_.chroms_off;

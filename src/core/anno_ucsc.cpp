@@ -90,7 +90,7 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
       UTx t;
       t.acc = std::string(f[o + 0]);
       ChromId c = a.find(std::string(f[o + 1]));
-      if (c < 0) value_error(rd.where(), ": unknown chromosome '", f[o + 1], "' for assembly ", a.name());
+      if (c < 0) value_error(rd.where(), ": ", unknown_chromosome(a, f[o + 1]));
       t.chrom = c;
       if (f[o + 2] != "+" && f[o + 2] != "-") value_error(rd.where(), ": strand must be '+' or '-'");
       t.strand = f[o + 2][0];
@@ -102,6 +102,8 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
       if (starts.size() != ends.size() || starts.size() != static_cast<size_t>(num(f[o + 7], "exonCount")))
         value_error(rd.where(), ": exonCount, exonStarts and exonEnds disagree");
       if (t.start > t.end) value_error(rd.where(), ": txStart is after txEnd");
+      if (a.chrom_size(c) >= 0 && t.end > a.chrom_size(c))
+        value_error(rd.where(), ": ", past_chromosome_end(a, c, t.end));
       for (size_t k = 0; k < starts.size(); ++k) {
         if (starts[k] > ends[k]) value_error(rd.where(), ": exon ", k + 1, " starts after it ends");
         t.exons.push_back({starts[k], ends[k]});

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "anno_builder.h"
+#include "anno_image.h"
 #include "atomic_writer.h"
 #include "binary_format.h"
 #include "chrom_table.h"
@@ -184,6 +185,30 @@ struct Linked {
   }
 };
 
+// A transcript given as CDS (and UTR) rows only (SGD, GeneMark, prokaryotic GFF3, CDS-only GTF):
+// its exons are those pieces, joined where they touch or overlap (a UTR next to its CDS), and
+// both exons and CDS pieces are put 5'->3' (whatever the builder's rules: the pieces are all there is).
+void exons_from_pieces(Linked& L, char strand) {
+  for (const auto* v : {&L.cdss, &L.utr5s, &L.utr3s, &L.utrs}) L.exons.insert(L.exons.end(), v->begin(), v->end());
+  if (L.exons.empty()) return;
+  std::sort(L.exons.begin(), L.exons.end(), [](const BPart& a, const BPart& b) { return a.start < b.start; });
+  size_t n = 0;
+  for (size_t i = 1; i < L.exons.size(); ++i) {
+    if (L.exons[i].start <= L.exons[n].end)
+      L.exons[n].end = std::max(L.exons[n].end, L.exons[i].end);
+    else
+      L.exons[++n] = L.exons[i];
+  }
+  L.exons.resize(n + 1);
+  for (BPart& e : L.exons) {
+    e.kind = PartKind::Exon;
+    e.id = 0;
+    e.phase = -1;
+  }
+  sort_5to3(L.exons, strand);
+  sort_5to3(L.cdss, strand);
+}
+
 // Assigns each piece to the first exon at or after the previous piece's exon
 // that contains it; every exon takes at most one piece. Returns false (and
 // sets `bad` to the piece) when that fails.
@@ -223,11 +248,12 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   }
   std::vector<bool> linked(trans.size(), false);
 
-  BigVector<GeneRow> grows;
-  BigVector<TranRow> trows;
-  BigVector<ExonRow> erows;
-  BigVector<IntronRow> irows;
-  BigVector<PartRow> prows[3];
+  AnnoRows rows;
+  BigVector<GeneRow>& grows = rows.genes;
+  BigVector<TranRow>& trows = rows.trans;
+  BigVector<ExonRow>& erows = rows.exons;
+  BigVector<IntronRow>& irows = rows.introns;
+  BigVector<PartRow>(&prows)[3] = rows.parts;
   grows.reserve(genes.size());
   trows.reserve(trans.size());
   erows.reserve(num_kind[0]);
@@ -285,6 +311,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
           }
         }
       }
+      if (L.exons.empty()) exons_from_pieces(L, t.strand);
       if (rules.sort_parts) {
         sort_5to3(L.exons, t.strand);
         sort_5to3(L.cdss, t.strand);
@@ -483,70 +510,10 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   }
 
   AtomicFileWriter out(path);
-  begin_binary_file(out, kAnnoMagic, kAnnoVersion);
-  AnnoToc toc{};
-  uint64_t toc_pos = out.tell();
-  out.write_pod(toc);
-  out.pad_to(8);
-  toc.chroms_off = out.tell();
-  write_chrom_table(out, asm_);
-  toc.strings_off = out.tell();
-  toc.strings_size = front.size() + strings.data().size();
-  out.write(front.data(), front.size());
-  out.write(strings.data().data(), strings.data().size());
-  out.pad_to(8);
-
-  auto rows = [&](int t, const void* data, size_t n, uint32_t size) {
-    toc.rows_off[t] = out.tell();
-    toc.num_rows[t] = static_cast<uint32_t>(n);
-    toc.row_size[t] = size;
-    if (n) out.write(data, n * size);
-    out.pad_to(8);
-  };
-  rows(kGenes, grows.data(), grows.size(), sizeof(GeneRow));
-  rows(kTrans, trows.data(), trows.size(), sizeof(TranRow));
-  rows(kExons, erows.data(), erows.size(), sizeof(ExonRow));
-  rows(kIntrons, irows.data(), irows.size(), sizeof(IntronRow));
-  for (int k = 0; k < 3; ++k) rows(kCdss + k, prows[k].data(), prows[k].size(), sizeof(PartRow));
-
-  auto index = [&](int t, auto const& v) {
-    toc.index_off[t] = out.tell();
-    using Row = typename std::decay_t<decltype(v)>::value_type;
-    static_assert(offsetof(Row, chrom) == 0 && offsetof(Row, start) == 4 && offsetof(Row, end) == 8 &&
-                      offsetof(Row, strand) == 12,
-                  "rows start with an IndexedRow");
-    write_interval_index(out, v.data(), v.size(), sizeof(Row), true);
-    out.pad_to(8);
-  };
-  index(kGenes, grows);
-  index(kTrans, trows);
-  index(kExons, erows);
-  index(kIntrons, irows);
-  for (int k = 0; k < 3; ++k) index(kCdss + k, prows[k]);
-
-  auto ids = [&](int t, auto const& v) {
-    BigVector<IdKey> keys;
-    for (size_t i = 0; i < v.size(); ++i) {
-      std::string_view id(front.c_str() + v[i].id);  // genes and transcripts: front offsets
-      if (id.empty()) continue;
-      for (size_t p = 0; p < id.size(); ++p)
-        if (id[p] == '.' && p > 0)
-          keys.push_back({fnv1a64(id.substr(0, p)), static_cast<uint32_t>(i), static_cast<uint32_t>(p)});
-      keys.push_back({fnv1a64(id), static_cast<uint32_t>(i), static_cast<uint32_t>(id.size())});
-    }
-    std::sort(keys.begin(), keys.end(), [](const IdKey& a, const IdKey& b) {
-      return a.hash != b.hash ? a.hash < b.hash : a.row != b.row ? a.row < b.row : a.key_len < b.key_len;
-    });
-    toc.id_index_off[t] = out.tell();
-    toc.id_index_count[t] = keys.size();
-    if (!keys.empty()) out.write(keys.data(), keys.size() * sizeof(IdKey));
-    out.pad_to(8);
-  };
-  ids(kGenes, grows);
-  ids(kTrans, trows);
-
-  out.write_at(toc_pos, &toc, sizeof toc);
-  finish_binary_file(out);
+  std::vector<std::string> chrom_names;
+  for (size_t i = 0; i < asm_.num_chroms(); ++i) chrom_names.push_back(asm_.chrom_name(static_cast<ChromId>(i)));
+  write_anno_image(out, chrom_names, rows, {front, strings.data()});
+  out.commit();
 }
 
 }  // namespace gk

@@ -56,11 +56,6 @@ void AtomicFileWriter::write(const void* data, size_t n) {
 #endif
 }
 
-void AtomicFileWriter::pad_to(uint64_t alignment) {
-  static const char zeros[64] = {};
-  while (pos_ % alignment) write(zeros, std::min<uint64_t>(sizeof zeros, alignment - pos_ % alignment));
-}
-
 void AtomicFileWriter::write_at(uint64_t offset, const void* data, size_t n) {
   check(std::fflush(f_) == 0, "write");
   check(::pwrite(::fileno(f_), data, n, static_cast<off_t>(offset)) == static_cast<ssize_t>(n), "write");

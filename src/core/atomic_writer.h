@@ -10,29 +10,20 @@
 #include <string>
 #include <vector>
 
+#include "byte_writer.h"
+
 namespace gk {
 
-class AtomicFileWriter {
+class AtomicFileWriter : public ByteWriter {
  public:
   explicit AtomicFileWriter(std::string final_path);
   ~AtomicFileWriter();
   AtomicFileWriter(const AtomicFileWriter&) = delete;
   AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
 
-  void write(const void* data, size_t n);
-  template <class T>
-  void write_pod(const T& v) {
-    write(&v, sizeof(T));
-  }
-  template <class T>
-  void write_vector(const std::vector<T>& v) {
-    if (!v.empty()) write(v.data(), v.size() * sizeof(T));
-  }
-  /// Writes zero bytes until tell() is a multiple of `alignment`.
-  void pad_to(uint64_t alignment);
-  /// Overwrites bytes already written (for offsets known only later).
-  void write_at(uint64_t offset, const void* data, size_t n);
-  uint64_t tell() const { return pos_; }
+  void write(const void* data, size_t n) override;
+  void write_at(uint64_t offset, const void* data, size_t n) override;
+  uint64_t tell() const override { return pos_; }
   const std::string& path() const { return final_path_; }
 
   /// Flushes, fsyncs and renames the temporary file to the final path.

@@ -5,7 +5,7 @@
 
 namespace gk {
 
-void begin_binary_file(AtomicFileWriter& out, const char* magic, uint32_t version) {
+void begin_binary_file(ByteWriter& out, const char* magic, uint32_t version) {
   BinaryHeader h{};
   std::memcpy(h.magic, magic, std::min(std::strlen(magic), sizeof h.magic));  // NUL padded, not terminated
   h.version = version;
@@ -13,9 +13,13 @@ void begin_binary_file(AtomicFileWriter& out, const char* magic, uint32_t versio
   out.write_pod(h);
 }
 
-void finish_binary_file(AtomicFileWriter& out) {
+void patch_file_size(ByteWriter& out) {
   uint64_t size = out.tell();
   out.write_at(offsetof(BinaryHeader, file_size), &size, sizeof size);
+}
+
+void finish_binary_file(AtomicFileWriter& out) {
+  patch_file_size(out);
   out.commit();
 }
 

@@ -32,7 +32,10 @@ struct BinaryHeader {
 static_assert(sizeof(BinaryHeader) == kHeaderBytes, "header must be 32 bytes");
 
 /// Writes the header with a placeholder size; call finish_binary_file last.
-void begin_binary_file(AtomicFileWriter& out, const char* magic, uint32_t version);
+void begin_binary_file(ByteWriter& out, const char* magic, uint32_t version);
+
+/// Patches file_size (the last step of an image built in memory).
+void patch_file_size(ByteWriter& out);
 
 /// Patches file_size, then commits (fsync + atomic rename).
 void finish_binary_file(AtomicFileWriter& out);

@@ -4,10 +4,16 @@
 
 namespace gk {
 
-void write_chrom_table(AtomicFileWriter& out, const Assembly& a) {
-  out.write_pod(static_cast<uint32_t>(a.num_chroms()));
-  for (size_t i = 0; i < a.num_chroms(); ++i) {
-    const std::string& n = a.chrom_name(static_cast<ChromId>(i));
+void write_chrom_table(ByteWriter& out, const Assembly& a) {
+  std::vector<std::string> names;
+  names.reserve(a.num_chroms());
+  for (size_t i = 0; i < a.num_chroms(); ++i) names.push_back(a.chrom_name(static_cast<ChromId>(i)));
+  write_chrom_table(out, names);
+}
+
+void write_chrom_table(ByteWriter& out, const std::vector<std::string>& names) {
+  out.write_pod(static_cast<uint32_t>(names.size()));
+  for (const std::string& n : names) {
     out.write_pod(static_cast<uint32_t>(n.size()));
     out.write(n.data(), n.size());
   }

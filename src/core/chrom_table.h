@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "assembly.h"
@@ -19,7 +20,9 @@
 namespace gk {
 
 /// Writes every chromosome name of `a` (so build-time id i is entry i).
-void write_chrom_table(AtomicFileWriter& out, const Assembly& a);
+void write_chrom_table(ByteWriter& out, const Assembly& a);
+/// Writes `names` (build-time id i is names[i]).
+void write_chrom_table(ByteWriter& out, const std::vector<std::string>& names);
 
 /// Build-time chromosome id → id in `current` (-1 where the name is unknown
 /// now). `offset` is advanced past the table.

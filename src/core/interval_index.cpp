@@ -20,14 +20,14 @@ int32_t narrow(int64_t v) {
 
 namespace {
 template <class At>
-void write_index(AtomicFileWriter& out, size_t n, const At& at, bool stranded);
+void write_index(ByteWriter& out, size_t n, const At& at, bool stranded);
 }  // namespace
 
-void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded) {
+void write_interval_index(ByteWriter& out, const std::vector<IndexedElement>& elements, bool stranded) {
   write_index(out, elements.size(), [&](size_t i) { return elements[i]; }, stranded);
 }
 
-void write_interval_index(AtomicFileWriter& out, const void* rows, size_t n, size_t stride, bool stranded) {
+void write_interval_index(ByteWriter& out, const void* rows, size_t n, size_t stride, bool stranded) {
   const char* base = static_cast<const char*>(rows);
   write_index(
       out, n,
@@ -46,7 +46,7 @@ namespace {
 // what a stable sort by (pos5, pos3) of row-ordered entries gives — and
 // written in one piece, then re-sorted by (pos3, row) for the second list.
 template <class At>
-void write_index(AtomicFileWriter& out, size_t n, const At& at, bool stranded) {
+void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
   struct Pending {
     int32_t pos5, pos3;
     uint32_t row;

@@ -40,7 +40,7 @@ struct IndexedElement {
 
 /// Writes the index section for `elements` (ValueError if a coordinate does
 /// not fit in 32 bits).
-void write_interval_index(AtomicFileWriter& out, const std::vector<IndexedElement>& elements, bool stranded);
+void write_interval_index(ByteWriter& out, const std::vector<IndexedElement>& elements, bool stranded);
 /// The leading fields of a table row that the index reads.
 struct IndexedRow {
   int32_t chrom, start, end;
@@ -48,7 +48,7 @@ struct IndexedRow {
 };
 /// As above for `n` rows `stride` bytes apart, each starting with an
 /// IndexedRow (no copy of the elements).
-void write_interval_index(AtomicFileWriter& out, const void* rows, size_t n, size_t stride, bool stranded);
+void write_interval_index(ByteWriter& out, const void* rows, size_t n, size_t stride, bool stranded);
 
 class IntervalIndex {
  public:

@@ -35,12 +35,25 @@ MappedFile::MappedFile(std::string path) : path_(std::move(path)) {
       os_error("cannot map ", path_, ": ", std::strerror(e));
     }
     data_ = static_cast<const uint8_t*>(p);
+    mapped_ = true;
   }
   ::close(fd);  // the mapping keeps the file alive
 }
 
+MappedFile::MappedFile(std::string path, BigVector<uint8_t> bytes)
+    : path_(std::move(path)), size_(bytes.size()), owned_(std::move(bytes)) {
+  data_ = owned_.data();
+}
+
+MappedFile::MappedFile(MappedFile&& o) noexcept
+    : path_(std::move(o.path_)), data_(o.data_), size_(o.size_), mapped_(o.mapped_), owned_(std::move(o.owned_)) {
+  o.data_ = nullptr;
+  o.size_ = 0;
+  o.mapped_ = false;
+}
+
 MappedFile::~MappedFile() {
-  if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
+  if (mapped_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
 void MappedFile::check_range(uint64_t offset, uint64_t count, uint64_t item_size, const char* what) const {

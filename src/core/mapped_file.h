@@ -1,6 +1,7 @@
 // Read-only memory mapping of a whole file: the one mmap layer every binary
 // format reader uses. The mapping is created in the constructor and never
-// changes, so concurrent reads from many threads are safe.
+// changes, so concurrent reads from many threads are safe. It can also hold
+// an image built in memory (a file converted on open), read the same way.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "big_alloc.h"
 #include "errors.h"
 
 namespace gk {
@@ -16,9 +18,13 @@ class MappedFile {
  public:
   /// Maps `path` read-only. Throws FileNotFound / OS errors naming the path.
   explicit MappedFile(std::string path);
+  /// Serves `bytes` as the contents of a file named `path` (in messages).
+  MappedFile(std::string path, BigVector<uint8_t> bytes);
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
+  MappedFile(MappedFile&& o) noexcept;
+  MappedFile& operator=(MappedFile&&) = delete;
 
   const std::string& path() const { return path_; }
   uint64_t size() const { return size_; }
@@ -48,6 +54,8 @@ class MappedFile {
   std::string path_;
   const uint8_t* data_ = nullptr;
   uint64_t size_ = 0;
+  bool mapped_ = false;       // data_ is an mmap of the file
+  BigVector<uint8_t> owned_;  // or the image built in memory
 };
 
 }  // namespace gk

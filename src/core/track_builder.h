@@ -53,7 +53,9 @@ class TrackBuilder {
   /// Text importers: `strand` is '+' or '-' (the strand the file's records
   /// belong to). Errors name the file and line.
   void add_bedgraph(ByteSource& src, char strand);
-  void add_wig(ByteSource& src, char strand);
+  /// WIG: with `track_name` or `track_index` (>= 0) set, only the section of
+  /// that `track` line (its name= value, or its 0-based position) is read.
+  void add_wig(ByteSource& src, char strand, const std::string& track_name = {}, int64_t track_index = -1);
   void add_bed(ByteSource& src, const std::vector<std::string>& categories);
   /// Runs [starts[i], ends[i]) with one value each (dim 1), e.g. from bigWig;
   /// merged like bedGraph records. `where` names the source in errors.

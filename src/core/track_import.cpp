@@ -208,7 +208,24 @@ void TrackBuilder::add_bedgraph(ByteSource& src, char strand) {
   at_end(lr, "bedGraph", [&] { m.finish(); });
 }
 
-void TrackBuilder::add_wig(ByteSource& src, char strand) {
+namespace {
+
+/// The name= value of a `track` line ("" if none); quoted values may hold spaces.
+std::string track_name_of(std::string_view line) {
+  size_t at = line.find(" name=");
+  if (at == std::string_view::npos) at = line.find("\tname=");
+  if (at == std::string_view::npos) return "";
+  std::string_view v = line.substr(at + 6);
+  if (!v.empty() && v[0] == '"') {
+    v.remove_prefix(1);
+    return std::string(v.substr(0, v.find('"')));
+  }
+  return std::string(v.substr(0, v.find_first_of(" \t")));
+}
+
+}  // namespace
+
+void TrackBuilder::add_wig(ByteSource& src, char strand, const std::string& track_name, int64_t track_index) {
   if (strandedness_ == Strandedness::strand_aware)
     value_error(
         "WIG input is not supported for strand_aware tracks (WIG records are in reference order: use "
@@ -221,58 +238,94 @@ void TrackBuilder::add_wig(ByteSource& src, char strand) {
   enum { None, Fixed, Variable } mode = None;
   ChromId chrom = 0;
   int64_t next = 0, step = 1, span = 1;
-  each_line(lr, "WIG", [&](std::string_view line) {
-    if (skip_line(line)) return;
-    bool fixed = starts_with(line, "fixedStep");
-    if (fixed || starts_with(line, "variableStep")) {
-      split_ws(line, f);
-      bool have_chrom = false, have_start = false;
-      step = span = 1;
-      for (size_t i = 1; i < f.size(); ++i) {
-        size_t eq = f[i].find('=');
-        if (eq == std::string_view::npos) value_error("expected key=value, got '", std::string(f[i]), "'");
-        std::string_view k = f[i].substr(0, eq), v = f[i].substr(eq + 1);
-        if (k == "chrom") {
-          chrom = chrom_of(refg_, v);
-          have_chrom = true;
-        } else if (k == "start") {
-          next = parse_int(v, "start") - 1;
-          have_start = true;
-        } else if (k == "step") {
-          step = parse_int(v, "step");
-        } else if (k == "span") {
-          span = parse_int(v, "span");
-        } else {
-          value_error("unknown WIG key '", std::string(k), "'");
+  int tracks = 0;
+  const bool select = !track_name.empty() || track_index >= 0;
+  bool selected = !select, found = false;
+  std::vector<std::string> names;  // of the track lines, for the message when the one asked for is absent
+  try {
+    each_line(lr, "WIG", [&](std::string_view line) {
+      if (starts_with(line, "track")) {
+        mode = None;  // a new track: a declaration or BED-style lines follow
+        ++tracks;
+        if (select) {
+          names.push_back(track_name_of(line));
+          selected = track_index >= 0 ? tracks - 1 == track_index : names.back() == track_name;
+          found |= selected;
         }
       }
-      if (!have_chrom) value_error("missing chrom= in the declaration line");
-      if (fixed && !have_start) value_error("fixedStep needs start=");
-      if (fixed && next < 0) value_error("start=", next + 1, " must be >= 1");
-      if (step < 1 || span < 1) value_error("step and span must be >= 1");
-      if (span % res_ != 0)
-        value_error("span=", span, " must be a multiple of the track resolution ", res_, " (it must cover whole ",
-                    "resolution units)");
-      mode = fixed ? Fixed : Variable;
-      return;
+      if (!selected || skip_line(line)) return;
+      bool fixed = starts_with(line, "fixedStep");
+      if (fixed || starts_with(line, "variableStep")) {
+        split_ws(line, f);
+        bool have_chrom = false, have_start = false;
+        step = span = 1;
+        for (size_t i = 1; i < f.size(); ++i) {
+          size_t eq = f[i].find('=');
+          if (eq == std::string_view::npos) value_error("expected key=value, got '", std::string(f[i]), "'");
+          std::string_view k = f[i].substr(0, eq), v = f[i].substr(eq + 1);
+          if (k == "chrom") {
+            chrom = chrom_of(refg_, v);
+            have_chrom = true;
+          } else if (k == "start") {
+            next = parse_int(v, "start") - 1;
+            have_start = true;
+          } else if (k == "step") {
+            step = parse_int(v, "step");
+          } else if (k == "span") {
+            span = parse_int(v, "span");
+          } else {
+            value_error("unknown WIG key '", std::string(k), "'");
+          }
+        }
+        if (!have_chrom) value_error("missing chrom= in the declaration line");
+        if (fixed && !have_start) value_error("fixedStep needs start=");
+        if (fixed && next < 0) value_error("start=", next + 1, " must be >= 1");
+        if (step < 1 || span < 1) value_error("step and span must be >= 1");
+        if (span % res_ != 0)
+          value_error("span=", span, " must be a multiple of the track resolution ", res_, " (it must cover whole ",
+                      "resolution units)");
+        mode = fixed ? Fixed : Variable;
+        return;
+      }
+      split_ws(line, f);  // UCSC's examples separate columns by spaces, bigWigToWig by tabs
+      if (mode == None) {
+        // The third form of UCSC's wiggle page: BED-style "chrom start end value" lines (0-based).
+        if (f.size() != dim_ + 3)
+          value_error(
+              "data line before any fixedStep/variableStep declaration (and not a BED-style "
+              "'chrom start end value' line)");
+        for (size_t j = 0; j < dim_; ++j) vals[j] = parse_value(f[3 + j]);
+        m.add(chrom_of(refg_, f[0]), parse_int(f[1], "start"), parse_int(f[2], "end"), vals.data());
+        return;
+      }
+      const size_t want = dim_ + (mode == Variable ? 1 : 0);
+      if (f.size() != want)
+        value_error("Expected ", want, " columns per line but found ", f.size(),
+                    mode == Variable ? " (position, then one value per dim)" : " (one value per dim)");
+      int64_t pos;
+      if (mode == Variable) {
+        pos = parse_int(f[0], "position") - 1;
+        if (pos < 0) value_error("position ", pos + 1, " must be >= 1");
+      } else {
+        pos = next;
+        next += step;
+      }
+      for (size_t j = 0; j < dim_; ++j) vals[j] = parse_value(f[j + want - dim_]);
+      m.add(chrom, pos, pos + span, vals.data());
+    });
+    at_end(lr, "WIG", [&] { m.finish(); });
+    if (select && !found) {
+      std::string listed;
+      for (size_t k = 0; k < names.size(); ++k) listed += cat(k ? ", " : "", k, ": '", names[k], "'");
+      value_error("In WIG file ", lr.name(), ": no track line ",
+                  track_index >= 0 ? cat("number ", track_index) : cat("named '", track_name, "'"), " (the file has ",
+                  names.size(), names.empty() ? "" : cat(": ", listed), ")");
     }
-    if (mode == None) value_error("data line before any fixedStep/variableStep declaration");
-    split_on(line, '\t', f);
-    const size_t want = dim_ + (mode == Variable ? 1 : 0);
-    if (f.size() != want)
-      value_error("Expected ", want, " columns per line but found ", f.size(), " (columns are tab-separated)");
-    int64_t pos;
-    if (mode == Variable) {
-      pos = parse_int(f[0], "position") - 1;
-      if (pos < 0) value_error("position ", pos + 1, " must be >= 1");
-    } else {
-      pos = next;
-      next += step;
-    }
-    for (size_t j = 0; j < dim_; ++j) vals[j] = parse_value(f[j + want - dim_]);
-    m.add(chrom, pos, pos + span, vals.data());
-  });
-  at_end(lr, "WIG", [&] { m.finish(); });
+  } catch (const Error& e) {
+    if (tracks < 2 || select) throw;
+    fail(e.kind(), e.what(), " (the file has ", tracks,
+         " 'track' sections, which a browser shows as separate tracks: give each its own GenomeTrack)");
+  }
 }
 
 void TrackBuilder::add_bed(ByteSource& src, const std::vector<std::string>& categories) {

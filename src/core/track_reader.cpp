@@ -705,14 +705,26 @@ const S* TrackFile::lut(DType dt) const {
 
 template <class S>
 void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) const {
-  if (iv.end == iv.start) return;
+  read_rows(iv.chrom, iv.strand, iv.start, iv.end, res_, iv.strand == '-', dt, out, rs);
+}
+
+void TrackFile::read_stored_rows(ChromId chrom, char strand, int64_t first, int64_t last, bool reversed, float* out,
+                                 int64_t row_stride) const {
+  read_rows(chrom, strand, first, last, 1, reversed, DType::F32, out, row_stride);
+}
+
+/// Rows [start, end) in units of R bases (R = res_ for bases, 1 for stored rows), reversed when `rev`.
+template <class S>
+void TrackFile::read_rows(ChromId chrom, char strand, int64_t start, int64_t end, int64_t R, bool rev, DType dt, S* out,
+                          int64_t rs) const {
+  if (end == start) return;
   ReadArgs<S> args;
-  args.start = iv.start;
-  args.end = iv.end;
+  args.start = start;
+  args.end = end;
   args.d = dim_;
-  args.R = res_;
+  args.R = R;
   args.rs = rs;
-  args.rev = iv.strand == '-';
+  args.rev = rev;
   args.out = out;
   if constexpr (std::is_same_v<S, float>)
     args.dflt = default_f32_;
@@ -724,7 +736,7 @@ void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) cons
     args.dflt = dt == DType::Bool ? default_bool_ : default_u8_;
 
   static const uint32_t kNoBlocks[1] = {0};
-  const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
+  const Track* t = find(chrom, stranded_ ? strand : '+');
   if (!t || t->n == 0) {  // all default: a loop over no blocks
     args.starts = args.ends = kNoBlocks;
     args.n = args.b = 0;
@@ -733,7 +745,7 @@ void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) cons
   args.starts = t->starts;
   args.ends = t->ends;
   args.n = t->n;
-  args.b = t->first_ending_after(iv.start / res_);
+  args.b = t->first_ending_after(start / R);
 
   // Pick the kernel once for the whole read.
   Decoder<S>& dec = args.dec;

@@ -17,6 +17,9 @@
 
 namespace gk {
 
+/// How values are combined into coarser bins (TrackFile::read_binned).
+enum class Aggregation { Sum, Mean, Max };
+
 class TrackFile {
  public:
   /// Maps and validates `path`; OSError if it is not a valid track file.
@@ -45,6 +48,21 @@ class TrackFile {
   /// TypeError if the etype cannot decode as `dt`, ValueError for a start < 0
   /// or another reference genome.
   void read(const Interval& iv, DType dt, void* out, int64_t row_stride) const;
+
+  /// Values of `iv` in bins of `bin_size` bases (a multiple of resolution();
+  /// len(iv) a multiple of it), 5'→3' (reversed on '-'), aggregated from the
+  /// stored rows without expanding them to bases: bin k of `out` (row k at
+  /// out + k*row_stride) gets the sum, mean or max of the stored values it
+  /// covers, each weighted by the share of its bases inside the bin (sum and
+  /// mean; max takes every row it touches). Bases outside the chromosome count
+  /// as the default value. NaN propagates. ValueError for a bad bin size.
+  void read_binned(const Interval& iv, int64_t bin_size, Aggregation agg, float* out, int64_t row_stride) const;
+
+  /// Stored rows [first, last) (in resolution units; first >= 0) of a chromosome's track,
+  /// decoded as float32 in genomic order (or `reversed`), row k at out + k*row_stride; the
+  /// default where nothing is stored.
+  void read_stored_rows(ChromId chrom, char strand, int64_t first, int64_t last, bool reversed, float* out,
+                        int64_t row_stride) const;
 
   /// Pointer to the stored rows of `iv` when they can be returned without
   /// decoding ('+' or unstranded query inside one block, resolution 1,
@@ -78,6 +96,9 @@ class TrackFile {
   const Track* find(ChromId chrom, char strand) const;
   template <class S>
   void read_impl(const Interval& iv, DType dt, S* out, int64_t rs) const;
+  template <class S>
+  void read_rows(ChromId chrom, char strand, int64_t start, int64_t end, int64_t R, bool rev, DType dt, S* out,
+                 int64_t rs) const;
   template <class S>
   S default_as(DType dt) const;
   template <class S>

@@ -76,18 +76,44 @@ int64_t parse_position(const std::string& field, const std::string& text) {
   return std::stoll(digits);
 }
 
-}  // namespace
-
-Variant parse_variant_string(const std::string& text, RefgId refg) {
+std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> fields;
   size_t b = 0;
   for (;;) {
-    size_t c = text.find(':', b);
+    size_t c = text.find(sep, b);
     fields.push_back(text.substr(b, c == std::string::npos ? std::string::npos : c - b));
     if (c == std::string::npos) break;
     b = c + 1;
   }
-  if (fields.size() != 4) value_error("Variant must have exactly four components: ", text);
+  return fields;
+}
+
+/// The four fields chrom, pos, ref, alt of the spellings in use: `chr22:1024:A:C`,
+/// `chr22:1024:A>C`, GTEx `chr22_1024_A_C_b38`, Open Targets `22_1024_A_C`,
+/// gnomAD `22-1024-A-C`. Without a colon the last three fields are position and
+/// alleles, so chromosome names may hold '_' or '-' (`chrUn_gl000220_1000_A_C`).
+std::vector<std::string> variant_fields(const std::string& text) {
+  if (text.find(':') != std::string::npos) {
+    std::vector<std::string> f = split(text, ':');
+    size_t arrow = f.size() == 3 ? f[2].find('>') : std::string::npos;
+    if (arrow != std::string::npos) return {f[0], f[1], f[2].substr(0, arrow), f[2].substr(arrow + 1)};
+    if (f.size() != 4) value_error("Variant must have exactly four components: ", text);
+    return f;
+  }
+  char sep = text.find('_') != std::string::npos ? '_' : '-';
+  std::vector<std::string> f = split(text, sep);
+  if (sep == '_' && f.size() >= 5 && (f.back() == "b37" || f.back() == "b38")) f.pop_back();  // GTEx build tag
+  if (f.size() < 4 || f[f.size() - 4].empty())
+    value_error("Variant must be chrom:pos:ref:alt (or chrom_pos_ref_alt, chrom-pos-ref-alt), got: ", text);
+  std::string chrom = f[0];
+  for (size_t k = 1; k + 3 < f.size(); ++k) chrom += sep + f[k];
+  return {chrom, f[f.size() - 3], f[f.size() - 2], f[f.size() - 1]};
+}
+
+}  // namespace
+
+Variant parse_variant_string(const std::string& text, RefgId refg) {
+  std::vector<std::string> fields = variant_fields(text);
   int64_t pos = parse_position(fields[1], text) - 1;
   const Assembly& asm_ = assembly(refg);
   const std::string& name = fields[0];

@@ -87,7 +87,9 @@ constexpr const char* kIupacAlleles = "ACGTWSMKRYBDHVNZ";
 constexpr const char* kApplicableAlleles = "ACGTN";
 
 /// Parses `chrom:pos1:ref:alt` (DNA1 position, commas allowed; empty
-/// alleles written "", "-" or "."; case-insensitive) on assembly `refg`.
+/// alleles written "", "-" or "."; case-insensitive) on assembly `refg`;
+/// also `chrom:pos1:ref>alt`, `chrom_pos1_ref_alt[_b37|_b38]` (GTEx, Open
+/// Targets) and `chrom-pos1-ref-alt` (gnomAD).
 /// The chromosome gets a "chr" prefix when only the prefixed name exists
 /// (Ensembl style "7"), otherwise aliases apply. ValueError for malformed
 /// text, unknown chromosomes or non-IUPAC alleles. Does not look at the

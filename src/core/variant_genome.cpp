@@ -154,7 +154,7 @@ int64_t VariantGenome::count(const Edits& ed, int64_t from, int64_t to, int64_t 
 
 void VariantGenome::emit(const Interval& iv, const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins,
                          int64_t take_last_ins, int64_t skip, int64_t take, char* out, BaseOrigin* origin,
-                         bool allow_outside) const {
+                         bool allow_outside, bool soft_mask) const {
   int64_t n = 0;
   // Appends `cnt` output bases: reference bases from `pos` (ins < 0), or
   // bases of `alt` (a substitution at `pos`, or insertion `ins` at gap pos).
@@ -171,7 +171,7 @@ void VariantGenome::emit(const Interval& iv, const Edits& ed, int64_t from, int6
       r.has_anchor = false;
       r.start = pos + drop;
       r.end = r.start + cnt;
-      dna_->fetch(r, out + n, allow_outside, false);
+      dna_->fetch(r, out + n, allow_outside, soft_mask);
     }
     if (origin) {
       for (int64_t k = 0; k < cnt; ++k) {
@@ -217,14 +217,14 @@ int64_t VariantGenome::output_length(const Interval& iv) const {
   return count(edits_of(iv.chrom), iv.start, iv.end, 0, 0);
 }
 
-void VariantGenome::fetch(const Interval& iv, char* out, BaseOrigin* origin, bool allow_outside) const {
+void VariantGenome::fetch(const Interval& iv, char* out, BaseOrigin* origin, bool allow_outside, bool soft_mask) const {
   if (iv.refg != refg())
     value_error("cannot fetch ", iv.describe(), " from a variant genome on ", assembly(refg()).name());
   Edits ed = edits_of(iv.chrom);
   int64_t s = iv.start, e = iv.end;
   int64_t len = output_length(iv);
   if (!iv.has_anchor) {
-    emit(iv, ed, s, e, 0, 0, 0, len, out, origin, allow_outside);
+    emit(iv, ed, s, e, 0, 0, 0, len, out, origin, allow_outside, soft_mask);
   } else {
     int64_t a = iv.anchor;
     int64_t k = std::max<int64_t>(0, iv.anchor_offset);
@@ -236,14 +236,14 @@ void VariantGenome::fetch(const Interval& iv, char* out, BaseOrigin* origin, boo
       for (int64_t have = count(ed, from, a, 0, k); have < need; have = count(ed, from, a, 0, k)) from -= need - have;
       int64_t have = count(ed, from, a, 0, k);
       int64_t take = std::min(a, e) - s;
-      emit(iv, ed, from, a, 0, k, have - need, take, out, origin, allow_outside);
+      emit(iv, ed, from, a, 0, k, have - need, take, out, origin, allow_outside, soft_mask);
       written = take;
     }
     if (e > a) {
       // Right part: the output starting at the anchor, left-aligned.
       int64_t skip = std::max<int64_t>(0, s - a);
       emit(iv, ed, a, kFar, k, 0, skip, e - std::max(a, s), out + written, origin ? origin + written : nullptr,
-           allow_outside);
+           allow_outside, soft_mask);
     }
   }
   if (iv.strand == '-') {

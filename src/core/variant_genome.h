@@ -58,8 +58,9 @@ class VariantGenome {
   int64_t output_length(const Interval& iv) const;
   /// Writes the variant sequence of `iv` into out[0, output_length(iv)) and,
   /// if `origin` is not null, the origin of every output base (in output
-  /// order, so reversed on '-'). Thread safe.
-  void fetch(const Interval& iv, char* out, BaseOrigin* origin, bool allow_outside) const;
+  /// order, so reversed on '-'). With `soft_mask`, reference bases keep the
+  /// file's lower case (variant bases are upper case). Thread safe.
+  void fetch(const Interval& iv, char* out, BaseOrigin* origin, bool allow_outside, bool soft_mask = false) const;
 
  private:
   /// The edits of one chromosome (a slice of edits_).
@@ -82,7 +83,8 @@ class VariantGenome {
   static size_t first_edit(const Edits& ed, int64_t gap);
   static int64_t count(const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins, int64_t take_last_ins);
   void emit(const Interval& iv, const Edits& ed, int64_t from, int64_t to, int64_t skip_first_ins,
-            int64_t take_last_ins, int64_t skip, int64_t take, char* out, BaseOrigin* origin, bool allow_outside) const;
+            int64_t take_last_ins, int64_t skip, int64_t take, char* out, BaseOrigin* origin, bool allow_outside,
+            bool soft_mask) const;
 
   const TwoBitFile* dna_;
   std::vector<Variant> variants_;
