@@ -44,6 +44,37 @@ def run_reference(script: str, payload: dict, data_dir: str | None = None) -> di
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def local_data_manager(gk, data_dir: str) -> None:
+    """Makes genome_kit (ours or the reference) find files only in `data_dir`: never downloads."""
+    from genome_kit import gk_data
+
+    try:
+        from genome_kit.data_manager import GKDataFileNotFoundError as NotFound
+    except ImportError:
+        NotFound = FileNotFoundError
+
+    class LocalOnly(gk.DataManager):
+        def __init__(self, d):
+            self.data_dir = d
+
+        def get_file(self, filename):
+            p = os.path.join(self.data_dir, filename)
+            if os.path.exists(p):
+                return p
+            try:
+                raise NotFound(filename=filename, message=f"offline: {filename} is not in {self.data_dir}")
+            except TypeError:
+                raise NotFound(filename) from None
+
+        def upload_file(self, filepath, filename, metadata=None):
+            raise RuntimeError("offline")
+
+        def list_available_genomes(self):
+            return []
+
+    gk_data.data_manager = LocalOnly(data_dir)
+
+
 def table(title: str, unit: str, results: dict[str, float | None], ours: str = "genome_kit") -> None:
     """Prints one measurement for every library and each peer's ratio to ours (ours / peer)."""
     print(f"\n{title} [{unit}, higher is better]")

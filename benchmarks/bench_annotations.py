@@ -122,35 +122,15 @@ def run_json(python: str, code: str, env: dict, cwd: str) -> dict:
 # The measurement code shared by both implementations (same public API). Both run with a local-only
 # data manager (the documented ``gk_data.data_manager`` hook), so the reference never tries to
 # download a file the benchmark did not write.
-MEASURE = textwrap.dedent(
+MEASURE = f"BENCH_DIR = {os.path.dirname(os.path.abspath(__file__))!r}\n" + textwrap.dedent(
     """
     import json, os, random, resource, sys, time
     import genome_kit as gk
-    from genome_kit import gk_data
     mode, src, data, nq = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 
-    try:
-        from genome_kit.data_manager import GKDataFileNotFoundError as NotFound
-    except ImportError:
-        NotFound = FileNotFoundError
-
-    class LocalOnly(gk.DataManager):
-        def __init__(self, data_dir):
-            self.data_dir = data_dir
-        def get_file(self, filename):
-            p = os.path.join(self.data_dir, filename)
-            if os.path.exists(p):
-                return p
-            try:
-                raise NotFound(filename=filename, message=f"offline: {filename} is not in {self.data_dir}")
-            except TypeError:
-                raise NotFound(filename) from None
-        def upload_file(self, filepath, filename, metadata=None):
-            raise RuntimeError("offline")
-        def list_available_genomes(self):
-            return []
-
-    gk_data.data_manager = LocalOnly(data)
+    sys.path.insert(0, BENCH_DIR)
+    from _common import local_data_manager
+    local_data_manager(gk, data)
     r = {}
 
     def best(fn, repeat=3):  # CPU time of this process: robust on a shared machine

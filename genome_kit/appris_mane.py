@@ -161,6 +161,57 @@ class ManeTable:
         return cls(select, select_by_gene, plus, plus_by_gene)
 
 
+# --- from the source's tags (genome_kit's own builds of GENCODE/Ensembl and NCBI files) ---
+
+_APPRIS_TAGS = {f"appris_principal_{k}": k - 1 for k in range(1, 6)}
+_APPRIS_TAGS.update({f"appris_alternative_{k}": 4 + k for k in range(1, 3)})
+_MANE_SELECT_TAGS = ("MANE_Select", "MANE Select")
+_MANE_PLUS_TAGS = ("MANE_Plus_Clinical", "MANE Plus Clinical")
+
+
+def _tags_and_genes(anno):
+    gene_of = anno.transcripts._columns()["gene_index"].tolist()
+    return [t.tags for t in anno.transcripts], gene_of
+
+
+def _id_order(transcript_id: str) -> str:
+    """The id without its letters prefix ('ENST', 'NM_'), for GenomeKit's tie order."""
+    return transcript_id.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+
+
+def appris_from_tags(anno) -> ApprisTable | None:
+    """The APPRIS table given by the transcripts' appris_* tags, None if no transcript has one."""
+    tags, gene_of = _tags_and_genes(anno)
+    principality = [next((_APPRIS_TAGS[x] for x in ts if x in _APPRIS_TAGS), None) for ts in tags]
+    rows = [r for r, p in enumerate(principality) if p is not None]
+    if not rows:
+        return None
+    by_gene: list[list[int]] = [[] for _ in range(len(anno.genes))]
+    for r in rows:
+        by_gene[gene_of[r]].append(r)
+    transcripts = anno.transcripts
+    for lst in by_gene:
+        lst.sort(key=lambda r: (principality[r], _id_order(transcripts[r].id)))
+    return ApprisTable(principality, rows, by_gene)
+
+
+def mane_from_tags(anno) -> ManeTable | None:
+    """The MANE table given by the transcripts' MANE tags, None if no transcript has one."""
+    tags, gene_of = _tags_and_genes(anno)
+    select = [r for r, ts in enumerate(tags) if any(x in _MANE_SELECT_TAGS for x in ts)]
+    plus = [r for r, ts in enumerate(tags) if any(x in _MANE_PLUS_TAGS for x in ts)]
+    if not select and not plus:
+        return None
+    select_by_gene: list[int | None] = [None] * len(anno.genes)
+    for r in select:
+        if select_by_gene[gene_of[r]] is None:  # one per gene: the first in file order
+            select_by_gene[gene_of[r]] = r
+    plus_by_gene: list[list[int]] = [[] for _ in range(len(anno.genes))]
+    for r in plus:
+        plus_by_gene[gene_of[r]].append(r)
+    return ManeTable(select, select_by_gene, plus, plus_by_gene)
+
+
 def _published(filename: str) -> str | None:
     try:
         return gk_data.get_file(filename)
@@ -174,6 +225,9 @@ def load_appris(genome) -> ApprisTable:
     path = _published(f"appris.{genome.config}.v7.pkl")
     if path is not None:
         return ApprisTable.from_pickle(path, anno)
+    table = appris_from_tags(anno)
+    if table is not None:
+        return table
     raise ApprisNotAvailableError(f"APPRIS not available for {anno.filename}")
 
 
@@ -183,6 +237,9 @@ def load_mane(genome) -> ManeTable:
     path = _published(f"mane.{genome.config}.v1.pkl")
     if path is not None:
         return ManeTable.from_pickle(path, anno)
+    table = mane_from_tags(anno)
+    if table is not None:
+        return table
     raise ManeNotAvailableError(f"MANE not available for {genome.config}")
 
 

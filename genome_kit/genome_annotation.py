@@ -10,6 +10,7 @@ See ``docs/annotations.md``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import warnings
@@ -54,6 +55,7 @@ __all__ = [
     "TranscriptTable",
     "Utr",
     "UtrTable",
+    "filter_mane_select",
     "filter_protein_coding",
     "longest_transcript",
 ]
@@ -66,6 +68,38 @@ class AnnotationWarning(UserWarning):
 def annotation_filename(config: str) -> str:
     """Data file name of an annotation genome_kit builds (``<config>.gkanno``)."""
     return f"{config}{ANNOTATION_SUFFIX}"
+
+
+def dganno_cache_dir() -> str | None:
+    """Where converted ``.dganno`` files are kept: ``$GENOMEKIT_CACHE_DIR``, else
+    ``$XDG_CACHE_HOME/genome_kit`` (``~/.cache/genome_kit``); ``GENOMEKIT_CACHE_DIR=none`` keeps
+    nothing (every open converts in memory)."""
+    d = os.environ.get("GENOMEKIT_CACHE_DIR")
+    if d is not None:
+        return None if d.strip().lower() in ("", "none") else d
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "genome_kit")
+
+
+def _converted_dganno(path: str, reference_genome) -> str:
+    """A GenomeKit .dganno converted once into genome_kit's layout, in the cache (opened by mmap
+    from then on, like a .gkanno); the .dganno itself when there is no usable cache (it is then
+    converted in memory on every open)."""
+    cache = dganno_cache_dir()
+    if cache is None:
+        return path
+    st = os.stat(path)
+    refg = _core._assembly_name(reference_genome)
+    key = f"{st.st_size}-{st.st_mtime_ns}-{st.st_ino}-{refg}-v{_core.ANNOTATION_FORMAT_VERSION}"
+    out = os.path.join(cache, f"{os.path.basename(path)}.{key}{ANNOTATION_SUFFIX}")
+    if os.path.exists(out):
+        return out
+    try:
+        os.makedirs(cache, exist_ok=True)
+        _core._convert_dganno(path, out, reference_genome)
+    except PermissionError:
+        return path  # read-only cache location: same rows, converted in memory
+    return out
 
 
 def _refg_of_builder_arg(reference_genome) -> str:
@@ -88,10 +122,29 @@ def _warn_ignored(report: dict, source: str) -> None:
         )
 
 
-def _finish(outfile, refg: str) -> list[str]:
+@contextlib.contextmanager
+def _annotation_pair(outfile, refg: str):
+    """Commits ``<outfile>.cfg`` before the builder commits ``<outfile>.gkanno``:
+    a build killed between the two leaves a config whose annotation file is
+    missing (a clear FileNotFoundError, fixed by building again), never an
+    annotation that no genome name opens. A build that fails puts the
+    previous config back. Yields the two paths."""
     cfg = f"{os.fspath(outfile)}.cfg"
+    try:
+        with open(cfg) as f:
+            previous: str | None = f.read()
+    except FileNotFoundError:
+        previous = None
     atomic_write_text(cfg, f"refg={refg}\n")
-    return [annotation_filename(os.fspath(outfile)), cfg]
+    try:
+        yield [annotation_filename(os.fspath(outfile)), cfg]
+    except BaseException:
+        if previous is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(cfg)
+        else:
+            atomic_write_text(cfg, previous)
+        raise
 
 
 def _open_source(path):
@@ -119,13 +172,16 @@ class GenomeAnnotation:
                     base = base[: -len(suffix)]
                     break
             config = base
+        self._filename = path
+        if path.endswith(".dganno"):
+            path = _converted_dganno(path, reference_genome)
         self._file = _core.AnnotationFile(path, reference_genome, config)
         self._tables = [self._file.table(i) for i in range(len(TABLE_NAMES))]
 
     @property
     def filename(self) -> str:
-        """Path of the mapped annotation file."""
-        return self._file.filename
+        """Path of the annotation file (a GenomeKit ``.dganno`` as given, not its converted copy)."""
+        return self._filename
 
     @property
     def genes(self) -> GeneTable:
@@ -231,19 +287,13 @@ class GenomeAnnotation:
         try:
             link_stream, link_name = _open_source(link_path)
             try:
-                _core._build_ucsc_refseq(
-                    gene_stream,
-                    gene_name,
-                    link_stream,
-                    link_name,
-                    annotation_filename(os.fspath(outfile)),
-                    refg,
-                )
+                with _annotation_pair(outfile, refg) as paths:
+                    _core._build_ucsc_refseq(gene_stream, gene_name, link_stream, link_name, paths[0], refg)
             finally:
                 link_stream.close()
         finally:
             gene_stream.close()
-        return _finish(outfile, refg)
+        return paths
 
 
 def _unpickle_row(genome, table: str, row: int):
@@ -406,6 +456,25 @@ def longest_transcript(gene_or_transcripts, *, by: str = "exonic"):
     return best
 
 
+def filter_mane_select(transcripts) -> list:
+    """Transcripts (or the transcripts of genes) that are their gene's MANE Select transcript.
+
+    Uses the annotation's MANE data (:meth:`Genome.mane_select_transcripts`: GenomeKit's table, or
+    the source's ``MANE_Select`` tags); ManeNotAvailableError when it has none.
+    """
+    out: list = []
+    selected: dict[str, set[int]] = {}
+    for t in _iter_transcripts(transcripts):
+        genome = t.annotation_genome
+        rows = selected.get(genome.config)
+        if rows is None:
+            index_of = genome.transcripts.index_of
+            rows = selected[genome.config] = {index_of(x) for x in genome.mane_select_transcripts()}
+        if genome.transcripts.index_of(t) in rows:
+            out.append(t)
+    return out
+
+
 def longest_transcripts(genes, *, by: str = "exonic") -> list:
     """One longest transcript per gene (genes without transcripts are skipped)."""
     out = []
@@ -436,10 +505,9 @@ def _build_from_text(
     refg = _refg_of_builder_arg(reference_genome)
     stream, name = _open_source(infile)
     try:
-        report = core_builder(
-            stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
-        )
+        with _annotation_pair(outfile, refg) as paths:
+            report = core_builder(stream, name, paths[0], refg, allow_unknown_biotypes)
     finally:
         stream.close()
     _warn_ignored(report, name)
-    return _finish(outfile, refg)
+    return paths

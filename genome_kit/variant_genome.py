@@ -50,7 +50,7 @@ def find_motif_reference(genome, interval, motif, match_position=0, find_overlap
 
 def _anchored(interval: Interval) -> Interval:
     """``interval`` itself when anchored, else anchored at its centre."""
-    if Interval.anchor.fget(interval) is not None:  # type: ignore[attr-defined]
+    if Interval.anchor.__get__(interval) is not None:  # Interval.anchor, also for Variants (which raise)
         return interval
     return interval.with_anchor("center")
 

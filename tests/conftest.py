@@ -36,8 +36,14 @@ def data_dir(tmp_path_factory):
     path = str(tmp_path_factory.mktemp("gkdata"))
     previous = gk_data.data_manager
     gk_data.data_manager = DefaultDataManager(path, bucket_name="")
+    cache = os.environ.get("GENOMEKIT_CACHE_DIR")
+    os.environ["GENOMEKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("gkcache"))  # converted .dganno files
     yield path
     gk_data.data_manager = previous
+    if cache is None:
+        os.environ.pop("GENOMEKIT_CACHE_DIR", None)
+    else:
+        os.environ["GENOMEKIT_CACHE_DIR"] = cache
 
 
 @pytest.fixture(scope="session")

@@ -580,3 +580,19 @@ def test_conformance_gff3_if_available(shared_dir, data_dir):
     )
     g = gk.Genome("anno_v47")
     assert len(g.genes) > 0 and all(t.gene.transcripts for t in g.transcripts)
+
+
+def test_gtf_transcript_tags_are_kept(gencode):
+    """GTF repeats `tag "x";` once per tag: all of them are kept, in file order (read back here)."""
+    import gzip
+
+    want = {}
+    with gzip.open(os.path.join(DATA, "gencode_human.gtf.gz"), "rt") as f:
+        for line in f:
+            cols = line.split("\t")
+            if len(cols) > 8 and cols[2] == "transcript":
+                items = [x.strip().split(" ", 1) for x in cols[8].split(";") if x.strip()]
+                tid = next(v.strip('"') for k, v in items if k == "transcript_id")
+                want[tid] = [v.strip('"') for k, v in items if k == "tag"]
+    assert {t.id: t.tags for t in gencode.transcripts} == want
+    assert any(len(tags) > 1 for tags in want.values())

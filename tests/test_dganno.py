@@ -107,7 +107,9 @@ def test_dganno_ids_navigation_and_batch(conformance):
 
 
 @pytest.fixture
-def v41_copy(conformance, tmp_path):
+def v41_copy(conformance, tmp_path, monkeypatch):
+    """A copy to damage, converted in memory on every open (no cache between damages)."""
+    monkeypatch.setenv("GENOMEKIT_CACHE_DIR", "none")
     path = tmp_path / "copy.v22.dganno"
     shutil.copyfile(os.path.join(conformance, "gencode.v41.mini.v22.dganno"), path)
     return path
@@ -132,6 +134,22 @@ def test_dganno_opens_directly(v41_copy):
     anno = open_anno(v41_copy)
     assert anno.filename == str(v41_copy)
     assert len(anno.genes) == 4
+
+
+def test_converted_once_into_the_cache(conformance, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GENOMEKIT_CACHE_DIR", str(cache))
+    src = os.path.join(conformance, "gencode.v41.mini.v22.dganno")
+    first = gk.GenomeAnnotation(src, "hg38.p13.mini")
+    (converted,) = os.listdir(cache)
+    assert converted.startswith("gencode.v41.mini.v22.dganno.") and converted.endswith(".gkanno")
+    assert first.filename == src  # the file the user named, not the copy
+    stamp = os.stat(cache / converted).st_mtime_ns
+    again = gk.GenomeAnnotation(src, "hg38.p13.mini")
+    assert os.stat(cache / converted).st_mtime_ns == stamp and os.listdir(cache) == [converted]
+    assert rows_of(again.transcripts) == rows_of(first.transcripts)
+    monkeypatch.setenv("GENOMEKIT_CACHE_DIR", "none")
+    assert rows_of(gk.GenomeAnnotation(src, "hg38.p13.mini").exons) == rows_of(first.exons)
 
 
 def test_dganno_other_version_is_oserror(v41_copy):
@@ -257,3 +275,77 @@ def test_table_for_another_annotation_is_refused(conformance, data_dir):
         pickle.dump(table, f)
     with pytest.raises(OSError, match="does not match this annotation"):
         gk.Genome("gencode.v29lift37.mini").mane_select_transcripts()
+
+
+# --- our own builds keep the source's tags; APPRIS/MANE from them --------------------------------
+
+
+@pytest.fixture(scope="module")
+def tagged(conformance, data_dir):
+    """genome_kit builds of GENCODE v41 and NCBI RefSeq (no published APPRIS/MANE tables for these names)."""
+    gk.GenomeAnnotation.build_gencode(
+        os.path.join(conformance, "gencode.v41.annotation.gff3"),
+        os.path.join(data_dir, "tags.gencode41"),
+        gk.Genome("hg38.p13.mini"),
+    )
+    gk.GenomeAnnotation.build_ncbi_refseq(
+        os.path.join(conformance, "ncbi_refseq.hg38.p14_RS_2024_08.annotation.gff3"),
+        os.path.join(data_dir, "tags.ncbi"),
+        gk.Genome("hg38.p14.mini"),
+    )
+    return gk.Genome("tags.gencode41"), gk.Genome("tags.ncbi")
+
+
+def gff3_tags(path):
+    """transcript id → tag list, read from the GFF3 by this test (independently of the builder)."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 9 or cols[2] not in ("transcript", "mRNA", "lnc_RNA"):
+                continue
+            attrs = dict(kv.split("=", 1) for kv in cols[8].split(";") if "=" in kv)
+            tid = attrs.get("transcript_id") or attrs["ID"]
+            out[tid] = attrs["tag"].split(",") if "tag" in attrs else []
+    return out
+
+
+def test_transcript_tags_are_kept(conformance, tagged):
+    gencode, ncbi = tagged
+    want = gff3_tags(os.path.join(conformance, "gencode.v41.annotation.gff3"))
+    assert {t.id: t.tags for t in gencode.transcripts} == {t.id: want[t.id] for t in gencode.transcripts}
+    assert gencode.transcripts["ENST00000233331.12"].tags == [
+        "basic", "Ensembl_canonical", "MANE_Select", "appris_principal_1", "CCDS"
+    ]  # fmt: skip
+    assert ncbi.transcripts["NM_031288.4"].tags == ["MANE Select"]
+    assert gk.Genome("gencode.v41.mini").transcripts[0].tags == []  # .dganno files keep no tags
+
+
+def test_appris_and_mane_from_tags(tagged):
+    gencode, ncbi = tagged
+    ino80b = gencode.genes.first_by_name("INO80B")
+    tagged_mane = [t for t in gencode.transcripts if "MANE_Select" in t.tags]
+    assert gencode.mane_select_transcripts() == tagged_mane
+    assert gencode.mane_select_transcripts(ino80b) == [t for t in tagged_mane if t.gene == ino80b]
+    assert gencode.mane_plus_clinical_transcripts() == [
+        t for t in gencode.transcripts if "MANE_Plus_Clinical" in t.tags
+    ]
+    assert [t.id for t in ncbi.mane_select_transcripts()] == ["NM_031288.4", "NM_012477.4", "NM_006302.3"]
+    t = gencode.transcripts["ENST00000233331.12"]
+    assert gencode.appris_principality(t) == 0
+    assert gencode.appris_principality(t, as_string=True) == "PRINCIPAL:1"
+    for gene in gencode.genes:
+        ranks = [gencode.appris_principality(x) for x in gencode.appris_transcripts(gene)]
+        assert ranks == sorted(ranks) and None not in ranks
+    with pytest.raises(gk.ApprisNotAvailableError):
+        ncbi.appris_transcripts()  # NCBI files carry no APPRIS tags
+
+
+def test_filters_alphagenome_users_apply(tagged):
+    from genome_kit.genome_annotation import filter_mane_select, filter_protein_coding, longest_transcripts
+
+    gencode, _ = tagged
+    mane = filter_mane_select(gencode.genes)
+    assert mane == gencode.mane_select_transcripts()
+    assert all(t.type == "protein_coding" and t.cdss for t in filter_protein_coding(gencode.transcripts))
+    assert len(longest_transcripts(gencode.genes)) == sum(1 for g in gencode.genes if g.transcripts)

@@ -38,6 +38,7 @@ RETURNS = {
     ("Transcript", "tsl"): "int | None",
     ("Transcript", "type"): "str | None",
     ("Transcript", "ccds_id"): "str | None",
+    ("Transcript", "tags"): "list[str]",
     ("Transcript", "protein_id"): "str | None",
     ("Transcript", "product"): "str | None",
     ("Exon", "id"): "str | None",

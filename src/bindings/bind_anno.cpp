@@ -8,6 +8,7 @@
 
 #include "anno.h"
 #include "anno_builder.h"
+#include "anno_dganno.h"
 #include "common.h"
 #include "errors.h"
 #include "fast_rows.h"
@@ -88,11 +89,7 @@ py::object opt_int(int v) {
 }
 
 py::list rows_list(PyObject* owner, int table, uint32_t first, uint32_t n) {
-  const AnnoFile& f = file_of(owner);
-  if (n > 0) {
-    f.checked(table, first);
-    f.checked(table, first + n - 1);
-  }
+  file_of(owner).check_rows(table, first, n);
   return fast_list(n, [&](size_t k) { return new_row(owner, table, first + static_cast<uint32_t>(k)); });
 }
 
@@ -182,6 +179,7 @@ bool same_row(const RowRef& a, PyObject* other) {
 py::object sibling(const RowRef& r, int table, uint32_t first, uint32_t count, uint32_t index, int delta) {
   int64_t k = static_cast<int64_t>(index) + delta;
   if (k < 0 || k >= static_cast<int64_t>(count)) return py::none();
+  file_of(r).check_rows(table, first, count);
   return wrap(r.owner, table, first + static_cast<uint32_t>(k));
 }
 
@@ -265,16 +263,6 @@ py::class_<T, AnnoRow> row_class(py::module_& m, const char* name, const char* d
       cls, "annotation_genome", [](const RowRef& r) { return genome_of(file_of(r)); },
       "The Genome this row belongs to.");
   return cls;
-}
-
-/// The type slots, set last (setting dunder attributes resets them).
-void set_row_slots(py::handle cls) {
-  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-  type->tp_richcompare = &row_richcompare;
-  type->tp_hash = &row_hash_slot;
-  type->tp_repr = &row_repr_slot;
-  type->tp_str = &row_repr_slot;
-  PyType_Modified(type);
 }
 
 // ---- tables -------------------------------------------------------------------
@@ -658,6 +646,20 @@ Obj str_of(const RowRef& r, uint32_t off) {
 Obj opt_str_of(const RowRef& r, uint32_t off) {
   return opt_str(file_of(r).str(off));
 }
+const gk::GeneRow& G(const RowRef& r);
+const gk::TranRow& T(const RowRef& r);
+Obj tran_tags(const RowRef& r) {
+  std::string_view s = file_of(r).str(T(r).tags);
+  py::list out;
+  while (!s.empty()) {
+    size_t c = s.find(',');
+    std::string_view tag = s.substr(0, c);
+    if (!tag.empty()) out.append(py::str(tag.data(), tag.size()));
+    if (c == std::string_view::npos) break;
+    s.remove_prefix(c + 1);
+  }
+  return std::move(out);
+}
 const gk::GeneRow& G(const RowRef& r) {
   return file_of(r).gene(r.row);
 }
@@ -742,6 +744,10 @@ void register_anno(py::module_& m) {
   def_row_getter(tran, "ccds_id", [](R r) { return opt_str_of(r, T(r).ccds); });
   def_row_getter(tran, "protein_id", [](R r) { return opt_str_of(r, T(r).protein); });
   def_row_getter(tran, "product", [](R r) { return opt_str_of(r, T(r).product); });
+  def_row_getter(
+      tran, "tags", [](R r) { return tran_tags(r); },
+      "The source's tag attributes (GENCODE 'basic', 'MANE_Select', 'appris_principal_1', NCBI 'MANE Select'...), "
+      "a new list; [] when it has none (and for GenomeKit's .dganno files, which keep no tags).");
   def_row_getter(tran, "gene", [](R r) { return wrap(r.owner, gk::kGenes, T(r).gene); });
   def_row_getter(tran, "exons",
                  [](R r) { return Obj(rows_list(r.owner, gk::kExons, T(r).first_exon, T(r).num_exons)); });
@@ -794,7 +800,7 @@ void register_anno(py::module_& m) {
   for (int k = 0; k < 6; ++k) {
     py::handle cls = classes[k];
     def_row_interval_getters(cls);
-    set_row_slots(cls);
+    set_type_slots(cls, {&row_hash_slot, &row_richcompare, nullptr, nullptr, &row_repr_slot, &row_repr_slot});
   }
 
   py::class_<AnnoTable>(m, "_AnnoTable");
@@ -823,6 +829,15 @@ void register_anno(py::module_& m) {
         return table_obj(self.cast<std::shared_ptr<AnnoFile>>(), t, self);
       });
   m.attr("ANNOTATION_FORMAT_VERSION") = gk::kAnnoVersion;
+  m.def(
+      "_convert_dganno",
+      [](const std::string& path, const std::string& out_path, py::handle refg) {
+        gk::RefgId id = resolve_refg(refg);
+        py::gil_scoped_release nogil;
+        gk::convert_dganno_file(path, out_path, gk::assembly(id));
+      },
+      py::arg("path"), py::arg("out_path"), py::arg("reference_genome"),
+      "Writes the .gkanno image of a GenomeKit .dganno file (atomically).");
   m.def(
       "_chrom_index",
       [](py::handle refg, const std::string& chrom) { return gk::assembly(resolve_refg(refg)).resolve(chrom); },

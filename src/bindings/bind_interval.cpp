@@ -101,10 +101,6 @@ std::string repr(const Interval& i) {
   return s + ")";
 }
 
-Interval plain(const Interval& i) {
-  return i;
-}
-
 void check_same_chromosome(const Interval& a, const Interval& b) {
   if (a.refg != b.refg || a.chrom != b.chrom)
     gk::value_error("Both intervals must be on the same chromosome, got: ", repr(a), ", ", repr(b));
@@ -128,29 +124,6 @@ double distance_one(const Interval& a, const Interval& b, const std::string& met
   return std::fabs(point(a) - point(b));
 }
 
-py::object richcompare(py::handle self, py::handle other, int op) {
-  if (!py::isinstance<Interval>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-  bool same_type = Py_TYPE(self.ptr()) == Py_TYPE(other.ptr());
-  if ((op == Py_EQ || op == Py_NE) && !same_type) return py::bool_(op == Py_NE);
-  Interval a = interval_of(self);
-  Interval b = interval_of(other);
-  check_same_refg(a, b);
-  switch (op) {
-    case Py_EQ:
-      return py::bool_(a.same_as(b));
-    case Py_NE:
-      return py::bool_(!a.same_as(b));
-    case Py_LT:
-      return py::bool_(a.less_than(b));
-    case Py_LE:
-      return py::bool_(!b.less_than(a));
-    case Py_GT:
-      return py::bool_(b.less_than(a));
-    default:
-      return py::bool_(!a.less_than(b));
-  }
-}
-
 // --- Interval(...) fast path ---------------------------------------------------------------------------
 // Intervals are created once per request in per-variant loops; pybind11's generic constructor dispatch
 // costs more than building the Interval (see fastcall.h). __init__ is therefore a raw METH_FASTCALL method that handles
@@ -160,7 +133,6 @@ py::object richcompare(py::handle self, py::handle other, int op) {
 
 PyObject* g_pybind_init = nullptr;  // pybind11's __init__, kept for every other call
 PyTypeObject* g_interval_type = nullptr;
-const py::detail::type_info* g_interval_tinfo = nullptr;
 
 bool exact_int(PyObject* o, int64_t& out) {
   if (!PyLong_CheckExact(o)) return false;
@@ -188,20 +160,17 @@ bool exact_str(PyObject* o, std::string& out) {
 
 PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
   if (Py_TYPE(self) == g_interval_type && !kwnames && nargs >= 5 && nargs <= 7) {
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    py::detail::value_and_holder v_h = inst->get_value_and_holder(g_interval_tinfo);
     std::string chrom, strand;
     int64_t start = 0, end = 0, offset = 0;
-    if (!v_h.holder_constructed() && exact_str(args[0], chrom) && exact_str(args[1], strand) &&
-        exact_int(args[2], start) && exact_int(args[3], end) && (nargs < 7 || exact_int(args[6], offset))) {
-      return guarded_call([&] {
-        auto iv = std::make_unique<Interval>(make(chrom, strand, start, end, args[4]));
-        set_anchor(*iv, nargs > 5 ? py::handle(args[5]) : py::handle(Py_None), offset);
-        install_value(v_h, std::move(iv));
-        py::detail::register_instance(inst, v_h.value_ptr(), v_h.type);
-        v_h.set_instance_registered();
+    if (exact_str(args[0], chrom) && exact_str(args[1], strand) && exact_int(args[2], start) &&
+        exact_int(args[3], end) && (nargs < 7 || exact_int(args[6], offset))) {
+      PyObject* done = guarded_call([&]() -> PyObject* {
+        Interval iv = make(chrom, strand, start, end, args[4]);
+        set_anchor(iv, nargs > 5 ? py::handle(args[5]) : py::handle(Py_None), offset);
+        if (!values::init(self, iv)) return nullptr;  // initialised before: pybind11's __init__ decides
         Py_RETURN_NONE;
       });
+      if (done || PyErr_Occurred()) return done;
     }
   }
   Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
@@ -216,7 +185,256 @@ PyMethodDef g_init_def = {
     METH_FASTCALL | METH_KEYWORDS,
     "__init__($self, /, chromosome, strand, start, end, reference_genome, anchor=None, anchor_offset=0)\n--\n\n"};
 
+// --- per-call operations as C slots, getters and methods (fast_rows.h) ----------------------------------
+// Loops call these millions of times; pybind11's dispatch costs several times the work they do.
+
+using O = py::object;
+
+O new_obj(const Interval& iv) {
+  return py::reinterpret_steal<O>(new_interval(iv));
+}
+
+O bool_obj(bool b) {
+  return py::reinterpret_borrow<O>(b ? Py_True : Py_False);
+}
+
+/// The value of an Interval argument (rows materialised into `tmp`); TypeError otherwise.
+const Interval& other_ref(PyObject* other, Interval& tmp) {
+  if (!PyObject_TypeCheck(other, g_interval_type))
+    gk::type_error("expected an Interval, got ", Py_TYPE(other)->tp_name);
+  return value_ref<Interval>(other, tmp);
+}
+
+template <bool (Interval::*F)(const Interval&) const>
+O relation(const Interval& a, py::handle other) {
+  Interval tmp;
+  const Interval& b = other_ref(other.ptr(), tmp);
+  check_same_refg(a, b);
+  return bool_obj((a.*F)(b));
+}
+
+constexpr char kOther[] = "other";
+constexpr char kAmount[] = "amount";
+
+O shift_method(const Interval& i, py::handle amount) {
+  return new_obj(i.shift(int_arg(amount.ptr(), "shift", "amount")));
+}
+
+O expand_method(const Interval& i, const CallArgs& a) {
+  PyObject *up = nullptr, *dn = nullptr;
+  bind_fast_args("expand", a.args, a.nargs, a.kwnames, {{"upstream", &up}, {"downstream", &dn}});
+  if (!up) throw py::type_error("expand() missing required argument 'upstream'");
+  int64_t u = int_arg(up, "expand", "upstream");
+  int64_t d = (!dn || dn == Py_None) ? u : int_arg(dn, "expand", "downstream");
+  return new_obj(i.expand(u, d));
+}
+
+O ucsc_method(const Interval& i) {
+  const std::string& c = i.chrom_name();
+  char buf[64];
+  int n =
+      std::snprintf(buf, sizeof buf, ":%lld-%lld", static_cast<long long>(i.start + 1), static_cast<long long>(i.end));
+  std::string s;
+  s.reserve(c.size() + static_cast<size_t>(n));
+  s.append(c).append(buf, static_cast<size_t>(n));
+  return py::reinterpret_steal<O>(PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size())));
+}
+
+/// Pickles of exact Intervals call _unpickle_interval (below) with the fields and the data-manager set-up
+/// (unpickled first, so the assembly resolves with it); subclasses keep the default protocol (Variant's
+/// state, rows' own __reduce__).
+PyObject* g_unpickle = nullptr;
+
+O reduce_ex_method(PyObject* self, const Interval& i, py::handle protocol) {
+  if (Py_TYPE(self) != g_interval_type)
+    return py::reinterpret_borrow<O>(reinterpret_cast<PyObject*>(&PyBaseObject_Type))
+        .attr("__reduce_ex__")(py::handle(self), protocol);
+  O anchor = i.has_anchor ? O(py::int_(i.anchor)) : O(py::none());
+  O args =
+      py::make_tuple(py::reinterpret_borrow<O>(rows::chrom_str(i.refg, i.chrom)),
+                     py::reinterpret_borrow<O>(rows::strand_str(i.strand)), i.start, i.end,
+                     py::reinterpret_borrow<O>(rows::refg_str(i.refg)), anchor, i.anchor_offset, pickled_data_setup());
+  return py::make_tuple(py::reinterpret_borrow<O>(g_unpickle), args);
+}
+
+PyObject* unpickle_fastcall(PyObject*, PyObject* const* args, Py_ssize_t nargs) {
+  return guarded_call([&] {
+    if (nargs != 8) gk::type_error("_unpickle_interval() takes 8 arguments (", nargs, " given)");
+    Interval iv =
+        make(py::handle(args[0]).cast<std::string>(), py::handle(args[1]).cast<std::string>(),
+             int_arg(args[2], "_unpickle_interval", "start"), int_arg(args[3], "_unpickle_interval", "end"), args[4]);
+    set_anchor(iv, args[5], int_arg(args[6], "_unpickle_interval", "anchor_offset"));
+    return new_interval(iv);
+  });
+}
+
+PyMethodDef g_unpickle_def = {"_unpickle_interval",
+                              reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&unpickle_fastcall)),
+                              METH_FASTCALL, "Rebuilds a pickled Interval (internal)."};
+
+PyObject* reduce_ex_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return guarded_call([&] {
+    PyObject* protocol = nullptr;
+    bind_fast_args("__reduce_ex__", args, nargs, kwnames, {{"protocol", &protocol}});
+    Interval tmp;
+    return reduce_ex_method(self, value_ref<Interval>(self, tmp), protocol ? protocol : Py_None).release().ptr();
+  });
+}
+
+PyMethodDef g_reduce_ex_def = {"__reduce_ex__",
+                               reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&reduce_ex_thunk)),
+                               METH_FASTCALL | METH_KEYWORDS, "__reduce_ex__($self, protocol, /)\n--\n\n"};
+
+// Type slots. Equality of different classes is False (a Variant is not equal to its Interval); intervals on
+// different assemblies raise ValueError; anything not an Interval is NotImplemented.
+
+/// The value of an exact Interval (inline or not), else nullptr.
+inline const Interval* exact(PyObject* o) {
+  if (Py_TYPE(o) != g_interval_type) return nullptr;
+  auto* inst = reinterpret_cast<py::detail::instance*>(o);
+  return inst->simple_layout ? static_cast<const Interval*>(inst->simple_value_holder[0]) : nullptr;
+}
+
+bool compare(const Interval& x, const Interval& y, int op) {
+  switch (op) {
+    case Py_EQ:
+      return x.same_as(y);
+    case Py_NE:
+      return !x.same_as(y);
+    case Py_LT:
+      return x.less_than(y);
+    case Py_LE:
+      return !y.less_than(x);
+    case Py_GT:
+      return y.less_than(x);
+    default:
+      return !x.less_than(y);
+  }
+}
+
+PyObject* richcompare_slot(PyObject* a, PyObject* b, int op) {
+  const Interval* x = exact(a);
+  const Interval* y = exact(b);
+  if (x && y && x->refg == y->refg) {  // the common case (sorting, sets): no checks left to fail
+    PyObject* r = compare(*x, *y, op) ? Py_True : Py_False;
+    Py_INCREF(r);
+    return r;
+  }
+  return guarded_call([&]() -> PyObject* {
+    if (!PyObject_TypeCheck(b, g_interval_type) || !PyObject_TypeCheck(a, g_interval_type)) Py_RETURN_NOTIMPLEMENTED;
+    if ((op == Py_EQ || op == Py_NE) && Py_TYPE(a) != Py_TYPE(b)) return bool_obj(op == Py_NE).release().ptr();
+    Interval ta, tb;
+    const Interval& x = value_ref<Interval>(a, ta);
+    const Interval& y = value_ref<Interval>(b, tb);
+    check_same_refg(x, y);
+    bool r = compare(x, y, op);
+    return bool_obj(r).release().ptr();
+  });
+}
+
+Py_hash_t hash_value(const Interval& i) {
+  auto h = static_cast<Py_hash_t>(i.hash());
+  return h == -1 ? -2 : h;
+}
+
+O len_method(const Interval& i) {
+  return py::int_(i.length());
+}
+O pos_strand_method(const Interval& i) {
+  return bool_obj(i.pos_strand());
+}
+O positive_method(const Interval& i) {
+  return new_obj(i.with_strand('+'));
+}
+O negative_method(const Interval& i) {
+  return new_obj(i.with_strand('-'));
+}
+O opposite_method(const Interval& i) {
+  return new_obj(i.with_strand(i.pos_strand() ? '-' : '+'));
+}
+O center_method(const Interval& i) {
+  return py::int_(i.anchor_position("center"));
+}
+O dna0_method(const Interval& i) {
+  return py::make_tuple(i.start, i.end);
+}
+O repr_method(const Interval& i) {
+  return py::str(repr(i));
+}
+O hash_method(const Interval& i) {
+  return py::int_(hash_value(i));
+}
+
+Py_hash_t hash_slot(PyObject* self) {
+  if (const Interval* v = exact(self)) return hash_value(*v);
+  try {
+    Interval tmp;
+    return hash_value(value_ref<Interval>(self, tmp));
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return -1;
+  }
+}
+
+Py_ssize_t len_slot(PyObject* self) {
+  if (const Interval* v = exact(self)) return static_cast<Py_ssize_t>(v->length());
+  try {
+    Interval tmp;
+    return static_cast<Py_ssize_t>(value_ref<Interval>(self, tmp).length());
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return -1;
+  }
+}
+
+int contains_slot(PyObject* self, PyObject* other) {
+  try {
+    Interval ta, tb;
+    const Interval& a = value_ref<Interval>(self, ta);
+    const Interval& b = other_ref(other, tb);
+    check_same_refg(a, b);
+    return a.contains(b) ? 1 : 0;
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return -1;
+  }
+}
+
+PyObject* repr_slot(PyObject* self) {
+  return guarded_call([&] {
+    Interval tmp;
+    std::string r = repr(value_ref<Interval>(self, tmp));
+    return PyUnicode_FromStringAndSize(r.data(), static_cast<Py_ssize_t>(r.size()));
+  });
+}
+
+// Dunder methods for explicit calls (Interval.__eq__(a, b)) and Python subclasses: the slots above.
+template <int Op>
+PyObject* compare_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  if (!detail::one_arg(nargs, kwnames, "other")) return nullptr;
+  return richcompare_slot(self, args[0], Op);
+}
+
+PyMethodDef g_compare_defs[] = {
+    {"__eq__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&compare_thunk<Py_EQ>)),
+     METH_FASTCALL | METH_KEYWORDS, "__eq__($self, other, /)\n--\n\n"},
+    {"__ne__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&compare_thunk<Py_NE>)),
+     METH_FASTCALL | METH_KEYWORDS, "__ne__($self, other, /)\n--\n\n"},
+    {"__lt__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&compare_thunk<Py_LT>)),
+     METH_FASTCALL | METH_KEYWORDS, "__lt__($self, other, /)\n--\n\n"},
+    {"__le__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&compare_thunk<Py_LE>)),
+     METH_FASTCALL | METH_KEYWORDS, "__le__($self, other, /)\n--\n\n"},
+    {"__gt__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&compare_thunk<Py_GT>)),
+     METH_FASTCALL | METH_KEYWORDS, "__gt__($self, other, /)\n--\n\n"},
+    {"__ge__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&compare_thunk<Py_GE>)),
+     METH_FASTCALL | METH_KEYWORDS, "__ge__($self, other, /)\n--\n\n"},
+};
+
 }  // namespace
+
+PyObject* new_interval(const Interval& iv) {
+  return values::make(iv);
+}
 
 void register_interval(py::module_& m) {
   py::class_<Interval> cls(m, "Interval", R"doc(
@@ -234,70 +452,65 @@ bases). An optional anchor fixes the output length of variant sequences.
           py::arg("anchor") = py::none(), py::arg("anchor_offset") = 0);
   {  // the fast path in front of it (see init_fastcall)
     g_interval_type = reinterpret_cast<PyTypeObject*>(cls.ptr());
-    g_interval_tinfo = py::detail::get_type_info(typeid(Interval));
     g_pybind_init = py::object(cls.attr("__init__")).release().ptr();  // leaked with the class
     set_fast_method(cls, &g_init_def);
   }
 
-  // --- attributes ---
-  // Interned, cached chromosome names (fast_rows.h): no new str per access.
-  auto chrom = [](const Interval& i) { return py::reinterpret_borrow<py::str>(rows::chrom_str(i.refg, i.chrom)); };
-  auto refg = [](const Interval& i) { return i.refg_name(); };
-  cls.def_property_readonly("chromosome", chrom)
-      .def_property_readonly("chrom", chrom)
-      .def_property_readonly("strand", [](const Interval& i) { return std::string(1, i.strand); })
-      .def_property_readonly("start", [](const Interval& i) { return i.start; })
-      .def_property_readonly("end", [](const Interval& i) { return i.end; })
-      .def_property_readonly("reference_genome", refg)
-      .def_property_readonly("refg", refg)
-      .def_property_readonly("anchor",
-                             [](const Interval& i) -> py::object {
-                               return i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none());
-                             })
-      .def_property_readonly("anchor_offset", [](const Interval& i) { return i.anchor_offset; })
-      .def_property_readonly("sys", [](const Interval& i) { return i.refg_name() + ":" + i.chrom_name(); })
-      .def_property_readonly("interval", &plain, "This interval as a plain Interval (a copy).")
-      .def_property_readonly("end5", &Interval::end5, "Empty interval at the 5' end (anchor kept).")
-      .def_property_readonly("end3", &Interval::end3, "Empty interval at the 3' end (anchor kept).")
-      .def_property_readonly(
-          "midpoint",
-          [](const Interval& i) {
-            int64_t h = i.length() / 2;
-            return i.expand(-h, -h);
-          },
-          "Centre of the interval: empty for even lengths, the middle base for odd ones.")
-      .def("__len__", [](const Interval& i) { return i.length(); });
+  // --- attributes (C getset descriptors: fast_rows.h) ---
+  values::install<Interval>(cls);
+  def_interval_getters<Interval>(cls);
+  auto refg = [](const Interval& i) -> O { return py::reinterpret_borrow<O>(rows::refg_str(i.refg)); };
+  def_fast_getter<Interval>(cls, "reference_genome", refg);
+  def_fast_getter<Interval>(cls, "refg", refg);
+  def_fast_getter<Interval>(
+      cls, "anchor", [](const Interval& i) -> O { return i.has_anchor ? O(py::int_(i.anchor)) : O(py::none()); });
+  def_fast_getter<Interval>(cls, "anchor_offset", [](const Interval& i) -> O { return py::int_(i.anchor_offset); });
+  def_fast_getter<Interval>(cls, "sys",
+                            [](const Interval& i) -> O { return py::str(i.refg_name() + ":" + i.chrom_name()); });
+  def_fast_getter<Interval>(
+      cls, "interval", [](const Interval& i) { return new_obj(i); }, "This interval as a plain Interval (a copy).");
+  def_fast_getter<Interval>(
+      cls, "end5", [](const Interval& i) { return new_obj(i.end5()); }, "Empty interval at the 5' end (anchor kept).");
+  def_fast_getter<Interval>(
+      cls, "end3", [](const Interval& i) { return new_obj(i.end3()); }, "Empty interval at the 3' end (anchor kept).");
+  def_fast_getter<Interval>(
+      cls, "midpoint",
+      [](const Interval& i) {
+        int64_t h = i.length() / 2;
+        return new_obj(i.expand(-h, -h));
+      },
+      "Centre of the interval: empty for even lengths, the middle base for odd ones.");
+  def_value_method<Interval, &len_method>(cls, "__len__", "__len__($self, /)\n--\n\n");
 
   // --- geometry ---
-  cls.def("is_positive_strand", &Interval::pos_strand)
-      .def("shift", &Interval::shift, py::arg("amount"), "Moves the interval `amount` bases downstream.")
-      .def(
-          "expand",
-          [](const Interval& i, int64_t up, std::optional<int64_t> dn) { return i.expand(up, dn.value_or(up)); },
-          py::arg("upstream"), py::arg("downstream") = py::none(),
-          "Adds bases upstream and downstream (strand aware); one argument expands both sides.")
-      .def("as_positive_strand", [](const Interval& i) { return i.with_strand('+'); })
-      .def("as_negative_strand", [](const Interval& i) { return i.with_strand('-'); })
-      .def("as_opposite_strand", [](const Interval& i) { return i.with_strand(i.pos_strand() ? '-' : '+'); })
-      .def(
-          "center", [](const Interval& i) { return i.anchor_position("center"); },
-          "Centre coordinate (rounded toward the 5' end for odd lengths).")
-      .def(
-          "resize",
-          [](const Interval& i, int64_t width) {
-            if (width < 0) gk::value_error("width must be >= 0, got ", width);
-            int64_t c = i.anchor_position("center");
-            Interval r = i;
-            if (i.pos_strand()) {
-              r.start = c - width / 2;
-              r.end = r.start + width;
-            } else {
-              r.end = c + width / 2;
-              r.start = r.end - width;
-            }
-            return r;
-          },
-          py::arg("width"), "Interval of `width` bases with the same centre and strand.")
+  def_value_method<Interval, &pos_strand_method>(cls, "is_positive_strand", "is_positive_strand($self, /)\n--\n\n");
+  def_value_method<Interval, &shift_method, kAmount>(
+      cls, "shift", "shift($self, /, amount)\n--\n\nMoves the interval `amount` bases downstream.");
+  def_value_method<Interval, &expand_method>(
+      cls, "expand",
+      "expand($self, /, upstream, downstream=None)\n--\n\n"
+      "Adds bases upstream and downstream (strand aware); one argument expands both sides.");
+  def_value_method<Interval, &positive_method>(cls, "as_positive_strand", "as_positive_strand($self, /)\n--\n\n");
+  def_value_method<Interval, &negative_method>(cls, "as_negative_strand", "as_negative_strand($self, /)\n--\n\n");
+  def_value_method<Interval, &opposite_method>(cls, "as_opposite_strand", "as_opposite_strand($self, /)\n--\n\n");
+  def_value_method<Interval, &center_method>(
+      cls, "center", "center($self, /)\n--\n\nCentre coordinate (rounded toward the 5' end for odd lengths).");
+  cls.def(
+         "resize",
+         [](const Interval& i, int64_t width) {
+           if (width < 0) gk::value_error("width must be >= 0, got ", width);
+           int64_t c = i.anchor_position("center");
+           Interval r = i;
+           if (i.pos_strand()) {
+             r.start = c - width / 2;
+             r.end = r.start + width;
+           } else {
+             r.end = c + width / 2;
+             r.start = r.end - width;
+           }
+           return r;
+         },
+         py::arg("width"), "Interval of `width` bases with the same centre and strand.")
       .def(
           "with_anchor",
           [](const Interval& i, py::handle anchor, int64_t offset) {
@@ -308,28 +521,27 @@ bases). An optional anchor fixes the output length of variant sequences.
           py::arg("anchor"), py::arg("anchor_offset") = 0);
 
   // --- relations ---
-  auto rel = [](bool (Interval::*f)(const Interval&) const) {
-    return [f](const Interval& a, const Interval& b) {
-      check_same_refg(a, b);
-      return (a.*f)(b);
-    };
-  };
-  cls.def("contains", rel(&Interval::contains), py::arg("other"))
-      .def("__contains__", rel(&Interval::contains))
-      .def("within", rel(&Interval::within), py::arg("other"))
-      .def("overlaps", rel(&Interval::overlaps), py::arg("other"))
-      .def("upstream_of", rel(&Interval::upstream_of), py::arg("other"))
-      .def("dnstream_of", rel(&Interval::dnstream_of), py::arg("other"))
-      .def(
-          "intersect",
-          [](const Interval& a, const Interval& b) -> std::optional<Interval> {
-            check_same_refg(a, b);
-            if (a.has_anchor || b.has_anchor) gk::value_error("cannot intersect anchored intervals");
-            auto r = a.intersect(b);
-            if (r) r->has_anchor = false;
-            return r;
-          },
-          py::arg("other"), "The overlap of two intervals, or None.")
+  def_value_method<Interval, &relation<&Interval::contains>, kOther>(cls, "contains",
+                                                                     "contains($self, /, other)\n--\n\n");
+  def_value_method<Interval, &relation<&Interval::contains>, kOther>(cls, "__contains__",
+                                                                     "__contains__($self, other, /)\n--\n\n");
+  def_value_method<Interval, &relation<&Interval::within>, kOther>(cls, "within", "within($self, /, other)\n--\n\n");
+  def_value_method<Interval, &relation<&Interval::overlaps>, kOther>(cls, "overlaps",
+                                                                     "overlaps($self, /, other)\n--\n\n");
+  def_value_method<Interval, &relation<&Interval::upstream_of>, kOther>(cls, "upstream_of",
+                                                                        "upstream_of($self, /, other)\n--\n\n");
+  def_value_method<Interval, &relation<&Interval::dnstream_of>, kOther>(cls, "dnstream_of",
+                                                                        "dnstream_of($self, /, other)\n--\n\n");
+  cls.def(
+         "intersect",
+         [](const Interval& a, const Interval& b) -> std::optional<Interval> {
+           check_same_refg(a, b);
+           if (a.has_anchor || b.has_anchor) gk::value_error("cannot intersect anchored intervals");
+           auto r = a.intersect(b);
+           if (r) r->has_anchor = false;
+           return r;
+         },
+         py::arg("other"), "The overlap of two intervals, or None.")
       .def(
           "subtract",
           [](const Interval& a, const Interval& b) {
@@ -361,19 +573,19 @@ bases). An optional anchor fixes the output length of variant sequences.
           "Distance between midpoints (or 5'/3' ends); a list of intervals gives a list.");
 
   // --- coordinate conventions ---
-  cls.def("as_dna0", [](const Interval& i) { return py::make_tuple(i.start, i.end); })
-      .def("as_dna1",
-           [](const Interval& i) {
-             if (i.empty()) gk::value_error("Empty intervals cannot be represented using DNA1 convention.");
-             return py::make_tuple(i.start + 1, i.end);
-           })
+  def_value_method<Interval, &dna0_method>(cls, "as_dna0", "as_dna0($self, /)\n--\n\n");
+  def_value_method<Interval, &ucsc_method>(cls, "as_ucsc", "as_ucsc($self, /)\n--\n\n");
+  cls.def("as_dna1",
+          [](const Interval& i) {
+            if (i.empty()) gk::value_error("Empty intervals cannot be represented using DNA1 convention.");
+            return py::make_tuple(i.start + 1, i.end);
+          })
       .def("as_rna1",
            [](const Interval& i) {
              if (i.empty()) gk::value_error("Empty intervals cannot be represented using RNA1 convention.");
              int64_t a = i.pos_strand() ? i.start + 1 : -i.end, b = i.pos_strand() ? i.end : -(i.start + 1);
              return py::make_tuple(a, b);
            })
-      .def("as_ucsc", [](const Interval& i) { return gk::cat(i.chrom_name(), ":", i.start + 1, "-", i.end); })
       .def_static(
           "from_dna0",
           [](const std::string& c, const std::string& s, int64_t start, int64_t end, py::handle refg) {
@@ -433,34 +645,37 @@ bases). An optional anchor fixes the output length of variant sequences.
           },
           py::arg("a"), py::arg("b"), "Smallest interval covering both.");
 
-  // --- identity ---
-  cls.def("__repr__", &repr)
-      .def("__str__", &repr)
-      .def("__hash__",
-           [](const Interval& i) {
-             auto h = static_cast<py::ssize_t>(i.hash());
-             return h == -1 ? -2 : h;
-           })
-      .def("__eq__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_EQ); })
-      .def("__ne__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_NE); })
-      .def("__lt__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_LT); })
-      .def("__le__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_LE); })
-      .def("__gt__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_GT); })
-      .def("__ge__", [](py::handle a, py::handle b) { return richcompare(a, b, Py_GE); })
-      .def(py::pickle(
-          [](const Interval& i) {
-            return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
-                                  i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()),
-                                  i.anchor_offset, pickled_data_setup());
-          },
-          [](py::tuple t) {
-            if (t.size() != 7 && t.size() != 8) throw py::value_error("invalid Interval pickle state");
-            Interval iv = make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(),
-                               t[3].cast<int64_t>(), t[4]);
-            set_anchor(iv, t[5], t[6].cast<int64_t>());
-            return iv;
-          }));
+  // --- identity: pybind11's pickle state kept for pickles made before __reduce_ex__ ---
+  cls.def(py::pickle(
+      [](const Interval& i) {
+        return py::make_tuple(i.chrom_name(), std::string(1, i.strand), i.start, i.end, i.refg_name(),
+                              i.has_anchor ? py::object(py::int_(i.anchor)) : py::object(py::none()), i.anchor_offset,
+                              pickled_data_setup());
+      },
+      [](py::tuple t) {
+        if (t.size() != 7 && t.size() != 8) throw py::value_error("invalid Interval pickle state");
+        Interval iv =
+            make(t[0].cast<std::string>(), t[1].cast<std::string>(), t[2].cast<int64_t>(), t[3].cast<int64_t>(), t[4]);
+        set_anchor(iv, t[5], t[6].cast<int64_t>());
+        return iv;
+      }));
+  set_fast_method(cls, &g_reduce_ex_def);
+  {
+    PyObject* f = PyCFunction_NewEx(&g_unpickle_def, nullptr, py::str("genome_kit._core").ptr());
+    if (!f || PyModule_AddObject(m.ptr(), g_unpickle_def.ml_name, f) < 0) {
+      Py_XDECREF(f);
+      throw py::error_already_set();
+    }
+    g_unpickle = f;  // owned by the module
+  }
+  def_value_method<Interval, &repr_method>(cls, "__repr__", "__repr__($self, /)\n--\n\n");
+  def_value_method<Interval, &repr_method>(cls, "__str__", "__str__($self, /)\n--\n\n");
+  def_value_method<Interval, &hash_method>(cls, "__hash__", "__hash__($self, /)\n--\n\n");
+  for (PyMethodDef& d : g_compare_defs) set_fast_method(cls, &d);
   cls.attr("__module__") = "genome_kit";
+  // Last: the slots themselves (setting the dunder attributes above reset them); Variant and the row
+  // classes, bound later, inherit those they do not define.
+  set_type_slots(cls, {&hash_slot, &richcompare_slot, &len_slot, &contains_slot, &repr_slot, &repr_slot});
 }
 
 }  // namespace gkpy

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "errors.h"
@@ -40,6 +41,10 @@ void set_python_error(const gk::Error& e);
 /// name, or any object with a `reference_genome` attribute (Genome,
 /// VariantGenome). Unknown names are loaded through the Python-side loader.
 gk::RefgId resolve_refg(py::handle refg);
+
+/// Assembly id for the reference genome name stored in the file `path`; a
+/// name that cannot be loaded is an OSError naming the file.
+gk::RefgId resolve_stored_refg(const std::string& path, const std::string& name);
 
 /// `str(type(h))` for messages, e.g. "<class 'str'>".
 std::string type_name(py::handle h);
@@ -124,6 +129,11 @@ bool lazy_variant(PyObject* obj, gk::Variant& out);
 /// TypeError naming `what` for anything else.
 gk::Interval interval_of(py::handle obj, const char* what = "an Interval");
 
+/// New reference to a genome_kit.Interval holding a copy of `iv` (its value
+/// inline: see values::make in fast_rows.h). Every Interval returned by value
+/// is made here (the caster below).
+PyObject* new_interval(const gk::Interval& iv);
+
 }  // namespace gkpy
 
 // Casters of gk::Interval and gk::Variant: pybind11's own, except that a lazy
@@ -148,6 +158,12 @@ class lazy_row_caster {
     return true;
   }
 
+  // Intervals returned as copies are made with new_interval (no pybind11 holder or registry entry).
+  static bool by_value(return_value_policy p) {
+    return (p == return_value_policy::automatic || p == return_value_policy::automatic_reference ||
+            p == return_value_policy::copy || p == return_value_policy::move);
+  }
+
   template <typename U>
   using cast_op_type = pybind11::detail::cast_op_type<U>;
   operator T*() { return value_; }  // NOLINT(google-explicit-constructor)
@@ -157,9 +173,13 @@ class lazy_row_caster {
   }
 
   static handle cast(const T& src, return_value_policy policy, handle parent) {
+    if constexpr (std::is_same_v<T, gk::Interval>)
+      if (by_value(policy)) return gkpy::new_interval(src);
     return type_caster_base<T>::cast(src, policy, parent);
   }
   static handle cast(T&& src, return_value_policy policy, handle parent) {
+    if constexpr (std::is_same_v<T, gk::Interval>)
+      if (by_value(policy)) return gkpy::new_interval(src);
     return type_caster_base<T>::cast(std::move(src), policy, parent);
   }
   static handle cast(const T* src, return_value_policy policy, handle parent) {

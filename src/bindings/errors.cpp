@@ -30,9 +30,9 @@ void set_python_error(const gk::Error& e) {
       type = PyExc_RuntimeError;
       break;
   }
-  // Messages quote input verbatim, which may hold bytes that are not UTF-8
-  // (PyErr_SetString would raise UnicodeDecodeError instead): show them as \xNN.
-  std::string_view msg = e.what();
+  // Messages may quote bytes of a corrupt file: never let them turn the
+  // error into a UnicodeDecodeError.
+  const std::string msg = e.what();
   PyObject* text = PyUnicode_DecodeUTF8(msg.data(), static_cast<Py_ssize_t>(msg.size()), "backslashreplace");
   if (!text) return;  // MemoryError is set
   PyErr_SetObject(type, text);

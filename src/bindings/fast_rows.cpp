@@ -194,6 +194,19 @@ PyObject* chrom_str(gk::RefgId refg, gk::ChromId chrom) {
   return s;
 }
 
+PyObject* refg_str(gk::RefgId refg) {
+  static auto* cache = new std::vector<PyObject*>();  // interned names, never freed
+  if (cache->size() <= refg) cache->resize(size_t(refg) + 1, nullptr);
+  PyObject*& s = (*cache)[refg];
+  if (!s) {
+    const std::string& n = gk::assembly(refg).name();
+    s = PyUnicode_FromStringAndSize(n.data(), static_cast<Py_ssize_t>(n.size()));
+    if (!s) throw py::error_already_set();
+    PyUnicode_InternInPlace(&s);
+  }
+  return s;
+}
+
 PyObject* strand_str(char strand) {
   static PyObject* plus = nullptr;
   static PyObject* minus = nullptr;
@@ -233,6 +246,37 @@ gk::Interval interval_of(py::handle obj, const char* what) {
   if (inst->simple_layout && inst->simple_value_holder[0])
     return *static_cast<const gk::Interval*>(inst->simple_value_holder[0]);
   return obj.cast<gk::Interval>();
+}
+
+namespace values {
+
+void dealloc(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (!(inst->simple_layout && inst->simple_value_holder[0] == inline_value(self))) {
+    py::detail::pybind11_object_dealloc(self);  // made by pybind11: its own layout
+    return;
+  }
+  PyTypeObject* tp = Py_TYPE(self);
+  if (inst->weakrefs) PyObject_ClearWeakRefs(self);
+  if (inst->has_patients) py::detail::clear_patients(self);
+  PyObject_Free(self);
+  Py_DECREF(tp);
+}
+
+}  // namespace values
+
+void set_type_slots(py::handle cls, const TypeSlots& slots) {
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  if (slots.hash) type->tp_hash = slots.hash;
+  if (slots.richcompare) type->tp_richcompare = slots.richcompare;
+  if (slots.repr) type->tp_repr = slots.repr;
+  if (slots.str) type->tp_str = slots.str;
+  if (slots.length) {
+    type->tp_as_sequence->sq_length = slots.length;
+    type->tp_as_mapping->mp_length = slots.length;
+  }
+  if (slots.contains) type->tp_as_sequence->sq_contains = slots.contains;
+  PyType_Modified(type);
 }
 
 namespace detail {

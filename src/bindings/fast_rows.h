@@ -44,6 +44,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <new>
+#include <type_traits>
 
 #include "common.h"
 #include "errors.h"
@@ -120,6 +122,8 @@ inline PyObject* make(PyTypeObject* type, PyObject* owner, uint32_t row, uint8_t
 PyObject* chrom_str(gk::RefgId refg, gk::ChromId chrom);
 /// "+" or "-" (borrowed).
 PyObject* strand_str(char strand);
+/// Interned Python str of an assembly's name (borrowed; lives as long as the process).
+PyObject* refg_str(gk::RefgId refg);
 
 }  // namespace rows
 
@@ -216,7 +220,110 @@ void def_fast_method(py::handle cls, const char* name, const char* doc = nullptr
 /// its RowKind (the interval is materialised on the stack, names cached).
 void def_row_interval_getters(py::handle cls);
 
-// ---- value classes (Interval, Variant): C getset descriptors ------------------
+// ---- value classes (Interval, Variant): C slots, getters and methods ------------
+//
+// Per-call operations on Intervals (attribute reads, hash, ==, len, end5,
+// expand, relations...) cost less than pybind11's dispatch around them, so
+// the value classes bind them as CPython getset descriptors, method
+// descriptors and type slots over `value_ref` below (row objects reaching
+// them are materialised first).
+
+/// The value of an instance of value class T (or of a subclass: Variant,
+/// row objects). Row objects are materialised into `tmp`.
+template <class T>
+const T& value_ref(PyObject* self, T& tmp);
+
+namespace values {
+
+// Objects made by values::make hold their value inline, right after the
+// pybind11 instance header:
+//   pybind11 instance (value pointer -> the T below; no holder; unregistered) | T
+// One allocation and no entry in pybind11's instance registry, where a
+// pybind11-made result costs three of each. pybind11 reads them as ordinary
+// instances (it only follows the value pointer); the class's tp_dealloc
+// (dealloc) frees them and hands every instance pybind11 made (constructor,
+// Python subclasses) back to pybind11. T must be trivially destructible.
+
+constexpr size_t kValueOffset = (rows::kInstanceSize + 15) / 16 * 16;
+
+inline void* inline_value(PyObject* self) {
+  return reinterpret_cast<char*>(self) + kValueOffset;
+}
+
+/// The tp_dealloc of classes with inline values (and of their subclasses).
+void dealloc(PyObject* self);
+
+/// Python class bound to T once install()ed (nullptr before).
+template <class T>
+PyTypeObject*& type_slot() {
+  static PyTypeObject* t = nullptr;
+  return t;
+}
+
+/// tp_alloc of T's class: exact instances get room for an inline value, which
+/// __init__ fills with values::init (pybind11's own __init__ may still give
+/// them a heap value instead: dealloc tells them apart). Subclasses: as usual.
+template <class T>
+PyObject* alloc(PyTypeObject* type, Py_ssize_t nitems) {
+  if (type != type_slot<T>()) return PyType_GenericAlloc(type, nitems);
+  void* mem = PyObject_Malloc(kValueOffset + sizeof(T));
+  if (!mem) return PyErr_NoMemory();
+  std::memset(mem, 0, kValueOffset);
+  return PyObject_Init(static_cast<PyObject*>(mem), type);  // increfs the heap type
+}
+
+/// Lets T's class hold values inline: call once, right after py::class_<T>
+/// (subclasses bound later inherit the deallocator).
+template <class T>
+void install(py::handle cls) {
+  static_assert(std::is_trivially_destructible_v<T>, "inline values are freed without a destructor");
+  static_assert(alignof(T) <= 16, "inline values are 16-byte aligned");
+  auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  type->tp_dealloc = &dealloc;
+  type->tp_alloc = &alloc<T>;
+  type_slot<T>() = type;
+}
+
+/// __init__ of an exact instance of T's class not yet initialised: places `v`
+/// inline (false, and nothing done, for any other object). The holder counts
+/// as constructed (it is an empty unique_ptr), as pybind11 checks after __init__.
+template <class T>
+bool init(PyObject* self, const T& v) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (Py_TYPE(self) != type_slot<T>() || !inst->simple_layout || inst->simple_value_holder[0] ||
+      inst->simple_holder_constructed)
+    return false;
+  inst->simple_value_holder[0] = new (inline_value(self)) T(v);
+  inst->simple_holder_constructed = true;
+  return true;
+}
+
+/// New reference to an object of T's bound class holding a copy of `v`.
+template <class T>
+PyObject* make(const T& v) {
+  PyTypeObject* type = type_slot<T>();
+  void* mem = PyObject_Malloc(kValueOffset + sizeof(T));
+  if (!mem) {
+    PyErr_NoMemory();
+    throw py::error_already_set();
+  }
+  auto* self = static_cast<PyObject*>(mem);
+  std::memset(mem, 0, rows::kInstanceSize);
+  PyObject_Init(self, type);  // increfs the heap type
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  inst->simple_layout = true;
+  inst->simple_value_holder[0] = new (inline_value(self)) T(v);
+  return self;
+}
+
+}  // namespace values
+
+/// Positional and keyword arguments of a METH_FASTCALL | METH_KEYWORDS call.
+struct CallArgs {
+  PyObject* const* args;
+  Py_ssize_t nargs;
+  PyObject* kwnames;
+};
 
 namespace detail {
 
@@ -239,16 +346,45 @@ struct ValueGetter {
 template <class T>
 PyObject* value_getter_thunk(PyObject* self, void* closure) {
   try {
-    auto* g = static_cast<ValueGetter<T>*>(closure);
-    if (Py_TYPE(self)->tp_dealloc == &rows::dealloc) {  // a row object: materialise it
-      T tmp;
-      if (!lazy_value<T>(self, tmp)) gk::type_error("not a ", Py_TYPE(self)->tp_name, " value");
-      return g->get(tmp).release().ptr();
-    }
-    auto* inst = reinterpret_cast<py::detail::instance*>(self);
-    if (inst->simple_layout && inst->simple_value_holder[0])
-      return g->get(*static_cast<const T*>(inst->simple_value_holder[0])).release().ptr();
-    return g->get(py::handle(self).cast<T>()).release().ptr();
+    T tmp;
+    return static_cast<ValueGetter<T>*>(closure)->get(value_ref<T>(self, tmp)).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+template <class T, py::object (*Fn)(const T&)>
+PyObject* value_noargs_thunk(PyObject* self, PyObject*) {
+  try {
+    T tmp;
+    return Fn(value_ref<T>(self, tmp)).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+template <class T, py::object (*Fn)(const T&, py::handle), const char* Arg>
+PyObject* value_arg_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    if (!one_arg(nargs, kwnames, Arg)) return nullptr;
+    T tmp;
+    return Fn(value_ref<T>(self, tmp), args[0]).release().ptr();
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
+template <class T, py::object (*Fn)(const T&, const CallArgs&)>
+PyObject* value_args_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  try {
+    T tmp;
+    return Fn(value_ref<T>(self, tmp), CallArgs{args, nargs, kwnames}).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+    return nullptr;
   } catch (...) {
     py::detail::try_translate_exceptions();
     return nullptr;
@@ -259,6 +395,19 @@ void set_getset(py::handle cls, PyGetSetDef* def);
 
 }  // namespace detail
 
+template <class T>
+const T& value_ref(PyObject* self, T& tmp) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (Py_TYPE(self)->tp_dealloc != &rows::dealloc && inst->simple_layout && inst->simple_value_holder[0])
+    return *static_cast<const T*>(inst->simple_value_holder[0]);
+  if (Py_TYPE(self)->tp_dealloc == &rows::dealloc) {  // a row object: materialise it
+    if (!detail::lazy_value<T>(self, tmp)) gk::type_error("not a ", Py_TYPE(self)->tp_name, " value");
+    return tmp;
+  }
+  tmp = py::handle(self).cast<T>();
+  return tmp;
+}
+
 /// Read-only attribute `name` of value class `cls` (T = gk::Interval or
 /// gk::Variant, or a class whose instances hold a T) as a C getset descriptor
 /// calling `get` (~4x cheaper than pybind11 dispatch). Row objects reaching it
@@ -268,6 +417,49 @@ void def_fast_getter(py::handle cls, const char* name, py::object (*get)(const T
   auto* closure = new detail::ValueGetter<T>{get};  // lives as long as the class (the module)
   detail::set_getset(cls, new PyGetSetDef{name, &detail::value_getter_thunk<T>, nullptr, doc, closure});
 }
+
+/// Method `name()` of value class `cls` as a C method descriptor: `Fn(value)`.
+template <class T, py::object (*Fn)(const T&)>
+void def_value_method(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_method(cls, new PyMethodDef{name, &detail::value_noargs_thunk<T, Fn>, METH_NOARGS, doc});
+}
+
+/// Method `name(arg)` of value class `cls` (one argument, positional or by
+/// keyword `Arg`) as a C method descriptor: `Fn(value, arg)`.
+template <class T, py::object (*Fn)(const T&, py::handle), const char* Arg>
+void def_value_method(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_method(
+      cls, new PyMethodDef{
+               name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::value_arg_thunk<T, Fn, Arg>)),
+               METH_FASTCALL | METH_KEYWORDS, doc});
+}
+
+/// Method `name(...)` of value class `cls` taking any arguments (bound by
+/// `Fn` itself, e.g. with bind_fast_args) as a C method descriptor.
+template <class T, py::object (*Fn)(const T&, const CallArgs&)>
+void def_value_method(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_method(
+      cls, new PyMethodDef{
+               name, reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&detail::value_args_thunk<T, Fn>)),
+               METH_FASTCALL | METH_KEYWORDS, doc});
+}
+
+/// Type slots set directly on a class, bypassing the dunder methods in its
+/// dict (which stay, for explicit calls and Python subclasses). Null members
+/// are left as they are.
+struct TypeSlots {
+  hashfunc hash = nullptr;
+  richcmpfunc richcompare = nullptr;
+  lenfunc length = nullptr;  // sq_length and mp_length
+  objobjproc contains = nullptr;
+  reprfunc repr = nullptr;
+  reprfunc str = nullptr;
+};
+
+/// Sets `slots` on `cls`. Call after the last attribute of `cls` is set
+/// (setting a dunder attribute resets its slot); classes bound later inherit
+/// the slots they do not define.
+void set_type_slots(py::handle cls, const TypeSlots& slots);
 
 /// start / end / strand / chromosome / chrom of value class `cls` (cached names).
 template <class T>

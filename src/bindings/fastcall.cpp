@@ -23,6 +23,14 @@ void bind_fast_args(const char* fn, PyObject* const* args, Py_ssize_t nargs, PyO
   }
 }
 
+int64_t int_arg(PyObject* o, const char* fn, const char* param) {
+  if (!PyLong_Check(o) && !PyIndex_Check(o))
+    gk::type_error(fn, "(): argument '", param, "' must be an int, not ", Py_TYPE(o)->tp_name);
+  long long v = PyLong_AsLongLong(o);  // calls __index__ when needed
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
+}
+
 void set_fast_method(py::handle cls, PyMethodDef* def) {
   PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
   if (!descr || PyObject_SetAttrString(cls.ptr(), def->ml_name, descr) < 0) {

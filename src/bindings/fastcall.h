@@ -43,6 +43,10 @@ struct FastArg {
 void bind_fast_args(const char* fn, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames,
                     std::initializer_list<FastArg> params);
 
+/// An integer argument (an int or anything with __index__, as pybind11 accepts),
+/// else TypeError naming `fn` and `param`.
+int64_t int_arg(PyObject* o, const char* fn, const char* param);
+
 /// Makes `value` the C++ object of a pybind11 instance being initialised
 /// (value pointer + unique_ptr holder, as pybind11's constructors do).
 template <class T>

@@ -31,7 +31,7 @@
 namespace gk {
 
 constexpr const char* kAnnoMagic = "GKANNO";
-constexpr uint32_t kAnnoVersion = 1;
+constexpr uint32_t kAnnoVersion = 2;  // 2: transcript tags
 
 enum AnnoTableId : uint8_t { kGenes = 0, kTrans, kExons, kIntrons, kCdss, kUtr5s, kUtr3s, kNumAnnoTables };
 
@@ -69,6 +69,7 @@ struct TranRow {
   uint32_t first_cds, num_cdss;
   uint32_t first_utr5, num_utr5s;
   uint32_t first_utr3, num_utr3s;
+  uint32_t tags;  // the source's tags, comma separated ("basic,MANE_Select,..."); 0 none
 };
 struct ExonRow {
   int32_t chrom, start, end;
@@ -108,7 +109,7 @@ struct AnnoToc {
   uint64_t chroms_off;
 };
 
-static_assert(sizeof(GeneRow) == 36 && sizeof(TranRow) == 76 && sizeof(ExonRow) == 40 && sizeof(IntronRow) == 24 &&
+static_assert(sizeof(GeneRow) == 36 && sizeof(TranRow) == 80 && sizeof(ExonRow) == 40 && sizeof(IntronRow) == 24 &&
                   sizeof(PartRow) == 28 && sizeof(IdKey) == 16,
               "packed annotation rows");
 
@@ -135,11 +136,14 @@ class AnnoFile {
 
   /// `row` if it is a valid row of `table`, else OSError (corrupt file).
   uint32_t checked(int table, uint32_t row) const;
+  /// OSError (corrupt file) unless rows [first, first + count) all exist.
+  void check_rows(int table, uint32_t first, uint32_t count) const;
 
-  /// Interval of any row (chromosome remapped to the current assembly).
+  /// Interval of any row (chromosome remapped to the current assembly);
+  /// OSError for a row with end < start, an unknown chromosome or strand.
   Interval interval(int table, uint32_t row) const;
 
-  /// String from the pool ("" = absent).
+  /// String from the pool ("" = absent); OSError if it is not UTF-8.
   std::string_view str(uint32_t off) const;
 
   const IntervalIndex& index(int table) const { return index_[table]; }

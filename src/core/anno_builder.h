@@ -164,6 +164,7 @@ struct BTran {
   bool has_parts = false, has_cds = false;
   int64_t start = 0, end = 0;
   uint32_t id = 0, type = 0, ccds = 0, protein = 0, product = 0;
+  uint32_t tags = 0;  // comma-separated tag attribute values
   uint32_t gene = 0;
   uint64_t line = 0;
 };

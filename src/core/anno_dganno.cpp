@@ -9,6 +9,7 @@
 
 #include "anno_builder.h"
 #include "anno_image.h"
+#include "atomic_writer.h"
 #include "errors.h"
 
 namespace gk {
@@ -205,6 +206,9 @@ class Converter {
     for (int k = 0; k < 3; ++k) convert_parts(k);
 
     MemoryWriter out;
+    // Rows + pool + two index entries (12 bytes) per row + keys and id index: one allocation.
+    uint64_t rows = genes_.n + trans_.n + exons_.n + introns_.n + parts_[0].n + parts_[1].n + parts_[2].n;
+    out.reserve(rows * (40 + 24) + (genes_.n + trans_.n) * 64 + biotype_base + biotypes_.size() + (1 << 16));
     write_anno_image(
         out, chrom_names_, rows_,
         {std::string_view("\0", 1), std::string_view(genes_.aux, genes_.aux_size),
@@ -392,6 +396,15 @@ bool is_dganno(const MappedFile& file) {
 
 MappedFile dganno_to_gkanno(const MappedFile& file, const Assembly& a) {
   return Converter(file, a).run();
+}
+
+void convert_dganno_file(const std::string& path, const std::string& out_path, const Assembly& a) {
+  MappedFile in(path);
+  if (!is_dganno(in)) os_error(path, " is not a GenomeKit annotation file (.dganno)");
+  MappedFile image = dganno_to_gkanno(in, a);
+  AtomicFileWriter out(out_path);
+  out.write(image.data(), image.size());
+  out.commit();
 }
 
 }  // namespace gk

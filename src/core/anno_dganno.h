@@ -7,6 +7,8 @@
 // then serves it like any .gkanno. Layout: docs/formats.md.
 #pragma once
 
+#include <string>
+
 #include "assembly.h"
 #include "mapped_file.h"
 
@@ -22,5 +24,8 @@ bool is_dganno(const MappedFile& file);
 /// OSError naming the file for another version or a corrupt file (every
 /// count, offset and link is checked against the file).
 MappedFile dganno_to_gkanno(const MappedFile& file, const Assembly& a);
+
+/// Writes the .gkanno image of the .dganno at `path` to `out_path` (atomically).
+void convert_dganno_file(const std::string& path, const std::string& out_path, const Assembly& a);
 
 }  // namespace gk

@@ -237,6 +237,16 @@ class Attrs {
       if (same(k, key)) return v;
     return {};
   }
+  /// Every value of `key` joined by ',' (GTF repeats `tag "x";`, GFF3 lists them in one value).
+  std::string joined(std::string_view key) const {
+    std::string out;
+    for (auto& [k, v] : kv_)
+      if (same(k, key) && !v.empty()) {
+        if (!out.empty()) out.push_back(',');
+        out.append(v.data(), v.size());
+      }
+    return out;
+  }
   bool has(std::string_view key) const {
     for (auto& kv : kv_)
       if (same(kv.first, key)) return true;
@@ -681,6 +691,7 @@ class GencodeBuilder {
     t.tsl = parse_tsl(attrs_.get("transcript_support_level"));
     t.ccds = m_.strings.add(attrs_.get("ccdsid"));
     t.protein = m_.strings.add(attrs_.get("protein_id"));
+    t.tags = m_.strings.add(attrs_.joined("tag"));
     t.level = level(r.f.col[1]);
   }
 
@@ -1127,7 +1138,7 @@ class NcbiBuilder {
     char strand;
     int64_t start, end;
     std::string id, parent;
-    uint32_t a = 0, b = 0, c = 0;  // gene: id/name/type; transcript: id; CDS: protein/product
+    uint32_t a = 0, b = 0, c = 0;  // gene: id/name/type; transcript: id/tags; CDS: protein/product
     int8_t level = kNoLevel, phase = 0;
     uint64_t line = 0;
   };
@@ -1169,6 +1180,7 @@ class NcbiBuilder {
         p_.fail(cat("transcript '", id, "' must have exactly one Parent"));
       x.kind = Kind::Tran;
       x.a = m_.strings.add(tid);
+      x.b = m_.strings.add(attrs_.joined("tag"));
     } else if (type == "exon") {
       x.kind = Kind::Exon;
     } else if (type == "CDS") {
@@ -1214,6 +1226,7 @@ class NcbiBuilder {
         t.id = x.a;
         t.gene = it->second;
         t.type = m_.genes[it->second].type;  // NCBI: the transcript takes its gene's biotype
+        t.tags = x.b;
         t.level = x.level;
         t.line = x.line;
         m_.trans.push_back(std::move(t));

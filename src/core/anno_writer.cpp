@@ -399,6 +399,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
       tr.type = t.type;
       tr.ccds = t.ccds;
       tr.protein = t.protein;
+      tr.tags = t.tags;
       tr.product = t.product;
       uint32_t tri = static_cast<uint32_t>(trows.size());
       tr.first_exon = static_cast<uint32_t>(erows.size());
@@ -503,6 +504,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
       copy(t.id);
       shifted(t.type);
       shifted(t.ccds);
+      shifted(t.tags);
       shifted(t.protein);
       shifted(t.product);
     }

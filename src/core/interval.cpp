@@ -1,7 +1,5 @@
 #include "interval.h"
 
-#include <tuple>
-
 #include "errors.h"
 
 namespace gk {
@@ -96,19 +94,6 @@ int64_t Interval::anchor_position(const std::string& w) const {
   if (w == "3p") return pos_strand() ? end : start;
   if (w == "center") return pos_strand() ? start + length() / 2 : end - length() / 2;
   value_error("Unrecognized string '", w, "' for anchor (expected 5p, 3p, center, start or end)");
-}
-
-bool Interval::same_as(const Interval& o) const {
-  return start == o.start && end == o.end && chrom == o.chrom && strand == o.strand && has_anchor == o.has_anchor &&
-         (!has_anchor || (anchor == o.anchor && anchor_offset == o.anchor_offset));
-}
-
-bool Interval::less_than(const Interval& o) const {
-  auto key = [](const Interval& i) {
-    return std::make_tuple(i.chrom, i.start, i.end, i.strand, i.has_anchor, i.has_anchor ? i.anchor : 0,
-                           i.has_anchor ? i.anchor_offset : 0);
-  };
-  return key(*this) < key(o);
 }
 
 size_t Interval::hash() const {

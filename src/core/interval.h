@@ -57,9 +57,21 @@ struct Interval {
   int64_t anchor_position(const std::string& word) const;
 
   /// Equality of coordinates and anchor (assembly assumed equal).
-  bool same_as(const Interval& o) const;
-  /// Total order: chromosome order of the assembly, start, end, strand, anchor.
-  bool less_than(const Interval& o) const;
+  bool same_as(const Interval& o) const {
+    return start == o.start && end == o.end && chrom == o.chrom && strand == o.strand && has_anchor == o.has_anchor &&
+           (!has_anchor || (anchor == o.anchor && anchor_offset == o.anchor_offset));
+  }
+  /// Total order: chromosome order of the assembly, start, end, strand, anchor
+  /// (inline: sorting calls it n log n times).
+  bool less_than(const Interval& o) const {
+    if (chrom != o.chrom) return chrom < o.chrom;
+    if (start != o.start) return start < o.start;
+    if (end != o.end) return end < o.end;
+    if (strand != o.strand) return strand < o.strand;
+    if (has_anchor != o.has_anchor) return has_anchor < o.has_anchor;
+    if (!has_anchor) return false;
+    return anchor != o.anchor ? anchor < o.anchor : anchor_offset < o.anchor_offset;
+  }
   size_t hash() const;
 
   const std::string& chrom_name() const { return assembly(refg).chrom_name(chrom); }
