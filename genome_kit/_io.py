@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import socket
 from collections.abc import Iterator
 from typing import IO
 
@@ -25,11 +26,41 @@ def open_binary(source) -> tuple[IO[bytes], str]:
     return open(path, "rb"), path
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def _reclaim_dead_temps(path: str, suffix: str) -> None:
+    """Removes ``<path>.tmp-<pid>@<host><suffix>`` files of dead processes of this
+    host: what a writer killed by SIGKILL left behind."""
+    directory, base = os.path.split(path)
+    prefix, host = f"{base}.tmp-", socket.gethostname()
+    try:
+        names = os.listdir(directory or ".")
+    except OSError:
+        return
+    for name in names:
+        if not (name.startswith(prefix) and name.endswith(f"@{host}{suffix}")):
+            continue
+        pid = name[len(prefix) : len(name) - len(host) - len(suffix) - 1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(directory, name))
+
+
 @contextlib.contextmanager
 def atomic_path(path: str, suffix: str = "") -> Iterator[str]:
     """Yields a temporary path next to ``path``; on a clean exit it replaces ``path``
-    atomically, on an exception it is removed (readers never see a half file)."""
-    tmp = f"{path}.tmp-{os.getpid()}{suffix}"
+    atomically, on an exception it is removed (readers never see a half file).
+    Temporaries left by killed writers of the same ``path`` are removed first."""
+    _reclaim_dead_temps(path, suffix)
+    tmp = f"{path}.tmp-{os.getpid()}@{socket.gethostname()}{suffix}"
     try:
         yield tmp
         os.replace(tmp, path)
@@ -39,11 +70,11 @@ def atomic_path(path: str, suffix: str = "") -> Iterator[str]:
 
 
 def atomic_write_text(path: str, text: str) -> None:
-    """Writes a text file through a temporary file and an atomic rename."""
-    with atomic_path(path) as tmp, open(tmp, "w") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
+    """Writes a text file through a locked temporary file and an atomic rename
+    (the core's writer: temporaries of killed writers are reclaimed)."""
+    from . import _core  # noqa: PLC0415 (keeps this module importable without the extension)
+
+    _core.write_file_atomic(os.fspath(path), text.encode("utf-8"))
 
 
 def copy_stream(src, dst, progress=None, chunk: int = 1 << 20) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from . import _core
-from ._io import atomic_write_text, open_binary
+from ._io import open_binary
 
 
 def build_assembly(fasta_path, outfile_prefix, version: int | None = None) -> list[str]:
@@ -13,8 +13,10 @@ def build_assembly(fasta_path, outfile_prefix, version: int | None = None) -> li
 
     IUPAC ambiguity codes become ``N`` blocks and lower-case bases soft-mask
     blocks. ``version`` 0 (32-bit offsets) or 1 (64-bit); by default 0 unless
-    the file would exceed 4 GiB. Both files are written atomically. Returns
-    their paths.
+    the file would exceed 4 GiB. Both files are written atomically, the sizes
+    first: a build killed at any point never leaves a ``.2bit`` without its
+    sizes, and a ``.2bit`` left by another build is refused on open (its
+    lengths disagree with the sizes). Returns their paths.
     """
     if version not in (None, 0, 1):
         raise ValueError(f"2bit version must be 0, 1 or None, got {version!r}")
@@ -22,9 +24,8 @@ def build_assembly(fasta_path, outfile_prefix, version: int | None = None) -> li
     twobit, sizes_path = f"{prefix}.2bit", f"{prefix}.chrom.sizes"
     stream, name = open_binary(fasta_path)
     try:
-        sizes = _core.write_twobit(stream, name, twobit, -1 if version is None else version)
+        _core.write_twobit(stream, name, twobit, -1 if version is None else version, sizes_path)
     finally:
         if stream is not fasta_path:
             stream.close()
-    atomic_write_text(sizes_path, "".join(f"{chrom}\t{size}\n" for chrom, size in sizes))
     return [twobit, sizes_path]

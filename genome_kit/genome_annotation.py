@@ -10,6 +10,7 @@ See ``docs/annotations.md``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import warnings
@@ -121,10 +122,29 @@ def _warn_ignored(report: dict, source: str) -> None:
         )
 
 
-def _finish(outfile, refg: str) -> list[str]:
+@contextlib.contextmanager
+def _annotation_pair(outfile, refg: str):
+    """Commits ``<outfile>.cfg`` before the builder commits ``<outfile>.gkanno``:
+    a build killed between the two leaves a config whose annotation file is
+    missing (a clear FileNotFoundError, fixed by building again), never an
+    annotation that no genome name opens. A build that fails puts the
+    previous config back. Yields the two paths."""
     cfg = f"{os.fspath(outfile)}.cfg"
+    try:
+        with open(cfg) as f:
+            previous: str | None = f.read()
+    except FileNotFoundError:
+        previous = None
     atomic_write_text(cfg, f"refg={refg}\n")
-    return [annotation_filename(os.fspath(outfile)), cfg]
+    try:
+        yield [annotation_filename(os.fspath(outfile)), cfg]
+    except BaseException:
+        if previous is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(cfg)
+        else:
+            atomic_write_text(cfg, previous)
+        raise
 
 
 def _open_source(path):
@@ -267,19 +287,13 @@ class GenomeAnnotation:
         try:
             link_stream, link_name = _open_source(link_path)
             try:
-                _core._build_ucsc_refseq(
-                    gene_stream,
-                    gene_name,
-                    link_stream,
-                    link_name,
-                    annotation_filename(os.fspath(outfile)),
-                    refg,
-                )
+                with _annotation_pair(outfile, refg) as paths:
+                    _core._build_ucsc_refseq(gene_stream, gene_name, link_stream, link_name, paths[0], refg)
             finally:
                 link_stream.close()
         finally:
             gene_stream.close()
-        return _finish(outfile, refg)
+        return paths
 
 
 def _unpickle_row(genome, table: str, row: int):
@@ -491,10 +505,9 @@ def _build_from_text(
     refg = _refg_of_builder_arg(reference_genome)
     stream, name = _open_source(infile)
     try:
-        report = core_builder(
-            stream, name, annotation_filename(os.fspath(outfile)), refg, allow_unknown_biotypes
-        )
+        with _annotation_pair(outfile, refg) as paths:
+            report = core_builder(stream, name, paths[0], refg, allow_unknown_biotypes)
     finally:
         stream.close()
     _warn_ignored(report, name)
-    return _finish(outfile, refg)
+    return paths

@@ -109,7 +109,15 @@ class GenomeTrack(_core.TrackFile):
         raw = self._metadata_bytes
         if not raw:
             return {}
-        return json.loads(raw.decode("utf-8"))["columns"]
+        try:
+            columns = json.loads(raw.decode("utf-8"))["columns"]
+            if not isinstance(columns, dict):
+                raise TypeError("'columns' is not an object")
+        except (ValueError, KeyError, TypeError) as e:  # UnicodeDecodeError, JSONDecodeError are ValueErrors
+            raise OSError(
+                f"{self.filename} is corrupt: its metadata is not genome_kit's JSON ({e})"
+            ) from None
+        return columns
 
     def read(self, interval: Interval, resolution: int | None = None, aggregation: str = "mean") -> TrackData:
         """The values of ``interval`` as a :class:`TrackData` carrying the file's metadata.

@@ -17,6 +17,7 @@ import sys
 import time
 import warnings
 
+import appdirs
 import numpy as np
 
 from . import _core, _io, gk_data
@@ -81,6 +82,46 @@ def _field_requests(ids, is_format: bool) -> list[tuple]:
                 f"{type(default).__name__}"
             )
     return out
+
+
+def _options(
+    genome, info_ids, fmt_ids, validate, exclude, allow, ancestral, split_multiallelic, normalize, unsupported
+) -> dict:
+    """The build options, checked and with their defaults resolved (also the cache key)."""
+    if ancestral not in ("error", "warn", "exclude"):
+        raise ValueError(f"ancestral must be 'error', 'warn' or 'exclude', got {ancestral!r}")
+    if unsupported not in ("error", "skip", "keep"):
+        raise ValueError(f"unsupported must be 'error', 'skip' or 'keep', got {unsupported!r}")
+    validate = bool(validate)
+    normalize = validate if normalize is None else bool(normalize)
+    if normalize and not validate:
+        raise ValueError(
+            "normalize=True checks REF against the genome as `bcftools norm -f` does: it needs validate=True "
+            "(or pass normalize=False)"
+        )
+    return {
+        "refg": genome.refg,
+        "fields": _field_requests(info_ids, False) + _field_requests(fmt_ids, True),
+        "validate": validate,
+        "normalize": normalize,
+        "split_multiallelic": normalize if split_multiallelic is None else bool(split_multiallelic),
+        "unsupported": unsupported,
+        "exclude": [repr(i) for i in exclude or []],
+        "allow": [repr(i) for i in allow or []],
+        "ancestral": ancestral,
+    }
+
+
+def _default_bin_path(vcfpath: str) -> tuple[str, bool]:
+    """Where from_vcf keeps the table of ``vcfpath``: next to it, or (True) in
+    the user cache folder when the VCF's folder is not writable."""
+    base = vcfpath[:-3] if vcfpath.endswith(".gz") else vcfpath
+    directory = os.path.dirname(os.path.abspath(base))
+    if os.access(directory, os.W_OK):
+        return base + ".bin", False
+    digest = hashlib.sha1(os.path.abspath(vcfpath).encode()).hexdigest()[:12]
+    cache = os.path.join(appdirs.user_cache_dir("genome_kit"), "vcf")
+    return os.path.join(cache, f"{os.path.basename(base)}.{digest}.bin"), True
 
 
 def _check_genome(reference_genome):
@@ -176,7 +217,7 @@ class VariantTable:
     @classmethod
     def _view(cls, core, rows) -> VariantTable:
         t = cls.__new__(cls)
-        t._init(core, rows)
+        t._init(core.view(), rows)  # its own handle: closing the view leaves the table open
         return t
 
     # ------------------------------------------------------------- basics
@@ -192,7 +233,8 @@ class VariantTable:
     refg = reference_genome
 
     def __len__(self) -> int:
-        return self._core.num_rows if self._rows is None else len(self._rows)
+        n = self._core.num_rows  # OSError once closed
+        return n if self._rows is None else len(self._rows)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}, len() = {len(self)}>"
@@ -348,8 +390,9 @@ class VariantTable:
 
     # ------------------------------------------------------------- lifetime
     def close(self) -> None:
-        """Closes the table: later reads and VCFVariant attribute lookups raise
-        OSError. The mapping is released once no numpy view refers to it."""
+        """Closes the table: later reads and the attributes of its VCFVariants
+        raise OSError. Closing a :meth:`masked` view closes only that view. The
+        mapping is released once no table, view or numpy array refers to it."""
         self._core.close()
 
     def __enter__(self) -> VariantTable:
@@ -406,7 +449,9 @@ class VCFTable(VariantTable):
         exclude=None,
         allow=None,
         ancestral="error",
-        split_multiallelic=False,
+        split_multiallelic=None,
+        normalize=None,
+        unsupported="skip",
     ) -> None:
         """Converts a VCF (``.vcf``, ``.vcf.gz``/bgzip, or an open stream such as
         ``sys.stdin``) to ``outfile``.
@@ -424,16 +469,30 @@ class VCFTable(VariantTable):
         exclude, allow : list of Interval
             Drop variants overlapping any ``exclude`` interval; when ``allow``
             is given keep only variants overlapping one of its intervals.
+        validate : bool
+            Check every REF against the genome sequence.
         ancestral : "error", "warn" or "exclude"
             What to do with ``ALT = .`` records.
-        split_multiallelic : bool
+        split_multiallelic : bool or None
             Store each ALT of a multiallelic record as its own row (Number=A/R/G
             values and GT re-coded per ALT) instead of raising ValueError.
+            None (default): the same as ``normalize``.
+        normalize : bool or None
+            Left-align indels against the genome sequence, with the results of
+            ``bcftools norm -f ref.fa -m -any`` (with the default
+            ``split_multiallelic``). Needs ``validate``. None (default): the same
+            as ``validate``. REF and ALT are always trimmed of shared bases.
+        unsupported : "skip", "error" or "keep"
+            What to do with a record that cannot be stored as it is (an unknown
+            chromosome, a position past its end, a malformed value...): skip it
+            (default), raise ValueError, or keep what is representable (the
+            field's default for a bad value, REF as written, a symbolic allele
+            without END/SVLEN as spanning REF) and skip the rest. A warning gives
+            the counts and the first lines.
         """
-        VCFTable._build(
-            outfile,
-            infile,
-            reference_genome,
+        genome = _check_genome(reference_genome)
+        options = _options(
+            genome,
             info_ids,
             fmt_ids,
             validate,
@@ -441,37 +500,15 @@ class VCFTable(VariantTable):
             allow,
             ancestral,
             split_multiallelic,
+            normalize,
+            unsupported,
         )
+        VCFTable._build(outfile, infile, genome, options, exclude, allow, _provenance(infile, options))
 
     @staticmethod
-    def _build(
-        outfile,
-        infile,
-        reference_genome,
-        info_ids,
-        fmt_ids,
-        validate,
-        exclude,
-        allow,
-        ancestral,
-        split_multiallelic,
-        provenance=None,
-    ):
-        genome = _check_genome(reference_genome)
-        if ancestral not in ("error", "warn", "exclude"):
-            raise ValueError(f"ancestral must be 'error', 'warn' or 'exclude', got {ancestral!r}")
-        fields = _field_requests(info_ids, False) + _field_requests(fmt_ids, True)
-        options = {
-            "refg": genome.refg,
-            "fields": fields,
-            "validate": bool(validate),
-            "exclude": [repr(i) for i in exclude or []],
-            "allow": [repr(i) for i in allow or []],
-            "ancestral": ancestral,
-            "split_multiallelic": bool(split_multiallelic),
-        }
-        if provenance is None:
-            provenance = _provenance(infile, options)
+    def _build(outfile, infile, genome, options: dict, exclude, allow, provenance: str) -> None:
+        """Converts with checked ``options`` (see :func:`_options`) and warns about what was left out."""
+        unsupported, ancestral = options["unsupported"], options["ancestral"]
         is_path = isinstance(infile, (str, os.PathLike))
         if is_path and not os.path.exists(infile):
             raise OSError(f"cannot open VCF {os.fspath(infile)}: no such file")
@@ -483,18 +520,21 @@ class VCFTable(VariantTable):
                 if _progress_wanted(size):
                     raw = getattr(stream, "fileobj", None) or stream
                     reader = _Progress(stream, raw, size, name)  # type: ignore[assignment]
-            dna = genome.dna if validate else None
+            dna = genome.dna if options["validate"] or options["normalize"] else None
             result = _core.build_vcfbin(
                 reader,
                 name,
                 os.fspath(outfile),
                 genome.refg,
-                fields,
+                options["fields"],
                 dna,
+                options["validate"],
+                options["normalize"],
+                unsupported,
                 exclude,
                 allow,
                 ancestral,
-                bool(split_multiallelic),
+                options["split_multiallelic"],
                 provenance,
             )
         finally:
@@ -513,6 +553,15 @@ class VCFTable(VariantTable):
                 f"{name}: unknown SVTYPE value(s) {result['unknown_svtypes']} stored as SVTYPE_NA",
                 stacklevel=3,
             )
+        for what, count, examples in (
+            ("skipped", result["skipped"], result["skipped_examples"]),
+            ("kept without their unsupported part", result["kept"], result["kept_examples"]),
+        ):
+            if count:
+                shown = "; ".join(examples) + (" ..." if count > len(examples) else "")
+                warnings.warn(
+                    f"{name}: {count} record(s) {what} (unsupported={unsupported!r}): {shown}", stacklevel=3
+                )
 
     @classmethod
     def from_vcf(
@@ -527,51 +576,29 @@ class VCFTable(VariantTable):
         ancestral="error",
         cache=True,
         vcfbinpath=None,
-        split_multiallelic=False,
-        normalize=False,
+        split_multiallelic=None,
+        normalize=None,
+        unsupported="skip",
     ) -> VCFTable:
         """Opens a VCF, converting it to a ``.vcfbin`` first when needed.
 
         The binary goes to ``vcfbinpath`` or, by default, next to the VCF
-        (``x.vcf.gz`` → ``x.vcf.bin``), or in the data directory when the VCF's
-        directory is not writable. With ``cache`` an existing binary is reused
-        while the VCF (size and modification time) and the options are
-        unchanged; otherwise it is rebuilt. Other arguments as
+        (``x.vcf.gz`` → ``x.vcf.bin``), or into the user cache folder
+        (``appdirs.user_cache_dir("genome_kit")/vcf``, a warning says where)
+        when the VCF's folder is not writable. With ``cache`` an existing
+        binary is reused while the VCF (size and modification time) and the
+        options are unchanged; otherwise it is rebuilt. Other arguments as
         :meth:`build_vcfbin`.
         """
-        if normalize:
-            raise ValueError(
-                "normalize=True (bcftools) is not supported: split multiallelic records with "
-                "split_multiallelic=True, or normalize with `bcftools norm -m - -f ref.fa` first"
-            )
         genome = _check_genome(reference_genome)
         vcfpath = os.fspath(vcfpath)
         if not os.path.exists(vcfpath):
             raise OSError(f"cannot open VCF {vcfpath}: no such file")
+        fallback = False
         if vcfbinpath is None:
-            vcfbinpath = cls._default_bin_path(vcfpath)
+            vcfbinpath, fallback = _default_bin_path(vcfpath)
         vcfbinpath = os.fspath(vcfbinpath)
-        fields = _field_requests(info_ids, False) + _field_requests(fmt_ids, True)
-        options = {
-            "refg": genome.refg,
-            "fields": fields,
-            "validate": bool(validate),
-            "exclude": [repr(i) for i in exclude or []],
-            "allow": [repr(i) for i in allow or []],
-            "ancestral": ancestral,
-            "split_multiallelic": bool(split_multiallelic),
-        }
-        provenance = _provenance(vcfpath, options)
-        if cache and os.path.exists(vcfbinpath):
-            try:
-                table = cls(vcfbinpath)
-            except (OSError, ValueError):
-                table = None
-            if table is not None and table._core.provenance == provenance:
-                return table
-        cls._build(
-            vcfbinpath,
-            vcfpath,
+        options = _options(
             genome,
             info_ids,
             fmt_ids,
@@ -580,18 +607,26 @@ class VCFTable(VariantTable):
             allow,
             ancestral,
             split_multiallelic,
-            provenance,
+            normalize,
+            unsupported,
         )
+        provenance = _provenance(vcfpath, options)
+        if cache and os.path.exists(vcfbinpath):
+            try:
+                table = cls(vcfbinpath)
+            except (OSError, ValueError):
+                table = None
+            if table is not None and table._core.provenance == provenance:
+                return table
+        if fallback:
+            os.makedirs(os.path.dirname(vcfbinpath), exist_ok=True)
+            warnings.warn(
+                f"{os.path.dirname(os.path.abspath(vcfpath))} is not writable: the converted table of "
+                f"{vcfpath} goes to {vcfbinpath}",
+                stacklevel=2,
+            )
+        cls._build(vcfbinpath, vcfpath, genome, options, exclude, allow, provenance)
         return cls(vcfbinpath)
-
-    @staticmethod
-    def _default_bin_path(vcfpath: str) -> str:
-        base = vcfpath[:-3] if vcfpath.endswith(".gz") else vcfpath
-        directory = os.path.dirname(os.path.abspath(base))
-        if os.access(directory, os.W_OK):
-            return base + ".bin"
-        digest = hashlib.sha1(os.path.abspath(vcfpath).encode()).hexdigest()[:12]
-        return os.path.join(gk_data.data_manager.data_dir, f"{os.path.basename(base)}.{digest}.bin")
 
     @property
     def num_samples(self) -> int:
@@ -613,8 +648,8 @@ class VCFTable(VariantTable):
         return list(self._core.column_ids(True))
 
     # ------------------------------------------------------------- columns
-    def _column(self, fid: str, is_format: bool) -> np.ndarray:
-        arr = self._core.column(is_format, fid)
+    def _column(self, fid: str, is_format: bool, info_strings: bool = False) -> np.ndarray:
+        arr = self._core.column(is_format, fid, info_strings)
         if self._rows is None:
             return arr
         out = arr[self._rows]
@@ -625,14 +660,17 @@ class VCFTable(VariantTable):
         """INFO column ``id``: shape ``(n,)`` or ``(n, depth)``.
 
         A read-only zero-copy view of the file (its ``base`` owns the mapping);
-        on a masked table, a read-only copy of the selected rows. KeyError for
-        an id that was not kept, TypeError for a string column (read those
-        through ``v.ID`` attributes or :meth:`to_pandas`)."""
+        on a masked table, a read-only copy of the selected rows. ``Number=.``
+        numbers give an object array: one read-only zero-copy numpy array (any
+        length) per row. KeyError for an id that was not kept, TypeError for a
+        string column (read those through ``v.ID`` attributes or
+        :meth:`to_pandas`)."""
         return self._column(id, False)
 
     def format(self, id: str) -> np.ndarray:
         """FORMAT column ``id``: shape ``(n, samples)`` or ``(n, samples, depth)``;
-        GT is int8 coded as the ``GT_*`` constants. Views as :meth:`info`."""
+        GT is int8 coded as the ``GT_*`` constants. Views as :meth:`info`;
+        String fields give an object array of ``str``."""
         return self._column(id, True)
 
     # ------------------------------------------------------------- export
@@ -671,15 +709,11 @@ class VCFTable(VariantTable):
             "alt": [v.alt for v in variants],
         }
         for fid in self.info_ids:
-            dtype, depth = self._core.column_info(False, fid)
-            if dtype == "str":
-                cols[fid] = self._core.strings(fid, rows)
-                continue
-            a = self.info(fid)
+            a = self._column(fid, False, info_strings=True)
             if a.ndim == 1:
                 cols[fid] = a
             else:
-                for k in range(depth):
+                for k in range(a.shape[1]):
                     cols[f"{fid}_{k}"] = a[:, k]
         return pd.DataFrame(cols)
 

@@ -33,14 +33,17 @@ def convert(tmp_path, tiny):
         (row(3, "X", "G"), 'Invalid REF "X"'),
         (row(3, "", "G"), 'Invalid REF ""'),
         (row(3, "C", "Z"), 'Invalid ALT "Z"'),
-        (row(3, "C", "*"), 'Invalid ALT "\\*"'),
         (row(3, "C", "-"), 'Invalid ALT "-"'),
         (row(3, "C", "C"), "REF and ALT are identical"),
-        (row(3, "CC", "GC"), "share their last base: the record is not normalized"),
-        (row(3, "C", "CAC"), "share their last base"),
         (row(3, "C", "G", chrom="chr9"), "Contig not found: 'chr9' is not a chromosome"),
         (row(3, "C", "G,T"), "multiallelic record"),
         (row(3, "C", "<DEL>"), "Unsupported symbolic ALT <DEL>: INFO END or SVLEN is required"),
+        (
+            row(3, "C", "G", chrom="chr2").replace("\t3\t", "\t41\t"),
+            r"ends at chr2:41, past the end of chr2 \(40 bp",
+        ),
+        (row(40, "TAA", "T"), r"ends at chr2:42, past the end of chr2 \(40 bp in tiny\)"),
+        (row(3, "C", "<DEL>", info="END=45"), r"ends at chr2:45, past the end of chr2"),
         (row(3, "C", "<DEL>", info="END=2"), "INFO END 2 is before POS 3"),
         (row(3, "C", "<DEL>", info="END=x"), "invalid INFO END 'x'"),
         (row(3, "C", "G", s1="0/1\tEXTRA"), "Expected 2 sample columns as in the #CHROM line, found 3"),
@@ -50,7 +53,13 @@ def convert(tmp_path, tiny):
 )
 def test_malformed_records_name_file_and_line(convert, line, message):
     with pytest.raises(ValueError, match=r"bad\.vcf:26: .*" + message):
-        convert([row(4, "C", "T"), line], fmt_ids=["GT"])
+        convert([row(4, "C", "T"), line], fmt_ids=["GT"], unsupported="error", split_multiallelic=False)
+    # The default policy skips the record and says why.
+    with pytest.warns(
+        UserWarning, match=r"1 record\(s\) skipped \(unsupported='skip'\): .*bad\.vcf:26: .*" + message
+    ):
+        t = convert([row(4, "C", "T"), line], fmt_ids=["GT"], split_multiallelic=False)
+    assert [str(v) for v in t] == ["chr2:4:C:T"]
 
 
 def test_wrong_sample_count_is_fine_without_format_fields(convert):
@@ -190,5 +199,5 @@ def test_corrupt_string_column_detected(tmp_path, good_bin):
     # First column is ID (INFO columns sorted by id: ID, NOTE); its data offset is at +16 in the descriptor.
     (data_offset,) = struct.unpack_from("<Q", data, desc + 16)
     bad = _patched(tmp_path, good_bin, data_offset + 8 * 2, struct.pack("<Q", 999))
-    with pytest.raises(OSError, match="string column ID is inconsistent"):
+    with pytest.raises(OSError, match="column ID is inconsistent"):
         VCFTable(bad)

@@ -82,7 +82,8 @@ def test_vcf41_example_split(grch37, tmp_path, recwarn):
 
 def test_vcf41_example_multiallelic_error(grch37, tmp_path):
     with pytest.raises(ValueError, match=r"ex2\.vcf:25: multiallelic record"):
-        convert(os.path.join(DATA, "ex2.vcf"), grch37, tmp_path, info_ids=["DP"], ancestral="exclude")
+        path = os.path.join(DATA, "ex2.vcf")
+        convert(path, grch37, tmp_path, info_ids=["DP"], ancestral="exclude", unsupported="error")
 
 
 def test_structural_variants(grch37, tmp_path):
@@ -149,7 +150,7 @@ def test_1000genomes_chr22_matches_cyvcf2(grch37, tmp_path, shared_vcf):
 def test_hapmap_exome_needs_and_supports_splitting(grch37, tmp_path, shared_vcf):
     path = os.path.join(shared_vcf, "hapmap_exome_chr22.vcf.gz")
     with pytest.raises(ValueError, match=r"hapmap_exome_chr22\.vcf\.gz:178: multiallelic record"):
-        convert(path, grch37, tmp_path, info_ids=["AF"])
+        convert(path, grch37, tmp_path, info_ids=["AF"], unsupported="error")
     t = convert(
         path,
         grch37,
@@ -165,4 +166,15 @@ def test_hapmap_exome_needs_and_supports_splitting(grch37, tmp_path, shared_vcf)
 def test_unsupported_symbolic_allele_in_real_file(grch37, tmp_path, shared_vcf):
     path = os.path.join(shared_vcf, "chr7-sub.vcf.gz")
     with pytest.raises(ValueError, match=r"chr7-sub\.vcf\.gz:61: Unsupported symbolic ALT <CGA_CNVWIN>"):
-        convert(path, grch37, tmp_path, fmt_ids=["GT"], ancestral="exclude")
+        convert(path, grch37, tmp_path, fmt_ids=["GT"], ancestral="exclude", unsupported="error")
+    # The default skips those records (and says so); "keep" keeps them spanning their REF.
+    skip_warning = r"500 record\(s\) skipped .*chr7-sub\.vcf\.gz:61: Unsupported symbolic"
+    with pytest.warns(UserWarning, match=skip_warning):
+        skipped = convert(path, grch37, tmp_path, fmt_ids=["GT"], ancestral="exclude")
+    with pytest.warns(UserWarning, match=r"500 record\(s\) kept without their unsupported part"):
+        kept = convert(path, grch37, tmp_path, fmt_ids=["GT"], ancestral="exclude", unsupported="keep")
+    assert len(kept) == len(skipped) + 500
+    cyvcf2 = pytest.importorskip("cyvcf2")
+    want = [(v.start + 1, v.end) for v in cyvcf2.VCF(path) if v.ALT == ["<CGA_CNVWIN>"]]
+    got = [(v.start, v.end) for v in kept if v.alt == "<CGA_CNVWIN>"]  # the padding base is dropped
+    assert got == want

@@ -89,11 +89,7 @@ py::object opt_int(int v) {
 }
 
 py::list rows_list(PyObject* owner, int table, uint32_t first, uint32_t n) {
-  const AnnoFile& f = file_of(owner);
-  if (n > 0) {
-    f.checked(table, first);
-    f.checked(table, first + n - 1);
-  }
+  file_of(owner).check_rows(table, first, n);
   return fast_list(n, [&](size_t k) { return new_row(owner, table, first + static_cast<uint32_t>(k)); });
 }
 
@@ -183,6 +179,7 @@ bool same_row(const RowRef& a, PyObject* other) {
 py::object sibling(const RowRef& r, int table, uint32_t first, uint32_t count, uint32_t index, int delta) {
   int64_t k = static_cast<int64_t>(index) + delta;
   if (k < 0 || k >= static_cast<int64_t>(count)) return py::none();
+  file_of(r).check_rows(table, first, count);
   return wrap(r.owner, table, first + static_cast<uint32_t>(k));
 }
 

@@ -44,6 +44,22 @@ gk::RefgId resolve_refg_name(const std::string& name) {
 
 }  // namespace
 
+gk::RefgId resolve_stored_refg(const std::string& path, const std::string& name) {
+  auto cannot = [&](const std::string& why) {
+    return gk::cat(path, " is on reference genome '", name, "', which cannot be loaded: ", why);
+  };
+  try {
+    return resolve_refg_name(name);
+  } catch (py::error_already_set& e) {
+    if (e.matches(PyExc_OSError)) throw;
+    py::raise_from(e, PyExc_OSError, cannot(py::str(e.value())).c_str());
+    throw py::error_already_set();
+  } catch (const gk::Error& e) {
+    if (e.kind() == gk::ErrorKind::OS || e.kind() == gk::ErrorKind::FileNotFound) throw;
+    gk::os_error(cannot(e.what()));
+  }
+}
+
 gk::RefgId resolve_refg(py::handle refg) {
   RefgCache& c = g_refg_cache;
   PyObject* p = refg.ptr();

@@ -444,7 +444,7 @@ void register_track(py::module_& m) {
                py::gil_scoped_release nogil;
                f = std::make_unique<TrackFile>(path);
              }
-             f->attach(resolve_refg(py::str(f->refg_name())));
+             f->attach(resolve_stored_refg(path, f->refg_name()));
              return f;
            }),
            py::arg("path"))

@@ -1,5 +1,6 @@
 // 2bit reader (the base of genome_kit.GenomeDNA), batch/one-hot extraction and
 // the FASTA → 2bit writer.
+#include "atomic_writer.h"
 #include "common.h"
 #include "errors.h"
 #include "one_hot.h"
@@ -112,17 +113,31 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
 
   m.def(
       "write_twobit",
-      [](py::object stream, const std::string& source_name, const std::string& out_path, int version) {
+      [](py::object stream, const std::string& source_name, const std::string& out_path, int version,
+         const std::string& sizes_path) {
         PyStreamSource src(std::move(stream), source_name);
         gk::TwoBitWriteResult r;
         {
           py::gil_scoped_release nogil;
-          r = gk::write_twobit(src, out_path, version);
+          r = gk::write_twobit(src, out_path, version, sizes_path);
         }
         return r.sizes;
       },
       py::arg("stream"), py::arg("source_name"), py::arg("out_path"), py::arg("version") = -1,
-      "Writes FASTA text read from a binary stream to a .2bit file; returns [(name, size)].");
+      py::arg("sizes_path") = "",
+      "Writes FASTA text read from a binary stream to a .2bit file (and, with sizes_path, its chrom.sizes, "
+      "committed first); returns [(name, size)].");
+  m.def(
+      "write_file_atomic",
+      [](const std::string& path, py::bytes data) {
+        std::string_view s = data;
+        gk::AtomicFileWriter out(path);
+        out.write(s.data(), s.size());
+        out.commit();
+      },
+      py::arg("path"), py::arg("data"),
+      "Writes `data` to `path` through a locked temporary file and an atomic rename (stale temporaries of "
+      "killed writers are reclaimed).");
 }
 
 }  // namespace gkpy

@@ -18,10 +18,16 @@ using gk::VcfTable;
 
 namespace {
 
-/// The open table plus the "closed" flag shared with every VCFVariant.
+/// The open table plus the "closed" flag shared with every VCFVariant of one
+/// handle (a masked view has its own handle and flag on the same table).
 struct VcfShared {
-  std::unique_ptr<VcfTable> table;
+  std::shared_ptr<const VcfTable> table;
   std::atomic<bool> closed{false};
+  /// The table, or OSError once closed.
+  const VcfTable& open() const {
+    if (closed) gk::os_error("I/O operation on a closed VCFTable (", table->path(), ")");
+    return *table;
+  }
   // Attribute names already looked up (by identity: attribute names are
   // interned) and their INFO/FORMAT column, or nullptr for other names.
   // Touched with the GIL held only.
@@ -32,10 +38,7 @@ struct VcfShared {
 struct VcfHandle {
   std::shared_ptr<VcfShared> s;
   std::string label = "VCFTable";  // the Python table class, for messages
-  const VcfTable& t() const {
-    if (s->closed) gk::os_error("I/O operation on a closed VCFTable (", s->table->path(), ")");
-    return *s->table;
-  }
+  const VcfTable& t() const { return s->open(); }
 };
 
 /// genome_kit.VCFVariant: a lazy row (fast_rows.h) whose owner is the
@@ -49,12 +52,17 @@ const VcfShared& shared_of(const RowRef& r) {
   return *self_value<VcfHandle>(r.owner).s;
 }
 
+/// Whether two handles read the same file mapping (a table and its masked views).
+bool same_table(const VcfShared& a, const VcfShared& b) {
+  return a.table == b.table;
+}
+
 void vcf_interval(const RowRef& r, Interval& out) {
-  out = shared_of(r).table->interval(r.row);
+  out = shared_of(r).open().interval(r.row);
 }
 
 void vcf_variant(const RowRef& r, gk::Variant& out) {
-  const VcfTable& t = *shared_of(r).table;
+  const VcfTable& t = shared_of(r).open();
   static_cast<Interval&>(out) = t.interval(r.row);
   std::string_view ref = t.ref(r.row), alt = t.alt(r.row);
   out.ref.assign(ref.data(), ref.size());
@@ -107,11 +115,34 @@ py::dtype numpy_dtype(gk::VcfDtype t) {
   return py::dtype(std::string(gk::vcf_dtype_name(t)));
 }
 
-/// Zero-copy read-only view of a numeric column, base = the table handle.
+/// Values of a ragged column at one entry: a str, or a read-only zero-copy array (base = owner).
+py::object ragged_value(py::handle owner, const VcfTable& t, const gk::VcfColumn& c, uint64_t entry) {
+  auto [p, n] = t.ragged_at(c, entry);
+  if (c.dtype == gk::VcfDtype::String) return py::str(reinterpret_cast<const char*>(p), n);
+  py::dtype dt = numpy_dtype(c.dtype);
+  py::array a(dt, {static_cast<py::ssize_t>(n)}, {dt.itemsize()}, p, owner);
+  a.attr("setflags")(py::arg("write") = false);
+  return std::move(a);
+}
+
+/// A ragged column as an object array of (rows,) or (rows, samples) entries.
+py::array ragged_view(py::handle owner, const VcfTable& t, const gk::VcfColumn& c) {
+  std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(t.num_rows())};
+  if (c.format) shape.push_back(static_cast<py::ssize_t>(t.num_samples()));
+  py::array out(py::dtype("O"), shape);
+  auto** cells = static_cast<PyObject**>(out.mutable_data());
+  for (uint64_t i = 0; i < c.entries; ++i) {
+    Py_XDECREF(cells[i]);
+    cells[i] = ragged_value(owner, t, c, i).release().ptr();
+  }
+  out.attr("setflags")(py::arg("write") = false);
+  return out;
+}
+
+/// Zero-copy read-only view of a numeric column, base = the table handle;
+/// ragged columns (strings, Number=.) as object arrays.
 py::array column_view(py::handle owner, const VcfTable& t, const gk::VcfColumn& c) {
-  if (c.dtype == gk::VcfDtype::String)
-    gk::type_error("INFO ", c.id, " is a string column: read it through VCFVariant attributes (v.", c.id,
-                   ") or to_pandas()");
+  if (c.ragged) return ragged_view(owner, t, c);
   std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(t.num_rows())};
   if (c.format) shape.push_back(static_cast<py::ssize_t>(t.num_samples()));
   if (c.depth > 1) shape.push_back(static_cast<py::ssize_t>(c.depth));
@@ -127,16 +158,8 @@ py::array column_view(py::handle owner, const VcfTable& t, const gk::VcfColumn& 
   return a;
 }
 
-py::object scalar_value(const VcfTable& t, const gk::VcfColumn& c, uint32_t row) {
-  if (c.dtype == gk::VcfDtype::String) return py::str(std::string(t.string_at(c, row)));
-  if (c.depth > 1)
-    gk::value_error((c.format ? "FORMAT " : "INFO "), c.id, " has ", c.depth,
-                    " values per variant; attributes only give scalar values: use VCFTable.",
-                    c.format ? "format" : "info", "(\"", c.id, "\")");
-  size_t es = gk::vcf_dtype_size(c.dtype);
-  uint64_t per_row = uint64_t(c.depth) * es * (c.format ? t.num_samples() : 1);
-  const uint8_t* p = c.data + per_row * row;  // FORMAT: the first sample
-  switch (c.dtype) {
+py::object number_at(const uint8_t* p, gk::VcfDtype dtype) {
+  switch (dtype) {
     case gk::VcfDtype::Bool:
       return py::bool_(*p != 0);
     case gk::VcfDtype::Int8:
@@ -165,6 +188,25 @@ py::object scalar_value(const VcfTable& t, const gk::VcfColumn& c, uint32_t row)
       break;
   }
   return py::none();
+}
+
+/// The attribute value of a row: a number, a str, or a tuple of the values of
+/// a Number=. field (FORMAT: the first sample's).
+py::object scalar_value(const VcfTable& t, const gk::VcfColumn& c, uint32_t row) {
+  uint64_t entry = uint64_t(row) * (c.format ? t.num_samples() : 1);
+  if (c.dtype == gk::VcfDtype::String) return py::str(std::string(t.string_at(c, entry)));
+  size_t es = gk::vcf_dtype_size(c.dtype);
+  if (c.ragged) {
+    auto [p, n] = t.ragged_at(c, entry);
+    py::tuple out(n);
+    for (uint64_t i = 0; i < n; ++i) out[i] = number_at(p + i * es, c.dtype);
+    return std::move(out);
+  }
+  if (c.depth > 1)
+    gk::value_error((c.format ? "FORMAT " : "INFO "), c.id, " has ", c.depth,
+                    " values per variant; attributes only give scalar values: use VCFTable.",
+                    c.format ? "format" : "info", "(\"", c.id, "\")");
+  return number_at(c.data + entry * es, c.dtype);  // FORMAT: the first sample
 }
 
 gk::VcfDtype dtype_from_name(const std::string& n) {
@@ -218,10 +260,7 @@ PyObject* variant_getattro(PyObject* self, PyObject* name) {
     auto& s = const_cast<VcfShared&>(shared_of(*v));
     bool field_name = PyUnicode_Check(name) && PyUnicode_GET_LENGTH(name) > 0 && PyUnicode_READ_CHAR(name, 0) != '_';
     if (field_name) {
-      if (const gk::VcfColumn* c = cached_column(s, name)) {
-        if (s.closed) gk::os_error("I/O operation on a closed VCFTable (", s.table->path(), ")");
-        return scalar_value(*s.table, *c, v->row).release().ptr();
-      }
+      if (const gk::VcfColumn* c = cached_column(s, name)) return scalar_value(s.open(), *c, v->row).release().ptr();
     }
     PyObject* r = PyObject_GenericGetAttr(self, name);
     if (r || !PyErr_ExceptionMatches(PyExc_AttributeError)) return r;
@@ -269,12 +308,17 @@ constexpr char kVariantArg[] = "variant";
 /// answers at once; anything else goes to the Python checks.
 py::object index_of_fast(PyObject* self, const VcfHandle& h, py::handle x) {
   const RowRef* v = variant_ref(x.ptr());
-  if (v && self_value<VcfHandle>(v->owner).s == h.s) return py::int_(v->row);
+  if (v && self_value<VcfHandle>(v->owner).s == h.s) return py::int_(v->row);  // views: the Python checks
   return py::module_::import("genome_kit.vcf_table").attr("_index_of_other")(py::handle(self), x);
 }
 
 PyObject* variant_repr_slot(PyObject* self) {
   try {
+    const RowRef& r = rows::checked_ref(self);
+    if (shared_of(r).closed) {
+      std::string s = gk::cat("<VCFVariant row ", r.row, " of a closed VCFTable>");
+      return PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+    }
     gk::Variant v;
     vcf_variant(rows::checked_ref(self), v);
     std::string s = gk::cat("<VCFVariant ", v.refg_name(), ":", v.as_variant_string(), ">");
@@ -296,7 +340,7 @@ PyObject* variant_richcompare(PyObject* a, PyObject* b, int op) {
     bool eq = false;
     if (Py_TYPE(a) == Py_TYPE(b)) {
       const RowRef* rb = variant_ref(b);
-      if (rb && ra->row == rb->row && self_value<VcfHandle>(ra->owner).s == self_value<VcfHandle>(rb->owner).s) {
+      if (rb && ra->row == rb->row && same_table(shared_of(*ra), shared_of(*rb))) {
         eq = true;
       } else {
         gk::Variant va, vb;
@@ -320,7 +364,7 @@ py::object repr_method(PyObject* self, const RowRef&) {
 }
 
 py::object same_table_method(PyObject*, const RowRef& r, py::handle h) {
-  return py::bool_(self_value<VcfHandle>(r.owner).s == h.cast<const VcfHandle&>().s);
+  return py::bool_(same_table(shared_of(r), *h.cast<const VcfHandle&>().s));
 }
 
 }  // namespace
@@ -342,11 +386,11 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
   def_row_method<&same_table_method, kHandleArg>(var, "_same_table");
   def_row_interval_getters(var);
   def_row_getter(var, "ref", [](const RowRef& r) -> py::object {
-    std::string_view a = shared_of(r).table->ref(r.row);
+    std::string_view a = shared_of(r).open().ref(r.row);
     return py::str(a.data(), a.size());
   });
   def_row_getter(var, "alt", [](const RowRef& r) -> py::object {
-    std::string_view a = shared_of(r).table->alt(r.row);
+    std::string_view a = shared_of(r).open().alt(r.row);
     return py::str(a.data(), a.size());
   });
   reinterpret_cast<PyTypeObject*>(var.ptr())->tp_repr = &variant_repr_slot;
@@ -360,9 +404,9 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
   handle
       .def(py::init([](const std::string& path) {
              auto s = std::make_shared<VcfShared>();
-             auto resolve = [](const std::string& name) {
+             auto resolve = [&path](const std::string& name) {
                py::gil_scoped_acquire gil;
-               return resolve_refg(py::str(name));
+               return resolve_stored_refg(path, name);
              };
              {
                py::gil_scoped_release nogil;
@@ -392,33 +436,23 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           [](const VcfHandle& h, bool format, const std::string& id) -> py::object {
             const gk::VcfColumn* c = h.t().column(format, id);
             if (!c) return py::none();
-            return py::make_tuple(gk::vcf_dtype_name(c->dtype), c->depth);
+            return py::make_tuple(gk::vcf_dtype_name(c->dtype), c->depth, c->ragged);
           },
           py::arg("format"), py::arg("id"))
       .def(
           "column",
-          [](py::object self, bool format, const std::string& id) {
+          [](py::object self, bool format, const std::string& id, bool info_strings) {
             const VcfHandle& h = self.cast<const VcfHandle&>();
             const gk::VcfColumn* c = h.t().column(format, id);
             if (!c) throw py::key_error(gk::cat("Unrecognized ", format ? "FORMAT" : "INFO", " ID \"", id, "\""));
+            // As GenomeKit: VCFTable.info() of a string column raises (to_pandas() asks for them).
+            if (!format && c->dtype == gk::VcfDtype::String && !info_strings)
+              gk::type_error("INFO ", c->id, " is a string column: read it through VCFVariant attributes (v.", c->id,
+                             ") or to_pandas()");
             return column_view(self, h.t(), *c);
           },
-          py::arg("format"), py::arg("id"), "Zero-copy read-only view (base = this object).")
-      .def(
-          "strings",
-          [](const VcfHandle& h, const std::string& id, py::object rows) {
-            const VcfTable& t = h.t();
-            const gk::VcfColumn* c = t.column(false, id);
-            if (!c || c->dtype != gk::VcfDtype::String) throw py::key_error(gk::cat("no string INFO column ", id));
-            py::list out;
-            if (rows.is_none()) {
-              for (uint32_t r = 0; r < t.num_rows(); ++r) out.append(py::str(std::string(t.string_at(*c, r))));
-            } else {
-              for (py::handle r : rows) out.append(py::str(std::string(t.string_at(*c, r.cast<uint32_t>()))));
-            }
-            return out;
-          },
-          py::arg("id"), py::arg("rows") = py::none(), "Values of a string INFO column as a list of str.")
+          py::arg("format"), py::arg("id"), py::arg("info_strings") = false,
+          "Zero-copy read-only view (base = this object); ragged columns as object arrays.")
       .def(
           "variant",
           [](py::object self, uint32_t row) {
@@ -480,7 +514,7 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
             for (py::handle x : variants) {
               const RowRef* v = variant_ref(x.ptr());
               if (!v) gk::type_error("expected VCFVariant objects, got ", py::str(py::type::of(x)).cast<std::string>());
-              if (self_value<VcfHandle>(v->owner).s != h.s) {
+              if (!same_table(shared_of(*v), *h.s)) {
                 gk::Variant var;
                 vcf_variant(*v, var);
                 gk::value_error(var.as_variant_string(), " is not a variant of this VCFTable");
@@ -493,10 +527,20 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           },
           py::arg("variants"), "File rows of VCFVariants of this table, as an int64 array.")
       .def("close", [](VcfHandle& h) { h.s->closed = true; })
+      .def(
+          "view",
+          [](const VcfHandle& h) {
+            // A new handle on the same mapping with its own "closed" flag (masked tables).
+            auto s = std::make_shared<VcfShared>();
+            h.t();  // OSError if closed
+            s->table = h.s->table;
+            return VcfHandle{std::move(s), h.label};
+          },
+          "A handle on the same table that closes independently.")
       .def("is_variant_of", [](const VcfHandle& h, py::handle x) {
         const RowRef* v = variant_ref(x.ptr());
         if (!v) gk::type_error("expected a VCFVariant, got ", Py_TYPE(x.ptr())->tp_name);
-        return self_value<VcfHandle>(v->owner).s == h.s;
+        return same_table(shared_of(*v), *h.s);
       });
   // One method per query kind, so an unmasked VariantTable can hand out these
   // bound methods directly (no Python frame or kind string per call).
@@ -517,8 +561,9 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
   m.def(
       "build_vcfbin",
       [](py::object stream, const std::string& source_name, const std::string& out_path, py::handle refg,
-         py::list fields, py::object genome_dna, py::object exclude, py::object allow, const std::string& ancestral,
-         bool split_multiallelic, const std::string& provenance) {
+         py::list fields, py::object genome_dna, bool validate, bool normalize, const std::string& unsupported,
+         py::object exclude, py::object allow, const std::string& ancestral, bool split_multiallelic,
+         const std::string& provenance) {
         gk::VcfBuildOptions opt;
         opt.refg = resolve_refg(refg);
         for (py::handle f : fields) {
@@ -537,6 +582,17 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           opt.fields.push_back(std::move(r));
         }
         if (!genome_dna.is_none()) opt.genome = &genome_dna.cast<const gk::TwoBitFile&>();
+        if ((validate || normalize) && !opt.genome) gk::value_error("validate and normalize need the genome sequence");
+        opt.validate = validate;
+        opt.left_align = normalize;
+        if (unsupported == "error")
+          opt.policy = gk::RecordPolicy::Error;
+        else if (unsupported == "skip")
+          opt.policy = gk::RecordPolicy::Skip;
+        else if (unsupported == "keep")
+          opt.policy = gk::RecordPolicy::Keep;
+        else
+          gk::value_error("unsupported must be 'error', 'skip' or 'keep', got '", unsupported, "'");
         opt.exclude = interval_list(exclude, opt.refg, "exclude");
         opt.allow = interval_list(allow, opt.refg, "allow");
         if (ancestral == "error")
@@ -559,11 +615,16 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
         out["rows"] = r.rows;
         out["ancestral_lines"] = r.ancestral_lines;
         out["unknown_svtypes"] = r.unknown_svtypes;
+        out["realigned"] = r.realigned;
+        out["skipped"] = r.skipped;
+        out["kept"] = r.kept;
+        out["skipped_examples"] = r.skipped_examples;
+        out["kept_examples"] = r.kept_examples;
         return out;
       },
       py::arg("stream"), py::arg("source_name"), py::arg("out_path"), py::arg("reference_genome"), py::arg("fields"),
-      py::arg("genome_dna"), py::arg("exclude"), py::arg("allow"), py::arg("ancestral"), py::arg("split_multiallelic"),
-      py::arg("provenance"),
+      py::arg("genome_dna"), py::arg("validate"), py::arg("normalize"), py::arg("unsupported"), py::arg("exclude"),
+      py::arg("allow"), py::arg("ancestral"), py::arg("split_multiallelic"), py::arg("provenance"),
       "Converts VCF text from a binary stream to a .vcfbin file (see genome_kit.VCFTable.build_vcfbin).");
 }
 

@@ -42,6 +42,10 @@ void set_python_error(const gk::Error& e);
 /// VariantGenome). Unknown names are loaded through the Python-side loader.
 gk::RefgId resolve_refg(py::handle refg);
 
+/// Assembly id for the reference genome name stored in the file `path`; a
+/// name that cannot be loaded is an OSError naming the file.
+gk::RefgId resolve_stored_refg(const std::string& path, const std::string& name);
+
 /// `str(type(h))` for messages, e.g. "<class 'str'>".
 std::string type_name(py::handle h);
 

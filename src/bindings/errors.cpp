@@ -30,7 +30,13 @@ void set_python_error(const gk::Error& e) {
       type = PyExc_RuntimeError;
       break;
   }
-  PyErr_SetString(type, e.what());
+  // Messages may quote bytes of a corrupt file: never let them turn the
+  // error into a UnicodeDecodeError.
+  const std::string msg = e.what();
+  PyObject* text = PyUnicode_DecodeUTF8(msg.data(), static_cast<Py_ssize_t>(msg.size()), "backslashreplace");
+  if (!text) return;  // MemoryError is set
+  PyErr_SetObject(type, text);
+  Py_DECREF(text);
 }
 
 void register_errors(py::module_& m) {

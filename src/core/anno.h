@@ -136,11 +136,14 @@ class AnnoFile {
 
   /// `row` if it is a valid row of `table`, else OSError (corrupt file).
   uint32_t checked(int table, uint32_t row) const;
+  /// OSError (corrupt file) unless rows [first, first + count) all exist.
+  void check_rows(int table, uint32_t first, uint32_t count) const;
 
-  /// Interval of any row (chromosome remapped to the current assembly).
+  /// Interval of any row (chromosome remapped to the current assembly);
+  /// OSError for a row with end < start, an unknown chromosome or strand.
   Interval interval(int table, uint32_t row) const;
 
-  /// String from the pool ("" = absent).
+  /// String from the pool ("" = absent); OSError if it is not UTF-8.
   std::string_view str(uint32_t off) const;
 
   const IntervalIndex& index(int table) const { return index_[table]; }

@@ -7,6 +7,7 @@
 #include "binary_format.h"
 #include "chrom_table.h"
 #include "errors.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -56,7 +57,8 @@ AnnoFile::AnnoFile(const std::string& path, RefgId refg, std::string config)
   for (int t = 0; t < kNumAnnoTables; ++t) {
     uint64_t o = toc_.index_off[t];
     index_[t] = IntervalIndex(file_, o, remap_);
-    if (index_[t].num_rows() != toc_.num_rows[t]) file_.corrupt(cat("index of ", anno_table_name(t)));
+    if (index_[t].num_rows() != toc_.num_rows[t] || !index_[t].stranded())
+      file_.corrupt(cat("index of ", anno_table_name(t)));
   }
   for (int k = 0; k < 2; ++k) ids_[k] = file_.array_at<IdKey>(toc_.id_index_off[k], toc_.id_index_count[k], "id index");
 
@@ -67,6 +69,13 @@ AnnoFile::AnnoFile(const std::string& path, RefgId refg, std::string config)
 uint32_t AnnoFile::checked(int table, uint32_t row) const {
   if (row >= size(table)) file_.corrupt(cat("a link points past the end of table ", anno_table_name(table)));
   return row;
+}
+
+void AnnoFile::check_rows(int table, uint32_t first, uint32_t count) const {
+  // 64-bit sum: first + count cannot wrap around past the table's end.
+  if (uint64_t(first) + count > size(table))
+    file_.corrupt(cat("rows ", first, "..", uint64_t(first) + count, " of table ", anno_table_name(table),
+                      " lie past its end (", size(table), " rows)"));
 }
 
 const RowIv& AnnoFile::row_iv(int table, uint32_t row) const {
@@ -89,6 +98,9 @@ Interval AnnoFile::interval(int table, uint32_t row) const {
   if (r.chrom < 0 || static_cast<size_t>(r.chrom) >= remap_.size() || remap_[static_cast<size_t>(r.chrom)] < 0)
     file_.corrupt(cat("row ", row, " of ", anno_table_name(table), " is on chromosome #", r.chrom,
                       ", unknown in assembly ", assembly(refg_).name()));
+  if (r.end < r.start || (r.strand != '+' && r.strand != '-'))
+    file_.corrupt(cat("row ", row, " of ", anno_table_name(table), " has interval [", r.start, ", ", r.end,
+                      ") on strand byte ", int(r.strand)));
   Interval iv;
   iv.chrom = remap_[static_cast<size_t>(r.chrom)];
   iv.strand = r.strand;
@@ -100,10 +112,13 @@ Interval AnnoFile::interval(int table, uint32_t row) const {
 
 std::string_view AnnoFile::str(uint32_t off) const {
   if (off >= toc_.strings_size) file_.corrupt("a string offset points past the string pool");
-  return std::string_view(strings_ + off);
+  std::string_view s(strings_ + off);  // the pool ends with NUL (checked on open)
+  if (!is_utf8(s)) file_.corrupt(cat("the string at pool offset ", off, " is not UTF-8"));
+  return s;
 }
 
 std::string_view AnnoFile::id_of(int table, uint32_t row) const {
+  checked(table, row);
   return str(table == kGenes ? genes_[row].id : trans_[row].id);
 }
 

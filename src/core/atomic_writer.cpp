@@ -1,6 +1,8 @@
 #include "atomic_writer.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,14 +13,66 @@
 
 namespace gk {
 
+namespace {
+// The temporaries of `final_path`: its name followed by one of these and six
+// mkstemp characters.
+const char* const kTempInfixes[] = {".tmp-", ".spill-", ".spill."};
+
+std::pair<std::string, std::string> split_dir(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+}  // namespace
+
+int AtomicFileWriter::reclaim_stale(const std::string& final_path) {
+  auto [dir, base] = split_dir(final_path);
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;  // creating the writer's own file will report the problem
+  int removed = 0;
+  while (dirent* ent = ::readdir(d)) {
+    std::string name = ent->d_name;
+    bool ours = false;
+    for (const char* infix : kTempInfixes) {
+      std::string prefix = base + infix;
+      ours |= name.size() == prefix.size() + 6 && name.compare(0, prefix.size(), prefix) == 0;
+    }
+    if (!ours) continue;
+    std::string path = dir + "/" + name;
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) continue;
+    // Held by a live writer: EWOULDBLOCK. Free: its writer is gone.
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::unlink(path.c_str()) == 0) ++removed;
+    ::close(fd);
+  }
+  ::closedir(d);
+  return removed;
+}
+
 AtomicFileWriter::AtomicFileWriter(std::string final_path) : final_path_(std::move(final_path)) {
-  std::string tmpl = final_path_ + ".tmp-XXXXXX";
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  int fd = ::mkstemp(buf.data());
-  if (fd < 0) {
-    int e = errno;
-    fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot create ", final_path_, ": ", std::strerror(e));
+  reclaim_stale(final_path_);
+  int fd = -1;
+  std::vector<char> buf;
+  for (int attempt = 0; fd < 0; ++attempt) {
+    std::string tmpl = final_path_ + ".tmp-XXXXXX";
+    buf.assign(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    fd = ::mkstemp(buf.data());
+    if (fd < 0) {
+      int e = errno;
+      fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot create ", final_path_, ": ",
+           std::strerror(e));
+    }
+    // Another writer's reclaim_stale may have removed the file between
+    // mkstemp and the lock: then the file is gone (no links) and we retry.
+    // (Where the file system has no flock, nothing is locked and nothing is
+    // reclaimed: reclaim_stale removes only files it could lock.)
+    struct stat st;
+    if (::flock(fd, LOCK_EX) == 0 && ::fstat(fd, &st) == 0 && st.st_nlink == 0) {
+      ::close(fd);
+      fd = -1;
+      if (attempt == 8) os_error("cannot create ", final_path_, ": its temporary files keep disappearing");
+    }
   }
   ::fchmod(fd, 0644);
   temp_path_ = buf.data();
@@ -32,8 +86,8 @@ AtomicFileWriter::AtomicFileWriter(std::string final_path) : final_path_(std::mo
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
-  if (f_) std::fclose(f_);
   if (!committed_ && !temp_path_.empty()) ::unlink(temp_path_.c_str());
+  if (f_) std::fclose(f_);
 }
 
 void AtomicFileWriter::check(bool ok, const char* what) {
@@ -64,10 +118,12 @@ void AtomicFileWriter::write_at(uint64_t offset, const void* data, size_t n) {
 void AtomicFileWriter::commit() {
   check(std::fflush(f_) == 0, "write");
   check(::fsync(::fileno(f_)) == 0, "sync");
-  check(std::fclose(f_) == 0, "close");
-  f_ = nullptr;
+  // Renamed while still open, so still locked: no reclaim_stale can take it.
   check(::rename(temp_path_.c_str(), final_path_.c_str()) == 0, "rename into place");
   committed_ = true;
+  std::FILE* f = f_;
+  f_ = nullptr;
+  check(std::fclose(f) == 0, "close");
 }
 
 }  // namespace gk

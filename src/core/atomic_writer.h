@@ -1,8 +1,15 @@
 // Output file that appears atomically: data goes to a temporary file in the
 // destination directory, and commit() fsyncs and renames it over the final
-// name. If the writer is destroyed without commit (an exception, a crash
-// mid-build), the temporary is removed, so a half-written file can never be
-// opened under the final name.
+// name. If the writer is destroyed without commit (an exception), the
+// temporary is removed, so a half-written file can never be opened under the
+// final name.
+//
+// A writer killed outright (kill -9, power loss) cannot remove its temporary.
+// So every temporary `<final>.tmp-XXXXXX` is held under an exclusive flock()
+// for its writer's whole life (the kernel drops the lock when the process
+// dies, on any host sharing the file system), and each new writer first
+// removes the temporaries next to its output that nobody holds: the next
+// build reclaims what a killed one left.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +35,10 @@ class AtomicFileWriter : public ByteWriter {
 
   /// Flushes, fsyncs and renames the temporary file to the final path.
   void commit();
+
+  /// Removes the temporaries (`.tmp-`, `.spill-`, `.spill.`) next to
+  /// `final_path` that no live writer holds. Returns how many it removed.
+  static int reclaim_stale(const std::string& final_path);
 
  private:
   void check(bool ok, const char* what);

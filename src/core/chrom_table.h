@@ -6,7 +6,9 @@
 // current assembly's ids by name when they open the file.
 //
 // Layout: uint32 count, then per chromosome {uint32 length, bytes}, zero
-// padded to a multiple of 8 bytes.
+// padded to a multiple of 8 bytes. Readers reject a count the file cannot
+// hold (4 bytes per entry at least) before allocating, and names that are
+// empty, not UTF-8, or hold control characters or '/'.
 #pragma once
 
 #include <cstdint>

@@ -151,7 +151,8 @@ void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
 
 }  // namespace
 
-IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std::vector<ChromId>& remap) {
+IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std::vector<ChromId>& remap)
+    : file_(&file) {
   const uint32_t* header = file.array_at<uint32_t>(offset, 4, "index header");
   uint32_t num_keys = header[0];
   num_rows_ = header[1];
@@ -172,7 +173,8 @@ IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std
   for (uint32_t k = 0; k < num_keys; ++k) {
     const Key& key = keys_[k];
     if (key.first != total || key.count > num_rows_ - total || (key.strand != '+' && key.strand != '-') ||
-        key.chrom < 0 || static_cast<size_t>(key.chrom) >= remap.size())
+        key.chrom < 0 || static_cast<size_t>(key.chrom) >= remap.size() || key.max_len < 0 ||
+        key.max_len > (int64_t(1) << 32))
       file.corrupt(cat("interval index key ", k, " is inconsistent"));
     total += key.count;
     ChromId now = remap[static_cast<size_t>(key.chrom)];
@@ -257,7 +259,7 @@ void IntervalIndex::find(IndexQuery kind, const Interval& q, std::vector<uint32_
     }
   }
   for (size_t i = first_out; i < out.size(); ++i)
-    if (out[i] >= num_rows_) os_error("corrupt interval index: row ", out[i], " of ", num_rows_);
+    if (out[i] >= num_rows_) file_->corrupt(cat("the interval index names row ", out[i], " of ", num_rows_));
 }
 
 }  // namespace gk

@@ -84,6 +84,7 @@ class IntervalIndex {
   // Entries of `key` in `arr` whose pos lies in [lo, hi].
   static std::pair<const Entry*, const Entry*> range(const Entry* arr, const Key& k, int64_t lo, int64_t hi);
 
+  const MappedFile* file_ = nullptr;  // for messages; the owner of the index owns the file
   bool stranded_ = true;
   uint32_t num_rows_ = 0;
   const Key* keys_ = nullptr;

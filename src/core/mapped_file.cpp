@@ -16,28 +16,30 @@ MappedFile::MappedFile(std::string path) : path_(std::move(path)) {
     int e = errno;
     fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ", std::strerror(e));
   }
+  try {
+    map(fd);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);  // the mapping keeps the file alive
+}
+
+MappedFile::MappedFile(int fd, std::string name) : path_(std::move(name)) {
+  map(fd);
+}
+
+void MappedFile::map(int fd) {
   struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    int e = errno;
-    ::close(fd);
-    os_error("cannot stat ", path_, ": ", std::strerror(e));
-  }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    os_error("cannot open ", path_, ": is a directory");
-  }
+  if (::fstat(fd, &st) != 0) os_error("cannot stat ", path_, ": ", std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) os_error("cannot open ", path_, ": is a directory");
   size_ = static_cast<uint64_t>(st.st_size);
   if (size_ > 0) {
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED) {
-      int e = errno;
-      ::close(fd);
-      os_error("cannot map ", path_, ": ", std::strerror(e));
-    }
+    if (p == MAP_FAILED) os_error("cannot map ", path_, ": ", std::strerror(errno));
     data_ = static_cast<const uint8_t*>(p);
     mapped_ = true;
   }
-  ::close(fd);  // the mapping keeps the file alive
 }
 
 MappedFile::MappedFile(std::string path, BigVector<uint8_t> bytes)

@@ -18,6 +18,8 @@ class MappedFile {
  public:
   /// Maps `path` read-only. Throws FileNotFound / OS errors naming the path.
   explicit MappedFile(std::string path);
+  /// Maps the open file `fd` (not closed, not owned); `name` is for messages.
+  MappedFile(int fd, std::string name);
   /// Serves `bytes` as the contents of a file named `path` (in messages).
   MappedFile(std::string path, BigVector<uint8_t> bytes);
   ~MappedFile();
@@ -50,6 +52,8 @@ class MappedFile {
 
  private:
   void check_range(uint64_t offset, uint64_t count, uint64_t item_size, const char* what) const;
+  /// Maps `fd`; throws (leaving `fd` open) on failure.
+  void map(int fd);
 
   std::string path_;
   const uint8_t* data_ = nullptr;

@@ -66,10 +66,7 @@ void TrackBuilder::abort() {
     std::fclose(spill_);
     spill_ = nullptr;
   }
-  if (!spill_path_.empty()) {
-    ::unlink(spill_path_.c_str());
-    spill_path_.clear();
-  }
+  spill_path_.clear();
 }
 
 void TrackBuilder::check_config(const char* method) const {
@@ -387,6 +384,8 @@ void TrackBuilder::write_segment(ChromId chrom, char strand, int64_t cs, int64_t
       int fd = ::mkstemp(buf.data());
       if (fd < 0) os_error("cannot create a temporary file next to ", path_, ": ", std::strerror(errno));
       spill_path_ = buf.data();
+      // Unlinked at once: a killed builder leaves nothing behind.
+      ::unlink(spill_path_.c_str());
       spill_ = ::fdopen(fd, "w+b");
       if (!spill_) {
         ::close(fd);
@@ -521,7 +520,7 @@ void TrackBuilder::finalize() {
   }
   if (out.tell() != h.data_offset) runtime_error("internal error: track layout mismatch");
   if (spill_size_ > 0) {
-    MappedFile spill(spill_path_);
+    MappedFile spill(::fileno(spill_), spill_path_);
     for (size_t i = 0; i < order.size(); ++i) {
       const Block& b = blocks_[order[i]];
       out.write(spill.array_at<uint8_t>(b.spill_offset, b.bytes, "spill"), b.bytes);

@@ -7,6 +7,7 @@
 
 #include "binary_format.h"
 #include "errors.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -542,9 +543,11 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
     at += 4;
     if (n > h.names_size - at) file_.corrupt("chromosome name overruns its table");
     names_.emplace_back(names + at, n);
+    if (!is_stored_name(names_.back())) file_.corrupt(cat("chromosome name #", i, " is not a valid name"));
     at += n;
   }
   refg_name_.assign(file_.array_at<char>(h.refg_offset, h.refg_size, "reference genome name"), h.refg_size);
+  if (!is_stored_name(refg_name_) || refg_name_[0] == '.') file_.corrupt("the reference genome name is not valid");
   file_.array_at<uint8_t>(h.meta_offset, h.meta_size, "metadata");
   meta_offset_ = h.meta_offset;
   meta_size_ = h.meta_size;

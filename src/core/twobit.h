@@ -34,7 +34,8 @@ class TwoBitFile {
   const std::string& path() const { return file_.path(); }
   RefgId refg() const { return refg_; }
   bool has_chrom(ChromId c) const;
-  /// Length of a chromosome's sequence; ValueError if the file lacks it.
+  /// Length of a chromosome's sequence; ValueError if the file lacks it (OSError
+  /// if chrom.sizes lists it: the pair disagrees).
   int64_t chrom_length(ChromId c) const;
 
   /// Writes the sequence of `iv` (reverse complement on '-') into out[0,
@@ -55,6 +56,8 @@ class TwoBitFile {
   template <class Fn>
   void for_blocks(uint64_t count, uint64_t offset, int64_t lo, int64_t hi, Fn&& fn) const;
   const Record& record(const Interval& iv) const;
+  /// Throws for a chromosome without a sequence in the file.
+  [[noreturn]] void missing(ChromId c) const;
 
   MappedFile file_;
   RefgId refg_;
@@ -72,6 +75,11 @@ struct TwoBitWriteResult {
 /// Converts FASTA text to a .2bit file at `out_path` (written atomically).
 /// IUPAC ambiguity codes become N; lower case becomes mask blocks. `version`
 /// 0 or 1; 0 fails if the file would exceed 4 GiB. Errors name source:line.
-TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, int version);
+/// With `sizes_path`, also writes the chrom.sizes of the sequences there,
+/// committed just before the .2bit: a build killed at any point leaves no
+/// .2bit without its sizes (TwoBitFile refuses a .2bit whose lengths
+/// disagree with the sizes, as a stale .2bit beside new sizes would).
+TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, int version,
+                               const std::string& sizes_path = "");
 
 }  // namespace gk

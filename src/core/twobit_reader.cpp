@@ -73,10 +73,10 @@ TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg
     }
     ChromId c = asm_.find(name);
     if (c < 0)
-      value_error(path, ": sequence '", name, "' is not a chromosome of ", asm_.name(), " (", asm_.name(),
-                  ".chrom.sizes / .chromAlias.txt)");
+      os_error(path, ": sequence '", name, "' is not a chromosome of ", asm_.name(), " (", asm_.name(),
+               ".chrom.sizes / .chromAlias.txt)");
     Record& r = records_[static_cast<size_t>(c)];
-    if (r.present) value_error(path, ": chromosome '", name, "' appears twice");
+    if (r.present) file_.corrupt(cat("chromosome '", name, "' appears twice"));
     r.present = true;
     r.dna_size = u32(offset, "sequence record");
     r.n_count = u32(offset + 4, "sequence record");
@@ -88,6 +88,12 @@ TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg
     file_.array_at<uint32_t>(r.mask_offset, 2 * r.mask_count, "mask blocks");
     r.packed_offset = r.mask_offset + 8 * r.mask_count + 4;
     file_.array_at<uint8_t>(r.packed_offset, (r.dna_size + 3) / 4, "packed bases");
+    // .2bit and .chrom.sizes are one pair (build_assembly commits the sizes
+    // first): a 2bit left from another build disagrees with the sizes.
+    int64_t want = asm_.chrom_size(c);
+    if (want >= 0 && static_cast<uint64_t>(want) != r.dna_size)
+      os_error(path, ": sequence '", name, "' has ", r.dna_size, " bases but ", asm_.name(), ".chrom.sizes says ", want,
+               " (the pair comes from different builds: rebuild the assembly)");
     // N blocks must be ordered for the binary search; they are few, so check.
     uint64_t prev_end = 0;
     for (uint64_t k = 0; k < r.n_count; ++k) {
@@ -103,16 +109,24 @@ bool TwoBitFile::has_chrom(ChromId c) const {
 }
 
 int64_t TwoBitFile::chrom_length(ChromId c) const {
-  if (!has_chrom(c)) value_error(path(), " has no sequence for chromosome '", assembly(refg_).chrom_name(c), "'");
+  if (!has_chrom(c)) missing(c);
   return static_cast<int64_t>(records_[static_cast<size_t>(c)].dna_size);
+}
+
+void TwoBitFile::missing(ChromId c) const {
+  const Assembly& a = assembly(refg_);
+  // A chromosome only the alias table knows has no sequence by design; one
+  // that chrom.sizes lists must be in the file.
+  if (c >= 0 && static_cast<size_t>(c) < a.num_chroms() && a.chrom_size(c) >= 0)
+    os_error(path(), " lacks the sequence of chromosome '", a.chrom_name(c), "', which ", a.name(),
+             ".chrom.sizes lists");
+  value_error("reference genome ", a.name(), " has no sequence for chromosome '", a.chrom_name(c), "' (", path(), ")");
 }
 
 const TwoBitFile::Record& TwoBitFile::record(const Interval& iv) const {
   if (iv.refg != refg_)
     value_error("interval ", iv.describe(), " cannot be used with reference genome ", assembly(refg_).name());
-  if (!has_chrom(iv.chrom))
-    value_error("reference genome ", assembly(refg_).name(), " has no sequence for chromosome '", iv.chrom_name(),
-                "' (", path(), ")");
+  if (!has_chrom(iv.chrom)) missing(iv.chrom);
   return records_[static_cast<size_t>(iv.chrom)];
 }
 

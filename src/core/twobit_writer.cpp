@@ -74,7 +74,8 @@ void put32(std::FILE* f, uint32_t v) {
 
 }  // namespace
 
-TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, int version) {
+TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, int version,
+                               const std::string& sizes_path) {
   if (version < -1 || version > 1) value_error("2bit version must be 0 or 1, got ", version);
   std::FILE* scratch = std::tmpfile();
   if (!scratch) os_error("cannot create a scratch file for ", out_path);
@@ -171,6 +172,15 @@ TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, i
   std::vector<char> buf(1 << 20);
   size_t got;
   while ((got = std::fread(buf.data(), 1, buf.size(), scratch)) > 0) out.write(buf.data(), got);
+  if (std::ferror(scratch)) os_error("cannot read the scratch file of ", out_path);
+  if (!sizes_path.empty()) {
+    AtomicFileWriter sizes(sizes_path);
+    for (const auto& [name, size] : result.sizes) {
+      std::string line = cat(name, '\t', size, '\n');
+      sizes.write(line.data(), line.size());
+    }
+    sizes.commit();
+  }
   out.commit();
   return result;
 }

@@ -107,6 +107,7 @@ struct HeaderField {
 /// Parses `<ID=x,Number=1,Type=Integer,Description="...">` into key/values.
 std::unordered_map<std::string, std::string> parse_meta(std::string_view body) {
   std::unordered_map<std::string, std::string> kv;
+  while (!body.empty() && (body.back() == ' ' || body.back() == '\t' || body.back() == '\r')) body.remove_suffix(1);
   if (body.size() < 2 || body.front() != '<' || body.back() != '>') return kv;
   body = body.substr(1, body.size() - 2);
   size_t i = 0;
@@ -138,7 +139,8 @@ std::unordered_map<std::string, std::string> parse_meta(std::string_view body) {
 
 // ---------------------------------------------------------------- columns
 
-enum class NumKind { Fixed, A, R, G };
+// Number=: a fixed count, per ALT (A), per allele (R), per genotype (G), or any (".").
+enum class NumKind { Fixed, A, R, G, Any };
 enum class Special { None, Id, SvType, Gt };
 
 struct Column {
@@ -152,17 +154,27 @@ struct Column {
   uint32_t depth = 1;
   uint32_t row_values = 1;  // depth (INFO) or samples*depth (FORMAT)
   double default_value = 0;
-  std::vector<uint8_t> defaults;       // one row of default values
-  std::vector<uint8_t> row;            // the row being parsed
-  std::unique_ptr<SpillFile> data;     // numeric rows, or the string blob
-  std::unique_ptr<SpillFile> offsets;  // strings: end offset per row
+  std::vector<uint8_t> defaults;  // one row of default values (fixed-size columns)
+  std::vector<uint8_t> row;       // the row being parsed
+  // The current record's output, appended to the spill files only once the
+  // whole record is accepted (a record skipped half way leaves no trace).
+  std::vector<uint8_t> staged;
+  std::vector<uint64_t> staged_lens;      // ragged columns: elements per entry
+  std::vector<std::string_view> samples;  // ragged FORMAT columns: each sample's text
+  uint64_t elements = 0;                  // ragged columns: elements committed so far
+  std::unique_ptr<SpillFile> data;        // numeric rows, or the values of a ragged column
+  std::unique_ptr<SpillFile> offsets;     // ragged columns: end offset (in elements) per entry
 
   const char* section() const { return format ? "FORMAT" : "INFO"; }
+  /// Strings and Number=. numbers: offsets + values instead of a fixed depth.
+  bool ragged() const { return dtype == VcfDtype::String || num == NumKind::Any; }
+  size_t element_size() const { return dtype == VcfDtype::String ? 1 : vcf_dtype_size(dtype); }
 };
 
 uint32_t expected_count(NumKind k, uint32_t fixed, uint32_t n_alts) {
   switch (k) {
     case NumKind::Fixed:
+    case NumKind::Any:
       return fixed;
     case NumKind::A:
       return n_alts;
@@ -174,23 +186,48 @@ uint32_t expected_count(NumKind k, uint32_t fixed, uint32_t n_alts) {
   return fixed;
 }
 
-/// Index of the k-th stored value among the record's values for alt `a` (1-based) of `n_alts`.
-uint32_t select_index(NumKind kind, uint32_t k, uint32_t a, uint32_t n_alts) {
-  if (n_alts == 1) return k;
+constexpr uint32_t kNoValue = UINT32_MAX;
+
+/// Index of the k-th stored value among the `n` values of a record for alt `a`
+/// (1-based) of `n_alts`, or kNoValue (the default is kept). Number=G fields
+/// have n_alts + 1 values for a haploid call instead of the diploid count.
+uint32_t select_index(NumKind kind, uint32_t k, uint32_t a, uint32_t n_alts, uint32_t n) {
+  if (n_alts <= 1) return k < n ? k : kNoValue;
   switch (kind) {
     case NumKind::Fixed:
+    case NumKind::Any:
       return k;
     case NumKind::A:
       return a - 1;
     case NumKind::R:
       return k == 0 ? 0 : a;
     case NumKind::G: {
-      uint32_t base = a * (a + 1) / 2;  // genotypes (0,0), (0,a), (a,a) in VCF order
+      if (n == n_alts + 1) return k == 0 ? 0 : (k == 1 ? a : kNoValue);  // haploid: alleles 0, a
+      uint32_t base = a * (a + 1) / 2;                                   // genotypes (0,0), (0,a), (a,a) in VCF order
       return k == 0 ? 0 : (k == 1 ? base : base + a);
     }
   }
   return k;
 }
+
+/// A record that cannot be stored as it is; the record policy decides whether
+/// it ends the conversion. what() is "file:line: reason".
+class RecordError : public Error {
+ public:
+  explicit RecordError(const std::string& msg) : Error(ErrorKind::Value, msg) {}
+};
+
+/// ALTs that name no particular sequence: `*` (an allele removed by an
+/// overlapping deletion) and the gVCF "any other allele" `<*>` / `<NON_REF>`.
+bool unspecified_allele(std::string_view alt) {
+  return alt == "*" || alt == "<*>" || alt == "<NON_REF>";
+}
+
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+constexpr size_t kExamples = 5;  // first problem lines reported per kind
 
 class Builder {
  public:
@@ -200,20 +237,37 @@ class Builder {
   VcfBuildResult run();
 
  private:
-  [[noreturn]] void fail_line(const std::string& msg) const { value_error(reader_.where(), ": ", msg); }
+  [[noreturn]] void fail_line(const std::string& msg) const { throw RecordError(cat(reader_.where(), ": ", msg)); }
+  /// A problem the record can be stored despite (the problem part left out):
+  /// returns under the "keep" policy (the record is reported), else fails.
+  void tolerate(const std::string& msg);
   void read_header();
   void setup_columns();
   void process(std::string_view line);
-  void emit(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t alt_index,
-            uint32_t n_alts);
+  /// Stages one row (REF/ALT already trimmed) and its field values.
+  void stage(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t alt_index,
+             uint32_t n_alts);
+  void stage_format(uint32_t a, uint32_t n_alts);
+  void commit();
+  void discard();
   /// Values of one INFO item or FORMAT sample field, for alt `a` of `n_alts`.
   void parse_values(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst);
-  void store_number(Column& c, std::string_view tok, uint8_t* dst);
-  int8_t parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) const;
+  /// Appends one entry of a ragged column (a string, or any number of values).
+  void stage_ragged(Column& c, std::string_view text);
+  /// Stores a number; false (and `err`) if `tok` is not a valid value of `c`.
+  bool store_number(const Column& c, std::string_view tok, uint8_t* dst, std::string& err) const;
+  int8_t parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts);
   ChromId resolve_chrom(std::string_view name);
   /// The value of INFO item `key` of the current record (empty for a flag); false if absent.
   bool info_value(std::string_view key, std::string_view& value) const;
+  /// INFO END of the current record (1-based, inclusive), or `fallback` if absent.
+  int64_t info_end(int64_t pos, int64_t fallback);
   bool keep(ChromId chrom, int64_t start, int64_t end) const;
+  char genome_base(ChromId chrom, int64_t pos);
+  /// Moves an insertion or deletion of `allele` at `start` left while the
+  /// base before it equals its last base (bcftools norm: never onto base 0).
+  bool left_align(ChromId chrom, int64_t& start, std::string& allele);
+  [[noreturn]] void past_end(ChromId chrom, int64_t end_pos) const;
   void write_file();
 
   LineReader reader_;
@@ -234,6 +288,13 @@ class Builder {
   std::vector<IndexedElement> elements_;
   uint64_t allele_bytes_ = 0;
 
+  // The current record's rows (allele_offset relative to staged_alleles_) until commit().
+  std::vector<VcfRow> staged_rows_;
+  std::vector<IndexedElement> staged_elements_;
+  std::string staged_alleles_;
+  std::string record_problem_;  // first tolerated problem of the current record
+  uint64_t records_ = 0;
+
   // Per-line scratch.
   std::vector<std::string_view> fields_, alts_, info_items_, tokens_;
   std::vector<std::pair<std::string_view, std::string_view>> info_kv_;
@@ -241,9 +302,18 @@ class Builder {
   ChromId last_chrom_id_ = -1;
   std::string last_format_;
   std::vector<int> format_map_;  // FORMAT key position → column index or -1
-  std::string ref_buf_;
+  std::string ref_buf_, norm_ref_, norm_alt_;
   std::unordered_set<std::string> unknown_sv_seen_;
+  // Genome bases around the last left-aligned variant.
+  ChromId window_chrom_ = -1;
+  int64_t window_start_ = 0;
+  std::string window_;
 };
+
+void Builder::tolerate(const std::string& msg) {
+  if (opt_.policy != RecordPolicy::Keep) fail_line(msg);
+  if (record_problem_.empty()) record_problem_ = cat(reader_.where(), ": ", msg);
+}
 
 void Builder::read_header() {
   std::string_view line;
@@ -332,16 +402,18 @@ void Builder::setup_columns() {
           c.num = NumKind::R;
         } else if (number == "G") {
           c.num = NumKind::G;
+        } else if (number == ".") {
+          c.num = NumKind::Any;  // ragged: any number of values per entry
         } else {
           int64_t n = 0;
           if (!parse_int(number, n) || n <= 0)
-            value_error(section, " ID ", r.id, " (Type=", type, ") must have Number>0 or A/R/G to be stored as an",
-                        " array, but its header says Number=", number.empty() ? "<missing>" : number);
+            value_error(section, " ID ", r.id, " (Type=", type, ") must have Number>0, A, R, G or . to be stored,",
+                        " but its header says Number=", number.empty() ? "<missing>" : number);
           if (n > 4096) value_error(section, " ID ", r.id, ": Number=", n, " is too large");
           c.num = NumKind::Fixed;
           c.depth = static_cast<uint32_t>(n);
         }
-        if (c.num != NumKind::Fixed) c.depth = expected_count(c.num, 0, 1);
+        if (c.num != NumKind::Fixed && c.num != NumKind::Any) c.depth = expected_count(c.num, 0, 1);
         c.default_value = r.has_default ? r.default_value : 0.0;
       } else if (type == "Flag") {
         if (r.format) value_error("FORMAT ID ", r.id, " has Type=Flag, which FORMAT fields cannot have");
@@ -350,9 +422,6 @@ void Builder::setup_columns() {
         c.is_flag = true;
         c.dtype = VcfDtype::Bool;
       } else if (type == "String" || type == "Character") {
-        if (r.format)
-          value_error("FORMAT ID ", r.id, " has Type=", type,
-                      ": string FORMAT fields are not supported (only GT and numeric fields)");
         no_default("a string");
         c.dtype = VcfDtype::String;
       } else {
@@ -406,9 +475,8 @@ void Builder::setup_columns() {
           break;
       }
       for (uint32_t i = 0; i < c.row_values; ++i) std::memcpy(c.defaults.data() + i * es, one.data(), es);
-    } else {
-      c.offsets = std::make_unique<SpillFile>(out_path_);
     }
+    if (c.ragged()) c.offsets = std::make_unique<SpillFile>(out_path_);
     c.data = std::make_unique<SpillFile>(out_path_);
     cols_.push_back(std::move(c));
   }
@@ -451,82 +519,175 @@ bool Builder::keep(ChromId chrom, int64_t start, int64_t end) const {
   return false;
 }
 
-void Builder::store_number(Column& c, std::string_view tok, uint8_t* dst) {
-  if (tok == ".") return;  // missing element: keep the default
+int64_t Builder::info_end(int64_t pos, int64_t fallback) {
+  std::string_view v;
+  if (!info_value("END", v) || v == "." || v.empty()) return fallback;
+  int64_t endpos;
+  if (!parse_int(v, endpos)) fail_line(cat("invalid INFO END '", v, "'"));
+  if (endpos < pos) fail_line(cat("INFO END ", endpos, " is before POS ", pos));
+  return endpos;
+}
+
+void Builder::past_end(ChromId chrom, int64_t end_pos) const {
+  fail_line(cat("the record ends at ", asm_.chrom_name(chrom), ":", end_pos, ", past the end of ",
+                asm_.chrom_name(chrom), " (", asm_.chrom_size(chrom), " bp in ", asm_.name(),
+                "): is the VCF from another assembly?"));
+}
+
+char Builder::genome_base(ChromId chrom, int64_t pos) {
+  if (chrom != window_chrom_ || pos < window_start_ || pos >= window_start_ + static_cast<int64_t>(window_.size())) {
+    // Left-alignment walks backwards: fetch the bases before `pos` too.
+    int64_t b = std::max<int64_t>(0, pos - 255), e = pos + 1;
+    window_.resize(static_cast<size_t>(e - b));
+    opt_.genome->fetch(Interval::make(chrom, '+', b, e, opt_.refg), window_.data(), true, false);
+    window_chrom_ = chrom;
+    window_start_ = b;
+  }
+  return window_[static_cast<size_t>(pos - window_start_)];
+}
+
+bool Builder::left_align(ChromId chrom, int64_t& start, std::string& allele) {
+  bool moved = false;
+  while (start > 1 && upper(genome_base(chrom, start - 1)) == upper(allele.back())) {
+    std::rotate(allele.rbegin(), allele.rbegin() + 1, allele.rend());
+    --start;
+    moved = true;
+  }
+  return moved;
+}
+
+bool Builder::store_number(const Column& c, std::string_view tok, uint8_t* dst, std::string& err) const {
+  if (tok == ".") return true;  // missing element: keep the default
   if (c.is_float) {
     double v;
-    if (!parse_double(tok, v)) fail_line(cat(c.section(), " ", c.id, ": invalid Float value '", tok, "'"));
+    if (!parse_double(tok, v)) {
+      err = cat(c.section(), " ", c.id, ": invalid Float value '", tok, "'");
+      return false;
+    }
     if (c.dtype == VcfDtype::Float16)
       put<uint16_t>(dst, float_to_half(static_cast<float>(v)));
     else
       put<float>(dst, v);
-    return;
+    return true;
   }
   int64_t v;
-  if (!parse_int(tok, v)) fail_line(cat(c.section(), " ", c.id, ": invalid Integer value '", tok, "'"));
-  auto check_fits = [&](int64_t lo, int64_t hi, const char* type) {
-    if (v < lo || v > hi) fail_line(cat(c.section(), " ", c.id, ": value ", v, " does not fit ", type));
+  if (!parse_int(tok, v)) {
+    err = cat(c.section(), " ", c.id, ": invalid Integer value '", tok, "'");
+    return false;
+  }
+  auto fits = [&](int64_t lo, int64_t hi, const char* type) {
+    if (v >= lo && v <= hi) return true;
+    err = cat(c.section(), " ", c.id, ": value ", v, " does not fit ", type);
+    return false;
   };
   switch (c.dtype) {
     case VcfDtype::Int8:
-      check_fits(INT8_MIN, INT8_MAX, "int8");
+      if (!fits(INT8_MIN, INT8_MAX, "int8")) return false;
       put<int8_t>(dst, v);
       break;
     case VcfDtype::Int16:
-      check_fits(INT16_MIN, INT16_MAX, "int16");
+      if (!fits(INT16_MIN, INT16_MAX, "int16")) return false;
       put<int16_t>(dst, v);
       break;
     default:
-      check_fits(INT32_MIN, INT32_MAX, "int32");
+      if (!fits(INT32_MIN, INT32_MAX, "int32")) return false;
       put<int32_t>(dst, v);
       break;
   }
+  return true;
 }
 
 void Builder::parse_values(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
   if (text == "." || (c.format && text.empty())) return;  // missing: keep the defaults
   size_t es = vcf_dtype_size(c.dtype);
+  std::string err;
+  auto bad = [&](const std::string& msg) {
+    tolerate(msg);  // "keep": the field keeps its defaults
+    std::memcpy(dst, c.defaults.data(), c.depth * es);
+  };
   uint32_t want = expected_count(c.num, c.depth, n_alts);
-  if (want == 1 && c.depth == 1) {
+  if (want <= 1 && c.depth == 1) {  // one value (Number=A of ALT "." too, as htslib accepts)
     if (text.find(',') != std::string_view::npos)
-      fail_line(cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for ", c.section(),
-                    " ID ", c.id));
-    store_number(c, text, dst);
+      return bad(cat("Expected 1 value, found ", std::count(text.begin(), text.end(), ',') + 1, ", for ", c.section(),
+                     " ID ", c.id));
+    if (!store_number(c, text, dst, err)) bad(err);
     return;
   }
   split(text, ',', tokens_);
-  if (tokens_.size() != want)
-    fail_line(cat("Expected ", want, " values, found ", tokens_.size(), ", for ", c.section(), " ID ", c.id,
-                  " (check the header's Number=; multiallelic records must be split consistently)"));
-  for (uint32_t k = 0; k < c.depth; ++k) store_number(c, tokens_[select_index(c.num, k, a, n_alts)], dst + k * es);
+  uint32_t n = static_cast<uint32_t>(tokens_.size());
+  bool haploid_g = c.num == NumKind::G && n == n_alts + 1;  // a haploid call's genotypes
+  // ALT ".": per-allele fields may also be written as for one ALT (AC=0), as htslib accepts.
+  bool alt_dot = n_alts == 0 && n == expected_count(c.num, c.depth, 1);
+  if (n != want && !haploid_g && !alt_dot)
+    return bad(cat(
+        "Expected ", want, " values, found ", n, ", for ", c.section(), " ID ", c.id,
+        " (check the header's Number=", c.num == NumKind::G ? "; Number=G fits haploid and diploid calls" : "", ")"));
+  for (uint32_t k = 0; k < c.depth; ++k) {
+    uint32_t i = select_index(c.num, k, a, n_alts, n);
+    if (i != kNoValue && !store_number(c, tokens_[i], dst + k * es, err)) return bad(err);
+  }
 }
 
-int8_t Builder::parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) const {
-  // Alleles: -1 missing, 0 reference, 1 the stored ALT (other ALTs of a split record count as reference).
-  auto allele = [&](std::string_view t) -> int {
-    if (t == ".") return -1;
-    int64_t v;
-    if (t.empty() || t[0] == '+' || t[0] == '-' || !parse_int(t, v))
-      fail_line(cat("invalid GT component '", t, "' in GT '", s, "'"));
-    if (v > static_cast<int64_t>(n_alts))
-      fail_line(cat("GT '", s, "' refers to allele ", v, " but the record has ", n_alts, " ALT allele(s)"));
-    if (v == 0) return 0;
-    return static_cast<uint32_t>(v) == a ? 1 : 0;
-  };
-  size_t sep = s.find_first_of("/|");
-  if (sep == std::string_view::npos) {
-    int x = allele(s);
-    return x < 0 ? GT_UNKNOWN : (x == 1 ? GT_HOM_ALT : GT_HOM_REF);
+void Builder::stage_ragged(Column& c, std::string_view text) {
+  if (text == "." || text.empty()) {
+    c.staged_lens.push_back(0);
+    return;
   }
-  if (s.find_first_of("/|", sep + 1) != std::string_view::npos)
-    fail_line(cat("GT '", s, "' is neither haploid nor diploid"));
-  int x = allele(s.substr(0, sep)), y = allele(s.substr(sep + 1));
-  bool phased = s[sep] == '|';
-  if (x == y) return x < 0 ? GT_UNKNOWN : (x == 0 ? GT_HOM_REF : GT_HOM_ALT);
-  bool missing = x < 0 || y < 0;
-  if (!phased) return missing && !lenient ? GT_UNKNOWN : GT_HET;
-  if (missing) return GT_UNKNOWN;
-  return x == 0 ? GT_PHASED_0_1 : GT_PHASED_1_0;
+  if (c.dtype == VcfDtype::String) {
+    c.staged.insert(c.staged.end(), text.begin(), text.end());
+    c.staged_lens.push_back(text.size());
+    return;
+  }
+  size_t es = vcf_dtype_size(c.dtype), before = c.staged.size();
+  split(text, ',', tokens_);
+  c.staged.resize(before + tokens_.size() * es);
+  std::string err;
+  for (size_t k = 0; k < tokens_.size(); ++k) {
+    uint8_t* dst = c.staged.data() + before + k * es;
+    std::memcpy(dst, c.defaults.data(), es);  // "." elements
+    if (!store_number(c, tokens_[k], dst, err)) {
+      tolerate(err);
+      c.staged.resize(before);
+      c.staged_lens.push_back(0);
+      return;
+    }
+  }
+  c.staged_lens.push_back(tokens_.size());
+}
+
+int8_t Builder::parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) {
+  // Alleles: missing, reference, the stored ALT (other ALTs of a split record count as reference).
+  int n = 0, n_missing = 0, n_alt = 0;
+  bool phased = true, first_alt = false;
+  size_t b = 0;
+  for (;;) {
+    size_t e = s.find_first_of("/|", b);
+    if (e == std::string_view::npos) e = s.size();
+    std::string_view t = s.substr(b, e - b);
+    int64_t v = 0;
+    if (t == ".") {
+      ++n_missing;
+    } else if (t.empty() || t[0] == '+' || t[0] == '-' || !parse_int(t, v)) {
+      tolerate(cat("invalid GT component '", t, "' in GT '", s, "'"));
+      return GT_UNKNOWN;
+    } else if (v > static_cast<int64_t>(n_alts)) {
+      tolerate(cat("GT '", s, "' refers to allele ", v, " but the record has ", n_alts, " ALT allele(s)"));
+      return GT_UNKNOWN;
+    } else if (v != 0 && static_cast<uint32_t>(v) == a) {
+      ++n_alt;
+      if (n == 0) first_alt = true;
+    }
+    ++n;
+    if (e == s.size()) break;
+    phased = phased && s[e] == '|';
+    b = e + 1;
+  }
+  if (n_missing == n) return GT_UNKNOWN;
+  if (n_missing > 0) return !phased && lenient ? GT_HET : GT_UNKNOWN;
+  if (n_alt == 0) return GT_HOM_REF;
+  if (n_alt == n) return GT_HOM_ALT;
+  if (n == 2 && phased) return first_alt ? GT_PHASED_1_0 : GT_PHASED_0_1;
+  return GT_HET;  // unphased, or a polyploid mix
 }
 
 void Builder::process(std::string_view line) {
@@ -538,19 +699,27 @@ void Builder::process(std::string_view line) {
     fail_line(cat("invalid POS '", fields_[1], "' (expected a 1-based position)"));
   std::string_view ref = fields_[3], alt_field = fields_[4];
   if (!all_bases(ref)) fail_line(cat("Invalid REF \"", ref, "\" (expected A, C, G, T or N)"));
+  int64_t ref_end = pos - 1 + static_cast<int64_t>(ref.size());  // 0-based, exclusive
+  int64_t chrom_size = asm_.chrom_size(chrom);
+  if (ref_end > chrom_size) past_end(chrom, ref_end);
   split(alt_field, ',', alts_);
   uint32_t n_alts = static_cast<uint32_t>(alts_.size());
   if (n_alts > 1 && !opt_.split_multiallelic)
     fail_line(cat("multiallelic record (ALT \"", alt_field,
                   "\"): expected one ALT per row; split it with split_multiallelic=True or `bcftools norm -m -`"));
 
-  if (opt_.genome) {
-    Interval iv = Interval::make(chrom, '+', pos - 1, pos - 1 + static_cast<int64_t>(ref.size()), opt_.refg);
+  bool ref_ok = true;
+  if (opt_.validate) {
+    Interval iv = Interval::make(chrom, '+', pos - 1, ref_end, opt_.refg);
     ref_buf_.resize(ref.size());
     opt_.genome->fetch(iv, ref_buf_.data(), true, false);
-    if (ref_buf_ != ref)
-      fail_line(cat("Expected ref \"", ref, "\" to match reference genome \"", ref_buf_, "\" at position ",
-                    iv.chrom_name(), ":", pos, " (", asm_.name(), ")"));
+    bool same = true;
+    for (size_t i = 0; i < ref.size(); ++i) same = same && upper(ref[i]) == ref_buf_[i];
+    if (!same) {
+      ref_ok = false;
+      tolerate(cat("Expected ref \"", ref, "\" to match reference genome \"", ref_buf_, "\" at position ",
+                   iv.chrom_name(), ":", pos, " (", asm_.name(), ")"));
+    }
   }
 
   // INFO items, split once per record when anything needs them.
@@ -569,6 +738,8 @@ void Builder::process(std::string_view line) {
         info_kv_.emplace_back(item.substr(0, eq), item.substr(eq + 1));
     }
   }
+  // ALT "." has no ALT allele: Number=A fields have no values, R and G one.
+  uint32_t n_counted = n_alts == 1 && alts_[0] == "." ? 0 : n_alts;
   for (uint32_t a = 1; a <= n_alts; ++a) {
     std::string_view alt = alts_[a - 1];
     int64_t start, end;
@@ -580,22 +751,26 @@ void Builder::process(std::string_view line) {
       if (opt_.ancestral == Ancestral::Exclude) continue;
       result_.ancestral_lines.push_back(reader_.line_number());
       // No change: the common prefix is the whole REF.
-      start = end = pos - 1 + static_cast<int64_t>(ref.size());
+      start = end = ref_end;
+    } else if (unspecified_allele(alt)) {
+      // No padding base: the record (a gVCF reference block with END) covers REF's bases.
+      start = pos - 1;
+      end = alt == "*" ? ref_end : info_end(pos, ref_end);
+      sref = ref;
+      salt = alt;
     } else if (alt.size() >= 2 && alt.front() == '<' && alt.back() == '>') {
       std::string_view v;
-      int64_t endpos = 0, svlen = 0;
+      start = pos;
       if (info_value("END", v) && v != "." && !v.empty()) {
-        if (!parse_int(v, endpos)) fail_line(cat("invalid INFO END '", v, "'"));
-        if (endpos < pos) fail_line(cat("INFO END ", endpos, " is before POS ", pos, " of a symbolic allele"));
-        start = pos;
-        end = endpos;
+        end = info_end(pos, ref_end);
       } else if (info_value("SVLEN", v) && v != "." && !v.empty()) {
+        int64_t svlen = 0;
         std::string_view first = v.substr(0, v.find(','));
         if (!parse_int(first, svlen)) fail_line(cat("invalid INFO SVLEN '", v, "'"));
-        start = pos;
         end = pos + std::abs(svlen);
       } else {
-        fail_line(cat("Unsupported symbolic ALT ", alt, ": INFO END or SVLEN is required"));
+        tolerate(cat("Unsupported symbolic ALT ", alt, ": INFO END or SVLEN is required"));
+        end = std::max(start, ref_end);  // the VCF default END: the REF bases after the padding base
       }
       sref = ref.substr(1);
       salt = alt;
@@ -613,35 +788,35 @@ void Builder::process(std::string_view line) {
       sref = std::string_view();
     } else {
       if (!all_bases(alt))
-        fail_line(cat("Invalid ALT \"", alt, "\" (expected A, C, G, T, N, '.', <ID> or a breakend)"));
-      if (alt == ref) fail_line(cat("REF and ALT are identical (\"", ref, "\")"));
-      std::string_view r = ref, x = alt;
-      if (n_alts > 1) {
-        // A split ALT keeps the padding its record needed for the longest
-        // allele: trim the shared suffix (the change itself is unaffected).
-        while (r.size() > 1 && x.size() > 1 && r.back() == x.back()) {
-          r.remove_suffix(1);
-          x.remove_suffix(1);
-        }
+        fail_line(cat("Invalid ALT \"", alt, "\" (expected A, C, G, T, N, '.', '*', <ID> or a breakend)"));
+      if (alt == ref) {
+        tolerate(cat("REF and ALT are identical (\"", ref, "\"): not a variant (left out)"));
+        continue;
       }
-      if (r.back() == x.back())
-        fail_line(cat("REF \"", r, "\" and ALT \"", x,
-                      "\" share their last base: the record is not normalized (right-trim it, e.g. with "
-                      "`bcftools norm`)"));
-      size_t p = 0;
-      while (p < r.size() && p < x.size() && r[p] == x[p]) ++p;
+      // Trim the shared suffix, then the shared prefix (bcftools norm's order).
+      size_t s = 0, p = 0;
+      while (s < ref.size() && s < alt.size() && ref[ref.size() - 1 - s] == alt[alt.size() - 1 - s]) ++s;
+      while (p + s < ref.size() && p + s < alt.size() && ref[p] == alt[p]) ++p;
       start = pos - 1 + static_cast<int64_t>(p);
-      end = pos - 1 + static_cast<int64_t>(r.size());
-      sref = r.substr(p);
-      salt = x.substr(p);
+      sref = ref.substr(p, ref.size() - s - p);
+      salt = alt.substr(p, alt.size() - s - p);
+      if (opt_.left_align && ref_ok && sref.empty() != salt.empty()) {
+        norm_ref_.assign(sref);
+        norm_alt_.assign(salt);
+        if (left_align(chrom, start, sref.empty() ? norm_alt_ : norm_ref_)) ++result_.realigned;
+        sref = norm_ref_;
+        salt = norm_alt_;
+      }
+      end = start + static_cast<int64_t>(sref.size());
     }
+    if (end > chrom_size) past_end(chrom, end);
     if (!keep(chrom, start, end)) continue;
-    emit(chrom, start, end, sref, salt, a, n_alts);
+    stage(chrom, start, end, sref, salt, a, n_counted);
   }
 }
 
-void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t a,
-                   uint32_t n_alts) {
+void Builder::stage(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t a,
+                    uint32_t n_alts) {
   if (start < 0 || end > std::numeric_limits<int32_t>::max())
     fail_line(cat("position ", end, " does not fit a 32-bit coordinate"));
   VcfRow row{};
@@ -655,32 +830,25 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
     auto* inline_bytes = reinterpret_cast<char*>(&row) + kInlineAllelesAt;
     std::memcpy(inline_bytes, ref.data(), ref.size());
     std::memcpy(inline_bytes + ref.size(), alt.data(), alt.size());
-    rows_->write(&row, sizeof row);
   } else {
-    row.allele_offset = allele_bytes_;
-    rows_->write(&row, sizeof row);
-    alleles_->write(ref.data(), ref.size());
-    alleles_->write(alt.data(), alt.size());
-    allele_bytes_ += ref.size() + alt.size();
+    row.allele_offset = staged_alleles_.size();  // made absolute by commit()
+    staged_alleles_.append(ref);
+    staged_alleles_.append(alt);
   }
-  elements_.push_back(IndexedElement{chrom, '+', start, end});
+  staged_rows_.push_back(row);
+  staged_elements_.push_back(IndexedElement{chrom, '+', start, end});
 
   // INFO columns.
   for (Column& c : cols_) {
     if (c.format) continue;
     if (c.special == Special::Id) {
-      std::string_view id = fields_[2] == "." ? std::string_view() : fields_[2];
-      c.data->write(id.data(), id.size());
-      uint64_t endoff = c.data->size();
-      c.offsets->write(&endoff, 8);
+      stage_ragged(c, fields_[2]);
       continue;
     }
-    if (c.dtype == VcfDtype::String) {
+    if (c.ragged()) {
       std::string_view v;
-      if (!info_value(c.id, v) || v == ".") v = std::string_view();
-      c.data->write(v.data(), v.size());
-      uint64_t endoff = c.data->size();
-      c.offsets->write(&endoff, 8);
+      if (!info_value(c.id, v)) v = std::string_view();
+      stage_ragged(c, v);
       continue;
     }
     std::memcpy(c.row.data(), c.defaults.data(), c.row.size());
@@ -702,11 +870,12 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
       }
       break;
     }
-    c.data->write(c.row.data(), c.row.size());
+    c.staged.insert(c.staged.end(), c.row.begin(), c.row.end());
   }
+  if (any_format_) stage_format(a, n_alts);
+}
 
-  if (!any_format_) return;
-  // FORMAT columns.
+void Builder::stage_format(uint32_t a, uint32_t n_alts) {
   size_t n_samples = samples_.size();
   if (fields_.size() != 9 + n_samples) {
     if (fields_.size() <= 8)
@@ -720,18 +889,25 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
     last_format_ = std::string(fmt);
     format_map_.clear();
     split(fmt, ':', tokens_);
-    for (auto key : tokens_) {
+    for (size_t k = 0; k < tokens_.size(); ++k) {
       int idx = -1;
       for (size_t i = 0; i < cols_.size(); ++i)
-        if (cols_[i].format && cols_[i].id == key) idx = static_cast<int>(i);
+        if (cols_[i].format && cols_[i].id == tokens_[k]) idx = static_cast<int>(i);
+      for (size_t j = 0; j < k; ++j)
+        if (tokens_[j] == tokens_[k]) idx = -1;  // a repeated key: the first one counts (as htslib)
       format_map_.push_back(idx);
     }
   }
   int last_needed = -1;
   for (size_t k = 0; k < format_map_.size(); ++k)
     if (format_map_[k] >= 0) last_needed = static_cast<int>(k);
-  for (Column& c : cols_)
-    if (c.format) std::memcpy(c.row.data(), c.defaults.data(), c.row.size());
+  for (Column& c : cols_) {
+    if (!c.format) continue;
+    if (c.ragged())
+      c.samples.assign(n_samples, std::string_view());
+    else
+      std::memcpy(c.row.data(), c.defaults.data(), c.row.size());
+  }
   for (size_t s = 0; s < n_samples && last_needed >= 0; ++s) {
     std::string_view sample = fields_[9 + s];
     size_t b = 0;
@@ -748,13 +924,53 @@ void Builder::emit(ChromId chrom, int64_t start, int64_t end, std::string_view r
         if (tok.empty()) continue;
         int8_t g = parse_gt(tok, c.default_value == GT_HET, a, n_alts);
         std::memcpy(c.row.data() + s, &g, 1);
+      } else if (c.ragged()) {
+        c.samples[s] = tok;
       } else {
         parse_values(c, tok, a, n_alts, c.row.data() + s * c.depth * vcf_dtype_size(c.dtype));
       }
     }
   }
-  for (Column& c : cols_)
-    if (c.format) c.data->write(c.row.data(), c.row.size());
+  for (Column& c : cols_) {
+    if (!c.format) continue;
+    if (c.ragged()) {
+      for (std::string_view tok : c.samples) stage_ragged(c, tok);
+    } else {
+      c.staged.insert(c.staged.end(), c.row.begin(), c.row.end());
+    }
+  }
+}
+
+void Builder::commit() {
+  for (VcfRow& row : staged_rows_)
+    if (row.ref_len + row.alt_len > kInlineAlleles) row.allele_offset += allele_bytes_;
+  if (!staged_rows_.empty()) rows_->write(staged_rows_.data(), staged_rows_.size() * sizeof(VcfRow));
+  alleles_->write(staged_alleles_.data(), staged_alleles_.size());
+  allele_bytes_ += staged_alleles_.size();
+  elements_.insert(elements_.end(), staged_elements_.begin(), staged_elements_.end());
+  for (Column& c : cols_) {
+    for (uint64_t n : c.staged_lens) {
+      c.elements += n;
+      c.offsets->write(&c.elements, 8);
+    }
+    if (!c.staged.empty()) c.data->write(c.staged.data(), c.staged.size());
+  }
+  if (!record_problem_.empty()) {
+    ++result_.kept;
+    if (result_.kept_examples.size() < kExamples) result_.kept_examples.push_back(record_problem_);
+  }
+  discard();
+}
+
+void Builder::discard() {
+  staged_rows_.clear();
+  staged_elements_.clear();
+  staged_alleles_.clear();
+  record_problem_.clear();
+  for (Column& c : cols_) {
+    c.staged.clear();
+    c.staged_lens.clear();
+  }
 }
 
 void Builder::write_file() {
@@ -792,6 +1008,7 @@ void Builder::write_file() {
     VcfColumnDesc d{};
     d.section = c.format ? 1 : 0;
     d.dtype = static_cast<uint8_t>(c.dtype);
+    d.flags = c.num == NumKind::Any ? kVcfColumnRagged : 0;
     d.depth = c.depth;
     d.id_len = static_cast<uint32_t>(c.id.size());
     desc_at.push_back(out.tell());
@@ -804,7 +1021,7 @@ void Builder::write_file() {
     Column& c = cols_[i];
     out.pad_to(64);
     descs[i].data_offset = out.tell();
-    if (c.dtype == VcfDtype::String) {
+    if (c.ragged()) {
       uint64_t zero = 0;
       out.write_pod(zero);
       c.offsets->copy_to(out);
@@ -839,10 +1056,23 @@ VcfBuildResult Builder::run() {
   std::string_view line;
   while (reader_.next(line)) {
     if (line.empty() || line[0] == '#') continue;
-    process(line);
+    ++records_;
+    try {
+      process(line);
+    } catch (const RecordError& e) {
+      if (opt_.policy == RecordPolicy::Error) throw;
+      discard();
+      ++result_.skipped;
+      if (result_.skipped_examples.size() < kExamples) result_.skipped_examples.emplace_back(e.what());
+      continue;
+    }
+    commit();
     if (elements_.size() >= std::numeric_limits<uint32_t>::max() - 1)
       fail_line("too many variants for one table (limit 2^32 - 2)");
   }
+  if (result_.skipped > 0 && result_.skipped == records_)
+    value_error(reader_.name(), ": every record (", records_,
+                ") was rejected; the first: ", result_.skipped_examples.front());
   result_.rows = elements_.size();
   write_file();
   return result_;

@@ -8,15 +8,19 @@
 #include "binary_format.h"
 #include "chrom_table.h"
 #include "errors.h"
+#include "utf8.h"
 #include "vcf_table.h"
 
 namespace gk {
 
 namespace {
+/// A {uint32 length, bytes} string, which must be UTF-8.
 std::string read_string(const MappedFile& f, uint64_t offset, const char* what) {
   uint32_t len = f.read<uint32_t>(offset, what);
   const char* p = f.array_at<char>(offset + 4, len, what);
-  return std::string(p, len);
+  std::string s(p, len);
+  if (!is_utf8(s)) f.corrupt(cat(what, " at byte ", offset, " is not UTF-8"));
+  return s;
 }
 }  // namespace
 
@@ -25,7 +29,9 @@ VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std
   check_binary_header(file_, "GKVCF", kVcfBinVersion, "VCF table (.vcfbin)");
   VcfDirectory dir = file_.read<VcfDirectory>(kHeaderBytes, "directory");
   num_rows_ = dir.num_rows;
-  refg_ = resolve_refg(read_string(file_, dir.refg_offset, "reference genome name"));
+  std::string refg_name = read_string(file_, dir.refg_offset, "reference genome name");
+  if (!is_stored_name(refg_name) || refg_name[0] == '.') file_.corrupt("the reference genome name is not valid");
+  refg_ = resolve_refg(refg_name);
   uint64_t off = dir.chroms_offset;
   remap_ = read_chrom_table(file_, off, assembly(refg_));
   off = dir.index_offset;
@@ -42,6 +48,7 @@ VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std
   uint32_t count = file_.read<uint32_t>(off, "sample names");
   if (count != n_samples) file_.corrupt("sample count mismatch");
   off += 4;
+  file_.array_at<uint32_t>(off, count, "sample names");  // 4 bytes per name at least
   for (uint32_t i = 0; i < count; ++i) {
     samples_.push_back(read_string(file_, off, "sample name"));
     off += 4 + samples_.back().size();
@@ -53,22 +60,29 @@ VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std
     off = (off + sizeof d + d.id_len + 7) / 8 * 8;
     VcfColumn c;
     c.id.assign(id, d.id_len);
+    if (!is_stored_name(c.id)) file_.corrupt(cat("column #", i, " has an empty or invalid id"));
     c.format = d.section == 1;
     c.dtype = static_cast<VcfDtype>(d.dtype);
     c.depth = d.depth;
     c.bytes = d.data_bytes;
-    if (d.section > 1 || d.dtype < 1 || d.dtype > 7 || d.depth == 0 || (c.format && c.dtype == VcfDtype::String))
+    c.ragged = c.dtype == VcfDtype::String || (d.flags & kVcfColumnRagged);
+    c.entries = uint64_t(num_rows_) * (c.format ? n_samples : 1);
+    if (d.section > 1 || d.dtype < 1 || d.dtype > 7 || d.depth == 0 || (d.flags & ~kVcfColumnRagged))
       file_.corrupt(cat("column ", c.id, " has an invalid descriptor"));
     c.data = file_.array_at<uint8_t>(d.data_offset, d.data_bytes, "column data");
-    if (c.dtype == VcfDtype::String) {
-      uint64_t need = (uint64_t(num_rows_) + 1) * 8;
-      if (d.data_bytes < need) file_.corrupt(cat("string column ", c.id, " is truncated"));
+    if (c.ragged) {
+      uint64_t need = (c.entries + 1) * 8, es = c.dtype == VcfDtype::String ? 1 : vcf_dtype_size(c.dtype);
+      if (d.data_bytes < need) file_.corrupt(cat("column ", c.id, " is truncated"));
       uint64_t last;
-      std::memcpy(&last, c.data + uint64_t(num_rows_) * 8, 8);
-      if (last != d.data_bytes - need) file_.corrupt(cat("string column ", c.id, " is inconsistent"));
+      std::memcpy(&last, c.data + c.entries * 8, 8);
+      if (last > (d.data_bytes - need) / es || last * es != d.data_bytes - need)
+        file_.corrupt(cat("column ", c.id, " is inconsistent"));
     } else {
-      uint64_t per_row = uint64_t(d.depth) * vcf_dtype_size(c.dtype) * (c.format ? n_samples : 1);
-      if (d.data_bytes != per_row * num_rows_) file_.corrupt(cat("column ", c.id, " has the wrong size"));
+      // depth x item size x entries, which a corrupt depth could make wrap around 64 bits.
+      uint64_t per_entry = 0, total = 0;
+      if (__builtin_mul_overflow(uint64_t(d.depth), uint64_t(vcf_dtype_size(c.dtype)), &per_entry) ||
+          __builtin_mul_overflow(per_entry, c.entries, &total) || d.data_bytes != total)
+        file_.corrupt(cat("column ", c.id, " has the wrong size"));
     }
     columns_.push_back(std::move(c));
   }
@@ -87,8 +101,8 @@ Interval VcfTable::interval(uint32_t row) const {
     file_.corrupt(cat("variant row ", row, " is inconsistent"));
   ChromId c = remap_[static_cast<size_t>(r.chrom)];
   if (c < 0)
-    value_error("variant row ", row, " of ", file_.path(), " is on a chromosome that ", assembly(refg_).name(),
-                " no longer has");
+    os_error("variant row ", row, " of ", file_.path(), " is on a chromosome that ", assembly(refg_).name(),
+             " no longer has");
   Interval iv;
   iv.chrom = c;
   iv.refg = refg_;
@@ -101,10 +115,16 @@ Interval VcfTable::interval(uint32_t row) const {
 const char* VcfTable::alleles_of(uint32_t row) const {
   const VcfRow& r = rows_[row];
   uint64_t n = uint64_t(r.ref_len) + r.alt_len;
-  if (n <= kInlineAlleles) return reinterpret_cast<const char*>(&r) + kInlineAllelesAt;
-  if (r.allele_offset > alleles_bytes_ || n > alleles_bytes_ - r.allele_offset)
-    file_.corrupt(cat("variant row ", row, " is inconsistent"));
-  return alleles_ + r.allele_offset;
+  const char* p = reinterpret_cast<const char*>(&r) + kInlineAllelesAt;
+  if (n > kInlineAlleles) {
+    if (r.allele_offset > alleles_bytes_ || n > alleles_bytes_ - r.allele_offset)
+      file_.corrupt(cat("variant row ", row, " is inconsistent"));
+    p = alleles_ + r.allele_offset;
+  }
+  // Alleles are ASCII (VCF 4.x): a byte past 0x7F is corruption.
+  for (uint64_t i = 0; i < n; ++i)
+    if (static_cast<unsigned char>(p[i]) >= 0x80) file_.corrupt(cat("alleles of variant row ", row, " are not ASCII"));
+  return p;
 }
 
 std::string_view VcfTable::ref(uint32_t row) const {
@@ -115,13 +135,20 @@ std::string_view VcfTable::alt(uint32_t row) const {
   return std::string_view(alleles_of(row) + rows_[row].ref_len, rows_[row].alt_len);
 }
 
-std::string_view VcfTable::string_at(const VcfColumn& c, uint32_t row) const {
+std::pair<const uint8_t*, uint64_t> VcfTable::ragged_at(const VcfColumn& c, uint64_t entry) const {
   uint64_t a, b;
-  std::memcpy(&a, c.data + uint64_t(row) * 8, 8);
-  std::memcpy(&b, c.data + uint64_t(row + 1) * 8, 8);
-  uint64_t blob = uint64_t(num_rows_ + 1) * 8, blob_bytes = c.bytes - blob;
-  if (a > b || b > blob_bytes) file_.corrupt(cat("string column ", c.id, " has bad offsets at row ", row));
-  return std::string_view(reinterpret_cast<const char*>(c.data + blob + a), b - a);
+  std::memcpy(&a, c.data + entry * 8, 8);
+  std::memcpy(&b, c.data + (entry + 1) * 8, 8);
+  uint64_t values = (c.entries + 1) * 8, es = c.dtype == VcfDtype::String ? 1 : vcf_dtype_size(c.dtype);
+  if (a > b || b > (c.bytes - values) / es) file_.corrupt(cat("column ", c.id, " has bad offsets at entry ", entry));
+  return {c.data + values + a * es, b - a};
+}
+
+std::string_view VcfTable::string_at(const VcfColumn& c, uint64_t entry) const {
+  auto [p, n] = ragged_at(c, entry);
+  std::string_view s(reinterpret_cast<const char*>(p), n);
+  if (!is_utf8(s)) file_.corrupt(cat("string column ", c.id, " holds a value at entry ", entry, " that is not UTF-8"));
+  return s;
 }
 
 void VcfTable::check_query_refg(const Interval& q) const {

@@ -19,8 +19,11 @@
 //                                 FORMAT columns sorted by id
 //       column data               per column, 64-byte aligned: numeric arrays
 //                                 (rows, depth) for INFO, (rows, samples,
-//                                 depth) for FORMAT; strings as uint64
-//                                 offsets[rows + 1] then the text blob
+//                                 depth) for FORMAT; ragged columns (strings,
+//                                 Number=. numbers) as uint64 offsets[entries
+//                                 + 1] (in elements; a string's element is a
+//                                 byte) then the values, entries = rows for
+//                                 INFO, rows * samples for FORMAT
 //       samples                   uint32 count, per name {uint32 len, bytes}
 //       provenance                uint32 length + bytes (the cache key)
 #pragma once
@@ -42,7 +45,7 @@ namespace gk {
 
 class TwoBitFile;
 
-constexpr uint32_t kVcfBinVersion = 2;
+constexpr uint32_t kVcfBinVersion = 3;
 
 /// Element types of INFO/FORMAT columns (stored as one byte).
 enum class VcfDtype : uint8_t { Bool = 1, Int8 = 2, Int16 = 3, Int32 = 4, Float16 = 5, Float32 = 6, String = 7 };
@@ -90,10 +93,13 @@ struct VcfDirectory {
 };
 static_assert(sizeof(VcfDirectory) == 88, "packed directory layout");
 
+constexpr uint8_t kVcfColumnRagged = 1;  // VcfColumnDesc::flags: a numeric column of offsets + values
+
 struct VcfColumnDesc {
   uint8_t section;  // 0 INFO, 1 FORMAT
   uint8_t dtype;    // VcfDtype
-  uint8_t reserved[2];
+  uint8_t flags;    // kVcfColumnRagged
+  uint8_t reserved;
   uint32_t depth;
   uint32_t id_len;
   uint32_t reserved2;
@@ -114,10 +120,19 @@ struct VcfFieldRequest {
 
 enum class Ancestral { Error, Warn, Exclude };
 
+/// What to do with a record that cannot be stored as it is: fail, skip it, or
+/// keep what is representable (the bad field's defaults, a symbolic allele
+/// without a length as spanning REF, REF as written). Skipped and kept
+/// records are counted and the first ones reported.
+enum class RecordPolicy { Error, Skip, Keep };
+
 struct VcfBuildOptions {
   RefgId refg = 0;
   std::vector<VcfFieldRequest> fields;
-  const TwoBitFile* genome = nullptr;  // REF validation when not null
+  const TwoBitFile* genome = nullptr;  // the sequence, for validate and left_align
+  bool validate = false;               // REF must match the genome
+  bool left_align = false;             // indels moved left as `bcftools norm -f` does
+  RecordPolicy policy = RecordPolicy::Error;
   std::vector<Interval> exclude, allow;
   Ancestral ancestral = Ancestral::Error;
   bool split_multiallelic = false;
@@ -128,6 +143,9 @@ struct VcfBuildResult {
   uint64_t rows = 0;
   std::vector<uint64_t> ancestral_lines;  // lines kept under Ancestral::Warn
   std::vector<std::string> unknown_svtypes;
+  uint64_t realigned = 0;                                    // indels moved by left_align
+  uint64_t skipped = 0, kept = 0;                            // records skipped / kept with a problem
+  std::vector<std::string> skipped_examples, kept_examples;  // "file:line: reason" of the first ones
 };
 
 /// Parses VCF text from `src` and writes `out_path` atomically. Errors are
@@ -140,8 +158,10 @@ struct VcfColumn {
   bool format;
   VcfDtype dtype;
   uint32_t depth;
-  const uint8_t* data;  // numeric array, or string offsets (uint64[rows+1]) followed by the blob
+  bool ragged;          // offsets + values: strings and Number=. numbers
+  const uint8_t* data;  // numeric array, or offsets (uint64[entries+1]) followed by the values
   uint64_t bytes;
+  uint64_t entries;  // rows (INFO) or rows * samples (FORMAT)
 };
 
 /// A memory-mapped .vcfbin. Immutable after open; reads are thread safe.
@@ -167,8 +187,10 @@ class VcfTable {
   Interval interval(uint32_t row) const;
   std::string_view ref(uint32_t row) const;
   std::string_view alt(uint32_t row) const;
-  /// Text of a string column at a row.
-  std::string_view string_at(const VcfColumn& c, uint32_t row) const;
+  /// Values of a ragged column at an entry (row, or row * samples + sample):
+  /// the first value and their number (bytes of a string).
+  std::pair<const uint8_t*, uint64_t> ragged_at(const VcfColumn& c, uint64_t entry) const;
+  std::string_view string_at(const VcfColumn& c, uint64_t entry) const;
 
   void find(IndexQuery kind, const Interval& q, std::vector<uint32_t>& out) const;
   /// Rows whose variants can change the DNA of `q` (see docs/vcf.md), by pos5.
