@@ -8,9 +8,10 @@ that runs it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from . import _cli_assembly, _cli_build, _cli_data, _cli_demo
+from . import __version__, _cli_assembly, _cli_build, _cli_data, _cli_demo
 
 COMMANDS = [_cli_demo, _cli_build, _cli_assembly, _cli_data]
 
@@ -21,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
         from ._data_build import main as build_main
 
         return build_main(argv[2:], prog="genome-kit data build")
-    parser = argparse.ArgumentParser(prog="python -m genome_kit", description=__doc__.splitlines()[0])
+    # the name the user typed: the installed script or ``python -m genome_kit``
+    prog = "genome-kit" if os.path.basename(sys.argv[0]).startswith("genome-kit") else "python -m genome_kit"
+    parser = argparse.ArgumentParser(prog=prog, description="genome_kit command line tools.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for module in COMMANDS:
         module.add_parser(sub)

@@ -113,7 +113,8 @@ def run(args) -> int:
     with gk_data.local_files_first(directory):
         genome = gk.Genome(assembly)
         sizes = [genome.chromosome_size(c) for c in genome.chromosomes]
-        summary = [f"assembly {assembly}: {len(sizes)} chromosomes, {sum(sizes):,} bp"]
+        plural = "" if len(sizes) == 1 else "s"
+        summary = [f"assembly {assembly}: {len(sizes)} chromosome{plural}, {sum(sizes):,} bp"]
         if args.annotation:
             config = check_filename(args.config or default_config(args.annotation))
             if config == assembly:

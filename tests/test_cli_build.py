@@ -164,3 +164,17 @@ def test_default_config_name():
     assert default_config("/x/Homo_sapiens.GRCh38.113.gff3.gz") == "Homo_sapiens.GRCh38.113"
     assert default_config("genes.gtf") == "genes"
     assert default_config("/db/hg19_ucsc/") == "hg19_ucsc"
+
+
+def test_version_and_program_name(capsys, monkeypatch):
+    from genome_kit.__main__ import main
+
+    monkeypatch.setattr(sys, "argv", ["/usr/bin/genome-kit", "--version"])
+    with pytest.raises(SystemExit) as e:
+        main()
+    assert e.value.code == 0 and capsys.readouterr().out.strip() == f"genome-kit {gk.__version__}"
+    monkeypatch.setattr(sys, "argv", ["genome-kit", "--help"])
+    with pytest.raises(SystemExit):
+        main()
+    text = capsys.readouterr().out
+    assert text.startswith("usage: genome-kit") and "``" not in text and "python -m" not in text

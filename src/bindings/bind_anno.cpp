@@ -521,6 +521,15 @@ py::object find_fast(PyObject*, const AnnoTable& t, py::handle q) {
   return find(t, K, q);
 }
 
+Py_ssize_t table_len_slot(PyObject* self) {
+  try {
+    return static_cast<Py_ssize_t>(self_value<AnnoTable>(self).size());
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return -1;
+  }
+}
+
 template <int K>
 void bind_table(py::module_& m, const char* name, const char* repr_len) {
   using T = TableT<K>;
@@ -605,6 +614,9 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
         py::arg("name"), "First gene (file order) with this name, or None.");
   }
   cls.attr("__module__") = "genome_kit";
+  TypeSlots slots;  // len(table) in loops: no pybind11 dispatch
+  slots.length = &table_len_slot;
+  set_type_slots(cls, slots);
 }
 
 py::object table_obj(const FilePtr& f, int table, py::object owner) {

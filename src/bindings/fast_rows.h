@@ -244,7 +244,7 @@ namespace values {
 // (dealloc) frees them and hands every instance pybind11 made (constructor,
 // Python subclasses) back to pybind11. T must be trivially destructible.
 
-constexpr size_t kValueOffset = (rows::kInstanceSize + 15) / 16 * 16;
+constexpr size_t kValueOffset = (rows::kInstanceSize + 7) / 8 * 8;  // 96-byte Interval objects
 
 inline void* inline_value(PyObject* self) {
   return reinterpret_cast<char*>(self) + kValueOffset;
@@ -277,7 +277,7 @@ PyObject* alloc(PyTypeObject* type, Py_ssize_t nitems) {
 template <class T>
 void install(py::handle cls) {
   static_assert(std::is_trivially_destructible_v<T>, "inline values are freed without a destructor");
-  static_assert(alignof(T) <= 16, "inline values are 16-byte aligned");
+  static_assert(alignof(T) <= 8, "inline values are 8-byte aligned");
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
   type->tp_dealloc = &dealloc;
   type->tp_alloc = &alloc<T>;

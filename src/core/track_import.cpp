@@ -6,7 +6,8 @@
 // filled with the default value when it is encodable; a larger gap, a
 // backwards step or another chromosome starts a new block. Record starts must
 // be multiples of the resolution; only a chromosome's last record may end
-// unaligned (it then covers its last coarse position fully). For masks (m0),
+// unaligned (it then covers its last coarse position fully). A record ending
+// past its chromosome's chrom.sizes length is an error. For masks (m0),
 // overlapping records of a sorted file are merged into their union.
 #include <algorithm>
 #include <charconv>
@@ -35,6 +36,10 @@ class RunMerger {
 
   void add(ChromId chrom, int64_t start, int64_t end, const float* vals) {
     if (start < 0 || end < start) value_error("invalid record coordinates ", start, "-", end);
+    const Assembly& a = assembly(b_.refg());
+    if (a.chrom_size(chrom) >= 0 && end > a.chrom_size(chrom))  // else the importer would allocate up to `end`
+      value_error("record ", start, "-", end, " ends past the end of ", a.chrom_name(chrom), " (size ",
+                  a.chrom_size(chrom), ")");
     if (end == start) return;
     if (start % r_ != 0)
       value_error("record start ", start, " (0-based) is not a multiple of the track resolution ", r_);
