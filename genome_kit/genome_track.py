@@ -358,7 +358,14 @@ class GenomeTrackBuilder:
         rows (1-D when dim is 1, else ``(rows, dim)``) of dtype bool, uint8,
         int8, float16 or float32 (as the etype accepts); ``None`` for m0.
         Interval ends must be multiples of the resolution; blocks on one
-        chromosome and strand must not overlap (touching is fine)."""
+        chromosome and strand must not overlap (touching is fine). float64
+        (numpy's default) is converted to float32; a finite value beyond the
+        float32 range is a ``ValueError``."""
+        if isinstance(data, np.ndarray) and data.dtype == np.float64:
+            finite = np.abs(data[np.isfinite(data)])
+            if finite.size and finite.max() > np.finfo(np.float32).max:
+                raise ValueError(f"value {finite.max()!r} is beyond the float32 range of track data")
+            data = data.astype(np.float32)
         self._b.set_data(interval, data)
 
     def _each_file(self, kind: str, pos_file, neg_file, fn) -> None:

@@ -91,3 +91,17 @@ def test_track_record_up_to_chromosome_end_accepted(tiny, tmp_path):
     _track(tmp_path, tiny, BG, _write(tmp_path, "e.bedGraph", b"chr2\t30\t40\t2\n"))
     t = gk.GenomeTrack(str(tmp_path / "out.gtrack"))
     assert t(gk.Interval("chr2", "+", 38, 40, tiny)).ravel().tolist() == [2, 2]
+
+
+def test_set_data_accepts_float64_with_range_check(tiny, tmp_path):
+    import numpy as np
+
+    path = str(tmp_path / "f.gtrack")
+    iv = gk.Interval("chr1", "+", 0, 4, tiny)
+    b = GenomeTrackBuilder(path, "f32", "single_stranded", tiny)
+    with pytest.raises(ValueError, match="float32 range"):
+        b.set_data(iv, np.array([1.0, 2.0, 1e300, 0.0]))
+    b.set_data(iv, np.array([0.5, -1.0, np.nan, 3.0]))  # float64, numpy's default
+    b.finalize()
+    out = gk.GenomeTrack(path)(iv).ravel()
+    assert out[[0, 1, 3]].tolist() == [0.5, -1.0, 3.0] and np.isnan(out[2])

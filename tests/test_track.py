@@ -471,7 +471,7 @@ def test_builder_errors(trk, tmp_path):
 
     b = GenomeTrackBuilder(p, "u3", "single_stranded", trk, resolution=3)
     with pytest.raises(TypeError, match="unrecognized dtype"):
-        b.set_data(I("chr1", "+", 0, 6), np.zeros(2, np.float64))
+        b.set_data(I("chr1", "+", 0, 6), np.zeros(2, np.complex64))
     with pytest.raises(TypeError, match="Cannot encode as u3"):
         b.set_data(I("chr1", "+", 0, 6), np.zeros(2, np.int8))
     with pytest.raises(ValueError, match="aligned"):
