@@ -99,7 +99,7 @@ class Genome:
         """One-hot DNA of equal-length intervals as a ``(N, L, 4)`` numpy array.
 
         Channels are A, C, G, T; ``N`` (and any base outside the chromosome)
-        is all zeros. ``dtype`` is ``"uint8"`` or ``"float32"``; a single
+        is all zeros. ``dtype`` is uint8, float32 or float16 (a name or numpy type); a single
         Interval gives an ``(L, 4)`` array.
         """
         if isinstance(intervals, Interval):

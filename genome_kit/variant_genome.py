@@ -84,7 +84,7 @@ class VariantGenome(_core.VariantGenome):
     ``dna``, ``dna_batch``, ``one_hot``, ``find_motif`` and ``variant_dna``;
     anchored intervals (``interval.with_anchor(...)``) keep their reference
     length. Metadata that variants do not change (chromosomes and their
-    sizes, aliases, the annotation and its tables, ``interval()``, ``config``)
+    sizes, aliases, the annotation and its tables, APPRIS/MANE selections, ``interval()``, ``config``)
     is the wrapped genome's. Nothing else is forwarded: ``vg.genome`` is the
     reference. Pickles as ``(genome, variants)``. See ``docs/variants.md``.
     """
@@ -111,6 +111,10 @@ class VariantGenome(_core.VariantGenome):
     cdss = _genome_property("cdss")
     utr5s = _genome_property("utr5s")
     utr3s = _genome_property("utr3s")
+    appris_transcripts = _genome_method("appris_transcripts")
+    appris_principality = _genome_method("appris_principality")
+    mane_select_transcripts = _genome_method("mane_select_transcripts")
+    mane_plus_clinical_transcripts = _genome_method("mane_plus_clinical_transcripts")
 
     # --- sequence (dna() and dna_batch() are compiled methods of the base class) ---
     def one_hot(self, intervals, dtype: str = "uint8", allow_outside_chromosome: bool = True) -> np.ndarray:

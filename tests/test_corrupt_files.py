@@ -239,4 +239,3 @@ def test_gtrack_reference_genome_not_utf8(gtrack, tmp_path):
     path = patched(tmp_path, gtrack, {at: b"\xff"})
     with raises_naming(path):
         gk.GenomeTrack(path)
-

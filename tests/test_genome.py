@@ -208,3 +208,24 @@ def test_concurrent_reads_from_threads(yeast):
     for t in threads:
         t.join()
     assert all(r == expected for r in results)
+
+
+@pytest.mark.parametrize("dtype", ["uint8", np.uint8, np.float32, "float32", np.dtype("float16"), np.float16])
+def test_one_hot_takes_numpy_dtypes_and_float16(yeast, dtype):
+    ivs = [gk.Interval("chrI", s, 5000, 5100, yeast) for s in "+-"]
+    expect = yeast.one_hot(ivs)
+    got = yeast.one_hot(ivs, dtype=dtype)
+    assert got.dtype == np.dtype(dtype) and got.shape == (2, 100, 4)
+    np.testing.assert_array_equal(got, expect)
+    snv = gk.Variant("chrI", 5050, yeast.dna(gk.Interval("chrI", "+", 5050, 5051, yeast)), "N", yeast)
+    vg = gk.VariantGenome(yeast, snv)
+    assert vg.one_hot(ivs, dtype=dtype).dtype == np.dtype(dtype)
+    ref, alt = vg.one_hot_pair(ivs, dtype=dtype)
+    assert ref.dtype == alt.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(ref, expect)
+    assert alt[0, 50].sum() == 0  # N is all zeros
+
+
+def test_one_hot_bad_dtype_is_a_value_error(yeast):
+    with pytest.raises(ValueError, match="uint8, float32 or float16"):
+        yeast.one_hot([gk.Interval("chrI", "+", 0, 10, yeast)], dtype=np.int64)

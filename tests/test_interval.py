@@ -282,3 +282,11 @@ def test_spanning_midpoint_distance_resize():
     assert len(iv("-", 100, 111).resize(1000)) == 1000
     with pytest.raises(ValueError):
         iv("+", 1, 2).resize(-1)
+
+
+@pytest.mark.parametrize("anchor", [2**63, -(2**63) - 1, 10**30])
+def test_anchor_out_of_range_is_a_value_error_naming_it(anchor):
+    with pytest.raises(ValueError, match=f"anchor {anchor} is out of range"):
+        Interval("chr1", "+", 10, 20, "tiny", anchor)
+    with pytest.raises(ValueError, match=f"anchor {anchor} is out of range"):
+        Interval("chr1", "+", 10, 20, "tiny").with_anchor(anchor)

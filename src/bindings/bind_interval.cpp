@@ -21,6 +21,17 @@ char parse_strand(const std::string& s) {
   return s[0];
 }
 
+/// An int anchor as a position; ValueError naming it when it does not fit 64 bits.
+int64_t anchor_position(py::handle value) {
+  if (!value) throw py::error_already_set();
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow)
+    gk::value_error("anchor ", py::str(value).cast<std::string>(), " is out of range (a position fits in 64 bits)");
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
+}
+
 /// Sets the anchor of `iv` from a Python value: None, an int, one of the
 /// keywords, or an empty Interval on the same chromosome and strand.
 void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
@@ -31,7 +42,7 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
     return;
   }
   if (PyLong_CheckExact(anchor.ptr())) {  // the common case first: no type-registry lookups
-    iv.anchor = anchor.cast<int64_t>();
+    iv.anchor = anchor_position(anchor);
   } else if (py::isinstance<py::str>(anchor)) {
     iv.anchor = iv.anchor_position(anchor.cast<std::string>());
   } else if (py::isinstance<Interval>(anchor)) {
@@ -40,7 +51,7 @@ void set_anchor(Interval& iv, py::handle anchor, int64_t offset) {
       gk::value_error("an anchor Interval must be empty and on the same chromosome and strand, got ", a.describe());
     iv.anchor = a.start;
   } else if (py::isinstance<py::int_>(anchor) || py::hasattr(anchor, "__index__")) {
-    iv.anchor = anchor.cast<int64_t>();
+    iv.anchor = anchor_position(py::reinterpret_steal<py::object>(PyNumber_Index(anchor.ptr())));
   } else {
     throw py::type_error("anchor must be None, an int, a str or an empty Interval");
   }

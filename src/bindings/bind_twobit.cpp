@@ -96,11 +96,9 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
           py::arg("intervals"), py::arg("allow_outside_chromosome") = true, py::arg("soft_mask") = false)
       .def(
           "one_hot",
-          [](const TwoBitFile& f, py::handle intervals, const std::string& dtype, bool allow_outside) -> py::array {
+          [](const TwoBitFile& f, py::handle intervals, py::handle dtype, bool allow_outside) {
             auto ivs = to_intervals(intervals);
-            if (dtype == "uint8") return one_hot_impl<uint8_t>(f, ivs, allow_outside);
-            if (dtype == "float32") return one_hot_impl<float>(f, ivs, allow_outside);
-            gk::value_error("one_hot dtype must be 'uint8' or 'float32', got '", dtype, "'");
+            return one_hot_of(dtype, [&](auto t) { return one_hot_impl<decltype(t)>(f, ivs, allow_outside); });
           },
           py::arg("intervals"), py::arg("dtype") = "uint8", py::arg("allow_outside_chromosome") = true)
       .def(

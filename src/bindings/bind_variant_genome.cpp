@@ -495,12 +495,10 @@ void register_variant_genome(py::module_& m) {
           "``dna(intervals[k])``.")
       .def(
           "_one_hot",
-          [](py::handle self_h, py::handle intervals, const std::string& dtype, bool allow_outside) -> py::array {
+          [](py::handle self_h, py::handle intervals, py::handle dtype, bool allow_outside) {
             const VariantGenome& vg = vg_of(self_h).core;
             auto ivs = to_intervals(intervals);
-            if (dtype == "uint8") return variant_one_hot<uint8_t>(vg, ivs, allow_outside);
-            if (dtype == "float32") return variant_one_hot<float>(vg, ivs, allow_outside);
-            gk::value_error("one_hot dtype must be 'uint8' or 'float32', got '", dtype, "'");
+            return one_hot_of(dtype, [&](auto t) { return variant_one_hot<decltype(t)>(vg, ivs, allow_outside); });
           },
           py::arg("intervals"), py::arg("dtype") = "uint8", py::arg("allow_outside_chromosome") = true)
       .def("_same_edits", [](py::handle a, py::handle b) { return vg_of(a).core.same_edits(vg_of(b).core); })
@@ -536,13 +534,11 @@ void register_variant_genome(py::module_& m) {
           py::arg("interval"), py::arg("motif"), py::arg("match_position"), py::arg("find_overlapping_motifs"))
       .def(
           "_one_hot_pair",
-          [](py::handle self_h, py::handle intervals, const std::string& dtype, bool allow_outside) {
+          [](py::handle self_h, py::handle intervals, py::handle dtype, bool allow_outside) {
             const VariantGenome& vg = vg_of(self_h).core;
             std::vector<Interval> ivs;
             for (py::handle h : intervals) ivs.push_back(interval_arg(h));
-            if (dtype == "uint8") return one_hot_pair<uint8_t>(vg, ivs, allow_outside);
-            if (dtype == "float32") return one_hot_pair<float>(vg, ivs, allow_outside);
-            gk::value_error("one_hot_pair dtype must be 'uint8' or 'float32', got '", dtype, "'");
+            return one_hot_of(dtype, [&](auto t) { return one_hot_pair<decltype(t)>(vg, ivs, allow_outside); });
           },
           py::arg("intervals"), py::arg("dtype") = "uint8", py::arg("allow_outside_chromosome") = true);
 
@@ -553,10 +549,8 @@ void register_variant_genome(py::module_& m) {
         auto vs = to_variants(variants);
         auto ivs = pair_windows(vs, intervals, width);
         if (one_hot.is_none()) return variant_pairs_str(dna, vs, ivs, allow_outside);
-        auto dtype = one_hot.cast<std::string>();
-        if (dtype == "uint8") return variant_pairs_one_hot<uint8_t>(dna, vs, ivs, allow_outside);
-        if (dtype == "float32") return variant_pairs_one_hot<float>(dna, vs, ivs, allow_outside);
-        gk::value_error("dtype must be 'uint8' or 'float32', got '", dtype, "'");
+        return one_hot_of(one_hot,
+                          [&](auto t) { return variant_pairs_one_hot<decltype(t)>(dna, vs, ivs, allow_outside); });
       },
       py::arg("dna"), py::arg("variants"), py::arg("intervals"), py::arg("width"), py::arg("one_hot"),
       py::arg("allow_outside_chromosome"), "Per-variant REF/ALT windows (see VariantGenome.variant_pairs).");

@@ -52,4 +52,17 @@ size_t PyStreamSource::read(char* buf, size_t n) {
   }
 }
 
+OneHotType one_hot_type(py::handle dtype) {
+  std::string name;
+  try {
+    name = py::str(py::dtype::from_args(py::reinterpret_borrow<py::object>(dtype)).attr("name"));
+  } catch (py::error_already_set&) {
+    name.clear();
+  }
+  if (name == "uint8") return OneHotType::U8;
+  if (name == "float32") return OneHotType::F32;
+  if (name == "float16") return OneHotType::F16;
+  gk::value_error("one-hot dtype must be uint8, float32 or float16, got ", py::repr(dtype).cast<std::string>());
+}
+
 }  // namespace gkpy

@@ -134,6 +134,27 @@ gk::Interval interval_of(py::handle obj, const char* what = "an Interval");
 /// is made here (the caster below).
 PyObject* new_interval(const gk::Interval& iv);
 
+/// The element type of a one-hot result named by `dtype`: a str or anything
+/// numpy.dtype() takes (np.uint8, "float32", np.dtype("float16"), ...); ValueError otherwise.
+enum class OneHotType { U8, F32, F16 };
+OneHotType one_hot_type(py::handle dtype);
+
+/// A one-hot result of the type `dtype` names: `make(uint8_t{})` or `make(float{})` fill it in C++;
+/// float16 is the float32 result converted once (element by element for a tuple of arrays).
+template <class F>
+py::object one_hot_of(py::handle dtype, F&& make) {
+  const OneHotType t = one_hot_type(dtype);
+  if (t == OneHotType::U8) return py::object(make(uint8_t{}));
+  py::object r = make(float{});
+  if (t == OneHotType::F32) return r;
+  if (py::isinstance<py::tuple>(r)) {
+    py::list halves;
+    for (py::handle a : r) halves.append(a.attr("astype")("float16"));
+    return py::tuple(halves);
+  }
+  return r.attr("astype")("float16");
+}
+
 }  // namespace gkpy
 
 // Casters of gk::Interval and gk::Variant: pybind11's own, except that a lazy
