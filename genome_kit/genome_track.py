@@ -139,10 +139,8 @@ class GenomeTrack(_core.TrackFile):
             bases in the bin) or ``"max"``.
         """
         res = self.resolution if resolution is None else resolution
-        if res == 1:
-            values = self(interval, np.float32)
-        else:
-            values = self(interval, resolution=res, aggregation=aggregation)
+        # the pooled path also for 1 bp: windows reaching past either chromosome end read the default there
+        values = self(interval, resolution=res, aggregation=aggregation)
         return TrackData(values, self._track_metadata(interval.strand), res, interval)
 
     def _track_metadata(self, strand: str) -> dict[str, list]:

@@ -122,3 +122,17 @@ def test_read_returns_track_data(yeast, tmp_path):
     td = gk.GenomeTrack(plain).read(gk.Interval("chrII", "-", 0, 4, yeast))
     assert list(td.names) == ["plain_0", "plain_1"] and list(td.strands) == ["-", "-"]
     assert os.path.exists(plain)
+
+
+def test_read_pads_windows_past_chromosome_ends(yeast, tmp_path):
+    path = str(tmp_path / "ends.gtrack")
+    size = yeast.chromosome_size("chrII")
+    with gk.GenomeTrackBuilder(path, "f32", "single_stranded", yeast) as b:
+        b.set_default_value(0)
+        b.set_data(gk.Interval("chrII", "+", 0, 8, yeast), np.arange(1, 9, dtype=np.float32))
+        b.set_data(gk.Interval("chrII", "+", size - 4, size, yeast), np.full(4, 7, np.float32))
+    track = gk.GenomeTrack(path)
+    left = track.read(gk.Interval("chrII", "+", -4, 4, yeast))
+    np.testing.assert_array_equal(left.values[:, 0], [0, 0, 0, 0, 1, 2, 3, 4])
+    right = track.read(gk.Interval("chrII", "-", size - 2, size + 2, yeast))
+    np.testing.assert_array_equal(right.values[:, 0], [0, 0, 7, 7])  # 5'->3' on '-'
