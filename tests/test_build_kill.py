@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -29,6 +30,9 @@ b.finalize()
 """
 ASSEMBLY_CHILD = "import sys, genome_kit as gk; gk.build_assembly(sys.argv[1], sys.argv[2])"
 TRACK_BASES = 24_000_000
+# `python -c` puts the working directory first on sys.path: never the repository root, whose
+# genome_kit/ (unbuilt in CI) would shadow the installed package
+CHILD_CWD = tempfile.gettempdir()
 
 
 def leftovers(directory) -> list[str]:
@@ -57,7 +61,7 @@ def kill_dir(tmp_path):
 def test_killed_track_build_leaves_nothing_the_next_build_keeps(kill_dir, child_env):
     out = str(kill_dir / "t.gtrack")
     args = [sys.executable, "-c", TRACK_CHILD, str(kill_dir), out, str(TRACK_BASES)]
-    proc = subprocess.Popen(args, env=child_env, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, env=child_env, cwd=CHILD_CWD, stderr=subprocess.DEVNULL)
     # Killed while the output is being written: its temporary exists.
     assert kill_when(proc, lambda: any(".tmp-" in n for n in os.listdir(kill_dir))), "the build ended first"
     assert proc.returncode == -signal.SIGKILL
@@ -65,7 +69,7 @@ def test_killed_track_build_leaves_nothing_the_next_build_keeps(kill_dir, child_
     left = leftovers(kill_dir)
     assert left and all(".tmp-" in n for n in left), left  # the spill file is unlinked from its creation
 
-    subprocess.run(args[:-1] + ["1000"], env=child_env, check=True)
+    subprocess.run(args[:-1] + ["1000"], env=child_env, cwd=CHILD_CWD, check=True)
     assert leftovers(kill_dir) == []  # the next build reclaimed the killed one's temporary
     assert os.path.getsize(out) > 0
 
@@ -75,12 +79,12 @@ def test_live_writers_temporaries_are_not_reclaimed(kill_dir, child_env):
     temporary (it is locked), so both succeed."""
     out = str(kill_dir / "t.gtrack")
     args = [sys.executable, "-c", TRACK_CHILD, str(kill_dir), out, str(TRACK_BASES)]
-    first = subprocess.Popen(args, env=child_env)
+    first = subprocess.Popen(args, env=child_env, cwd=CHILD_CWD)
     deadline = time.monotonic() + 60
     while not any(".tmp-" in n for n in os.listdir(kill_dir)) and first.poll() is None:
         assert time.monotonic() < deadline
         time.sleep(0.0005)
-    subprocess.run(args[:-1] + ["1000"], env=child_env, check=True)
+    subprocess.run(args[:-1] + ["1000"], env=child_env, cwd=CHILD_CWD, check=True)
     assert first.wait() == 0
     assert leftovers(kill_dir) == []
 
@@ -93,7 +97,9 @@ def test_killed_assembly_build_never_leaves_a_2bit_without_sizes(tmp_path, child
             f.write(f">chr{c + 1}\n" + line * 60_000)
     prefix = str(tmp_path / "asm")
     twobit, sizes = prefix + ".2bit", prefix + ".chrom.sizes"
-    proc = subprocess.Popen([sys.executable, "-c", ASSEMBLY_CHILD, str(fasta), prefix], env=child_env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ASSEMBLY_CHILD, str(fasta), prefix], env=child_env, cwd=CHILD_CWD
+    )
     broken = []
 
     def seen() -> bool:
@@ -106,7 +112,9 @@ def test_killed_assembly_build_never_leaves_a_2bit_without_sizes(tmp_path, child
     assert not broken, "a .2bit appeared before its .chrom.sizes"
     if os.path.exists(twobit):
         assert os.path.exists(sizes)
-    subprocess.run([sys.executable, "-c", ASSEMBLY_CHILD, str(fasta), prefix], env=child_env, check=True)
+    subprocess.run(
+        [sys.executable, "-c", ASSEMBLY_CHILD, str(fasta), prefix], env=child_env, cwd=CHILD_CWD, check=True
+    )
     assert leftovers(tmp_path) == []
     dna = gk.GenomeDNA(twobit)
     assert dna.chromosome_length("chr4") == len(line.strip()) * 60_000
@@ -122,7 +130,7 @@ def test_killed_python_writer_temporary_is_reclaimed(tmp_path, child_env):
         "    f.write('half'); f.flush(); print('writing', flush=True); time.sleep(60)\n"
     )
     args = [sys.executable, "-c", child, out]
-    proc = subprocess.Popen(args, env=child_env, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(args, env=child_env, cwd=CHILD_CWD, stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline() == "writing\n"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 
 import pytest
@@ -593,9 +594,10 @@ def test_list_shows_checksum_status(child_env):
     for line, target in zip(lines, TARGETS, strict=True):
         assert line.startswith(target)
         assert "verified" in line and "NO CHECKSUM" not in line  # every shipped recipe has its manifests
+    # run outside the checkout: `python -m` would import its (unbuilt in CI) genome_kit/ first
     proc = subprocess.run(
         [sys.executable, "-m", "genome_kit", "data", "build", "--list"], capture_output=True, text=True,
-        env=child_env, timeout=60,
+        env=child_env, timeout=60, cwd=tempfile.gettempdir(),
     )  # fmt: skip
     assert proc.returncode == 0 and proc.stdout == "\n".join(lines) + "\n"
 
