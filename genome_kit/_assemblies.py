@@ -26,9 +26,12 @@ def _optional_file(name: str, errors: list[Exception] | None = None) -> str | No
 def read_cfg(path: str) -> dict[str, str]:
     """Parses a ``key=value`` config file."""
     values = {}
-    with open(path) as f:
-        for lineno, line in enumerate(f, 1):
-            line = line.strip()
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                raise ValueError(f"{path}:{lineno}: line is not UTF-8: {raw.rstrip()!r}") from None
             if not line or line.startswith("#"):
                 continue
             key, sep, value = line.partition("=")

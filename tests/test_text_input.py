@@ -7,6 +7,7 @@ import pytest
 
 import genome_kit as gk
 from genome_kit import GenomeTrackBuilder
+from genome_kit.genome_annotation import AnnotationWarning
 
 BAD = b"\xff\xfe"  # never valid in UTF-8
 BG, WIG, BED = "set_data_from_bedgraph", "set_data_from_wig", "set_data_from_bed"
@@ -105,3 +106,158 @@ def test_set_data_accepts_float64_with_range_check(tiny, tmp_path):
     b.finalize()
     out = gk.GenomeTrack(path)(iv).ravel()
     assert out[[0, 1, 3]].tolist() == [0.5, -1.0, 3.0] and np.isnan(out[2])
+
+
+# ---- FASTA, GFF3/GTF, VCF, chrom.sizes, chromAlias, .cfg: text a parser keeps must be UTF-8 ----
+
+
+def _not_utf8(excinfo, name: str, line: int, what: str) -> None:
+    msg = str(excinfo.value)
+    assert f"{name}:{line}: {what} is not UTF-8" in msg, msg
+    assert "\\xff\\xfe" in msg  # the offending bytes, escaped
+
+
+def test_fasta_name_not_utf8(tmp_path):
+    path = _write(tmp_path, "n.fa", b">chr1\nACGT\n>chr" + BAD + b"\nACGT\n")
+    with pytest.raises(ValueError) as e:
+        gk.build_assembly(path, str(tmp_path / "n"))
+    _not_utf8(e, "n.fa", 3, "sequence name")
+    assert not list(tmp_path.glob("n.2bit*"))
+
+
+def test_fasta_description_is_free_text(tmp_path):
+    path = _write(tmp_path, "d.fa", b">chr1 made by " + BAD + b"\nACGT\n")
+    gk.build_assembly(path, str(tmp_path / "d"))
+    assert (tmp_path / "d.chrom.sizes").read_text() == "chr1\t4\n"
+
+
+def test_fasta_name_with_control_character(tmp_path):
+    path = _write(tmp_path, "c.fa", b">chr\x01\nACGT\n")
+    with pytest.raises(ValueError, match=r"c\.fa:1: sequence name .* holds a control character"):
+        gk.build_assembly(path, str(tmp_path / "c"))
+
+
+GFF3_HEAD = b"##gff-version 3\n"
+GFF3_ROWS = (
+    b"chr1\tsrc\tgene\t1\t20\t.\t+\t.\tID=g1;Name=NAME;gene_type=protein_coding\n"
+    b"chr1\tsrc\ttranscript\t1\t20\t.\t+\t.\tID=t1;Parent=g1;transcript_type=protein_coding\n"
+    b"chr1\tsrc\texon\t1\t20\t.\t+\t.\tID=e1;Parent=t1;Note=NOTE\n"
+)
+GTF_ROW = (
+    b'chr1\tsrc\texon\t1\t20\t.\t+\t.\tgene_id "g1"; transcript_id "t1"; gene_name "NAME"; '
+    b'gene_type "protein_coding"; transcript_type "protein_coding";\n'
+)
+
+
+def _gff(tiny, tmp_path, name, data):
+    path = _write(tmp_path, name, data)
+    gk.GenomeAnnotation.build_gencode(path, str(tmp_path / "a"), tiny)
+    return gk.GenomeAnnotation(str(tmp_path / "a.gkanno"), tiny)
+
+
+@pytest.mark.parametrize(
+    "name,data,line,what",
+    [
+        ("raw.gff3", GFF3_HEAD + GFF3_ROWS.replace(b"NAME", b"G" + BAD), 2, "attribute Name"),
+        # percent-decoding happens first: %FF%FE are the same two bytes
+        ("pct.gff3", GFF3_HEAD + GFF3_ROWS.replace(b"NAME", b"G%FF%FE"), 2, "attribute Name"),
+        ("id.gff3", GFF3_HEAD + GFF3_ROWS.replace(b"ID=t1;", b"ID=t" + BAD + b";"), 3, "attribute ID"),
+        ("a.gtf", GTF_ROW.replace(b"NAME", b"G" + BAD), 1, "attribute gene_name"),
+    ],
+)
+def test_annotation_value_not_utf8(tiny, tmp_path, name, data, line, what):
+    with pytest.raises(ValueError) as e:
+        _gff(tiny, tmp_path, name, data)
+    _not_utf8(e, name, line, what)
+    assert not (tmp_path / "a.gkanno").exists()
+
+
+def test_annotation_free_text_may_hold_any_bytes(tiny, tmp_path):
+    # a Note is not kept; a row of an ignored feature type is reported with its bytes escaped
+    data = GFF3_HEAD + GFF3_ROWS.replace(b"NOTE", BAD) + b"chr1\tsrc\tfoo" + BAD + b"\t1\t5\t.\t+\t.\tID=x\n"
+    with pytest.warns(AnnotationWarning, match=r"foo\\xff\\xfe"):
+        anno = _gff(tiny, tmp_path, "free.gff3", data)
+    assert [g.name for g in anno.genes] == ["NAME"]
+
+
+def test_ucsc_reflink_not_utf8(tiny, tmp_path):
+    row = b"0\tNM_1\tchr1\t+\t0\t20\t5\t15\t1\t0,\t20,\t0\tG\tcmpl\tcmpl\t0,\n"
+    (tmp_path / "refGene.txt").write_bytes(row)
+    (tmp_path / "refLink.txt").write_bytes(b"G" + BAD + b"\tproduct\tNM_1\tNP_1\t0\t0\t1\t0\n")
+    with pytest.raises(ValueError) as e:
+        gk.GenomeAnnotation.build_ucsc_refseq(str(tmp_path), str(tmp_path / "u"), tiny)
+    _not_utf8(e, "refLink.txt", 1, "gene name")
+
+
+VCF_HEAD = (
+    b"##fileformat=VCFv4.2\n"
+    b'##INFO=<ID=S,Number=1,Type=String,Description="s">\n'
+    b'##FORMAT=<ID=GT,Number=1,Type=String,Description="g">\n'
+    b"#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tSAMPLE\n"
+)
+VCF_OK = b"chr2\t2\trs1\tA\tC\t.\tPASS\tS=fine\tGT\t0/1\n"
+
+
+def _vcf(tiny, tmp_path, data, **kw):
+    path = _write(tmp_path, "v.vcf", data)
+    out = str(tmp_path / "v.vcfbin")
+    gk.VCFTable.build_vcfbin(out, path, tiny, info_ids=["S", "ID"], fmt_ids=["GT"], **kw)
+    return gk.VCFTable(out)
+
+
+def test_vcf_sample_name_not_utf8(tiny, tmp_path):
+    with pytest.raises(ValueError) as e:
+        _vcf(tiny, tmp_path, VCF_HEAD.replace(b"SAMPLE", b"S" + BAD) + VCF_OK)
+    _not_utf8(e, "v.vcf", 4, "sample name")
+
+
+@pytest.mark.parametrize(
+    "record,what",
+    [
+        (VCF_OK.replace(b"S=fine", b"S=f" + BAD), "INFO S value"),
+        (VCF_OK.replace(b"rs1", b"rs" + BAD), "INFO ID value"),
+        (VCF_OK.replace(b"\tC\t", b"\t<DUP" + BAD + b">\t"), "ALT"),
+    ],
+)
+def test_vcf_value_not_utf8_follows_record_policy(tiny, tmp_path, record, what):
+    data = VCF_HEAD + VCF_OK + record
+    with pytest.raises(ValueError) as e:
+        _vcf(tiny, tmp_path, data, unsupported="error")
+    _not_utf8(e, "v.vcf", 6, what)
+    with pytest.warns(UserWarning, match=r"1 record\(s\) skipped .*\\xff\\xfe"):
+        assert len(_vcf(tiny, tmp_path, data)) == 1  # the default: the record is skipped
+    if what != "ALT":  # a value can be left out; an allele cannot
+        with pytest.warns(UserWarning, match="kept without"):
+            t = _vcf(tiny, tmp_path, data, unsupported="keep")
+        assert len(t) == 2 and getattr(t[1], what.split()[1]) == ""  # left out: the missing value
+
+
+def test_vcf_contig_not_utf8_is_an_unknown_chromosome(tiny, tmp_path):
+    with pytest.warns(UserWarning, match=r"chr\\xff\\xfe.* is not a chromosome"):
+        t = _vcf(tiny, tmp_path, VCF_HEAD + VCF_OK + VCF_OK.replace(b"chr2", b"chr" + BAD))
+    assert len(t) == 1
+
+
+@pytest.mark.parametrize(
+    "sizes,aliases,bad_file,what",
+    [
+        (b"chr1\t4\nchr" + BAD + b"\t4\n", b"", "x.chrom.sizes", "chromosome name"),
+        (b"chr1\t4\n", b"chr1\t1\nchr2\t" + BAD + b"\n", "x.chromAlias.txt", "alias row"),
+    ],
+)
+def test_chrom_tables_not_utf8(tmp_path, sizes, aliases, bad_file, what):
+    from genome_kit import _core
+
+    sizes_path = _write(tmp_path, "x.chrom.sizes", sizes)
+    alias_path = _write(tmp_path, "x.chromAlias.txt", aliases) if aliases else ""
+    with pytest.raises(ValueError) as e:
+        _core._register_assembly(f"notutf8_{bad_file}", sizes_path, alias_path)
+    _not_utf8(e, bad_file, 2, what)
+
+
+def test_cfg_not_utf8(tmp_path):
+    from genome_kit._assemblies import read_cfg
+
+    path = _write(tmp_path, "x.cfg", b"# made by me\nrefg=ti" + BAD + b"ny\n")
+    with pytest.raises(ValueError, match=r"x\.cfg:2: line is not UTF-8: .*\\xff\\xfe"):
+        read_cfg(path)

@@ -640,7 +640,9 @@ py::object table_obj(const FilePtr& f, int table, py::object owner) {
 
 py::dict report_dict(const gk::AnnoBuildReport& r) {
   py::dict d;
-  d["ignored_types"] = r.ignored_types;
+  py::dict ignored;  // feature types as the file spells them (free text)
+  for (const auto& [type, n] : r.ignored_types) ignored[message_str(type)] = n;
+  d["ignored_types"] = ignored;
   d["genes"] = r.genes;
   d["transcripts"] = r.transcripts;
   d["exons"] = r.exons;

@@ -618,8 +618,8 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
         out["realigned"] = r.realigned;
         out["skipped"] = r.skipped;
         out["kept"] = r.kept;
-        out["skipped_examples"] = r.skipped_examples;
-        out["kept_examples"] = r.kept_examples;
+        out["skipped_examples"] = message_list(r.skipped_examples);
+        out["kept_examples"] = message_list(r.kept_examples);
         return out;
       },
       py::arg("stream"), py::arg("source_name"), py::arg("out_path"), py::arg("reference_genome"), py::arg("fields"),

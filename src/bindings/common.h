@@ -46,6 +46,20 @@ gk::RefgId resolve_refg(py::handle refg);
 /// name that cannot be loaded is an OSError naming the file.
 gk::RefgId resolve_stored_refg(const std::string& path, const std::string& name);
 
+/// A message for Python (an error, a warning, a report entry): text that may
+/// quote bytes of an input file, so bytes that are not UTF-8 are shown escaped
+/// ('\xff') instead of raising UnicodeDecodeError.
+py::str message_str(const std::string& msg);
+
+/// The messages of a report as a list of str (see message_str).
+py::list message_list(const std::vector<std::string>& msgs);
+
+/// `o` (an int, or anything with __index__) as a 64-bit integer: ValueError
+/// naming `what` (e.g. "shift(): argument 'amount'") and the value when it
+/// does not fit. Every int64 argument of the bindings comes through here (the
+/// pybind11 caster below, the fastcall methods, anchors).
+int64_t int64_of(PyObject* o, const char* what);
+
 /// `str(type(h))` for messages, e.g. "<class 'str'>".
 std::string type_name(py::handle h);
 

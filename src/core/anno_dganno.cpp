@@ -11,6 +11,7 @@
 #include "anno_image.h"
 #include "atomic_writer.h"
 #include "errors.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -80,24 +81,6 @@ uint32_t fnv1a32(std::string_view s) {
   return h;
 }
 
-// Offset of the first byte of `s` that is not part of valid UTF-8, or n.
-size_t utf8_prefix(const unsigned char* s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > n || c == 0xC0 || c == 0xC1 || c > 0xF4) return i;
-    for (size_t k = 1; k < len; ++k)
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-    i += len;
-  }
-  return n;
-}
-
 class Reader {
  public:
   explicit Reader(const MappedFile& f) : f_(f) {}
@@ -139,7 +122,7 @@ class Reader {
     checkpoint(0x85420002u, name);
     t.aux = array<char>(t.aux_size, "string pool");
     if (t.aux_size && t.aux[t.aux_size - 1] != '\0') f_.corrupt(cat("string pool of ", name, " is not NUL terminated"));
-    size_t bad = utf8_prefix(reinterpret_cast<const unsigned char*>(t.aux), t.aux_size);
+    size_t bad = utf8_prefix(std::string_view(t.aux, t.aux_size));
     if (bad != t.aux_size) f_.corrupt(cat("string pool of ", name, ": invalid UTF-8 at byte ", bad));
     read<uint8_t>("stranded flag");
     align4();

@@ -15,6 +15,7 @@
 
 #include "anno_builder.h"
 #include "errors.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -168,8 +169,11 @@ int hexval(char c) {
 }
 
 /// The attributes of one row; values point into the line or into `decoded`.
+/// The values a builder asks for are checked to be UTF-8 (after GFF3's
+/// percent-decoding); the others (Note, ...) are free text and never looked at.
 class Attrs {
  public:
+  explicit Attrs(const LineReader& lines) : lines_(lines) {}
   void parse_gff3(std::string_view s) {
     kv_.clear();
     if (!decoded_.empty()) decoded_.clear();
@@ -234,6 +238,12 @@ class Attrs {
   }
   std::string_view get(std::string_view key) const {
     for (auto& [k, v] : kv_)
+      if (same(k, key)) return checked(key, v);
+    return {};
+  }
+  /// As get(), unchecked: for values kept aside and checked only if they are used.
+  std::string_view get_unchecked(std::string_view key) const {
+    for (auto& [k, v] : kv_)
       if (same(k, key)) return v;
     return {};
   }
@@ -243,7 +253,7 @@ class Attrs {
     for (auto& [k, v] : kv_)
       if (same(k, key) && !v.empty()) {
         if (!out.empty()) out.push_back(',');
-        out.append(v.data(), v.size());
+        out.append(checked(key, v));
       }
     return out;
   }
@@ -254,6 +264,9 @@ class Attrs {
   }
 
  private:
+  std::string_view checked(std::string_view key, std::string_view v) const {
+    return is_utf8(v) ? v : lines_.require_utf8(v, cat("attribute ", key));
+  }
   void finish_gff3_item(const char* item, const char* stop, const char* eq, bool pct) {
     if (!eq) return;  // no '=' (or an empty item): nothing to keep
     std::string_view key = trim(std::string_view(item, static_cast<size_t>(eq - item)));
@@ -277,6 +290,7 @@ class Attrs {
     decoded_.push_back(std::move(out));
     return decoded_.back();
   }
+  const LineReader& lines_;
   std::vector<std::pair<std::string_view, std::string_view>> kv_;
   std::deque<std::string> decoded_;
 };
@@ -427,6 +441,9 @@ class Parser {
     if (r.strand != '+' && r.strand != '-') fail(cat("strand must be '+' or '-', got '", r.f.col[6], "'"));
   }
 
+  /// `s`, a column of the current row the builder keeps; ValueError if it is not UTF-8.
+  std::string_view text(std::string_view s, const char* what) const { return reader_.require_utf8(s, what); }
+  const LineReader& reader() const { return reader_; }
   bool peek(std::string_view& line) const { return reader_.peek(line); }
   std::string where() const { return reader_.where(); }
   uint64_t line() const { return reader_.line_number(); }
@@ -687,7 +704,7 @@ class GencodeBuilder {
     if (!type.empty())
       t.type = biotype(type);
     else if (r.f.col[2] != "transcript")
-      t.type = m_.strings.add(r.f.col[2]);  // FlyBase & co: the feature type (mRNA, tRNA, ...)
+      t.type = m_.strings.add(p_.text(r.f.col[2], "feature type"));  // FlyBase & co: mRNA, tRNA, ...
     t.tsl = parse_tsl(attrs_.get("transcript_support_level"));
     t.ccds = m_.strings.add(attrs_.get("ccdsid"));
     t.protein = m_.strings.add(attrs_.get("protein_id"));
@@ -960,7 +977,7 @@ class GencodeBuilder {
   };
 
   void remember_other(const Row& r, std::string_view type, std::string_view id) {
-    std::string_view name = attrs_.get("Name");
+    std::string_view name = attrs_.get_unchecked("Name");  // checked by promote()
     others_.insert_or_assign(std::string(id),
                              OtherFeature{std::string(type), std::string(name.empty() ? id : name), p_.line(), r.chrom,
                                           r.strand, r.start, r.end, level(r.f.col[1]), !attrs_.get("Parent").empty()});
@@ -1002,6 +1019,8 @@ class GencodeBuilder {
 
   /// A feature without a Parent that parts name as their parent becomes a gene.
   uint32_t promote(const std::string& id, const OtherFeature& o) {
+    if (!is_utf8(o.type)) value_error(p_.name(), ":", o.line, ": ", not_utf8("feature type", o.type));
+    if (!is_utf8(o.name)) value_error(p_.name(), ":", o.line, ": ", not_utf8("attribute Name", o.name));
     if (o.strand != '+' && o.strand != '-')
       value_error(p_.name(), ":", o.line, ": ", o.type, " '", id, "' has exon, CDS or UTR rows, so it is modelled as ",
                   "a gene, but its strand is '", std::string(1, o.strand), "' (must be '+' or '-')");
@@ -1093,7 +1112,7 @@ class GencodeBuilder {
   AnnoModel& m_;
   bool allow_unknown_;
   bool format_known_ = false, gtf_ = false;
-  Attrs attrs_;
+  Attrs attrs_{p_.reader()};
   IdMap gene_by_id_, tran_by_id_;
   Memo gene_memo_, tran_memo_;
   std::string_view last_biotype_raw_;  // into biotype_cache_
@@ -1292,7 +1311,7 @@ class NcbiBuilder {
   Parser p_;
   AnnoModel& m_;
   bool allow_unknown_;
-  Attrs attrs_;
+  Attrs attrs_{p_.reader()};
   std::vector<Rec> block_;
   OriginSkipper skipper_;
   AnnoBuildReport report_;

@@ -57,7 +57,9 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
       if (line.empty() || line[0] == '#') continue;
       auto f = split_tabs(line);
       if (f.size() < 7) value_error(rd.where(), ": expected 8 tab-separated refLink columns, found ", f.size());
-      links[std::string(f[2])] = {std::string(f[0]), std::string(f[1]), std::string(f[3]), std::string(f[6])};
+      links[std::string(f[2])] = {
+          std::string(rd.require_utf8(f[0], "gene name")), std::string(rd.require_utf8(f[1], "product")),
+          std::string(rd.require_utf8(f[3], "protein accession")), std::string(rd.require_utf8(f[6], "Entrez id"))};
     }
   }
   std::map<std::string, std::vector<UTx>> by_entrez;  // string order of ids, as the reference
@@ -88,7 +90,7 @@ AnnoBuildReport build_ucsc_refseq(ByteSource& ref_gene, ByteSource& ref_link, Re
       size_t o = f.size() >= 16 ? 1 : 0;  // with or without the leading bin column
       if (f.size() < 15) value_error(rd.where(), ": expected 16 tab-separated refGene columns, found ", f.size());
       UTx t;
-      t.acc = std::string(f[o + 0]);
+      t.acc = std::string(rd.require_utf8(f[o + 0], "accession"));
       ChromId c = a.find(std::string(f[o + 1]));
       if (c < 0) value_error(rd.where(), ": ", unknown_chromosome(a, f[o + 1]));
       t.chrom = c;

@@ -6,6 +6,7 @@
 #include "errors.h"
 #include "line_reader.h"
 #include "text_fields.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -54,6 +55,8 @@ std::shared_ptr<const Assembly> Assembly::load(const std::string& name, const st
     int64_t size = -1;
     if (f.size() < 2 || !parse_int(f[1], size) || size < 0)
       value_error(in.where(), ": expected '<chromosome> <size>', found '", line, "'");
+    in.require_utf8(f[0], "chromosome name");
+    if (!is_chrom_name(f[0])) value_error(in.where(), ": chromosome name '", f[0], "' holds a control character");
     sizes.emplace_back(f[0], size);
   }
   std::vector<std::vector<std::string>> rows;
@@ -63,6 +66,7 @@ std::shared_ptr<const Assembly> Assembly::load(const std::string& name, const st
       if (line.empty() || line[0] == '#') continue;
       split(line, '\t', f);
       if (f.size() < 2) value_error(in.where(), ": expected tab-separated aliases, found '", line, "'");
+      in.require_utf8(line, "alias row");
       rows.emplace_back(f.begin(), f.end());
     }
   }

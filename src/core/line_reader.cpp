@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "errors.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -83,6 +84,11 @@ bool LineReader::peek(std::string_view& line) const {
 
 std::string LineReader::where() const {
   return cat(src_.name(), ":", line_no_);
+}
+
+std::string_view LineReader::require_utf8(std::string_view s, std::string_view what) const {
+  if (!is_utf8(s)) value_error(where(), ": ", not_utf8(what, s));
+  return s;
 }
 
 }  // namespace gk

@@ -48,6 +48,9 @@ class LineReader {
   const std::string& name() const { return src_.name(); }
   /// "file:line" for messages.
   std::string where() const;
+  /// `s` (text of the current line the caller keeps); ValueError "file:line:
+  /// <what> is not UTF-8: '<bytes>'" if it is not UTF-8.
+  std::string_view require_utf8(std::string_view s, std::string_view what) const;
 
  private:
   bool fill();

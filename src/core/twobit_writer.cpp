@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "line_reader.h"
 #include "twobit.h"
+#include "utf8.h"
 
 namespace gk {
 
@@ -117,6 +118,8 @@ TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, i
       std::string name(line.substr(1, e - 1));
       if (name.empty()) value_error(lines.where(), ": FASTA header has no sequence name");
       if (name.size() > 255) value_error(lines.where(), ": sequence name longer than 255 characters");
+      lines.require_utf8(name, "sequence name");
+      if (!is_chrom_name(name)) value_error(lines.where(), ": sequence name '", name, "' holds a control character");
       if (!seen.insert(name).second) value_error(lines.where(), ": sequence '", name, "' appears twice");
       rec.name = std::move(name);
       have = true;

@@ -20,6 +20,7 @@
 #include "text_fields.h"
 #include "track_format.h"  // float_to_half
 #include "twobit.h"
+#include "utf8.h"
 #include "vcf_table.h"
 
 namespace gk {
@@ -332,7 +333,8 @@ void Builder::read_header() {
       split(line, '\t', fields_);
       if (fields_.size() < 8)
         fail_line(cat("the #CHROM header line has ", fields_.size(), " columns, expected at least 8"));
-      for (size_t i = 9; i < fields_.size(); ++i) samples_.emplace_back(fields_[i]);
+      for (size_t i = 9; i < fields_.size(); ++i)
+        samples_.emplace_back(reader_.require_utf8(fields_[i], "sample name"));
       saw_chrom_line_ = true;
       return;
     }
@@ -634,6 +636,11 @@ void Builder::stage_ragged(Column& c, std::string_view text) {
     return;
   }
   if (c.dtype == VcfDtype::String) {
+    if (!is_utf8(text)) {
+      tolerate(not_utf8(cat(c.section(), " ", c.id, " value"), text));
+      c.staged_lens.push_back(0);  // kept (policy "keep") as missing
+      return;
+    }
     c.staged.insert(c.staged.end(), text.begin(), text.end());
     c.staged_lens.push_back(text.size());
     return;
@@ -698,6 +705,7 @@ void Builder::process(std::string_view line) {
   if (!parse_int(fields_[1], pos) || pos < 1)
     fail_line(cat("invalid POS '", fields_[1], "' (expected a 1-based position)"));
   std::string_view ref = fields_[3], alt_field = fields_[4];
+  if (!is_utf8(alt_field)) fail_line(not_utf8("ALT", alt_field));  // symbolic and breakend ALTs are stored as written
   if (!all_bases(ref)) fail_line(cat("Invalid REF \"", ref, "\" (expected A, C, G, T or N)"));
   int64_t ref_end = pos - 1 + static_cast<int64_t>(ref.size());  // 0-based, exclusive
   int64_t chrom_size = asm_.chrom_size(chrom);
@@ -859,7 +867,9 @@ void Builder::stage(ChromId chrom, int64_t start, int64_t end, std::string_view 
       } else if (c.special == Special::SvType) {
         std::string_view v = kv.second;
         int8_t code = 0;
-        if (!v.empty() && v != ".") {
+        if (!is_utf8(v)) {
+          tolerate(not_utf8("INFO SVTYPE value", v));  // kept (policy "keep") as NA
+        } else if (!v.empty() && v != ".") {
           for (int8_t k = 1; k < 7; ++k)
             if (v == kSvTypeNames[k]) code = k;
           if (code == 0 && unknown_sv_seen_.emplace(v).second) result_.unknown_svtypes.emplace_back(v);
