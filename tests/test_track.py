@@ -240,8 +240,6 @@ def test_decode_type_errors(trk, tmp_path):
         t(I("chr1", "+", 0, 3), np.float16)
     with pytest.raises(TypeError):
         t(I("chr1", "+", 0, 3), np.float64)
-    with pytest.raises(ValueError, match="start"):
-        t(I("chr1", "+", -2, 3))
     with pytest.raises(ValueError, match="Reference genome mismatch"):
         t(_other_refg())
     with pytest.raises(TypeError, match="Interval"):

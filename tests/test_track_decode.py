@@ -78,14 +78,18 @@ def build(dec, path, etype, dim, res, rng, default=3.0):
 
 
 def expected(model, res, iv):
-    rows = np.repeat(model[iv.start // res : (iv.end - 1) // res + 1], res, axis=0) if len(iv) else model[:0]
-    rows = rows[iv.start % res : iv.start % res + len(iv)]
+    before = max(0, min(iv.end, 0) - iv.start)  # positions before 0 read the default (model's last row)
+    start = iv.start + before
+    n = iv.end - start
+    rows = np.repeat(model[start // res : (iv.end - 1) // res + 1], res, axis=0) if n > 0 else model[:0]
+    rows = np.concatenate([np.repeat(model[-1:], before, axis=0), rows[start % res : start % res + n]])
     return rows[::-1] if iv.strand == "-" else rows
 
 
 def windows(rng, span):
     """Window (start, end) pairs in bases: edges, past the data, empty, and random (unaligned when R > 1)."""
     out = [(0, 1), (0, 40), (2, 9), (span - 3, span + 50), (span + 10, span + 20), (7, 7)]
+    out += [(-5, 10), (-40, -2), (-111, 75), (-3, 0)]  # before 0: padded with the default
     for _ in range(40):
         s = int(rng.integers(0, span))
         out.append((s, s + int(rng.integers(1, 3000))))
@@ -121,7 +125,7 @@ def test_every_kernel_matches_the_model(dec, tmp_path, etype, dim, res):
             np.testing.assert_array_equal(buf[:, :dim], want)
             assert (buf[:, dim:] == 99).all()
     # batch reads agree with single reads
-    ivs = [I("-" if k % 2 else "+", s, s + 700) for k, s in enumerate(range(0, span, max(span // 7, 1)))]
+    ivs = [I("-" if k % 2 else "+", s, s + 700) for k, s in enumerate(range(-350, span, max(span // 7, 1)))]
     got = track.batch(ivs, np.float32)
     for k, iv in enumerate(ivs):
         np.testing.assert_array_equal(got[k], expected(model, res, iv))

@@ -136,3 +136,22 @@ def test_read_pads_windows_past_chromosome_ends(yeast, tmp_path):
     np.testing.assert_array_equal(left.values[:, 0], [0, 0, 0, 0, 1, 2, 3, 4])
     right = track.read(gk.Interval("chrII", "-", size - 2, size + 2, yeast))
     np.testing.assert_array_equal(right.values[:, 0], [0, 0, 7, 7])  # 5'->3' on '-'
+
+
+def test_plain_and_batch_reads_pad_as_read_does(yeast, tmp_path):
+    # track(iv) and track.batch pad windows reaching before 0 or past the end, as read() and binned reads do
+    path = str(tmp_path / "pad.gtrack")
+    size = yeast.chromosome_size("chrII")
+    with gk.GenomeTrackBuilder(path, "f16", "single_stranded", yeast) as b:
+        b.set_default_value(-1)
+        b.set_data(gk.Interval("chrII", "+", 0, 8, yeast), np.arange(1, 9, dtype=np.float16))
+        b.set_data(gk.Interval("chrII", "+", size - 4, size, yeast), np.full(4, 7, np.float16))
+    track = gk.GenomeTrack(path)
+    windows = [gk.Interval("chrII", s, a, a + 16, yeast) for s in "+-" for a in (-12, -16, size - 8)]
+    for iv in windows:
+        plain = track(iv, np.float32)
+        np.testing.assert_array_equal(plain, track.read(iv).values)
+        np.testing.assert_array_equal(plain, track(iv, resolution=1))
+    np.testing.assert_array_equal(track(windows[0])[:, 0], [-1] * 12 + [1, 2, 3, 4])
+    np.testing.assert_array_equal(track(windows[3])[:, 0], [4, 3, 2, 1] + [-1] * 12)  # '-': 5'->3'
+    np.testing.assert_array_equal(track.batch(windows), np.stack([track(iv) for iv in windows]))

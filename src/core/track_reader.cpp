@@ -673,7 +673,6 @@ void TrackFile::check_query(const Interval& iv, DType dt) const {
   if (iv.refg != refg_)
     value_error("Reference genome mismatch: the track is on ", refg_name_, ", the interval ", iv.describe(), " on ",
                 iv.refg_name());
-  if (iv.start < 0) value_error("Interval start ", iv.start, " is invalid (", iv.describe(), ")");
   if (!can_decode(etype_, dt))
     type_error("Cannot decode as ", dtype_name(dt), " from encoded type ", info().name, " (valid: ",
                etype_ == EType::f32 ? "float32"
@@ -711,7 +710,17 @@ const S* TrackFile::lut(DType dt) const {
 
 template <class S>
 void TrackFile::read_impl(const Interval& iv, DType dt, S* out, int64_t rs) const {
-  read_rows(iv.chrom, iv.strand, iv.start, iv.end, res_, iv.strand == '-', dt, out, rs);
+  // Positions before 0 read the default, as positions past the chromosome end do (genome.dna pads
+  // with N alike): windows centred near either end are normal model inputs. They are the first rows,
+  // or the last ones of a '-' read (5'->3').
+  const bool rev = iv.strand == '-';
+  const int64_t before = iv.start < 0 ? std::min<int64_t>(iv.end, 0) - iv.start : 0;
+  if (before > 0) {
+    S* pad = rev ? out + (iv.length() - before) * rs : out;
+    read_rows(ChromId(-1), '+', 0, before, 1, false, dt, pad, rs);  // no chromosome, no blocks: the default
+    if (!rev) out += before * rs;
+  }
+  read_rows(iv.chrom, iv.strand, iv.start + before, iv.end, res_, rev, dt, out, rs);
 }
 
 void TrackFile::read_stored_rows(ChromId chrom, char strand, int64_t first, int64_t last, bool reversed, float* out,

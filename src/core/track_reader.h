@@ -44,9 +44,9 @@ class TrackFile {
 
   /// Writes the rows of `iv` (5'→3': reversed on '-') decoded as `dt` to
   /// `out`, row k at out + k*row_stride elements (row_stride >= dim;
-  /// elements of a row are contiguous). Uncovered positions get the default.
-  /// TypeError if the etype cannot decode as `dt`, ValueError for a start < 0
-  /// or another reference genome.
+  /// elements of a row are contiguous). Uncovered positions get the default,
+  /// as do positions before 0 or past the chromosome end. TypeError if the
+  /// etype cannot decode as `dt`, ValueError for another reference genome.
   void read(const Interval& iv, DType dt, void* out, int64_t row_stride) const;
 
   /// Values of `iv` in bins of `bin_size` bases (a multiple of resolution();
@@ -73,7 +73,7 @@ class TrackFile {
   /// tracks report '+'.
   std::vector<Interval> intervals() const;
 
-  /// Checks a query interval (reference genome, start) and the decode type.
+  /// Checks a query interval (reference genome) and the decode type.
   void check_query(const Interval& iv, DType dt) const;
 
  private:
