@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any
 
 import numpy as np
@@ -263,6 +264,7 @@ class VariantGenome(_core.VariantGenome):
         one_hot: bool = False,
         dtype: str = "uint8",
         allow_outside_chromosome: bool = True,
+        out=None,
     ):
         """REF and ALT windows for many variants, each with only its own variant applied, in one C++ pass.
 
@@ -273,6 +275,11 @@ class VariantGenome(_core.VariantGenome):
         ``width`` bases on ``+`` starting ``width // 2`` before each variant
         and anchored at its start. Returns ``(refs, alts)``: two lists of str,
         or with ``one_hot=True`` two ``(N, L, 4)`` arrays of ``dtype``.
+
+        ``out=(ref, alt)``: two writeable C-contiguous ``(N, L, 4)`` arrays,
+        both uint8 or both float32, filled in place and returned (one-hot; no
+        new allocation). For more variants than fit in memory at once, see
+        :meth:`iter_variant_pairs`.
         """
         if (width is None) == (intervals is None):
             raise ValueError("give exactly one of width and intervals")
@@ -283,9 +290,48 @@ class VariantGenome(_core.VariantGenome):
             variants,
             intervals,
             -1 if width is None else width,
-            dtype if one_hot else None,
+            dtype if one_hot or out is not None else None,
             allow_outside_chromosome,
+            out,
         )
+
+    @staticmethod
+    def iter_variant_pairs(
+        genome,
+        variants,
+        width: int | None = None,
+        intervals=None,
+        one_hot: bool = False,
+        dtype: str = "uint8",
+        allow_outside_chromosome: bool = True,
+        chunk_size: int = 4096,
+    ):
+        """:meth:`variant_pairs` of ``chunk_size`` variants at a time: yields ``(refs, alts)`` per chunk.
+
+        Memory stays at one chunk's windows whatever the number of variants
+        (500,000 one-hot 2 kb pairs are 8 GB at once, 64 MB per 4096-variant
+        chunk); ``variants`` (and ``intervals``) may be any iterables,
+        consumed as the chunks are made. Each chunk is a new result; to fill
+        buffers of your own, call :meth:`variant_pairs` with ``out=`` per chunk.
+        """
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
+        if (width is None) == (intervals is None):
+            raise ValueError("give exactly one of width and intervals")
+        vs = iter([variants] if isinstance(variants, Variant) else variants)
+        ivs = None if intervals is None else iter(intervals)
+        while True:
+            chunk = list(itertools.islice(vs, chunk_size))
+            windows = None if ivs is None else list(itertools.islice(ivs, len(chunk)))
+            if not chunk:
+                if ivs is not None and next(ivs, None) is not None:
+                    raise ValueError(
+                        "variant_pairs needs one interval per variant: more intervals than variants"
+                    )
+                return
+            yield VariantGenome.variant_pairs(
+                genome, chunk, width, windows, one_hot, dtype, allow_outside_chromosome
+            )
 
     def find_motif(
         self, interval: Interval, motif: str, match_position=0, find_overlapping_motifs: bool = False

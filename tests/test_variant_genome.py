@@ -394,7 +394,7 @@ def test_dna_pair_and_one_hot_pair(yeast):
         vg.one_hot_pair([ivs[0], gk.Interval("chrI", "+", 0, 5, yeast)])
 
 
-def test_variant_pairs_match_per_variant_calls(yeast):
+def _mixed_variants(yeast):
     seq = yeast.dna(gk.Interval("chrI", "+", 0, 20000, yeast))
     rng = random.Random(5)
     variants = []
@@ -410,6 +410,11 @@ def test_variant_pairs_match_per_variant_calls(yeast):
             )
         else:
             variants.append(gk.Variant("chrI", pos, seq[pos : pos + 5], seq[pos], yeast))
+    return variants
+
+
+def test_variant_pairs_match_per_variant_calls(yeast):
+    variants = _mixed_variants(yeast)
     refs, alts = gk.VariantGenome.variant_pairs(yeast, variants, width=301)
     ref1h, alt1h = gk.VariantGenome.variant_pairs(yeast, variants, width=301, one_hot=True, dtype="float32")
     assert ref1h.shape == alt1h.shape == (40, 301, 4) and ref1h.dtype == np.float32
@@ -428,3 +433,44 @@ def test_variant_pairs_match_per_variant_calls(yeast):
         gk.VariantGenome.variant_pairs(yeast, variants)
     with pytest.raises(ValueError):
         gk.VariantGenome.variant_pairs(yeast, variants, intervals=minus[:3])
+
+
+def test_variant_pairs_out_and_chunks(yeast):
+    # bounded memory for many variants: fill caller buffers (out=) or iterate in chunks
+    variants = _mixed_variants(yeast)
+    want_r, want_a = gk.VariantGenome.variant_pairs(yeast, variants, width=64, one_hot=True)
+    for dtype in (np.uint8, np.float32):
+        out = (np.full((40, 64, 4), 9, dtype), np.full((40, 64, 4), 9, dtype))
+        got = gk.VariantGenome.variant_pairs(yeast, variants, width=64, out=out)
+        assert got[0] is out[0] and got[1] is out[1]
+        np.testing.assert_array_equal(out[0], want_r)
+        np.testing.assert_array_equal(out[1], want_a)
+    bad = [
+        ((np.zeros((40, 64, 4), np.uint8),), TypeError),  # not a pair
+        ((np.zeros((40, 64, 4), np.float16), np.zeros((40, 64, 4), np.float16)), TypeError),
+        ((np.zeros((40, 64, 4), np.uint8), np.zeros((40, 64, 4), np.float32)), TypeError),
+        ((np.zeros((39, 64, 4), np.uint8), np.zeros((40, 64, 4), np.uint8)), ValueError),
+        ((np.zeros((40, 64, 4), np.uint8), np.zeros((40, 4, 64), np.uint8).transpose(0, 2, 1)), ValueError),
+    ]
+    for out, exc in bad:
+        with pytest.raises(exc, match="out"):
+            gk.VariantGenome.variant_pairs(yeast, variants, width=64, out=out)
+    ro = np.zeros((40, 64, 4), np.uint8)
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="writeable"):
+        gk.VariantGenome.variant_pairs(yeast, variants, width=64, out=(np.zeros_like(ro), ro))
+
+    pairs = gk.VariantGenome.iter_variant_pairs
+    chunks = list(pairs(yeast, iter(variants), width=64, one_hot=True, chunk_size=16))
+    assert [len(r) for r, _ in chunks] == [16, 16, 8]
+    np.testing.assert_array_equal(np.concatenate([r for r, _ in chunks]), want_r)
+    np.testing.assert_array_equal(np.concatenate([a for _, a in chunks]), want_a)
+    windows = [gk.Interval("chrI", "-", v.start - 10, v.start + 10, yeast) for v in variants]
+    strs = list(pairs(yeast, variants, intervals=windows, chunk_size=7))
+    assert (
+        sum((r for r, _ in strs), []) == gk.VariantGenome.variant_pairs(yeast, variants, intervals=windows)[0]
+    )
+    with pytest.raises(ValueError, match="more intervals"):
+        list(pairs(yeast, variants, intervals=windows + windows[:1], chunk_size=40))
+    with pytest.raises(ValueError, match="chunk_size"):
+        next(pairs(yeast, variants, width=64, chunk_size=0))

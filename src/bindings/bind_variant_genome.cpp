@@ -338,14 +338,38 @@ void fetch_pair(const VariantGenome& vg, const Interval& iv, char* ref, char* al
   vg.fetch(iv, alt, nullptr, allow_outside);
 }
 
+/// `out` = (ref, alt): two C-contiguous writeable arrays of element type T and
+/// shape (N, L, 4), else ValueError/TypeError saying what is expected.
+template <class T>
+std::pair<py::array_t<T>, py::array_t<T>> out_pair(py::handle out, const std::vector<py::ssize_t>& shape) {
+  if (!py::isinstance<py::tuple>(out) || py::len(out) != 2)
+    gk::type_error("out must be a tuple (ref, alt) of two numpy arrays, got ", type_name(out));
+  std::pair<py::array_t<T>, py::array_t<T>> arrays;
+  for (int k = 0; k < 2; ++k) {
+    py::handle a = PyTuple_GET_ITEM(out.ptr(), k);
+    if (!py::isinstance<py::array>(a)) gk::type_error("out must hold numpy arrays, got ", type_name(a));
+    auto arr = py::reinterpret_borrow<py::array>(a);
+    if (!arr.dtype().is(py::dtype::of<T>()))
+      gk::type_error("out arrays must both be uint8 or both float32, got ", py::str(arr.dtype()).cast<std::string>());
+    bool shape_ok = arr.ndim() == 3;
+    for (int d = 0; d < 3 && shape_ok; ++d) shape_ok = arr.shape(d) == shape[size_t(d)];
+    if (!shape_ok || !(arr.flags() & py::array::c_style) || !arr.writeable())
+      gk::value_error("out arrays must be writeable C-contiguous arrays of shape (", shape[0], ", ", shape[1], ", 4)");
+    (k ? arrays.second : arrays.first) = py::reinterpret_borrow<py::array_t<T>>(a);
+  }
+  return arrays;
+}
+
 /// One-hot (REF, ALT) arrays (N, L, 4) of anchored windows `ivs` of equal
 /// length L (checked by the caller); window i's ALT comes from variant genome
-/// `vg_of(i)`. Filled without the GIL.
+/// `vg_of(i)`. Filled without the GIL, into `out` (see out_pair) unless it is None.
 template <class T, class VgOf>
-py::tuple one_hot_pairs(const std::vector<Interval>& ivs, VgOf&& vg_of, bool allow_outside) {
+py::tuple one_hot_pairs(const std::vector<Interval>& ivs, VgOf&& vg_of, bool allow_outside,
+                        py::handle out = py::none()) {
   int64_t len = ivs.empty() ? 0 : ivs[0].length();
   std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), 4};
-  py::array_t<T> ref(shape), alt(shape);
+  auto [ref, alt] =
+      out.is_none() ? std::make_pair(py::array_t<T>(shape), py::array_t<T>(shape)) : out_pair<T>(out, shape);
   T* r = ref.mutable_data();
   T* a = alt.mutable_data();
   {
@@ -400,12 +424,12 @@ std::vector<Interval> pair_windows(const std::vector<gk::Variant>& vs, py::handl
 
 template <class T>
 py::tuple variant_pairs_one_hot(const TwoBitFile& dna, const std::vector<gk::Variant>& vs,
-                                const std::vector<Interval>& ivs, bool allow_outside) {
+                                const std::vector<Interval>& ivs, bool allow_outside, py::handle out) {
   int64_t len = ivs.empty() ? 0 : ivs[0].length();
   for (const auto& iv : ivs)
     if (iv.length() != len || !iv.has_anchor)
       gk::value_error("one-hot variant pairs need anchored intervals of equal length, got ", iv.describe());
-  return one_hot_pairs<T>(ivs, [&](size_t i) { return VariantGenome(dna, {vs[i]}); }, allow_outside);
+  return one_hot_pairs<T>(ivs, [&](size_t i) { return VariantGenome(dna, {vs[i]}); }, allow_outside, out);
 }
 
 py::tuple variant_pairs_str(const TwoBitFile& dna, const std::vector<gk::Variant>& vs, const std::vector<Interval>& ivs,
@@ -545,15 +569,25 @@ void register_variant_genome(py::module_& m) {
   m.def(
       "_variant_pairs",
       [](const TwoBitFile& dna, py::handle variants, py::handle intervals, int64_t width, py::object one_hot,
-         bool allow_outside) -> py::tuple {
+         bool allow_outside, py::object out) -> py::object {
         auto vs = to_variants(variants);
         auto ivs = pair_windows(vs, intervals, width);
+        if (!out.is_none()) {  // one-hot into the caller's arrays: their dtype decides
+          bool pair = PyTuple_Check(out.ptr()) && PyTuple_GET_SIZE(out.ptr()) == 2;
+          py::handle first = pair ? PyTuple_GET_ITEM(out.ptr(), 0) : py::handle(Py_None);
+          if (py::isinstance<py::array>(first) &&
+              py::reinterpret_borrow<py::array>(first).dtype().is(py::dtype::of<float>()))
+            return variant_pairs_one_hot<float>(dna, vs, ivs, allow_outside, out);
+          return variant_pairs_one_hot<uint8_t>(dna, vs, ivs, allow_outside, out);
+        }
         if (one_hot.is_none()) return variant_pairs_str(dna, vs, ivs, allow_outside);
-        return one_hot_of(one_hot,
-                          [&](auto t) { return variant_pairs_one_hot<decltype(t)>(dna, vs, ivs, allow_outside); });
+        return one_hot_of(one_hot, [&](auto t) {
+          return variant_pairs_one_hot<decltype(t)>(dna, vs, ivs, allow_outside, py::none());
+        });
       },
       py::arg("dna"), py::arg("variants"), py::arg("intervals"), py::arg("width"), py::arg("one_hot"),
-      py::arg("allow_outside_chromosome"), "Per-variant REF/ALT windows (see VariantGenome.variant_pairs).");
+      py::arg("allow_outside_chromosome"), py::arg("out") = py::none(),
+      "Per-variant REF/ALT windows (see VariantGenome.variant_pairs).");
   m.def(
       "_find_motif",
       [](const TwoBitFile& dna, py::handle iv, const std::string& motif, int64_t mp, bool overlapping) {
