@@ -1501,7 +1501,8 @@ def _variant_pairs(
     width: typing.SupportsInt | typing.SupportsIndex,
     one_hot: typing.Any,
     allow_outside_chromosome: bool,
-) -> tuple:
+    out: typing.Any = None,
+) -> typing.Any:
     """
     Per-variant REF/ALT windows (see VariantGenome.variant_pairs).
     """

@@ -290,3 +290,41 @@ def test_anchor_out_of_range_is_a_value_error_naming_it(anchor):
         Interval("chr1", "+", 10, 20, "tiny", anchor)
     with pytest.raises(ValueError, match=f"anchor {anchor} is out of range"):
         Interval("chr1", "+", 10, 20, "tiny").with_anchor(anchor)
+
+
+BIG = [2**63, -(2**63) - 1, 2**70]
+
+
+@pytest.mark.parametrize("value", BIG)
+def test_int_arguments_out_of_range_name_argument_and_value(value):
+    # every int64 argument of the bindings goes through one check: ValueError naming the value
+    # (and the argument where the binding knows it), never pybind11's TypeError
+    cases = [
+        (lambda: Interval("chr1", "+", 0, value, "tiny"), "argument 'end'"),
+        (lambda: Interval("chr1", "+", value, 10, "tiny"), "argument 'start'"),
+        (lambda: iv("+", 1, 2).shift(value), "argument 'amount'"),
+        (lambda: iv("+", 1, 2).expand(value), "argument 'upstream'"),
+        (lambda: iv("+", 1, 2).expand(0, value), "argument 'downstream'"),
+        (lambda: iv("+", 1, 2).resize(value), "integer argument"),
+        (lambda: Interval.from_dna0("chr1", "+", 0, value, "tiny"), "integer argument"),
+        (lambda: Interval("chr1", "+", 0, 5, "tiny", None, value), "argument 'anchor_offset'"),
+    ]
+    for call, what in cases:
+        with pytest.raises(ValueError, match=f"{what} {value} is out of range") as e:
+            call()
+        assert "64-bit" in str(e.value)
+
+
+def test_interval_arithmetic_overflow_is_a_value_error():
+    top = 2**63 - 1
+    with pytest.raises(ValueError, match=r"shifting .* by 10: .* does not fit a 64-bit position"):
+        iv("+", top - 5, top - 1).shift(10)
+    with pytest.raises(ValueError, match="does not fit a 64-bit position"):
+        iv("-", -top + 1, -top + 5).shift(10)  # '-': downstream is toward 0
+    with pytest.raises(ValueError, match=r"expanding .* by \(10, 10\)"):
+        iv("+", top - 5, top - 1).expand(10)
+    with pytest.raises(ValueError, match=r"the length of .* does not fit 64 bits"):
+        Interval("chr1", "+", -(2**62) * 2, top, "tiny")
+    with pytest.raises(ValueError, match="resizing"):
+        iv("+", top - 5, top - 1).resize(100)
+    assert iv("+", top - 5, top - 1).shift(1).end == top  # up to the limit is fine

@@ -24,12 +24,7 @@ char parse_strand(const std::string& s) {
 /// An int anchor as a position; ValueError naming it when it does not fit 64 bits.
 int64_t anchor_position(py::handle value) {
   if (!value) throw py::error_already_set();
-  int overflow = 0;
-  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
-  if (overflow)
-    gk::value_error("anchor ", py::str(value).cast<std::string>(), " is out of range (a position fits in 64 bits)");
-  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
-  return v;
+  return int64_of(value.ptr(), "anchor");
 }
 
 /// Sets the anchor of `iv` from a Python value: None, an int, one of the
@@ -145,16 +140,16 @@ double distance_one(const Interval& a, const Interval& b, const std::string& met
 PyObject* g_pybind_init = nullptr;  // pybind11's __init__, kept for every other call
 PyTypeObject* g_interval_type = nullptr;
 
-bool exact_int(PyObject* o, int64_t& out) {
+/// An exact int argument `param` of Interval(); false for other types, and
+/// false with ValueError set for an int that does not fit 64 bits.
+bool exact_int(PyObject* o, int64_t& out, const char* param) {
   if (!PyLong_CheckExact(o)) return false;
-  int overflow = 0;
-  long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
-  if (overflow || (v == -1 && PyErr_Occurred())) {
-    PyErr_Clear();
-    return false;
-  }
-  out = v;
-  return true;
+  PyObject* ok = guarded_call([&]() -> PyObject* {
+    out = int_arg(o, "Interval", param);
+    Py_RETURN_NONE;
+  });
+  Py_XDECREF(ok);
+  return ok != nullptr;
 }
 
 bool exact_str(PyObject* o, std::string& out) {
@@ -173,8 +168,8 @@ PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
   if (Py_TYPE(self) == g_interval_type && !kwnames && nargs >= 5 && nargs <= 7) {
     std::string chrom, strand;
     int64_t start = 0, end = 0, offset = 0;
-    if (exact_str(args[0], chrom) && exact_str(args[1], strand) && exact_int(args[2], start) &&
-        exact_int(args[3], end) && (nargs < 7 || exact_int(args[6], offset))) {
+    if (exact_str(args[0], chrom) && exact_str(args[1], strand) && exact_int(args[2], start, "start") &&
+        exact_int(args[3], end, "end") && (nargs < 7 || exact_int(args[6], offset, "anchor_offset"))) {
       PyObject* done = guarded_call([&]() -> PyObject* {
         Interval iv = make(chrom, strand, start, end, args[4]);
         set_anchor(iv, nargs > 5 ? py::handle(args[5]) : py::handle(Py_None), offset);
@@ -183,6 +178,7 @@ PyObject* init_fastcall(PyObject* self, PyObject* const* args, Py_ssize_t nargs,
       });
       if (done || PyErr_Occurred()) return done;
     }
+    if (PyErr_Occurred()) return nullptr;  // an int argument out of range
   }
   Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
   std::vector<PyObject*> all(static_cast<size_t>(1 + nargs + nkw));
@@ -507,21 +503,8 @@ bases). An optional anchor fixes the output length of variant sequences.
   def_value_method<Interval, &center_method>(
       cls, "center", "center($self, /)\n--\n\nCentre coordinate (rounded toward the 5' end for odd lengths).");
   cls.def(
-         "resize",
-         [](const Interval& i, int64_t width) {
-           if (width < 0) gk::value_error("width must be >= 0, got ", width);
-           int64_t c = i.anchor_position("center");
-           Interval r = i;
-           if (i.pos_strand()) {
-             r.start = c - width / 2;
-             r.end = r.start + width;
-           } else {
-             r.end = c + width / 2;
-             r.start = r.end - width;
-           }
-           return r;
-         },
-         py::arg("width"), "Interval of `width` bases with the same centre and strand.")
+         "resize", [](const Interval& i, int64_t width) { return i.resize(width); }, py::arg("width"),
+         "Interval of `width` bases with the same centre and strand.")
       .def(
           "with_anchor",
           [](const Interval& i, py::handle anchor, int64_t offset) {

@@ -7,6 +7,18 @@
 
 namespace gkpy {
 
+int64_t int64_of(PyObject* o, const char* what) {
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);  // calls __index__ when needed
+  if (overflow) {
+    py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(o));
+    gk::value_error(what, " ", index ? py::str(index).cast<std::string>() : std::string("?"),
+                    " is out of range: positions, sizes and counts are 64-bit integers (-2**63 <= value < 2**63)");
+  }
+  if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+  return v;
+}
+
 std::string type_name(py::handle h) {
   return py::str(py::type::of(h)).cast<std::string>();
 }

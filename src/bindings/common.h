@@ -178,6 +178,22 @@ py::object one_hot_of(py::handle dtype, F&& make) {
 // `handle.cast<gk::Interval>()` or gkpy::interval_of.
 namespace pybind11::detail {
 
+// int64 arguments: pybind11's own caster turns an int that does not fit into
+// "incompatible function arguments" (TypeError) without saying which value;
+// this one accepts what it accepts (int or __index__, never float) and raises
+// ValueError naming the value.
+template <>
+class type_caster<int64_t> {
+ public:
+  PYBIND11_TYPE_CASTER(int64_t, io_name("typing.SupportsInt | typing.SupportsIndex", "int"));
+  bool load(handle src, bool /*convert*/) {
+    if (!src || PyFloat_Check(src.ptr()) || !(PyLong_Check(src.ptr()) || PyIndex_Check(src.ptr()))) return false;
+    value = gkpy::int64_of(src.ptr(), "integer argument");
+    return true;
+  }
+  static handle cast(int64_t v, return_value_policy, handle) { return PyLong_FromLongLong(v); }
+};
+
 template <class T, bool (*Lazy)(PyObject*, T&)>
 class lazy_row_caster {
  public:

@@ -26,7 +26,9 @@ void bind_fast_args(const char* fn, PyObject* const* args, Py_ssize_t nargs, PyO
 int64_t int_arg(PyObject* o, const char* fn, const char* param) {
   if (!PyLong_Check(o) && !PyIndex_Check(o))
     gk::type_error(fn, "(): argument '", param, "' must be an int, not ", Py_TYPE(o)->tp_name);
-  long long v = PyLong_AsLongLong(o);  // calls __index__ when needed
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(o, &overflow);                       // calls __index__ when needed
+  if (overflow) return int64_of(o, gk::cat(fn, "(): argument '", param, "'").c_str());  // raises, naming it
   if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
   return v;
 }

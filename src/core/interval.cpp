@@ -1,12 +1,31 @@
 #include "interval.h"
 
+#include <cstdint>
+#include <utility>
+
 #include "errors.h"
 
 namespace gk {
 
+namespace {
+
+/// a + b, or ValueError "<what>: <a> + <b> does not fit a 64-bit position".
+template <class... What>
+int64_t add(int64_t a, int64_t b, What&&... what) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    value_error(std::forward<What>(what)..., ": ", a, " + ", b, " does not fit a 64-bit position");
+  return r;
+}
+
+}  // namespace
+
 Interval Interval::make(ChromId chrom, char strand, int64_t start, int64_t end, RefgId refg) {
   if (strand != '+' && strand != '-') value_error("strand must be '+' or '-', got '", strand, "'");
   if (start > end) value_error("Requires start <= end but ", start, " > ", end);
+  int64_t length;
+  if (__builtin_sub_overflow(end, start, &length))
+    value_error("the length of [", start, ", ", end, ") does not fit 64 bits");
   Interval i;
   i.chrom = chrom;
   i.strand = strand;
@@ -36,22 +55,37 @@ Interval Interval::end3() const {
 
 Interval Interval::expand(int64_t up, int64_t dn) const {
   Interval r = *this;
-  if (pos_strand()) {
-    r.start -= up;
-    r.end += dn;
-  } else {
-    r.start -= dn;
-    r.end += up;
-  }
+  const int64_t left = pos_strand() ? up : dn, right = pos_strand() ? dn : up;
+  if (left == INT64_MIN) value_error("expanding ", describe(), " by (", up, ", ", dn, "): ", left, " is out of range");
+  r.start = add(start, -left, "expanding ", describe(), " by (", up, ", ", dn, ")");
+  r.end = add(end, right, "expanding ", describe(), " by (", up, ", ", dn, ")");
   if (r.start > r.end) value_error("expanding ", describe(), " by (", up, ", ", dn, ") gives a negative length");
+  int64_t length;
+  if (__builtin_sub_overflow(r.end, r.start, &length))
+    value_error("expanding ", describe(), " by (", up, ", ", dn, ") gives a length that does not fit 64 bits");
   return r;
 }
 
 Interval Interval::shift(int64_t n) const {
   Interval r = *this;
-  int64_t d = pos_strand() ? n : -n;
-  r.start += d;
-  r.end += d;
+  if (!pos_strand() && n == INT64_MIN) value_error("shifting ", describe(), " by ", n, ": the amount is out of range");
+  const int64_t d = pos_strand() ? n : -n;
+  r.start = add(start, d, "shifting ", describe(), " by ", n);
+  r.end = add(end, d, "shifting ", describe(), " by ", n);
+  return r;
+}
+
+Interval Interval::resize(int64_t width) const {
+  if (width < 0) value_error("width must be >= 0, got ", width);
+  const int64_t c = anchor_position("center");
+  Interval r = *this;
+  if (pos_strand()) {
+    r.start = add(c, -(width / 2), "resizing ", describe(), " to ", width);
+    r.end = add(r.start, width, "resizing ", describe(), " to ", width);
+  } else {
+    r.end = add(c, width / 2, "resizing ", describe(), " to ", width);
+    r.start = add(r.end, -width, "resizing ", describe(), " to ", width);
+  }
   return r;
 }
 

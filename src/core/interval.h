@@ -42,6 +42,10 @@ struct Interval {
   Interval expand(int64_t up, int64_t dn) const;
   /// Moves `n` bases downstream (strand aware).
   Interval shift(int64_t n) const;
+  /// `width` bases (>= 0) around the centre, same strand.
+  Interval resize(int64_t width) const;
+  // All of them: ValueError naming the interval and the amounts when a
+  // coordinate or the length would not fit 64 bits.
   Interval with_strand(char s) const;
 
   bool contains(const Interval& o) const { return same_track(o) && o.start >= start && o.end <= end; }
