@@ -7,6 +7,7 @@ python -m genome_kit build --assembly NAME --fasta FILE --annotation FILE ...   
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -16,11 +17,19 @@ FORMATS = ("auto", "gencode", "ensembl", "ncbi_refseq", "ucsc_refseq")
 _ANNOTATION_EXTENSIONS = (".gz", ".gff3", ".gff", ".gtf", ".txt")
 
 
-def add_parser(sub) -> None:
+def add_parser(sub, prog: str) -> None:
     p = sub.add_parser(
         "build",
         help="build an assembly from FASTA and/or an annotation from GFF3/GTF into a data directory",
-        description=__doc__.split("\n\n")[0],
+        description="Build your own assembly (from FASTA) and/or annotation (from GFF3/GTF) into the data "
+        "directory: the assembly opens as gk.Genome(ASSEMBLY), the annotation as gk.Genome(CONFIG). With "
+        "only --annotation, ASSEMBLY must already be in the data directory.",
+        epilog=f"""examples:
+  {prog} build --assembly myasm --fasta myasm.fa.gz
+  {prog} build --assembly myasm --annotation genes.gtf.gz --config myasm.genes
+  {prog} build --assembly hg38 --annotation gencode.v46.annotation.gff3.gz   # config gencode.v46.annotation
+  {prog} build --assembly myasm --fasta myasm.fa.gz --chrom-alias myasm.chromAlias.txt --data-dir ./gkdata""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "--assembly", required=True, metavar="NAME", help="assembly to build (with --fasta) or use"
@@ -45,7 +54,9 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--format", choices=FORMATS, default="auto", help="annotation format (default: detected)")
     p.add_argument(
-        "--allow-unknown-biotypes", action="store_true", help="keep biotypes GENCODE/Ensembl do not list"
+        "--allow-unknown-biotypes",
+        action="store_true",
+        help="keep biotypes GENCODE, Ensembl and NCBI do not use (default: an error)",
     )
     p.add_argument(
         "--data-dir",

@@ -16,14 +16,39 @@ import os
 import sys
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("data", help="list, fetch and upload data files (data directory / storage bucket)")
+def add_parser(sub, prog: str) -> None:
+    raw = argparse.RawDescriptionHelpFormatter
+    p = sub.add_parser(
+        "data",
+        help="list, fetch and upload data files (data directory / storage bucket)",
+        description="The data files genome_kit opens (NAME.2bit, NAME.chrom.sizes, CONFIG.gkanno, ...) are "
+        "looked up in the data directory ($GENOMEKIT_DATA_DIR, or a per-user directory), then fetched from "
+        "the storage bucket ($GENOMEKIT_STORAGE_BUCKET) when absent. These commands show and fill it.",
+        epilog=f"""examples:
+  {prog} data info                       # data directory, bucket, data manager
+  {prog} data ls --genomes               # names gk.Genome(...) can open
+  {prog} data ls --local 'hg38*'
+  {prog} data get hg38.2bit hg38.chrom.sizes
+  {prog} data build --list               # shipped recipes (GENCODE, Ensembl, NCBI, UCSC)""",
+        formatter_class=raw,
+    )
     dsub = p.add_subparsers(dest="data_command", required=True)
 
-    info = dsub.add_parser("info", help="show the data manager, data directory and bucket in use")
+    info = dsub.add_parser(
+        "info",
+        help="show the data manager, data directory and bucket in use",
+        description="Print the active data manager, the data directory and the storage bucket.",
+    )
     info.set_defaults(func=run_info)
 
-    ls = dsub.add_parser("ls", help="list available data files")
+    ls = dsub.add_parser(
+        "ls",
+        help="list available data files",
+        description="List the data files in the data directory and in the storage bucket (both by default).",
+        epilog=f"examples:\n  {prog} data ls\n  {prog} data ls --remote 'gencode*'\n"
+        f"  {prog} data ls --genomes",
+        formatter_class=raw,
+    )
     where = ls.add_mutually_exclusive_group()
     where.add_argument("--local", action="store_true", help="only files already in the data directory")
     where.add_argument("--remote", action="store_true", help="only files in the storage bucket")
@@ -33,20 +58,35 @@ def add_parser(sub) -> None:
     ls.add_argument("pattern", nargs="?", help="shell-style filter, e.g. 'hg38*'")
     ls.set_defaults(func=run_ls)
 
-    get = dsub.add_parser("get", help="fetch files into the data directory if needed; print their paths")
-    get.add_argument("names", nargs="+", metavar="NAME")
+    get = dsub.add_parser(
+        "get",
+        help="fetch files into the data directory if needed; print their paths",
+        description="Fetch each NAME into the data directory unless it is there already, and print its "
+        "local path.",
+        epilog=f"example:\n  {prog} data get hg38.2bit hg38.chrom.sizes",
+        formatter_class=raw,
+    )
+    get.add_argument("names", nargs="+", metavar="NAME", help="file name, as 'data ls' lists it")
     get.set_defaults(func=run_get)
 
     path = dsub.add_parser(
-        "path", help="print the data directory, or where NAMEs are stored locally (exit 1 if any is absent)"
+        "path",
+        help="print the data directory, or where NAMEs are stored locally (exit 1 if any is absent)",
+        description="Without NAME: print the data directory. With NAMEs: print the local path of each, "
+        "without fetching anything; exit status 1 if any is not there.",
     )
-    path.add_argument("names", nargs="*", metavar="NAME")
+    path.add_argument("names", nargs="*", metavar="NAME", help="file name, e.g. hg38.2bit")
     path.set_defaults(func=run_path)
 
     up = dsub.add_parser(
-        "upload", help="upload files to the storage bucket (with a sha256 in their metadata)"
+        "upload",
+        help="upload files to the storage bucket (with a sha256 in their metadata)",
+        description="Upload FILEs to the storage bucket ($GENOMEKIT_STORAGE_BUCKET), each with its SHA-256 "
+        "in its metadata.",
+        epilog=f"example:\n  {prog} data upload myasm.2bit myasm.chrom.sizes",
+        formatter_class=raw,
     )
-    up.add_argument("files", nargs="+", metavar="FILE")
+    up.add_argument("files", nargs="+", metavar="FILE", help="local file to upload")
     up.add_argument("--name", help="object name (default: the file's base name; only with one FILE)")
     up.add_argument(
         "--meta", action="append", default=[], metavar="KEY=VALUE", help="custom metadata (repeatable)"

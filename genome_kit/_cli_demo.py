@@ -8,15 +8,29 @@ variant genome, track reads and a VCF query.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import tempfile
 import time
 
 
-def add_parser(sub) -> None:
-    p = sub.add_parser("demo", help="run a short tour on the bundled sample data (offline)")
-    p.add_argument("--keep", metavar="DIR", help="write the data files to DIR and keep them")
+def add_parser(sub, prog: str) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="run a short tour on the bundled sample data (offline)",
+        description="A tour of genome_kit in a few seconds, offline: builds a yeast assembly, a small "
+        "annotation, a track and a VCF from the sample data bundled with the package (in a temporary "
+        "directory), then reads DNA, one-hot windows, genes, a variant genome, track values and VCF records, "
+        "printing each call and its result.",
+        epilog=f"examples:\n  {prog} demo\n  {prog} demo --keep ./demo-data   # keep the files it builds",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build the data files in DIR and keep them (default: a temporary directory)",
+    )
     p.set_defaults(func=run)
 
 

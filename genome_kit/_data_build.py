@@ -811,7 +811,13 @@ def print_list(root: str) -> None:
 def parse_args(argv=None, prog: str = "data-src/build.py", recipes: str = HERE):
     p = argparse.ArgumentParser(
         prog=prog,
-        description=__doc__.split("\n\n")[0],
+        description="Build the data files of one recipe of the data-src/ tree (shipped in the package) from "
+        "its upstream files, each verified against its checksum before use.",
+        epilog=f"""examples:
+  {prog} --list
+  {prog} hg38/gencode/v46 ~/gkdata      # GENCODE 46 for hg38 into ~/gkdata
+  {prog} gencode.v41 ~/gkdata           # by config name
+see docs/data-build.md for recipes, mirrors and checksums""",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -843,9 +849,19 @@ def parse_args(argv=None, prog: str = "data-src/build.py", recipes: str = HERE):
     p.add_argument("--upload", action="store_true", help="upload the outputs through the active data manager")
     p.add_argument("--recipes", metavar="DIR", default=recipes, help=f"recipe tree (default: {recipes})")
     p.add_argument(
-        "--retries", type=int, default=5, help="resumptions of an interrupted download (default 5)"
+        "--retries",
+        type=int,
+        default=5,
+        metavar="N",
+        help="resumptions of an interrupted download (default 5)",
     )
-    p.add_argument("--timeout", type=float, default=60.0, help="network timeout in seconds (default 60)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="network timeout in seconds (default 60)",
+    )
     args = p.parse_args(argv)
     if not args.list and (args.target is None or args.output_dir is None):
         p.error("TARGET and OUTPUT_DIR are required (or --list)")

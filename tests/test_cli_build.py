@@ -178,3 +178,41 @@ def test_version_and_program_name(capsys, monkeypatch):
         main()
     text = capsys.readouterr().out
     assert text.startswith("usage: genome-kit") and "``" not in text and "python -m" not in text
+
+
+HELP_COMMANDS = [
+    [],
+    ["demo"],
+    ["build"],
+    ["build-assembly"],
+    ["data"],
+    ["data", "info"],
+    ["data", "ls"],
+    ["data", "get"],
+    ["data", "path"],
+    ["data", "upload"],
+    ["data", "build"],
+]
+
+
+@pytest.mark.parametrize("cmd", HELP_COMMANDS, ids=lambda c: " ".join(c) or "top")
+def test_every_help_is_plain_explained_and_has_examples(cmd, capsys, monkeypatch):
+    from genome_kit.__main__ import main
+
+    monkeypatch.setattr(sys, "argv", ["genome-kit"])
+    with pytest.raises(SystemExit) as e:
+        main([*cmd, "--help"])
+    text = capsys.readouterr().out
+    assert e.value.code == 0
+    assert text.startswith(" ".join(["usage: genome-kit", *cmd]))  # the program name as typed, everywhere
+    assert "``" not in text and "python -m" not in text  # no RST markup, no other program name
+    lines = text.splitlines()
+    for k, line in enumerate(lines):  # every argument has a help text (on its line or the next)
+        indent = len(line) - len(line.lstrip())
+        bare = 2 <= indent <= 4 and len(line.split()) == 1 and not line.strip().startswith("{")
+        if bare and line.strip() != "-h, --help" and "arguments:" in "\n".join(lines[:k]):
+            assert k + 1 < len(lines) and lines[k + 1].startswith(" " * 10), f"no help for {line.strip()!r}"
+    description = text.split("\n\n")[1]
+    assert not description.startswith(("positional", "options")), "no description"
+    if cmd not in (["data", "info"], ["data", "path"]):
+        assert "example" in text
