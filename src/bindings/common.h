@@ -32,6 +32,7 @@ void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 void register_anno(py::module_& m);
 void register_checksum(py::module_& m);
+void register_liftover(py::module_& m);
 
 /// Sets the Python exception for a core error (the mapping the module's
 /// translator uses), for raw CPython entry points that bypass pybind11.
