@@ -122,7 +122,8 @@ def main() -> None:
         jobs = {"windows + targets": windows, "REF/ALT pairs": pairs}
         print(
             f"window job: {len(windows)} regions of {args.width} bp, targets {windows.num_targets} tracks at "
-            f"{args.resolution} bp; set-up (read_bed + checks) {setup:.2f} s ({len(windows) / setup:,.0f} regions/s)"
+            f"{args.resolution} bp; set-up (read_bed + checks) {setup:.2f} s "
+            f"({len(windows) / setup:,.0f} regions/s)"
         )
         print(
             f"pairs job: {len(pairs)} variants of chrII, {args.width} bp; {args.partitions} partitions each"
