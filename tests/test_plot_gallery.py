@@ -22,7 +22,8 @@ from genome_kit import gk_data  # noqa: E402
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 PAGE = os.path.join(DOCS, "plots.md")
 IMG = os.path.join(DOCS, "img")
-TOLERANCE = 1.0  # RMS of pixel differences (0-255): one transcript fewer scores ~10, a CDS colour 6% darker ~1.5
+#: RMS of the pixel differences (0-255): one transcript fewer scores ~10, a CDS colour 6% darker ~1.5
+TOLERANCE = 1.0
 
 
 def rendered_gallery() -> str:
@@ -53,7 +54,7 @@ def test_gallery_images_are_current():
                 shutil.copyfile(os.path.join(gallery, name), os.path.join(IMG, name))
         for name in shown:
             committed = os.path.join(IMG, name)
-            assert os.path.exists(committed), f"{committed} is missing (GENOME_KIT_UPDATE_GALLERY=1 writes it)"
+            assert os.path.exists(committed), f"{committed} is missing (GENOME_KIT_UPDATE_GALLERY=1: written)"
             assert os.path.getsize(committed) < 60_000, f"{name}: keep gallery images small"
             diff = compare_images(committed, os.path.join(gallery, name), tol=TOLERANCE)
             assert diff is None, f"{name} differs from what docs/plots.md draws: {diff}"
