@@ -180,6 +180,10 @@ def test_every_format_holds_the_same_columns(inputs, single, tmp_path, fmt):
     assert_same(windows.read(), single["windows"])
     assert all(p.endswith(scale.FORMATS[fmt]) for p in windows.paths())
     assert_same(scale.run(variant_job(inputs), tmp_path / "v", fmt).read(), single["variants"])
+    dna = scale.run(
+        scale.WindowJob(inputs["genome"], inputs["bed"], width=WIDTH, dtype="float16"), tmp_path / "h", fmt
+    )
+    assert_same({"dna": dna.read()["dna"]}, {"dna": single["windows"]["dna"].astype(np.float16)})
     back = scale.read_manifest(tmp_path / "w")
     assert back == windows and back.rows == len(inputs["regions"]) and back.job["targets"] == [
         "signal", "counts_0", "counts_1"]  # fmt: skip
@@ -197,6 +201,10 @@ def test_a_rerun_resumes_and_keeps_complete_shards(inputs, single, tmp_path):
     assert again == first
     assert {p: os.stat(p).st_mtime_ns for p in kept} == kept  # not rewritten
     assert_same(again.read(), single["windows"])
+    with open(paths[1], "r+b") as f:  # damaged by something else than our writer (a copy cut short)
+        f.truncate(100)
+    with pytest.raises(OSError, match=r"part-00001.npz is not a genome_kit shard \(BadZipFile"):
+        scale.run(job, tmp_path)
 
 
 def test_a_failing_partition_leaves_no_partial_shard(inputs, tmp_path):
