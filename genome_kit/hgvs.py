@@ -10,15 +10,22 @@ that repeats the bases 5' of it is a ``dup``. See docs/transcript_coordinates.md
 
 from __future__ import annotations
 
+import bisect
+import functools
 import operator
 import re
 from dataclasses import dataclass
 
-from .diseq import DisjointIntervalSequence
 from .interval import Interval
 from .variant import Variant
 
-__all__ = ["HGVSPosition", "genomic_position", "hgvs_position", "hgvs_variant", "parse_hgvs"]
+__all__ = [
+    "HGVSPosition",
+    "genomic_position",
+    "hgvs_position",
+    "hgvs_variant",
+    "parse_hgvs",
+]
 
 _COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 _POSITION = re.compile(r"(?P<kind>[cn])\.(?P<pos>[-*]?\d+(?:[+-]\d+)?)\Z")
@@ -86,8 +93,10 @@ class HGVSPosition:
 
 
 class _TranscriptMap:
-    """A transcript's spliced index space and its CDS bounds (indices of the first and after the last
-    coding base, stop codon included)."""
+    """A transcript's exons in *transcript coordinates*: genomic base ``p`` is ``p`` on the '+' strand and
+    ``-p - 1`` on the '-' strand, so that 5'->3' is ascending on both and one arithmetic serves both. Spliced
+    index ``i`` of the k-th exon's base ``m`` is ``offsets[k] + m - starts[k]``; ``cds_start`` / ``cds_end``
+    are the indices of the first coding base and of the base after the last one (stop codon included)."""
 
     def __init__(self, transcript):
         exons = list(transcript.exons)
@@ -95,38 +104,50 @@ class _TranscriptMap:
             raise ValueError(f"transcript {transcript.id} has no exons")
         self.t = transcript
         self.id = transcript.id
-        self.strand = transcript.strand
-        self.exons = exons
-        self.mrna = DisjointIntervalSequence.from_transcript(transcript)
-        self.length = self.mrna.coordinate_length
+        self.plus = transcript.strand == "+"
+        self.extent = (min(e.start for e in exons), max(e.end for e in exons))
+        spans = [self.mirror_span(e.start, e.end) for e in exons]  # 5'->3' already
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+        self.offsets = [0]
+        for a, b in spans:
+            self.offsets.append(self.offsets[-1] + b - a)
+        self.length = self.offsets[-1]
         self.kind = "c" if transcript.cdss else "n"
         if self.kind == "c":
             cdss = transcript.cdss
-            self.cds_start = self._index(cdss[0].end5.start)
-            self.cds_end = self._index(cdss[-1].end3.start)
+            first = self.mirror_span(cdss[0].start, cdss[0].end)[0]
+            last = self.mirror_span(cdss[-1].start, cdss[-1].end)[1] - 1
+            self.cds_start = self.index_of(first)[0]
+            self.cds_end = self.index_of(last)[0] + 1
 
-    def _lift(self, start: int, end: int) -> int:
-        """Spliced index of genomic ``[start, end)``, which lies within the exons."""
-        iv = Interval(self.t.chromosome, self.strand, start, end, self.t.reference_genome)
-        lifted = self.mrna.lift_interval(iv)
-        assert lifted is not None  # lift_interval raises rather than return None without intersect_on_lift
-        return lifted.start
+    def mirror_span(self, start: int, end: int) -> tuple[int, int]:
+        return (start, end) if self.plus else (-end, -start)
 
-    def _index(self, boundary: int) -> int:
-        return self._lift(boundary, boundary)
+    def mirror(self, pos: int) -> int:
+        return pos if self.plus else -pos - 1
 
-    def exon_base_index(self, pos: int) -> int | None:
-        """Spliced index of genomic base ``pos``, or None when it is not exonic."""
-        for e in self.exons:
-            if e.start <= pos < e.end:
-                return self._lift(pos, pos + 1)
-        return None
+    def index_of(self, m: int) -> tuple[int, int]:
+        """Spliced index and intronic offset of transcript-coordinate base ``m`` (within the exons' extent):
+        an intronic base counts from the nearer exon base, ties from the 5' exon (HGVS)."""
+        starts, ends, off = self.starts, self.ends, self.offsets
+        k = bisect.bisect_right(starts, m) - 1  # the last exon starting at or before m
+        if m < ends[k]:
+            return off[k] + m - starts[k], 0
+        d5 = m - ends[k] + 1  # bases past the 5' exon's last base
+        d3 = starts[k + 1] - m  # bases before the 3' exon's first base
+        return (off[k + 1] - 1, d5) if d5 <= d3 else (off[k + 1], -d3)
 
-    def base_position(self, index: int) -> int:
-        """Genomic base at spliced index ``index`` (0 <= index < length)."""
-        return self.mrna.cut(index, index + 1).lower()[0].start
+    def check_span(self, pos: int) -> None:
+        lo, hi = self.extent
+        if not lo <= pos < hi:
+            t = self.t
+            raise ValueError(
+                f"{t.chromosome}:{pos + 1} (DNA1) lies outside transcript {self.id} "
+                f"({t.chromosome}:{lo + 1}-{hi}:{t.strand})"
+            )
 
-    # --- index <-> HGVS numbering of exonic bases ---
+    # --- spliced index <-> HGVS numbering of exonic bases ---
     def number(self, index: int) -> tuple[int, bool]:
         if self.kind == "n":
             return index + 1, False
@@ -149,74 +170,48 @@ class _TranscriptMap:
         else:
             index = self.cds_start + pos.base - 1
         if not 0 <= index < self.length:
+            first, last = (self.position(self.mirror(m)) for m in (self.starts[0], self.ends[-1] - 1))
             raise ValueError(
-                f"{text} lies beyond transcript {self.id} ({self.length} exonic bases, "
-                f"{self.describe_range()})"
+                f"{text} lies beyond transcript {self.id} ({self.length} exonic bases, {first} to {last})"
             )
         return index
 
-    def describe_range(self) -> str:
-        return (
-            f"{self.position(self.base_position(0))} to {self.position(self.base_position(self.length - 1))}"
-        )
-
     # --- genomic base <-> HGVSPosition ---
     def position(self, pos: int) -> HGVSPosition:
-        t = self.t
-        if not t.start <= pos < t.end:
-            raise ValueError(
-                f"{t.chromosome}:{pos + 1} (DNA1) lies outside transcript {self.id} "
-                f"({t.chromosome}:{t.start + 1}-{t.end}:{t.strand})"
-            )
-        index = self.exon_base_index(pos)
-        offset = 0
-        if index is None:  # intronic: count from the nearest exon base (ties: from the 5' exon, '+')
-            plus = self.strand == "+"
-            k = next(
-                k
-                for k in range(len(self.exons) - 1)
-                if (self.exons[k].end <= pos < self.exons[k + 1].start)
-                or (not plus and self.exons[k + 1].end <= pos < self.exons[k].start)
-            )
-            up, dn = self.exons[k], self.exons[k + 1]
-            d5 = pos - up.end + 1 if plus else up.start - pos
-            d3 = dn.start - pos if plus else pos - dn.end + 1
-            if d5 <= d3:
-                index, offset = self.exon_base_index(up.end - 1 if plus else up.start), d5
-            else:
-                index, offset = self.exon_base_index(dn.start if plus else dn.end - 1), -d3
-        assert index is not None
+        self.check_span(pos)
+        index, offset = self.index_of(self.mirror(pos))
         base, utr3 = self.number(index)
         return HGVSPosition(self.kind, base, offset, utr3)
 
     def genomic(self, pos: HGVSPosition) -> int:
         text = str(pos)
         index = self.index_of_number(pos)
-        g = self.base_position(index)
-        if pos.offset == 0:
-            return g
-        plus = self.strand == "+"
-        target = g + pos.offset if plus else g - pos.offset
-        # the anchor must be the exon base next to the intron the offset points into
-        for k in range(len(self.exons) - 1):
-            up, dn = self.exons[k], self.exons[k + 1]
-            last_up = up.end - 1 if plus else up.start
-            first_dn = dn.start if plus else dn.end - 1
-            intron_lo, intron_hi = (up.end, dn.start) if plus else (dn.end, up.start)
-            if (pos.offset > 0 and g == last_up) or (pos.offset < 0 and g == first_dn):
-                if intron_lo <= target < intron_hi:
-                    return target
+        k = bisect.bisect_right(self.offsets, index) - 1
+        m = self.starts[k] + index - self.offsets[k]
+        if pos.offset > 0:
+            if m != self.ends[k] - 1 or k == len(self.starts) - 1:
+                raise ValueError(f"{text}: {text.split('+')[0]} is not the last base of an exon of {self.id}")
+            if m + pos.offset >= self.starts[k + 1]:
                 raise ValueError(f"{text}: offset {pos.offset:+d} goes past intron {k + 1} of {self.id}")
-        side = "last base of an exon" if pos.offset > 0 else "first base of an exon"
-        raise ValueError(
-            f"{text}: {pos.kind}.{'*' if pos.utr3 else ''}{pos.base} is not the {side} of {self.id}"
-        )
+        elif pos.offset < 0:
+            anchor = text[: text.rindex("-")]
+            if m != self.starts[k] or k == 0:
+                raise ValueError(f"{text}: {anchor} is not the first base of an exon of {self.id}")
+            if m + pos.offset < self.ends[k - 1]:
+                raise ValueError(f"{text}: offset {pos.offset:+d} goes past intron {k} of {self.id}")
+        return self.mirror(m + pos.offset)
+
+
+@functools.lru_cache(maxsize=256)
+def _map_of(transcript) -> _TranscriptMap:
+    """One map per transcript row, reused by calls on the same transcript (a VCF's variants, say)."""
+    return _TranscriptMap(transcript)
 
 
 def hgvs_position(transcript, position: int) -> HGVSPosition:
     """The HGVS ``c.`` (coding transcript) or ``n.`` position of genomic base ``position`` (DNA0) on
     ``transcript``. ValueError outside the transcript's span."""
-    return _TranscriptMap(transcript).position(_as_int(position))
+    return _map_of(transcript).position(_as_int(position))
 
 
 def genomic_position(transcript, position: str | HGVSPosition) -> int:
@@ -224,7 +219,7 @@ def genomic_position(transcript, position: str | HGVSPosition) -> int:
     :class:`HGVSPosition`) on ``transcript``. ValueError for malformed text, a ``c.`` position on a
     non-coding transcript, a position beyond the transcript or an offset that leaves its intron."""
     pos = HGVSPosition.parse(position) if isinstance(position, str) else position
-    return _TranscriptMap(transcript).genomic(pos)
+    return _map_of(transcript).genomic(pos)
 
 
 def _as_int(value) -> int:
@@ -281,7 +276,7 @@ def hgvs_variant(variant: Variant, transcript, *, prefix: bool = True) -> str:
     chromosome or assembly, a REF mismatch, or one reaching outside the transcript."""
     if not isinstance(variant, Variant):
         raise TypeError(f"hgvs_variant takes a Variant, got {type(variant).__name__}")
-    m = _TranscriptMap(transcript)
+    m = _map_of(transcript)
     t = transcript
     if variant.chromosome != t.chromosome or variant.reference_genome != t.reference_genome:
         raise ValueError(
@@ -364,7 +359,7 @@ def parse_hgvs(text: str, genome=None, transcript=None) -> Variant:
             raise ValueError(f"{text!r}: unknown transcript {m['tx']!r} in {genome}") from None
     elif m["tx"] is not None and m["tx"] not in (transcript.id, transcript.id.split(".")[0]):
         raise ValueError(f"{text!r} names transcript {m['tx']}, but transcript {transcript.id} was given")
-    tm = _TranscriptMap(transcript)
+    tm = _map_of(transcript)
     kind = m["kind"]
     try:
         g1 = tm.genomic(HGVSPosition._from_parts(kind, m["p1"], text))
