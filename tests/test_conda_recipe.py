@@ -21,8 +21,16 @@ if not os.path.isfile(META):  # tests run from an unpacked wheel/sdist
 
 #: test extras that are lint tools or PyPI-only, not needed by `pytest` in the conda test environment
 #: (the emulator tests importorskip gcp_storage_emulator; mypy and the docs-site tools run in CI from the
-#: checkout, and tests/test_docs_site.py skips without them)
-NOT_IN_CONDA_TESTS = {"ruff", "clang-format", "gcp-storage-emulator", "mypy", "mkdocs", "mkdocstrings"}
+#: checkout, and tests/test_docs_site.py skips without them; the loader's torch tests skip without torch)
+NOT_IN_CONDA_TESTS = {
+    "ruff",
+    "clang-format",
+    "gcp-storage-emulator",
+    "mypy",
+    "mkdocs",
+    "mkdocstrings",
+    "torch",
+}
 #: extra packages the conda test environment needs (tests call `python -m pip`)
 CONDA_TEST_ONLY = {"pip"}
 
