@@ -21,6 +21,7 @@ from .appris_mane import ApprisNotAvailableError, ManeNotAvailableError
 from .assembly_build import build_assembly
 from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
+from .diseq import DisjointIntervalSequence
 from .genome import Genome
 from .genome_annotation import (
     Cds,
@@ -68,6 +69,7 @@ __all__ = [
     "ManeNotAvailableError",
     "DataManager",
     "DefaultDataManager",
+    "DisjointIntervalSequence",
     "GKDataFileNotFoundError",
     "Genome",
     "GenomeDNA",

@@ -22,6 +22,7 @@ if not os.path.isfile(META):  # tests run from an unpacked wheel/sdist
 #: test extras that are lint tools or PyPI-only, not needed by `pytest` in the conda test environment
 #: (the emulator tests importorskip gcp_storage_emulator; mypy and the docs-site tools run in CI from the
 #: checkout, and tests/test_docs_site.py skips without them; the loader's torch tests skip without torch)
+#: (Ray is packaged for conda as ray-core/ray-data; tests/test_scale.py skips its Ray test without it)
 NOT_IN_CONDA_TESTS = {
     "ruff",
     "clang-format",
@@ -29,6 +30,7 @@ NOT_IN_CONDA_TESTS = {
     "mypy",
     "mkdocs",
     "mkdocstrings",
+    "ray",
     "torch",
 }
 #: extra packages the conda test environment needs (tests call `python -m pip`)
@@ -61,6 +63,7 @@ def parse_meta(path: str) -> dict:
 
 
 def pypi_to_conda(requirement: str) -> str:
+    requirement = requirement.split(";")[0].strip()  # environment markers: conda uses selectors
     name, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
     name = name.lower().replace("_", "-")
     return f"{name} {spec}".strip()

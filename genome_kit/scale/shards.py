@@ -1,0 +1,178 @@
+"""Shards of a genome-wide job: one file (npz, Parquet) or directory (Zarr) per partition.
+
+A shard holds named columns with one row per window: numeric arrays of any row shape
+(``dna`` ``(n, L, 4)``, ``targets`` ``(n, L / resolution, T)``) and string columns
+(``chrom``, alleles). Each shard carries its own description (job fingerprint, partition,
+column dtypes and row shapes) so that a resumed run can check what it finds and a reader
+needs nothing else. Writes are atomic (a temporary next to the shard, then a rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+from .._io import atomic_path
+
+__all__ = ["FORMATS", "read_shard", "read_shard_meta", "shard_name", "write_shard"]
+
+#: shard formats and their file (or directory) extensions
+FORMATS = {"npz": ".npz", "parquet": ".parquet", "zarr": ".zarr"}
+_META = "genome_kit_shard"  # the description's key in every format
+_EXTRA = {"parquet": ("pyarrow", "parquet"), "zarr": ("zarr", "zarr")}
+
+
+def shard_name(index: int, fmt: str) -> str:
+    """File name of partition ``index``'s shard."""
+    return f"part-{index:05d}{FORMATS[fmt]}"
+
+
+def check_format(fmt: str) -> None:
+    """ValueError for an unknown format, ImportError naming the extra for a missing library."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {sorted(FORMATS)}, got {fmt!r}")
+    if fmt in _EXTRA:
+        module, extra = _EXTRA[fmt]
+        try:
+            __import__(module)
+        except ImportError:
+            raise ImportError(f"{fmt} shards need {module}: pip install 'genome_kit[{extra}]'") from None
+
+
+def _format_of(path: str) -> str:
+    for fmt, ext in FORMATS.items():
+        if os.fspath(path).rstrip("/").endswith(ext):
+            return fmt
+    raise ValueError(f"{path} is not a shard: its name must end with one of {sorted(FORMATS.values())}")
+
+
+def write_shard(path: str, columns: dict[str, np.ndarray], meta: dict) -> None:
+    """Writes ``columns`` (equal row counts) and ``meta`` to ``path`` atomically; the format
+    follows the extension. The column layout is added to the stored description."""
+    meta = dict(
+        meta, columns={k: {"dtype": v.dtype.str, "shape": list(v.shape[1:])} for k, v in columns.items()}
+    )
+    fmt = _format_of(path)
+    with atomic_path(path, FORMATS[fmt]) as tmp:
+        _WRITERS[fmt](tmp, columns, meta)
+
+
+def read_shard(path) -> dict[str, np.ndarray]:
+    """The columns of a shard as numpy arrays (string columns as ``str`` arrays)."""
+    path = os.fspath(path)
+    meta = read_shard_meta(path)
+    return _READERS[_format_of(path)](path, meta)
+
+
+def read_shard_meta(path) -> dict:
+    """The description a shard was written with (``job``, ``partition``, ``rows``, ``columns``...)."""
+    path = os.fspath(path)
+    fmt = _format_of(path)
+    try:
+        text = _META_READERS[fmt](path)
+        meta = json.loads(text)
+    except (KeyError, ValueError) as e:
+        raise OSError(f"{path} is not a genome_kit shard ({e})") from None
+    return meta
+
+
+# --- npz: one array per column, the description as a 0-d string array ---
+def _write_npz(tmp: str, columns: dict, meta: dict) -> None:
+    with open(tmp, "wb") as f:
+        arrays: dict[str, Any] = {**columns, _META: np.array(json.dumps(meta))}
+        np.savez(f, **arrays)
+
+
+def _npz_meta(path: str) -> str:
+    with np.load(path, allow_pickle=False) as z:
+        return str(z[_META][()])
+
+
+def _read_npz(path: str, meta: dict) -> dict:
+    with np.load(path, allow_pickle=False) as z:
+        return {name: z[name] for name in meta["columns"]}
+
+
+# --- Parquet: multi-dimensional rows as fixed-size lists of the flattened row ---
+def _write_parquet(tmp: str, columns: dict, meta: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = {}
+    for name, values in columns.items():
+        if values.ndim == 1:
+            arrays[name] = pa.array(values)
+        else:
+            width = int(np.prod(values.shape[1:]))
+            flat = pa.array(np.ascontiguousarray(values).reshape(-1))
+            arrays[name] = pa.FixedSizeListArray.from_arrays(flat, width)
+    table = pa.table(arrays).replace_schema_metadata({_META: json.dumps(meta)})
+    pq.write_table(table, tmp)
+
+
+def _parquet_meta(path: str) -> str:
+    import pyarrow.parquet as pq
+
+    return pq.read_schema(path).metadata[_META.encode()].decode()
+
+
+def _read_parquet(path: str, meta: dict) -> dict:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    out = {}
+    for name, layout in meta["columns"].items():
+        column = table.column(name).combine_chunks()
+        dtype = np.dtype(layout["dtype"])
+        if layout["shape"]:
+            values = column.flatten().to_numpy(zero_copy_only=False)
+            out[name] = values.astype(dtype, copy=False).reshape(len(column), *layout["shape"])
+        else:
+            out[name] = column.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
+    return out
+
+
+# --- Zarr v3: a group per shard; string columns (no stable v3 string type yet) in its attributes ---
+def _write_zarr(tmp: str, columns: dict, meta: dict) -> None:
+    import zarr
+
+    group: Any = zarr.open_group(tmp, mode="w")  # Any: zarr's types are absent where it is not installed
+    strings = {}
+    for name, values in columns.items():
+        if values.dtype.kind == "U":
+            strings[name] = values.tolist()
+        else:
+            chunks = (max(1, len(values)), *values.shape[1:])  # one chunk per shard; zarr needs sizes > 0
+            group.create_array(name, data=values, chunks=tuple(max(1, c) for c in chunks))
+    group.attrs.update({_META: json.dumps(meta), "strings": strings})
+
+
+def _zarr_meta(path: str) -> str:
+    import zarr
+
+    if not os.path.isdir(path):
+        raise OSError(f"{path} is not a Zarr directory")
+    group: Any = zarr.open_group(path, mode="r")
+    return group.attrs[_META]
+
+
+def _read_zarr(path: str, meta: dict) -> dict:
+    import zarr
+
+    group: Any = zarr.open_group(path, mode="r")
+    strings = group.attrs["strings"]
+    out = {}
+    for name, layout in meta["columns"].items():
+        if name in strings:
+            out[name] = np.array(strings[name], dtype=layout["dtype"])
+        else:
+            out[name] = group[name][...]
+    return out
+
+
+_WRITERS = {"npz": _write_npz, "parquet": _write_parquet, "zarr": _write_zarr}
+_READERS = {"npz": _read_npz, "parquet": _read_parquet, "zarr": _read_zarr}
+_META_READERS = {"npz": _npz_meta, "parquet": _parquet_meta, "zarr": _zarr_meta}
