@@ -16,7 +16,11 @@ if importlib.util.find_spec(f"{__name__}._core") is None:
         "or build in place with ./tools/dev_build.sh"
     )
 
-from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
+from . import (  # noqa: F401  (_assemblies installs the loader)
+    _assemblies,
+    gk_data,
+    hgvs,  # noqa: F401  (gk.hgvs: HGVS c./n. positions and variant descriptions)
+)
 from .appris_mane import ApprisNotAvailableError, ManeNotAvailableError
 from .assembly_build import build_assembly
 from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed

@@ -20,17 +20,14 @@ import hashlib
 import json
 import os
 import pickle
-import warnings
 
 import pytest
 
 import genome_kit as gk
 from genome_kit import DisjointIntervalSequence as DIS
-from genome_kit.genome_annotation import AnnotationWarning
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REFERENCE = os.path.join(HERE, "data", "diseq_reference.json.gz")
-GENCODE_GTF = os.path.join(HERE, "data", "gencode_human.gtf.gz")
 CHR2 = "AACCTTTTACGTAAACCCGGGTTTACCGGAAATGGATTAA"  # chr2 of the tiny genome (tests/conftest.py)
 
 
@@ -180,19 +177,9 @@ def test_lift_refuses_other_chromosome_and_non_interval(tiny):
 # --- every GENCODE transcript of tests/data: lower/lift round trips -----------------------------------
 
 
-@pytest.fixture(scope="module")
-def gencode(data_dir):
-    with open(os.path.join(data_dir, "gc29_asm.chrom.sizes"), "w") as f:
-        f.write("chr1\t248956422\n")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", AnnotationWarning)
-        gk.GenomeAnnotation.build_gencode(GENCODE_GTF, os.path.join(data_dir, "gc29"), gk.Genome("gc29_asm"))
-    return gk.Genome("gc29")
-
-
-def test_every_gencode_transcript_round_trips(gencode):
+def test_every_gencode_transcript_round_trips(gencode_v29):
     n = 0
-    for t in gencode.transcripts:
+    for t in gencode_v29.transcripts:
         d = DIS.from_transcript(t)
         assert d.coord_name == d.name == t.id
         assert d.coordinate_length == sum(len(e) for e in t.exons)
@@ -216,8 +203,8 @@ def test_every_gencode_transcript_round_trips(gencode):
             n += 1
     assert n > 50
     with pytest.raises(ValueError, match="Invalid region: 'CDS'"):
-        DIS.from_transcript(gencode.transcripts[0], region="CDS")
-    noncoding = next(t for t in gencode.transcripts if not t.cdss)
+        DIS.from_transcript(gencode_v29.transcripts[0], region="CDS")
+    noncoding = next(t for t in gencode_v29.transcripts if not t.cdss)
     with pytest.raises(ValueError, match=f"{noncoding.id} has no cds"):
         DIS.from_transcript(noncoding, region="cds")
 

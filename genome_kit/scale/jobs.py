@@ -20,6 +20,7 @@ import numpy as np
 from ..bed import read_bed
 from ..genome import Genome
 from ..interval import Interval
+from ..variant import Variant
 from ..variant_genome import VariantGenome
 from ..vcf_table import VariantTable
 
@@ -366,31 +367,33 @@ class VariantPairsJob:
         if isinstance(variants, VariantTable):
             self.variants = variants
             self.source = variants.filename
-            content = [variants.filename, len(variants), os.path.getsize(variants.filename)]
+            content: list = [variants.filename, len(variants), os.path.getsize(variants.filename)]
+            if variants.reference_genome != genome.refg:
+                raise ValueError(
+                    f"{self.source} is on {variants.reference_genome}, the genome is {genome.refg}"
+                )
         elif isinstance(variants, Iterable) and not isinstance(variants, (str, bytes)):
             self.variants = list(variants)
             self.source = "<variants>"
-            content = [str(v) for v in self.variants]
+            content = []
+            for i, v in enumerate(self.variants):
+                if not isinstance(v, Variant):
+                    raise TypeError(f"variant {i} is a {type(v).__name__}, not a Variant")
+                if v.reference_genome != genome.refg:
+                    raise ValueError(
+                        f"variant {i} ({v}) is on {v.reference_genome}, the genome is {genome.refg}"
+                    )
+                content.append(str(v))
         else:
             raise TypeError(
                 f"variants must be a VCFTable or a list of Variants, got {type(variants).__name__}"
             )
-        if self.refg != genome.refg:
-            raise ValueError(f"the variants are on {self.refg}, the genome is {genome.refg}")
         self._sizes = {c: genome.chromosome_size(c) for c in genome.chromosomes}
         row_bytes = 2 * self.width * 4 * np.dtype(self.dtype).itemsize
         self.partition_size = _check_positive(
             "partition_size", partition_size or max(1, _SHARD_BYTES // row_bytes)
         )
         self.fingerprint = _hash({**self.describe(), "content": content})
-
-    @property
-    def refg(self) -> str:
-        """Assembly of the variants."""
-        if isinstance(self.variants, VariantTable):
-            return self.variants.reference_genome
-        refgs = {v.reference_genome for v in self.variants}
-        return refgs.pop() if len(refgs) == 1 else self.genome.refg if not refgs else ",".join(sorted(refgs))
 
     def __len__(self) -> int:
         return len(self.variants)

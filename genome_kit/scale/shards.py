@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -74,8 +75,8 @@ def read_shard_meta(path) -> dict:
     try:
         text = _META_READERS[fmt](path)
         meta = json.loads(text)
-    except (KeyError, ValueError) as e:
-        raise OSError(f"{path} is not a genome_kit shard ({e})") from None
+    except (KeyError, ValueError, EOFError, zipfile.BadZipFile) as e:  # pyarrow's errors are ValueErrors
+        raise OSError(f"{path} is not a genome_kit shard ({type(e).__name__}: {e})") from None
     return meta
 
 
@@ -87,12 +88,12 @@ def _write_npz(tmp: str, columns: dict, meta: dict) -> None:
 
 
 def _npz_meta(path: str) -> str:
-    with np.load(path, allow_pickle=False) as z:
+    with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:  # our handle: closed on a bad zip too
         return str(z[_META][()])
 
 
 def _read_npz(path: str, meta: dict) -> dict:
-    with np.load(path, allow_pickle=False) as z:
+    with open(path, "rb") as f, np.load(f, allow_pickle=False) as z:
         return {name: z[name] for name in meta["columns"]}
 
 
