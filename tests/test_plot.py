@@ -77,7 +77,7 @@ def test_tracks_line_colours_template_and_y_scales(yeast):
     td = trackdata(yeast)
     colors = ["black", "green", "red"]
     own = gkp.plot(
-        [gkp.Tracks(td, filled=False, colors=colors, ylabel_template="{assay} {name}")], td.interval
+        [gkp.Tracks(td, filled=False, track_colors=colors, ylabel_template="{assay} {name}")], td.interval
     )
     assert ylabels(own) == ["seq GC", "seq A", "seq A"]
     for ax, color in zip(own.axes, colors, strict=True):
@@ -90,6 +90,17 @@ def test_tracks_line_colours_template_and_y_scales(yeast):
     shared = gkp.plot([gkp.Tracks(td, shared_y_scale=True)], td.interval)
     (ylim,) = {ax.get_ylim() for ax in shared.axes}
     assert ylim[0] == 0 and ylim[1] >= td.values.max()
+
+
+def test_global_ylims_xlabel_and_no_legend(yeast):
+    ref = trackdata(yeast)
+    fig = gkp.plot(
+        [gkp.Tracks(ref, global_ylims=(-1, 2)), gkp.OverlaidTracks({"a": ref, "b": ref}, legend_loc=None)],
+        ref.interval,
+        xlabel="",
+    )
+    assert [ax.get_ylim() for ax in fig.axes[:3]] == [(-1, 2)] * 3
+    assert fig.axes[3].get_legend() is None and fig.axes[-1].get_xlabel() == ""
 
 
 def test_trackdata_of_a_minus_interval_is_drawn_in_genomic_order(yeast):
@@ -276,6 +287,26 @@ def test_seqlogo_heights_and_minus_strand_scores(yeast):
     assert all(len(v) == 1 for v in by_base.values()) and len(
         {c for v in by_base.values() for c in v}
     ) == len(by_base)
+
+
+def test_seqlogo_of_a_trackdata_and_a_variant_genome_sequence(yeast):
+    iv = yeast.interval("chrI", "+", 3000, 3020)
+    onehot = yeast.one_hot([iv])[0].astype(np.float32)
+    td = gk.TrackData(onehot, {"name": list("ACGT"), "strand": ["+"] * 4}, 1, iv)
+    fig = gkp.plot([gkp.SeqLogo(td, ylim=(0, 2))], iv)
+    (logo,) = artists(fig.axes[0], "seqlogo")
+    assert len(logo.get_paths()) == 20 and fig.axes[0].get_ylim() == (0, 2)
+    ref = yeast.dna(yeast.interval("chrI", "+", 3005, 3006))
+    snv = gk.VariantGenome(yeast, [gk.Variant("chrI", 3005, ref, "T" if ref != "T" else "A", yeast)])
+    (letters,) = artists(gkp.plot([gkp.Sequence(snv)], iv).axes[0], "sequence")
+    assert len(letters.get_paths()) == 20
+    deletion = gk.VariantGenome(
+        yeast, [gk.Variant("chrI", 3005, yeast.dna(yeast.interval("chrI", "+", 3005, 3008)), "", yeast)]
+    )
+    with pytest.raises(ValueError, match="has 17 bases"):
+        gkp.plot([gkp.Sequence(deletion)], iv)
+    with pytest.raises(ValueError, match="4 tracks"):
+        gkp.SeqLogo(td.select_tracks_by_index([0, 1]))
 
 
 # --- annotations across panels ---

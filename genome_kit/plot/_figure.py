@@ -43,6 +43,7 @@ def plot(
     fig_width: float = 6.4,
     label_width: float = 1.2,
     title: str | None = None,
+    xlabel: str | None = None,
     dpi: float = 100,
 ) -> Figure:
     """Draws ``components`` as stacked panels over ``interval``, ``annotations`` across all of them.
@@ -63,6 +64,8 @@ def plot(
         Inches left of the panels for their labels.
     title : str, optional
         Figure title.
+    xlabel : str, optional
+        Label of the x axis (default: the chromosome; ``""`` for none).
     dpi : float
         Resolution of raster output (``fig.savefig("x.png")``).
 
@@ -134,7 +137,7 @@ def plot(
         last = axes[-1]
         last.xaxis.set_major_locator(MaxNLocator(5))
         last.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{int(round(x)):,}"))
-        last.set_xlabel(f"{window.chromosome} position (0-based, bp)")
+        last.set_xlabel(f"{window.chromosome} position (0-based, bp)" if xlabel is None else xlabel)
         if title:
             fig.suptitle(title, y=1 - 0.06 / total, va="top")
     return fig

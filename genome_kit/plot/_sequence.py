@@ -62,27 +62,30 @@ class SeqLogo:
     Parameters
     ----------
     scores : numpy.ndarray or TrackData
-        ``[length, 4]`` scores of A, C, G, T along ``interval`` 5'→3' (on a ``-`` interval the
+        ``[length, 4]`` scores of A, C, G, T along ``scores_interval`` 5'→3' (on a ``-`` interval the
         columns are the bases of the ``-`` strand; they are complemented and reversed into genomic
         order), or a TrackData at resolution 1 with 4 tracks in that order (its interval is used).
-    interval : Interval, optional
-        The bases the rows of an array cover (``len(interval) == length``).
+    scores_interval : Interval, optional
+        The bases the rows of an array cover (``len(scores_interval) == length``).
+    fig_height : float
+        Inches.
     ylabel : str
         Panel label.
-    height : float
-        Inches.
+    ylim : (float, float), optional
+        A fixed y range (default: from the lowest to the highest stack).
     max_width : int
         The largest plotted interval (bases) drawn letter by letter; wider is a ValueError.
     """
 
     scores: Any
-    interval: Interval | None = None
-    ylabel: str = ""
-    height: float = 0.7
+    scores_interval: Interval | None = None
+    fig_height: float = 0.7
     max_width: int = 1000
+    ylabel: str = ""
+    ylim: tuple[float, float] | None = None
 
     def __post_init__(self):
-        scores, interval = self.scores, self.interval
+        scores, interval = self.scores, self.scores_interval
         if isinstance(scores, TrackData):
             if scores.resolution != 1 or scores.values.ndim != 2 or scores.num_tracks != 4:
                 raise ValueError(
@@ -90,10 +93,10 @@ class SeqLogo:
                     f"{scores.values.shape} at resolution {scores.resolution}"
                 )
             if interval is not None:
-                raise ValueError("SeqLogo: the interval of a TrackData is its own; do not pass interval")
+                raise ValueError("SeqLogo: a TrackData has its own interval; do not pass scores_interval")
             interval, scores = scores.interval, scores.values
         if not isinstance(interval, Interval):
-            raise TypeError("SeqLogo needs the Interval the scores cover")
+            raise TypeError("SeqLogo needs scores_interval, the Interval the scores cover")
         scores = np.asarray(scores, dtype=np.float64)
         if scores.ndim != 2 or scores.shape[1] != 4 or scores.shape[0] != len(interval):
             raise ValueError(
@@ -104,13 +107,13 @@ class SeqLogo:
         object.__setattr__(self, "scores", scores)
         object.__setattr__(
             self,
-            "interval",
+            "scores_interval",
             Interval(interval.chromosome, "+", interval.start, interval.end, interval.reference_genome),
         )
 
     def _layout(self, window: Window) -> Panels:
         _check_width(window, self.max_width, "SeqLogo")
-        iv = self.interval
+        iv = self.scores_interval
         assert iv is not None  # set by __post_init__
         window.check_same_place(iv.chromosome, iv.reference_genome, f"SeqLogo ({iv})")
         lo, hi = max(iv.start, window.start), min(iv.end, window.end)
@@ -138,13 +141,13 @@ class SeqLogo:
             (ax,) = axes
             _draw_letters(ax, letters, "seqlogo")
             pad = 0.05 * (top - bottom)
-            ax.set_ylim(bottom - (pad if bottom < 0 else 0), top + pad)
+            ax.set_ylim(*(self.ylim or (bottom - (pad if bottom < 0 else 0), top + pad)))
             if bottom < 0:
                 ax.axhline(0, color="#777777", linewidth=0.4)
             label_panel(ax, self.ylabel)
             small_y_axis(ax)
 
-        return Panels([self.height], draw)
+        return Panels([self.fig_height], draw)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -156,14 +159,14 @@ class Sequence:
     genome : Genome or VariantGenome
         Anything with ``dna(interval)``; a VariantGenome whose variants change the length of the
         window is a ValueError (the letters would no longer sit on their reference positions).
-    ylabel, height, max_width
+    fig_height, max_width, ylabel
         As for :class:`SeqLogo`.
     """
 
     genome: Any
-    ylabel: str = ""
-    height: float = 0.3
+    fig_height: float = 0.3
     max_width: int = 1000
+    ylabel: str = ""
 
     def __post_init__(self):
         if not callable(getattr(self.genome, "dna", None)):
@@ -186,4 +189,4 @@ class Sequence:
             no_y_axis(ax)
             label_panel(ax, self.ylabel)
 
-        return Panels([self.height], draw)
+        return Panels([self.fig_height], draw)

@@ -20,7 +20,7 @@ def _colors(colors, n: int, default: str, what: str) -> list:
         return [colors] * n
     colors = list(colors)
     if len(colors) != n:
-        raise ValueError(f"{what}: {len(colors)} colors for {n} tracks")
+        raise ValueError(f"{what}: {len(colors)} track_colors for {n} tracks")
     return colors
 
 
@@ -59,7 +59,7 @@ class Tracks:
         ``-`` panel per dim). Values are drawn in genomic order (see :mod:`genome_kit.plot`).
     filled : bool
         Fill the area under the values (default) or draw only the line.
-    colors : str or list of str, optional
+    track_colors : str or list of str, optional
         One colour for all tracks or one per track (matplotlib colour names).
     shared_y_scale : bool
         All panels share one y range (from the smallest to the largest value), else each its own.
@@ -69,18 +69,18 @@ class Tracks:
         More tracks than this is a ValueError (a guard against drawing thousands of panels).
     track_height : float
         Inches per panel.
-    ylim : (float, float), optional
+    global_ylims : (float, float), optional
         A fixed y range for every panel.
     """
 
     tdata: Any
     filled: bool = True
-    colors: str | Sequence[str] | None = None
+    track_colors: str | Sequence[str] | None = None
     shared_y_scale: bool = False
     ylabel_template: str = "{name}:{strand}"
     max_num_tracks: int = 50
     track_height: float = 0.45
-    ylim: tuple[float, float] | None = None
+    global_ylims: tuple[float, float] | None = None
 
     def __post_init__(self):
         check_track_sources(self.tdata, "Tracks")
@@ -88,9 +88,9 @@ class Tracks:
     def _layout(self, window: Window) -> Panels:
         columns = track_columns(self.tdata, window, "Tracks")
         _check_count(len(columns), self.max_num_tracks, "Tracks")
-        colors = _colors(self.colors, len(columns), _style.TRACK_COLOR, "Tracks")
+        colors = _colors(self.track_colors, len(columns), _style.TRACK_COLOR, "Tracks")
         labels = [format_label(self.ylabel_template, c.meta, "Tracks") for c in columns]
-        shared = self.ylim or (_ylim(columns) if self.shared_y_scale else None)
+        shared = self.global_ylims or (_ylim(columns) if self.shared_y_scale else None)
 
         def draw(axes):
             for ax, column, color, label in zip(axes, columns, colors, labels, strict=True):
@@ -120,12 +120,12 @@ class OverlaidTracks:
         ``{"REF": ref, "ALT": alt}``: every entry has the same tracks (names and strands, in order).
     colors : mapping of str to colour, optional
         A colour per key (default: matplotlib's cycle).
-    shared_y_scale, ylabel_template, max_num_tracks, track_height, ylim
+    shared_y_scale, ylabel_template, max_num_tracks, track_height, global_ylims
         As for :class:`Tracks`.
     alpha : float
         Opacity of the lines.
-    legend : bool
-        Name the keys in the first panel.
+    legend_loc : str, optional
+        Where the first panel names the keys (a matplotlib legend location); None for no legend.
     """
 
     tdata: Mapping[str, Any]
@@ -134,9 +134,9 @@ class OverlaidTracks:
     ylabel_template: str = "{name}:{strand}"
     max_num_tracks: int = 50
     track_height: float = 0.45
-    ylim: tuple[float, float] | None = None
+    global_ylims: tuple[float, float] | None = None
     alpha: float = 0.85
-    legend: bool = True
+    legend_loc: str | None = "upper right"
 
     def __post_init__(self):
         if not isinstance(self.tdata, Mapping) or not self.tdata:
@@ -164,7 +164,7 @@ class OverlaidTracks:
         cycle = [f"C{i}" for i in range(len(keys))]
         colors = dict(self.colors) if self.colors is not None else dict(zip(keys, cycle, strict=True))
         labels = [format_label(self.ylabel_template, c.meta, "OverlaidTracks") for c in first]
-        shared = self.ylim or (
+        shared = self.global_ylims or (
             _ylim([c for cs in by_key.values() for c in cs]) if self.shared_y_scale else None
         )
 
@@ -184,7 +184,7 @@ class OverlaidTracks:
                 ax.set_ylim(*(shared or _ylim([by_key[k][i] for k in keys])))
                 label_panel(ax, label)
                 small_y_axis(ax)
-            if self.legend:
-                axes[0].legend(loc="upper right", frameon=False, ncols=len(keys), handlelength=1.2)
+            if self.legend_loc is not None:
+                axes[0].legend(loc=self.legend_loc, frameon=False, ncols=len(keys), handlelength=1.2)
 
         return Panels([self.track_height] * len(first), draw)
