@@ -291,9 +291,13 @@ def test_bad_input_gets_clear_errors(inputs, tiny, tmp_path):
 
 # --- engines: real clusters on this machine ---
 @pytest.fixture(scope="module")
-def dask_client():
+def dask_client(tmp_path_factory):
     distributed = pytest.importorskip("distributed", reason="run_dask needs 'genome_kit[dask]'")
+    import dask
+
+    scratch = str(tmp_path_factory.mktemp("dask"))
     with (
+        dask.config.set({"temporary-directory": scratch}),  # not /tmp/dask-scratch-space
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
@@ -305,6 +309,12 @@ def dask_client():
 def test_dask_gives_the_single_process_shards(inputs, single, dask_client, tmp_path):
     windows = scale.run_dask(window_job(inputs), tmp_path / "w", "npz", client=dask_client)
     assert_same(windows.read(), single["windows"])
+    gone = windows.paths()[1::2]
+    for path in gone:
+        os.unlink(path)
+    kept = {p: os.stat(p).st_mtime_ns for p in windows.paths() if p not in gone}
+    assert scale.run_dask(window_job(inputs), tmp_path / "w", "npz", client=dask_client) == windows  # resumed
+    assert {p: os.stat(p).st_mtime_ns for p in kept} == kept
     variants = scale.run_dask(variant_job(inputs), tmp_path / "v", "parquet", client=dask_client)
     assert_same(variants.read(), single["variants"])
     who = dask_client.run(os.getpid)
