@@ -369,6 +369,8 @@ class WindowLoader:
         self.epoch = 0
         self._core: _core.BatchFiller | None = None
         self._core_pid = -1
+        self._slots: list[dict] = []
+        self._slots_pid = -1
         self._filler()  # validates the configuration (and the variants) now
 
     # --- configuration ---
@@ -407,7 +409,7 @@ class WindowLoader:
 
     def __getstate__(self) -> dict:
         # the C++ filler is rebuilt in the receiving process (the genome and tracks pickle by path)
-        return self.__dict__ | {"_core": None, "_core_pid": -1}
+        return self.__dict__ | {"_core": None, "_core_pid": -1, "_slots": [], "_slots_pid": -1}
 
     def __repr__(self) -> str:
         return (
@@ -477,7 +479,7 @@ class WindowLoader:
         bounds = [(b, min(b + self.batch_size, len(index))) for b in range(0, len(index), self.batch_size)]
         if self.drop_last and bounds and bounds[-1][1] - bounds[-1][0] < self.batch_size:
             bounds.pop()
-        slots: list[dict] = []
+        slots = self._buffers()
         pending = None
         for lo, hi in bounds:
             sel = index[lo:hi]
@@ -500,6 +502,12 @@ class WindowLoader:
             del job, views, slot
         if pending is not None:
             yield self._finish(*pending)
+
+    def _buffers(self) -> list[dict]:
+        """This process's batch buffers, kept across epochs (fresh memory would cost page faults)."""
+        if self._slots_pid != os.getpid():
+            self._slots, self._slots_pid = [], os.getpid()
+        return self._slots
 
     def _free_slot(self, slots: list[dict]) -> dict:
         for slot in slots:
