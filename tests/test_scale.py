@@ -180,6 +180,21 @@ def test_every_format_holds_the_same_columns(inputs, single, tmp_path, fmt):
     assert_same(windows.read(), single["windows"])
     assert all(p.endswith(scale.FORMATS[fmt]) for p in windows.paths())
     assert_same(scale.run(variant_job(inputs), tmp_path / "v", fmt).read(), single["variants"])
+    first = windows.paths()[0]  # read by the format's own library
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        blobs = pq.read_table(first).column("dna").to_pylist()
+        direct = np.stack([np.frombuffer(b, np.uint8).reshape(WIDTH, 4) for b in blobs])
+    else:
+        import zarr
+
+        direct = zarr.open_group(first, mode="r")["dna"][...]
+    np.testing.assert_array_equal(direct, single["windows"]["dna"][: len(direct)])
+    dna = scale.run(
+        scale.WindowJob(inputs["genome"], inputs["bed"], width=WIDTH, dtype="float16"), tmp_path / "h", fmt
+    )
+    assert_same({"dna": dna.read()["dna"]}, {"dna": single["windows"]["dna"].astype(np.float16)})
     back = scale.read_manifest(tmp_path / "w")
     assert back == windows and back.rows == len(inputs["regions"]) and back.job["targets"] == [
         "signal", "counts_0", "counts_1"]  # fmt: skip
@@ -197,6 +212,10 @@ def test_a_rerun_resumes_and_keeps_complete_shards(inputs, single, tmp_path):
     assert again == first
     assert {p: os.stat(p).st_mtime_ns for p in kept} == kept  # not rewritten
     assert_same(again.read(), single["windows"])
+    with open(paths[1], "r+b") as f:  # damaged by something else than our writer (a copy cut short)
+        f.truncate(100)
+    with pytest.raises(OSError, match=r"part-00001.npz is not a genome_kit shard \(BadZipFile"):
+        scale.run(job, tmp_path)
 
 
 def test_a_failing_partition_leaves_no_partial_shard(inputs, tmp_path):
@@ -283,9 +302,13 @@ def test_bad_input_gets_clear_errors(inputs, tiny, tmp_path):
 
 # --- engines: real clusters on this machine ---
 @pytest.fixture(scope="module")
-def dask_client():
+def dask_client(tmp_path_factory):
     distributed = pytest.importorskip("distributed", reason="run_dask needs 'genome_kit[dask]'")
+    import dask
+
+    scratch = str(tmp_path_factory.mktemp("dask"))
     with (
+        dask.config.set({"temporary-directory": scratch}),  # not /tmp/dask-scratch-space
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
@@ -297,6 +320,12 @@ def dask_client():
 def test_dask_gives_the_single_process_shards(inputs, single, dask_client, tmp_path):
     windows = scale.run_dask(window_job(inputs), tmp_path / "w", "npz", client=dask_client)
     assert_same(windows.read(), single["windows"])
+    gone = windows.paths()[1::2]
+    for path in gone:
+        os.unlink(path)
+    kept = {p: os.stat(p).st_mtime_ns for p in windows.paths() if p not in gone}
+    assert scale.run_dask(window_job(inputs), tmp_path / "w", "npz", client=dask_client) == windows  # resumed
+    assert {p: os.stat(p).st_mtime_ns for p in kept} == kept
     variants = scale.run_dask(variant_job(inputs), tmp_path / "v", "parquet", client=dask_client)
     assert_same(variants.read(), single["variants"])
     who = dask_client.run(os.getpid)
