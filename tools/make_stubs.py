@@ -6,7 +6,8 @@ The classes bound in C++ report ``__module__ == "genome_kit"`` (so that reprs an
 package); for the stub they are re-homed in ``genome_kit._core`` so that the stub defines them instead of
 importing them back from the package. The result is checked by ``tests/test_typing.py`` (every public name
 of the module is in the stub) and by mypy in CI. Return types pybind11 cannot see (properties returning
-objects) are filled in from RETURNS below; review the diff by hand.
+objects) are filled in from RETURNS below, and the types of methods bound as C method descriptors (whose
+text signatures carry names only) from C_SIGNATURES; review the diff by hand.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ C_SIGNATURES = {
         "__hash__": "(self) -> int",
         "__init__": (
             "(self, chromosome: str, strand: str, start: typing.SupportsIndex, end: typing.SupportsIndex, "
-            "reference_genome: typing.Any, anchor: typing.Any = None, anchor_offset: typing.SupportsIndex = 0) "
-            "-> None"
+            "reference_genome: typing.Any, anchor: typing.Any = None, "
+            "anchor_offset: typing.SupportsIndex = 0) -> None"
         ),
         "__len__": "(self) -> int",
         "__reduce_ex__": "(self, protocol: typing.SupportsIndex) -> tuple[typing.Any, ...]",
@@ -166,14 +167,18 @@ C_SIGNATURES = {
         "upstream_of": _IV,
         "overlaps": _IV,
         "within": _IV,
-        "expand": "(self, upstream: typing.SupportsIndex, downstream: typing.SupportsIndex | None = None) -> Interval",
+        "expand": (
+            "(self, upstream: typing.SupportsIndex, "
+            "downstream: typing.SupportsIndex | None = None) -> Interval"
+        ),
         "is_positive_strand": "(self) -> bool",
         "shift": "(self, amount: typing.SupportsIndex) -> Interval",
     },
     "VariantGenome": {
         "__init__": "(self, reference_genome: typing.Any, variants: typing.Any) -> None",
         "dna": (
-            "(self, interval: Interval, allow_outside_chromosome: bool = True, soft_mask: bool = False) -> str"
+            "(self, interval: Interval, allow_outside_chromosome: bool = True, "
+            "soft_mask: bool = False) -> str"
         ),
     },
     "TrackFile": {
