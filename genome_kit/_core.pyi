@@ -14,6 +14,8 @@ import typing_extensions
 __all__: list[str] = [
     "ANNOTATION_FORMAT_VERSION",
     "AnnotationFile",
+    "BatchFiller",
+    "BatchJob",
     "Cds",
     "CdsTable",
     "Exon",
@@ -1415,6 +1417,51 @@ class AnnotationFile:
     def config(self) -> str: ...
     @property
     def filename(self) -> str: ...
+
+class BatchJob:
+    """
+    A batch being filled in the background (BatchFiller.start).
+    """
+    def wait(self) -> None:
+        """
+        Waits until the batch is filled; raises the first error of its windows.
+        """
+
+class BatchFiller:
+    """
+    Batch filler of genome_kit.loader.WindowLoader.
+    """
+    def __init__(
+        self,
+        dna: typing.Any,
+        chromosomes: collections.abc.Sequence[str],
+        variants: list,
+        targets: list,
+        partner: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        length: typing.SupportsInt | typing.SupportsIndex,
+        resolution: typing.SupportsInt | typing.SupportsIndex,
+        dtype: typing.Any,
+        with_reference: bool,
+    ) -> None: ...
+    def start(
+        self,
+        chrom_index: typing.Any,
+        starts: typing.Any,
+        reverse: typing.Any,
+        dna: typing.Any,
+        reference: typing.Any,
+        targets: typing.Any,
+        threads: typing.SupportsInt | typing.SupportsIndex,
+    ) -> BatchJob:
+        """
+        Starts filling a batch on `threads` C++ threads and returns its BatchJob at once.
+        """
+    @property
+    def bins(self) -> int: ...
+    @property
+    def columns(self) -> int: ...
+    @property
+    def length(self) -> int: ...
 
 def _assembly_name(arg0: typing.Any) -> str:
     """

@@ -97,21 +97,27 @@ def _read_npz(path: str, meta: dict) -> dict:
         return {name: z[name] for name in meta["columns"]}
 
 
-# --- Parquet: multi-dimensional rows as fixed-size lists of the flattened row ---
+# --- Parquet: a multi-dimensional row is one fixed-size binary value (its bytes, C order, little endian) ---
+# (A fixed-size list of numbers would be stored value by value with repetition levels: 15x slower to write
+# and 5x larger for one-hot rows.) Dtype and row shape are in the description.
 def _write_parquet(tmp: str, columns: dict, meta: dict) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    arrays = {}
+    arrays, blobs = {}, []
     for name, values in columns.items():
         if values.ndim == 1:
             arrays[name] = pa.array(values)
         else:
-            width = int(np.prod(values.shape[1:]))
-            flat = pa.array(np.ascontiguousarray(values).reshape(-1))
-            arrays[name] = pa.FixedSizeListArray.from_arrays(flat, width)
+            rows = np.ascontiguousarray(values, dtype=values.dtype.newbyteorder("<"))
+            width = rows.itemsize * int(np.prod(rows.shape[1:]))
+            arrays[name] = pa.FixedSizeBinaryArray.from_buffers(
+                pa.binary(width), len(rows), [None, pa.py_buffer(rows)]
+            )
+            blobs.append(name)
     table = pa.table(arrays).replace_schema_metadata({_META: json.dumps(meta)})
-    pq.write_table(table, tmp)
+    plain = [n for n in columns if n not in blobs]  # blobs: no dictionary, no min/max statistics
+    pq.write_table(table, tmp, use_dictionary=plain, write_statistics=plain)
 
 
 def _parquet_meta(path: str) -> str:
@@ -129,25 +135,35 @@ def _read_parquet(path: str, meta: dict) -> dict:
         column = table.column(name).combine_chunks()
         dtype = np.dtype(layout["dtype"])
         if layout["shape"]:
-            values = column.flatten().to_numpy(zero_copy_only=False)
-            out[name] = values.astype(dtype, copy=False).reshape(len(column), *layout["shape"])
+            data = column.buffers()[1]
+            start = column.offset * column.type.byte_width
+            raw = np.frombuffer(data, np.uint8)[start : start + len(column) * column.type.byte_width]
+            out[name] = raw.view(dtype.newbyteorder("<")).astype(dtype).reshape(len(column), *layout["shape"])
         else:
             out[name] = column.to_numpy(zero_copy_only=False).astype(dtype, copy=False)
     return out
 
 
 # --- Zarr v3: a group per shard; string columns (no stable v3 string type yet) in its attributes ---
+_ZARR_CHUNK_BYTES = 16 << 20  # rows per chunk: about this many bytes
+
+
 def _write_zarr(tmp: str, columns: dict, meta: dict) -> None:
     import zarr
+    from zarr.codecs import BloscCodec
 
+    # lz4 + bit shuffle: 3x faster than zarr's default zstd and smaller on one-hot and float rows
+    codec = BloscCodec(cname="lz4", clevel=5, shuffle="bitshuffle")
     group: Any = zarr.open_group(tmp, mode="w")  # Any: zarr's types are absent where it is not installed
     strings = {}
     for name, values in columns.items():
         if values.dtype.kind == "U":
             strings[name] = values.tolist()
         else:
-            chunks = (max(1, len(values)), *values.shape[1:])  # one chunk per shard; zarr needs sizes > 0
-            group.create_array(name, data=values, chunks=tuple(max(1, c) for c in chunks))
+            row = max(1, values[:1].nbytes)
+            rows = max(1, min(len(values), _ZARR_CHUNK_BYTES // row))
+            chunks = (rows, *(max(1, n) for n in values.shape[1:]))  # zarr needs sizes > 0
+            group.create_array(name, data=values, chunks=chunks, compressors=codec)
     group.attrs.update({_META: json.dumps(meta), "strings": strings})
 
 

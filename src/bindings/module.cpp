@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_track(m);
   gkpy::register_anno(m);
   gkpy::register_checksum(m);
+  gkpy::register_loader(m);
 }
