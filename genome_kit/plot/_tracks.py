@@ -34,7 +34,8 @@ def _steps(ax, column: Column, window: Window, filled: bool, gid: str, **style):
     """Draws a column as steps over its bins (filled down to 0, or a line)."""
     from matplotlib.patches import StepPatch
 
-    values, edges, baseline = column.values, column.edges, 0.0 if filled else None
+    values, edges = column.values, column.edges
+    baseline: Any = 0.0 if filled else None  # None: a line; an array: the band's bottom
     limit = int(window.axes_width * _BINS_PER_INCH)
     if len(values) > 2 * limit:
         group = -(-len(values) // limit)
