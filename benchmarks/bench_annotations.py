@@ -34,11 +34,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NCHROM = 22
 
 
-def generate(prefix: str, scale: float, seed: int = 1) -> dict:
-    """Writes <prefix>.gff3, <prefix>.gtf and <prefix>.chrom.sizes; returns counts."""
+def generate(prefix: str, scale: float, seed: int = 1, chrom_len: int = 150_000_000) -> dict:
+    """Writes <prefix>.gff3, <prefix>.gtf and <prefix>.chrom.sizes (22 chromosomes of `chrom_len`);
+    returns counts."""
     rng = random.Random(seed)
     n_genes = max(10, int(60000 * scale))
-    chrom_len = 150_000_000
     counts = {"genes": 0, "transcripts": 0, "exons": 0}
     with open(prefix + ".gff3", "w") as g3, open(prefix + ".gtf", "w") as gt:
         g3.write("##gff-version 3\n")

@@ -61,10 +61,10 @@ def timed(fn, repeat=1):
     return best, out
 
 
-def generate(path: str, n: int, samples: int, seed: int = 1) -> None:
-    """Writes a sorted biallelic VCF on chr1 (SNVs, 5% insertions, 5% deletions)."""
+def generate(path: str, n: int, samples: int, seed: int = 1, length: int = CHR1) -> None:
+    """Writes a sorted biallelic VCF on chr1 of `length` bases (SNVs, 5% insertions, 5% deletions)."""
     rng = np.random.default_rng(seed)
-    pos = np.sort(rng.choice(np.arange(1, CHR1 - 10, 7), size=n, replace=False)) + 1
+    pos = np.sort(rng.choice(np.arange(1, length - 10, 7), size=n, replace=False)) + 1
     kind = rng.choice(3, size=n, p=[0.9, 0.05, 0.05])
     bases = np.array(list("ACGT"))
     ref = bases[rng.integers(0, 4, n)]
@@ -80,7 +80,7 @@ def generate(path: str, n: int, samples: int, seed: int = 1) -> None:
     pick = rng.integers(0, len(pool), n)
     names = "\t".join(f"S{k:03d}" for k in range(samples))
     with open(path, "w") as f:
-        f.write("##fileformat=VCFv4.2\n##contig=<ID=chr1,length=249250621>\n")
+        f.write(f"##fileformat=VCFv4.2\n##contig=<ID=chr1,length={length}>\n")
         f.write('##INFO=<ID=AF,Number=A,Type=Float,Description="AF">\n')
         f.write('##INFO=<ID=DP,Number=1,Type=Integer,Description="Depth">\n')
         f.write('##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">\n')

@@ -16,11 +16,16 @@ if importlib.util.find_spec(f"{__name__}._core") is None:
         "or build in place with ./tools/dev_build.sh"
     )
 
-from . import _assemblies, gk_data  # noqa: F401  (_assemblies installs the loader)
+from . import (  # noqa: F401  (_assemblies installs the loader)
+    _assemblies,
+    gk_data,
+    hgvs,  # noqa: F401  (gk.hgvs: HGVS c./n. positions and variant descriptions)
+)
 from .appris_mane import ApprisNotAvailableError, ManeNotAvailableError
 from .assembly_build import build_assembly
 from .bed import intervals_from_frame, intervals_to_frame, read_bed, write_bed
 from .data_manager import DataManager, DefaultDataManager, GKDataFileNotFoundError
+from .diseq import DisjointIntervalSequence
 from .genome import Genome
 from .genome_annotation import (
     Cds,
@@ -40,6 +45,7 @@ from .genome_annotation import (
 from .genome_dna import GenomeDNA
 from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
+from .liftover import LiftOver
 from .track_data import AggregationType, TrackData
 from .variant import Variant
 from .variant_genome import VariantGenome
@@ -68,12 +74,14 @@ __all__ = [
     "ManeNotAvailableError",
     "DataManager",
     "DefaultDataManager",
+    "DisjointIntervalSequence",
     "GKDataFileNotFoundError",
     "Genome",
     "GenomeDNA",
     "GenomeTrack",
     "GenomeTrackBuilder",
     "Interval",
+    "LiftOver",
     "AggregationType",
     "TrackData",
     "VCFTable",

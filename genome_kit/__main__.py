@@ -12,9 +12,9 @@ import argparse
 import os
 import sys
 
-from . import __version__, _cli_assembly, _cli_build, _cli_data, _cli_demo
+from . import __version__, _cli_assembly, _cli_build, _cli_data, _cli_demo, _cli_plot
 
-COMMANDS = [_cli_demo, _cli_build, _cli_assembly, _cli_data]
+COMMANDS = [_cli_demo, _cli_build, _cli_assembly, _cli_data, _cli_plot]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args) or 0
-    except (OSError, ValueError, KeyError, RuntimeError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (OSError, ValueError, KeyError, RuntimeError, ImportError) as e:
+        print(f"error: {e.args[0] if isinstance(e, KeyError) and e.args else e}", file=sys.stderr)
         return 1
 
 

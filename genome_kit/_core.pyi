@@ -14,6 +14,8 @@ import typing_extensions
 __all__: list[str] = [
     "ANNOTATION_FORMAT_VERSION",
     "AnnotationFile",
+    "BatchFiller",
+    "BatchJob",
     "Cds",
     "CdsTable",
     "Exon",
@@ -24,6 +26,8 @@ __all__: list[str] = [
     "Interval",
     "Intron",
     "IntronTable",
+    "LIFT_REASONS",
+    "LiftOver",
     "TrackBuilder",
     "TrackFile",
     "Transcript",
@@ -95,40 +99,51 @@ class Interval:
         """
         Smallest interval covering both.
         """
-    def __contains__(self, other): ...
-    def __eq__(self, other): ...
-    def __ge__(self, other): ...
+    def __contains__(self, other: Interval) -> bool: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ge__(self, other: Interval) -> bool: ...
     def __getstate__(self) -> tuple[typing.Any, ...]: ...
-    def __gt__(self, other): ...
-    def __hash__(self): ...
-    def __init__(self, chromosome, strand, start, end, reference_genome, anchor=None, anchor_offset=0): ...
-    def __le__(self, other): ...
-    def __len__(self): ...
-    def __lt__(self, other): ...
-    def __ne__(self, other): ...
-    def __reduce_ex__(self, protocol): ...
-    def __repr__(self): ...
+    def __gt__(self, other: Interval) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __init__(
+        self,
+        chromosome: str,
+        strand: str,
+        start: typing.SupportsIndex,
+        end: typing.SupportsIndex,
+        reference_genome: typing.Any,
+        anchor: typing.Any = None,
+        anchor_offset: typing.SupportsIndex = 0,
+    ) -> None: ...
+    def __le__(self, other: Interval) -> bool: ...
+    def __len__(self) -> int: ...
+    def __lt__(self, other: Interval) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    def __reduce_ex__(self, protocol: typing.SupportsIndex) -> tuple[typing.Any, ...]: ...
+    def __repr__(self) -> str: ...
     def __setstate__(self, arg0: tuple) -> None: ...
-    def __str__(self): ...
-    def as_dna0(self): ...
+    def __str__(self) -> str: ...
+    def as_dna0(self) -> tuple[int, int]: ...
     def as_dna1(self) -> tuple[int, int]: ...
-    def as_negative_strand(self): ...
-    def as_opposite_strand(self): ...
-    def as_positive_strand(self): ...
+    def as_negative_strand(self) -> Interval: ...
+    def as_opposite_strand(self) -> Interval: ...
+    def as_positive_strand(self) -> Interval: ...
     def as_rna1(self) -> tuple[int, int]: ...
-    def as_ucsc(self): ...
-    def center(self):
+    def as_ucsc(self) -> str: ...
+    def center(self) -> int:
         """
         Centre coordinate (rounded toward the 5' end for odd lengths).
         """
     def check_same_chromosome(self, other: Interval) -> None: ...
-    def contains(self, other): ...
+    def contains(self, other: Interval) -> bool: ...
     def distance(self, other: typing.Any, method: str = "midpoint") -> typing.Any:
         """
         Distance between midpoints (or 5'/3' ends); a list of intervals gives a list.
         """
-    def dnstream_of(self, other): ...
-    def expand(self, upstream, downstream=None):
+    def dnstream_of(self, other: Interval) -> bool: ...
+    def expand(
+        self, upstream: typing.SupportsIndex, downstream: typing.SupportsIndex | None = None
+    ) -> Interval:
         """
         Adds bases upstream and downstream (strand aware); one argument expands both sides.
         """
@@ -136,13 +151,13 @@ class Interval:
         """
         The overlap of two intervals, or None.
         """
-    def is_positive_strand(self): ...
-    def overlaps(self, other): ...
+    def is_positive_strand(self) -> bool: ...
+    def overlaps(self, other: Interval) -> bool: ...
     def resize(self, width: typing.SupportsInt | typing.SupportsIndex) -> Interval:
         """
         Interval of `width` bases with the same centre and strand.
         """
-    def shift(self, amount):
+    def shift(self, amount: typing.SupportsIndex) -> Interval:
         """
         Moves the interval `amount` bases downstream.
         """
@@ -150,11 +165,11 @@ class Interval:
         """
         The parts of this interval not covered by `other` (0, 1 or 2 intervals).
         """
-    def upstream_of(self, other): ...
+    def upstream_of(self, other: Interval) -> bool: ...
     def with_anchor(
         self, anchor: typing.Any, anchor_offset: typing.SupportsInt | typing.SupportsIndex = 0
     ) -> Interval: ...
-    def within(self, other): ...
+    def within(self, other: Interval) -> bool: ...
     @property
     def start(self) -> int: ...
     @property
@@ -425,7 +440,7 @@ class VariantGenome:
     """
     def __eq__(self, arg0: typing.Any) -> typing.Any: ...
     def __hash__(self) -> int: ...
-    def __init__(self, reference_genome, variants):
+    def __init__(self, reference_genome: typing.Any, variants: typing.Any) -> None:
         """
         A Genome with ``variants`` applied: one Variant, one variant string (parsed
         and validated on the genome), or a list/tuple of them.
@@ -452,7 +467,7 @@ class VariantGenome:
         self, intervals: typing.Any, dtype: typing.Any = "uint8", allow_outside_chromosome: bool = True
     ) -> typing.Any: ...
     def _same_edits(self, arg0: typing.Any) -> bool: ...
-    def dna(self, interval, allow_outside_chromosome=True, soft_mask=False):
+    def dna(self, interval: Interval, allow_outside_chromosome: bool = True, soft_mask: bool = False) -> str:
         """
         Variant DNA of ``interval`` (reverse complement on ``-``).
 
@@ -492,7 +507,15 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval, dtype=None, out=None, *, resolution=None, aggregation="mean"):
+    def __call__(
+        self,
+        interval: Interval,
+        dtype: typing.Any = None,
+        out: typing.Any = None,
+        *,
+        resolution: typing.SupportsIndex | None = None,
+        aggregation: str = "mean",
+    ) -> numpy.typing.NDArray[typing.Any]:
         """
         Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With `resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored values by `aggregation` ('sum', 'mean' or 'max').
         """
@@ -989,11 +1012,11 @@ class GeneTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1072,11 +1095,11 @@ class TranscriptTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1151,11 +1174,11 @@ class ExonTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1230,11 +1253,11 @@ class IntronTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1309,11 +1332,11 @@ class CdsTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1388,11 +1411,11 @@ class UtrTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1415,6 +1438,116 @@ class AnnotationFile:
     def config(self) -> str: ...
     @property
     def filename(self) -> str: ...
+
+class LiftOver:
+    """
+    Compiled chain-file index; use genome_kit.LiftOver.
+    """
+    def __init__(
+        self,
+        stream: typing.Any,
+        name: str,
+        target: typing.Any,
+        min_match: typing.SupportsFloat | typing.SupportsIndex = 0.95,
+    ) -> None: ...
+    def _lift_arrays(
+        self,
+        chrom: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
+        start: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        end: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        strand: typing.Any,
+        min_match: typing.Any = None,
+    ) -> tuple[
+        numpy.typing.NDArray[numpy.int32],
+        numpy.typing.NDArray[numpy.int64],
+        numpy.typing.NDArray[numpy.int64],
+        numpy.typing.NDArray[numpy.uint8],
+        numpy.typing.NDArray[numpy.uint8],
+    ]: ...
+    def convert_coordinate(
+        self, chrom: str, pos: typing.SupportsInt | typing.SupportsIndex, strand: str = "+"
+    ) -> typing.Any:
+        """
+        pyliftover's point conversion: every chain block holding base ``pos`` (DNA0) of ``chrom`` as ``(chrom, pos, strand, score)`` tuples by decreasing chain score; ``[]`` in a gap, None for a chromosome the chains lack.
+        """
+    def lift(self, interval: Interval, min_match: typing.Any = None) -> typing.Any:
+        """
+        The Interval on the target assembly, or None when UCSC liftOver leaves it unmapped (``lift_with_reason`` says why).
+        """
+    def lift_with_reason(self, interval: Interval, min_match: typing.Any = None) -> tuple[typing.Any, str]:
+        """
+        ``(interval, reason)``: the lifted Interval and ``""``, or None and UCSC's reason (``"Deleted in new"``, ``"Partially deleted in new"``, ``"Split in new"``, ``"Duplicated in new"``).
+        """
+    @property
+    def min_match(self) -> float:
+        """
+        Default fraction of an interval's bases that must align (UCSC -minMatch).
+        """
+    @property
+    def num_chains(self) -> int:
+        """
+        Number of chains in the file.
+        """
+    @property
+    def source_chromosomes(self) -> list[str]:
+        """
+        Source (old assembly) chromosome names of the chains, in file order: the indexes ``lift_arrays`` takes.
+        """
+    @property
+    def target(self) -> str:
+        """
+        Name of the target assembly, the reference genome of lifted Intervals.
+        """
+    @property
+    def target_chromosomes(self) -> list[str]:
+        """
+        Target (new assembly) chromosome names of the chains, in file order: the indexes ``lift_arrays`` returns.
+        """
+
+class BatchJob:
+    """
+    A batch being filled in the background (BatchFiller.start).
+    """
+    def wait(self) -> None:
+        """
+        Waits until the batch is filled; raises the first error of its windows.
+        """
+
+class BatchFiller:
+    """
+    Batch filler of genome_kit.loader.WindowLoader.
+    """
+    def __init__(
+        self,
+        dna: typing.Any,
+        chromosomes: collections.abc.Sequence[str],
+        variants: list,
+        targets: list,
+        partner: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex],
+        length: typing.SupportsInt | typing.SupportsIndex,
+        resolution: typing.SupportsInt | typing.SupportsIndex,
+        dtype: typing.Any,
+        with_reference: bool,
+    ) -> None: ...
+    def start(
+        self,
+        chrom_index: typing.Any,
+        starts: typing.Any,
+        reverse: typing.Any,
+        dna: typing.Any,
+        reference: typing.Any,
+        targets: typing.Any,
+        threads: typing.SupportsInt | typing.SupportsIndex,
+    ) -> BatchJob:
+        """
+        Starts filling a batch on `threads` C++ threads and returns its BatchJob at once.
+        """
+    @property
+    def bins(self) -> int: ...
+    @property
+    def columns(self) -> int: ...
+    @property
+    def length(self) -> int: ...
 
 def _assembly_name(arg0: typing.Any) -> str:
     """
@@ -1554,5 +1687,13 @@ def write_twobit(
     """
 
 ANNOTATION_FORMAT_VERSION: int = 2
+LIFT_REASONS: tuple = (
+    "",
+    "Deleted in new",
+    "Partially deleted in new",
+    "Split in new",
+    "Duplicated in new",
+    "Target chromosome not in the target assembly",
+)
 VCFBIN_VERSION: int = 3
 _Utr3Table = UtrTable

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import os
+import shutil
 import socket
 from collections.abc import Iterator
 from typing import IO
@@ -51,22 +52,36 @@ def _reclaim_dead_temps(path: str, suffix: str) -> None:
         pid = name[len(prefix) : len(name) - len(host) - len(suffix) - 1]
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             with contextlib.suppress(OSError):
-                os.unlink(os.path.join(directory, name))
+                _remove(os.path.join(directory, name))
+
+
+def _remove(path: str) -> None:
+    """Removes a file or a directory tree."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 @contextlib.contextmanager
 def atomic_path(path: str, suffix: str = "") -> Iterator[str]:
     """Yields a temporary path next to ``path``; on a clean exit it replaces ``path``
     atomically, on an exception it is removed (readers never see a half file).
-    Temporaries left by killed writers of the same ``path`` are removed first."""
+    Temporaries left by killed writers of the same ``path`` are removed first.
+
+    The temporary may be made a directory (a Zarr store): it is renamed as a whole;
+    an existing directory at ``path`` is removed just before (the rename of a
+    directory cannot replace a non-empty one)."""
     _reclaim_dead_temps(path, suffix)
     tmp = f"{path}.tmp-{os.getpid()}@{socket.gethostname()}{suffix}"
     try:
         yield tmp
+        if os.path.isdir(tmp) and os.path.isdir(path):
+            shutil.rmtree(path)
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if os.path.lexists(tmp):
+            _remove(tmp)
 
 
 def atomic_write_text(path: str, text: str) -> None:

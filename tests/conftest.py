@@ -10,6 +10,7 @@ import os
 os.environ.setdefault("GENOMEKIT_STORAGE_BUCKET", "")
 
 import pytest  # noqa: E402
+from anno_util import build_annotation  # noqa: E402
 
 import genome_kit as gk  # noqa: E402
 from genome_kit import gk_data  # noqa: E402
@@ -63,6 +64,17 @@ def yeast(data_dir):
     """Genome "yeast": real S. cerevisiae chrI + chrII, the package's sample FASTA."""
     gk.build_assembly(SAMPLE_FASTA, os.path.join(data_dir, "yeast"))
     return gk.Genome("yeast")
+
+
+@pytest.fixture(scope="session")
+def gencode_v29(data_dir):
+    """Genome "gc29": GENCODE v29 chr1 transcripts of tests/data/gencode_human.gtf.gz on a sequence-less
+    GRCh38 chr1 assembly ("gc29_asm")."""
+    with open(os.path.join(data_dir, "gc29_asm.chrom.sizes"), "w") as f:
+        f.write("chr1\t248956422\n")
+    return build_annotation(
+        os.path.join(DATA, "gencode_human.gtf.gz"), data_dir, "gc29", gk.Genome("gc29_asm")
+    )
 
 
 @pytest.fixture(scope="session")

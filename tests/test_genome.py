@@ -229,3 +229,14 @@ def test_one_hot_takes_numpy_dtypes_and_float16(yeast, dtype):
 def test_one_hot_bad_dtype_is_a_value_error(yeast):
     with pytest.raises(ValueError, match="uint8, float32 or float16"):
         yeast.one_hot([gk.Interval("chrI", "+", 0, 10, yeast)], dtype=np.int64)
+
+
+def test_fasta_line_longer_than_the_reader_buffer(tmp_path):
+    # one 2.5 Mbp line: the text reader's 1 MiB buffer grows twice, keeping what it had read
+    seq = ("ACGTTGCAAC" * 250_000).encode()
+    (tmp_path / "long.fa").write_bytes(b">s1\n" + seq + b"\n>s2\nGG\n")
+    gk.build_assembly(str(tmp_path / "long.fa"), str(tmp_path / "long"))
+    d = gk.GenomeDNA(tmp_path / "long.2bit")
+    for start in (0, 1_048_570, 2_097_150, 2_499_990):
+        assert d(Interval("s1", "+", start, start + 10, "long")) == seq[start : start + 10].decode()
+    assert d(Interval("s2", "+", 0, 2, "long")) == "GG"

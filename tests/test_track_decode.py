@@ -98,6 +98,8 @@ def windows(rng, span):
 
 # R = 37: repeated rows of 37 values (runs of 37-148 bytes: vector stores with an overlapping last one).
 GRID = [(e, d, r) for e in ETYPES for d in ((1,) if e == "m0" else (1, 5, 16, 64)) for r in (1, 3, 37)]
+# Rows of 2, 4 and 8 bytes: reversed ('-') as single wider values.
+GRID += [(e, d, 1) for e in ("u8", "i8", "f16", "f32") for d in (2, 4, 8)]
 
 
 @pytest.mark.parametrize("etype,dim,res", GRID)

@@ -241,14 +241,6 @@ py::array new_array(DType d, int ndim, const int64_t* shape) {
   return arr;
 }
 
-gk::Aggregation parse_aggregation(py::handle agg) {
-  const std::string a = py::str(agg);
-  if (a == "sum" || a == "AggregationType.SUM") return gk::Aggregation::Sum;
-  if (a == "mean" || a == "AggregationType.MEAN") return gk::Aggregation::Mean;
-  if (a == "max" || a == "AggregationType.MAX") return gk::Aggregation::Max;
-  gk::value_error("aggregation must be 'sum', 'mean' or 'max', got '", a, "'");
-}
-
 int64_t parse_resolution(py::handle resolution) {
   if (!PyLong_Check(resolution.ptr()) || PyBool_Check(resolution.ptr()))
     gk::type_error("resolution must be an int, got ", type_name(resolution));
@@ -434,6 +426,14 @@ py::array track_batch(const TrackFile& f, py::handle intervals, py::handle dtype
 }
 
 }  // namespace
+
+gk::Aggregation parse_aggregation(py::handle agg) {
+  const std::string a = py::str(agg);
+  if (a == "sum" || a == "AggregationType.SUM") return gk::Aggregation::Sum;
+  if (a == "mean" || a == "AggregationType.MEAN") return gk::Aggregation::Mean;
+  if (a == "max" || a == "AggregationType.MAX") return gk::Aggregation::Max;
+  gk::value_error("aggregation must be 'sum', 'mean' or 'max', got '", a, "'");
+}
 
 void register_track(py::module_& m) {
   py::class_<TrackFile> track_cls(m, "TrackFile", "Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).");

@@ -19,6 +19,10 @@
 
 namespace py = pybind11;
 
+namespace gk {
+enum class Aggregation;  // track_reader.h
+}  // namespace gk
+
 namespace gkpy {
 
 // One per binding file; module.cpp calls them in order.
@@ -32,6 +36,8 @@ void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 void register_anno(py::module_& m);
 void register_checksum(py::module_& m);
+void register_liftover(py::module_& m);
+void register_loader(py::module_& m);
 
 /// Sets the Python exception for a core error (the mapping the module's
 /// translator uses), for raw CPython entry points that bypass pybind11.
@@ -147,6 +153,9 @@ gk::Interval interval_of(py::handle obj, const char* what = "an Interval");
 /// inline: see values::make in fast_rows.h). Every Interval returned by value
 /// is made here (the caster below).
 PyObject* new_interval(const gk::Interval& iv);
+
+/// The track aggregation `agg` names: "sum", "mean" or "max" (or an AggregationType); ValueError otherwise.
+gk::Aggregation parse_aggregation(py::handle agg);
 
 /// The element type of a one-hot result named by `dtype`: a str or anything
 /// numpy.dtype() takes (np.uint8, "float32", np.dtype("float16"), ...); ValueError otherwise.

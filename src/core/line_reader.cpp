@@ -24,18 +24,24 @@ size_t FileSource::read(char* buf, size_t n) {
   return got;
 }
 
-LineReader::LineReader(ByteSource& src, size_t buffer_size) : src_(src), buf_(buffer_size) {}
+LineReader::LineReader(ByteSource& src, size_t buffer_size)
+    : src_(src), buf_(new char[buffer_size]), cap_(buffer_size) {}
 
 bool LineReader::fill() {
   peek_begin_ = SIZE_MAX;  // the buffer moves
   // Move the partial line to the front, grow if one line fills the buffer.
   if (begin_ > 0) {
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-  size_t got = src_.read(buf_.data() + end_, buf_.size() - end_);
+  if (end_ == cap_) {  // a line longer than the buffer
+    std::unique_ptr<char[]> bigger(new char[cap_ * 2]);
+    std::memcpy(bigger.get(), buf_.get(), end_);
+    buf_ = std::move(bigger);
+    cap_ *= 2;
+  }
+  size_t got = src_.read(buf_.get() + end_, cap_ - end_);
   if (got == 0) eof_ = true;
   end_ += got;
   return got > 0;
@@ -44,14 +50,13 @@ bool LineReader::fill() {
 bool LineReader::next(std::string_view& line) {
   size_t scan = begin_;
   for (;;) {
-    const char* p = peek_begin_ == begin_
-                        ? buf_.data() + peek_nl_
-                        : static_cast<const char*>(std::memchr(buf_.data() + scan, '\n', end_ - scan));
+    const char* p = peek_begin_ == begin_ ? buf_.get() + peek_nl_
+                                          : static_cast<const char*>(std::memchr(buf_.get() + scan, '\n', end_ - scan));
     if (p) {
-      size_t nl = static_cast<size_t>(p - buf_.data());
+      size_t nl = static_cast<size_t>(p - buf_.get());
       size_t stop = nl;
       if (stop > begin_ && buf_[stop - 1] == '\r') --stop;
-      line = std::string_view(buf_.data() + begin_, stop - begin_);
+      line = std::string_view(buf_.get() + begin_, stop - begin_);
       begin_ = nl + 1;
       ++line_no_;
       return true;
@@ -60,7 +65,7 @@ bool LineReader::next(std::string_view& line) {
       if (begin_ == end_) return false;
       size_t stop = end_;
       if (buf_[stop - 1] == '\r') --stop;
-      line = std::string_view(buf_.data() + begin_, stop - begin_);
+      line = std::string_view(buf_.get() + begin_, stop - begin_);
       begin_ = end_;
       ++line_no_;
       return true;
@@ -72,13 +77,13 @@ bool LineReader::next(std::string_view& line) {
 }
 
 bool LineReader::peek(std::string_view& line) const {
-  const char* p = static_cast<const char*>(std::memchr(buf_.data() + begin_, '\n', end_ - begin_));
+  const char* p = static_cast<const char*>(std::memchr(buf_.get() + begin_, '\n', end_ - begin_));
   if (!p) return false;
-  size_t stop = static_cast<size_t>(p - buf_.data());
+  size_t stop = static_cast<size_t>(p - buf_.get());
   peek_begin_ = begin_;
   peek_nl_ = stop;
   if (stop > begin_ && buf_[stop - 1] == '\r') --stop;
-  line = std::string_view(buf_.data() + begin_, stop - begin_);
+  line = std::string_view(buf_.get() + begin_, stop - begin_);
   return true;
 }
 

@@ -9,6 +9,21 @@
 
 namespace gk {
 
+/// An IEEE float16 stored as its bits (one-hot float16 results are filled directly, never converted).
+struct Half {
+  uint16_t bits;
+};
+
+/// The value of a set channel: 1 in the element type.
+template <class T>
+constexpr T one_hot_one() {
+  return T(1);
+}
+template <>
+constexpr Half one_hot_one<Half>() {
+  return Half{0x3C00};
+}
+
 /// Writes the 4 channels of each of the `n` bases of `seq` to dst[0, 4n).
 template <class T>
 void one_hot_encode(const char* seq, int64_t n, T* dst) {
@@ -16,8 +31,8 @@ void one_hot_encode(const char* seq, int64_t n, T* dst) {
     std::array<std::array<T, 4>, 256> r{};
     const char* letters = "ACGT";
     for (size_t k = 0; k < 4; ++k) {
-      r[static_cast<uint8_t>(letters[k])][k] = T(1);
-      r[static_cast<uint8_t>(letters[k] + 32)][k] = T(1);
+      r[static_cast<uint8_t>(letters[k])][k] = one_hot_one<T>();
+      r[static_cast<uint8_t>(letters[k] + 32)][k] = one_hot_one<T>();
     }
     return r;
   }();

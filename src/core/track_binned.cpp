@@ -51,7 +51,8 @@ void TrackFile::read_binned(const Interval& iv, int64_t bin_size, Aggregation ag
   std::vector<double> acc(size_t(bins * d), agg == Aggregation::Max ? -std::numeric_limits<double>::infinity() : 0.0);
   const int64_t s = iv.start, e = iv.end;
   const int64_t k_first = floor_div(s, r), k_last = floor_div(e - 1, r) + 1;  // stored rows touched
-  const int64_t chunk = std::max<int64_t>(1, kChunkValues / d);
+  // Sized to the rows this window touches: a small window must not allocate (and zero) a whole chunk.
+  const int64_t chunk = std::max<int64_t>(1, std::min(kChunkValues / d, k_last - k_first));
   std::vector<float> rows(size_t(chunk * d));
 
   for (int64_t k = k_first; k < k_last; k += chunk) {

@@ -220,8 +220,10 @@ GK_INLINE uint64_t reverse_lanes(uint64_t w) {
   } else if constexpr (sizeof(S) == 2) {
     w = (w >> 32) | (w << 32);
     return ((w >> 16) & 0x0000ffff0000ffffull) | ((w & 0x0000ffff0000ffffull) << 16);
-  } else {
+  } else if constexpr (sizeof(S) == 4) {
     return (w >> 32) | (w << 32);
+  } else {
+    return w;
   }
 }
 
@@ -236,13 +238,25 @@ GK_INLINE void reverse_copy(S* dst, const S* src, int64_t c) {
     w = reverse_lanes<S>(w);
     std::memcpy(dst + (c - j - k), &w, 8);
   }
-  for (; j < c; ++j) dst[c - 1 - j] = src[j];
+  for (; j < c; ++j) std::memcpy(dst + (c - 1 - j), src + j, sizeof(S));
 }
 
 /// Rows of d values: row j of src becomes row c - 1 - j of dst.
 template <class S>
 GK_INLINE void reverse_rows_copy(S* dst, const S* src, int64_t c, int64_t d) {
   if (d == 1) return reverse_copy(dst, src, c);
+  // Rows of 2, 4 or 8 bytes (e.g. u8 dim 4) reverse as single values of that width: a byte swap per word,
+  // not a small copy per row.
+  switch (size_t(d) * sizeof(S)) {
+    case 2:
+      return reverse_copy(reinterpret_cast<uint16_t*>(dst), reinterpret_cast<const uint16_t*>(src), c);
+    case 4:
+      return reverse_copy(reinterpret_cast<uint32_t*>(dst), reinterpret_cast<const uint32_t*>(src), c);
+    case 8:
+      return reverse_copy(reinterpret_cast<uint64_t*>(dst), reinterpret_cast<const uint64_t*>(src), c);
+    default:
+      break;
+  }
   for (int64_t j = 0; j < c; ++j) copy_bytes(dst + (c - 1 - j) * d, src + j * d, size_t(d) * sizeof(S));
 }
 
