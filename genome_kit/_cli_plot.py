@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 
@@ -11,12 +12,16 @@ FORMATS = ("png", "svg", "pdf")
 _REGION = re.compile(r"^(?P<chrom>[^:\s]+):(?P<start>[\d,]+)-(?P<end>[\d,]+)(?::(?P<strand>[+\-.]))?$")
 
 
-def add_parser(sub) -> None:
+def add_parser(sub, prog: str) -> None:
     p = sub.add_parser(
         "plot",
         help="draw tracks, transcripts and variants over a region to PNG, SVG or PDF",
         description="Draws stacked panels over a region: each track (one panel per dim and strand), "
         "the transcripts of the genome's annotation, optionally the DNA, with variants marked.",
+        epilog=f"""examples:
+  {prog} plot chr1:1,000,000-1,020,000 -g gencode.v46 -t signal.gtrack -o region.png
+  {prog} plot BRCA1 -g gencode.v46 -v chr17:43045712:T:C --style compact -o brca1.svg""",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
         "region",
@@ -46,7 +51,11 @@ def add_parser(sub) -> None:
     p.add_argument("--no-transcripts", action="store_true", help="no transcript panel")
     p.add_argument("--sequence", action="store_true", help="add the DNA, one letter per base (up to 1000 bp)")
     p.add_argument(
-        "--flank", type=float, default=0.1, help="around a gene: this fraction of its length each side"
+        "--flank",
+        type=float,
+        default=0.1,
+        metavar="FRACTION",
+        help="around a gene: this fraction of its length each side (default 0.1)",
     )
     p.add_argument("--width", type=float, default=8.0, help="figure width in inches (default 8)")
     p.add_argument("--dpi", type=float, default=150, help="resolution of a PNG (default 150)")

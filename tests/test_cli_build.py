@@ -192,6 +192,7 @@ HELP_COMMANDS = [
     ["data", "path"],
     ["data", "upload"],
     ["data", "build"],
+    ["plot"],
 ]
 
 
