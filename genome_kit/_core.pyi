@@ -97,40 +97,51 @@ class Interval:
         """
         Smallest interval covering both.
         """
-    def __contains__(self, other): ...
-    def __eq__(self, other): ...
-    def __ge__(self, other): ...
+    def __contains__(self, other: Interval) -> bool: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ge__(self, other: Interval) -> bool: ...
     def __getstate__(self) -> tuple[typing.Any, ...]: ...
-    def __gt__(self, other): ...
-    def __hash__(self): ...
-    def __init__(self, chromosome, strand, start, end, reference_genome, anchor=None, anchor_offset=0): ...
-    def __le__(self, other): ...
-    def __len__(self): ...
-    def __lt__(self, other): ...
-    def __ne__(self, other): ...
-    def __reduce_ex__(self, protocol): ...
-    def __repr__(self): ...
+    def __gt__(self, other: Interval) -> bool: ...
+    def __hash__(self) -> int: ...
+    def __init__(
+        self,
+        chromosome: str,
+        strand: str,
+        start: typing.SupportsIndex,
+        end: typing.SupportsIndex,
+        reference_genome: typing.Any,
+        anchor: typing.Any = None,
+        anchor_offset: typing.SupportsIndex = 0,
+    ) -> None: ...
+    def __le__(self, other: Interval) -> bool: ...
+    def __len__(self) -> int: ...
+    def __lt__(self, other: Interval) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+    def __reduce_ex__(self, protocol: typing.SupportsIndex) -> tuple[typing.Any, ...]: ...
+    def __repr__(self) -> str: ...
     def __setstate__(self, arg0: tuple) -> None: ...
-    def __str__(self): ...
-    def as_dna0(self): ...
+    def __str__(self) -> str: ...
+    def as_dna0(self) -> tuple[int, int]: ...
     def as_dna1(self) -> tuple[int, int]: ...
-    def as_negative_strand(self): ...
-    def as_opposite_strand(self): ...
-    def as_positive_strand(self): ...
+    def as_negative_strand(self) -> Interval: ...
+    def as_opposite_strand(self) -> Interval: ...
+    def as_positive_strand(self) -> Interval: ...
     def as_rna1(self) -> tuple[int, int]: ...
-    def as_ucsc(self): ...
-    def center(self):
+    def as_ucsc(self) -> str: ...
+    def center(self) -> int:
         """
         Centre coordinate (rounded toward the 5' end for odd lengths).
         """
     def check_same_chromosome(self, other: Interval) -> None: ...
-    def contains(self, other): ...
+    def contains(self, other: Interval) -> bool: ...
     def distance(self, other: typing.Any, method: str = "midpoint") -> typing.Any:
         """
         Distance between midpoints (or 5'/3' ends); a list of intervals gives a list.
         """
-    def dnstream_of(self, other): ...
-    def expand(self, upstream, downstream=None):
+    def dnstream_of(self, other: Interval) -> bool: ...
+    def expand(
+        self, upstream: typing.SupportsIndex, downstream: typing.SupportsIndex | None = None
+    ) -> Interval:
         """
         Adds bases upstream and downstream (strand aware); one argument expands both sides.
         """
@@ -138,13 +149,13 @@ class Interval:
         """
         The overlap of two intervals, or None.
         """
-    def is_positive_strand(self): ...
-    def overlaps(self, other): ...
+    def is_positive_strand(self) -> bool: ...
+    def overlaps(self, other: Interval) -> bool: ...
     def resize(self, width: typing.SupportsInt | typing.SupportsIndex) -> Interval:
         """
         Interval of `width` bases with the same centre and strand.
         """
-    def shift(self, amount):
+    def shift(self, amount: typing.SupportsIndex) -> Interval:
         """
         Moves the interval `amount` bases downstream.
         """
@@ -152,11 +163,11 @@ class Interval:
         """
         The parts of this interval not covered by `other` (0, 1 or 2 intervals).
         """
-    def upstream_of(self, other): ...
+    def upstream_of(self, other: Interval) -> bool: ...
     def with_anchor(
         self, anchor: typing.Any, anchor_offset: typing.SupportsInt | typing.SupportsIndex = 0
     ) -> Interval: ...
-    def within(self, other): ...
+    def within(self, other: Interval) -> bool: ...
     @property
     def start(self) -> int: ...
     @property
@@ -427,7 +438,7 @@ class VariantGenome:
     """
     def __eq__(self, arg0: typing.Any) -> typing.Any: ...
     def __hash__(self) -> int: ...
-    def __init__(self, reference_genome, variants):
+    def __init__(self, reference_genome: typing.Any, variants: typing.Any) -> None:
         """
         A Genome with ``variants`` applied: one Variant, one variant string (parsed
         and validated on the genome), or a list/tuple of them.
@@ -454,7 +465,7 @@ class VariantGenome:
         self, intervals: typing.Any, dtype: typing.Any = "uint8", allow_outside_chromosome: bool = True
     ) -> typing.Any: ...
     def _same_edits(self, arg0: typing.Any) -> bool: ...
-    def dna(self, interval, allow_outside_chromosome=True, soft_mask=False):
+    def dna(self, interval: Interval, allow_outside_chromosome: bool = True, soft_mask: bool = False) -> str:
         """
         Variant DNA of ``interval`` (reverse complement on ``-``).
 
@@ -494,7 +505,15 @@ class TrackFile:
     """
     Memory-mapped .gtrack reader (see genome_kit.GenomeTrack).
     """
-    def __call__(self, interval, dtype=None, out=None, *, resolution=None, aggregation="mean"):
+    def __call__(
+        self,
+        interval: Interval,
+        dtype: typing.Any = None,
+        out: typing.Any = None,
+        *,
+        resolution: typing.SupportsIndex | None = None,
+        aggregation: str = "mean",
+    ) -> numpy.typing.NDArray[typing.Any]:
         """
         Values of `interval` as a new (len, dim) array (5'→3' on '-'); with `out`, fills and returns it. With `resolution` (a multiple of the track's), (len / resolution, dim) float32 bins pooled from the stored values by `aggregation` ('sum', 'mean' or 'max').
         """
@@ -991,11 +1010,11 @@ class GeneTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1074,11 +1093,11 @@ class TranscriptTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1153,11 +1172,11 @@ class ExonTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1232,11 +1251,11 @@ class IntronTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1311,11 +1330,11 @@ class CdsTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """
@@ -1390,11 +1409,11 @@ class UtrTable(_AnnoTable):
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
-    def to_arrow(self):
+    def to_arrow(self) -> typing.Any:
         """
         All fields of the table as a pyarrow Table (requires pyarrow; a copy).
         """
-    def to_pandas(self):
+    def to_pandas(self) -> typing.Any:
         """
         All fields of the table as a pandas DataFrame (one row per table row, file order; a copy).
         """

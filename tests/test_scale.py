@@ -7,6 +7,7 @@ track reads pooled in numpy); the Dask (real ``LocalCluster`` with worker proces
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -343,8 +344,20 @@ def ray_session():
     ray = pytest.importorskip("ray", reason="run_ray needs 'genome_kit[ray]'")
     pytest.importorskip("ray.data", reason="run_ray needs 'genome_kit[ray]'")
     temp = tempfile.mkdtemp(prefix="gkray")  # short: Ray's socket paths must fit in 107 bytes
+    options = dict(num_cpus=2, object_store_memory=80 << 20, include_dashboard=False, log_to_driver=False)
     try:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, _temp_dir=temp)
+        try:
+            ray.init(**options, _temp_dir=temp)
+        except (
+            Exception
+        ) as e:  # Ray gives its processes 30 s to start: on an overloaded machine, try once more
+            if "timed out during startup" not in str(e):
+                raise
+            with warnings.catch_warnings():  # the first attempt's processes, stopped but never waited for
+                warnings.simplefilter("ignore", ResourceWarning)
+                ray.shutdown()
+                gc.collect()
+            ray.init(**options, _temp_dir=temp)
         with warnings.catch_warnings():  # Ray Data 2.60 warns about its own defaults when making them
             warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"ray\.data\.context")
             ray.data.DataContext.get_current()

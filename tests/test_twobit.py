@@ -208,3 +208,22 @@ def test_cli_build_assembly(tmp_path, capsys):
     assert (tmp_path / "c.chrom.sizes").read_text() == "x\t4\n"
     assert main(["build-assembly", str(tmp_path / "missing.fa"), str(tmp_path / "m")]) == 1
     assert "missing.fa" in capsys.readouterr().err
+
+
+def test_damaged_record_fails_when_its_chromosome_is_read(tiny, data_dir, tmp_path):
+    # Records are parsed on first use (the last one at open, which catches truncation): a damaged
+    # N-block count in the first record is an OSError naming the file when that chromosome is read.
+    with open(os.path.join(data_dir, "tiny.2bit"), "rb") as f:
+        data = bytearray(f.read())
+    name_len = data[16]
+    first = struct.unpack_from("<I", data, 17 + name_len)[0]
+    first_name = data[17 : 17 + name_len].decode()
+    struct.pack_into("<I", data, first + 4, 0x7FFFFFF0)  # N-block count
+    p = tmp_path / "damaged.2bit"
+    p.write_bytes(bytes(data))
+    d = gk.GenomeDNA(str(p), "tiny")
+    other = next(c for c in ("chr1", "chr2") if c != first_name)
+    assert d(Interval(other, "+", 0, 4, "tiny")) == gk.Genome("tiny").dna(Interval(other, "+", 0, 4, "tiny"))
+    for _ in range(2):  # the error repeats: nothing half-parsed is kept
+        with pytest.raises(OSError, match="damaged.2bit"):
+            d(Interval(first_name, "+", 0, 4, "tiny"))

@@ -6,7 +6,8 @@ The classes bound in C++ report ``__module__ == "genome_kit"`` (so that reprs an
 package); for the stub they are re-homed in ``genome_kit._core`` so that the stub defines them instead of
 importing them back from the package. The result is checked by ``tests/test_typing.py`` (every public name
 of the module is in the stub) and by mypy in CI. Return types pybind11 cannot see (properties returning
-objects) are filled in from RETURNS below; review the diff by hand.
+objects) are filled in from RETURNS below, and the types of methods bound as C method descriptors (whose
+text signatures carry names only) from C_SIGNATURES; review the diff by hand.
 """
 
 from __future__ import annotations
@@ -132,6 +133,81 @@ def c_method(cls: str, name: str) -> str:
     return f"    def {name}(self, *args: typing.Any, **kwargs: typing.Any) -> typing.Any: ...\n"
 
 
+# Typed signatures of the methods bound as C method descriptors with a text signature (fast_rows.h,
+# fastcall.h): stubgen sees their parameter names but no types. name -> "(params) -> return"; every class
+# deriving from Interval shares the Interval entries.
+_IV = "(self, other: Interval) -> bool"
+C_SIGNATURES = {
+    "Interval": {
+        "__contains__": _IV,
+        "__eq__": "(self, other: object) -> bool",
+        "__ne__": "(self, other: object) -> bool",
+        "__lt__": _IV,
+        "__le__": _IV,
+        "__gt__": _IV,
+        "__ge__": _IV,
+        "__hash__": "(self) -> int",
+        "__init__": (
+            "(self, chromosome: str, strand: str, start: typing.SupportsIndex, end: typing.SupportsIndex, "
+            "reference_genome: typing.Any, anchor: typing.Any = None, "
+            "anchor_offset: typing.SupportsIndex = 0) -> None"
+        ),
+        "__len__": "(self) -> int",
+        "__reduce_ex__": "(self, protocol: typing.SupportsIndex) -> tuple[typing.Any, ...]",
+        "__repr__": "(self) -> str",
+        "__str__": "(self) -> str",
+        "as_dna0": "(self) -> tuple[int, int]",
+        "as_negative_strand": "(self) -> Interval",
+        "as_opposite_strand": "(self) -> Interval",
+        "as_positive_strand": "(self) -> Interval",
+        "as_ucsc": "(self) -> str",
+        "center": "(self) -> int",
+        "contains": _IV,
+        "dnstream_of": _IV,
+        "upstream_of": _IV,
+        "overlaps": _IV,
+        "within": _IV,
+        "expand": (
+            "(self, upstream: typing.SupportsIndex, "
+            "downstream: typing.SupportsIndex | None = None) -> Interval"
+        ),
+        "is_positive_strand": "(self) -> bool",
+        "shift": "(self, amount: typing.SupportsIndex) -> Interval",
+    },
+    "VariantGenome": {
+        "__init__": "(self, reference_genome: typing.Any, variants: typing.Any) -> None",
+        "dna": (
+            "(self, interval: Interval, allow_outside_chromosome: bool = True, "
+            "soft_mask: bool = False) -> str"
+        ),
+    },
+    "TrackFile": {
+        "__call__": (
+            "(self, interval: Interval, dtype: typing.Any = None, out: typing.Any = None, *, "
+            "resolution: typing.SupportsIndex | None = None, aggregation: str = 'mean') "
+            "-> numpy.typing.NDArray[typing.Any]"
+        ),
+    },
+    "*": {"to_arrow": "(self) -> typing.Any", "to_pandas": "(self) -> typing.Any"},
+}
+UNTYPED_DEF = re.compile(r"(?m)^    def (\w+)\(self(?:, [^:()]*)?\)(?=:)")
+
+
+def typed_c_signatures(core, cls: str, block: str) -> str:
+    """Fills in C_SIGNATURES for the untyped methods (no annotation, no return type) of class `cls`."""
+    obj = getattr(core, cls, None)
+    table = dict(C_SIGNATURES["*"])
+    for base in reversed(getattr(obj, "__mro__", ())):
+        table.update(C_SIGNATURES.get(base.__name__, {}))
+    table.update(C_SIGNATURES.get(cls, {}))
+
+    def fill(m: re.Match) -> str:
+        sig = table.get(m.group(1))
+        return f"    def {m.group(1)}{sig}" if sig else m.group(0)
+
+    return UNTYPED_DEF.sub(fill, block)
+
+
 def getset_properties(core, cls: str, block: str) -> str:
     """Property stubs for the C getset descriptors of class `cls` that the block does not define."""
     import types
@@ -168,6 +244,7 @@ def refine(text: str, core) -> str:
             continue
         cls = m.group(1)
         block = C_METHOD.sub(lambda mm, cls=cls: c_method(cls, mm.group(1)), block)
+        block = typed_c_signatures(core, cls, block)
         extra = getset_properties(core, cls, block)
         if extra:
             block = block.rstrip("\n") + "\n" + extra + "\n"

@@ -1,6 +1,7 @@
 #include "assembly.h"
 
 #include <array>
+#include <memory>
 #include <mutex>
 
 #include "errors.h"
@@ -85,12 +86,15 @@ ChromId Assembly::resolve(const std::string& chrom) const {
 // ---- registry ----------------------------------------------------------
 
 namespace {
-constexpr size_t kMaxAssemblies = 1 << 16;
+constexpr size_t kChunk = 256;
+constexpr size_t kMaxAssemblies = kChunk * kChunk;  // 1 << 16
+using Chunk = std::array<std::shared_ptr<const Assembly>, kChunk>;
 struct Registry {
   std::mutex mutex;
   std::unordered_map<std::string, RefgId> by_name;
-  // Fixed-size table: entries are written once, before their id is published.
-  std::array<std::shared_ptr<const Assembly>, kMaxAssemblies> by_id;
+  // Entries (and their chunk) are written once, before their id is published, and never move. Chunks of
+  // 256 are allocated as needed: one flat 1 MiB table cost 256 page faults on a process's first open.
+  std::array<std::unique_ptr<Chunk>, kChunk> by_id;
   size_t count = 0;
 };
 Registry& registry() {
@@ -106,8 +110,10 @@ RefgId register_assembly(std::shared_ptr<const Assembly> a) {
   if (it != r.by_name.end()) return it->second;
   if (r.count >= kMaxAssemblies) runtime_error("too many reference genomes registered");
   RefgId id = static_cast<RefgId>(r.count++);
-  r.by_id[id] = std::move(a);
-  r.by_name.emplace(r.by_id[id]->name(), id);
+  auto& chunk = r.by_id[id / kChunk];
+  if (!chunk) chunk = std::make_unique<Chunk>();
+  (*chunk)[id % kChunk] = std::move(a);
+  r.by_name.emplace((*chunk)[id % kChunk]->name(), id);
   return id;
 }
 
@@ -125,7 +131,7 @@ int find_assembly(const std::string& name) {
 }
 
 const Assembly& assembly(RefgId id) {
-  return *registry().by_id[id];
+  return *(*registry().by_id[id / kChunk])[id % kChunk];
 }
 
 }  // namespace gk

@@ -8,12 +8,14 @@
 // first base in the high bits}. A file written on a big-endian machine has
 // every integer byte-swapped; its signature reads as 0x4327411A.
 //
-// The reader parses only the index and the fixed part of each record when it
-// opens (time independent of genome size); block arrays are read in place.
+// The reader parses only the index when it opens (time independent of genome
+// size), and the fixed part of a record on the first use of its chromosome;
+// block arrays are read in place.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,24 +47,29 @@ class TwoBitFile {
 
  private:
   struct Record {
+    uint64_t offset = 0;  // of the sequence record, from the index
+    bool present = false;
+    // Parsed on first use (parsed()):
     uint64_t dna_size = 0;
     uint64_t n_count = 0, n_offset = 0;        // N-block starts at n_offset, sizes follow
     uint64_t mask_count = 0, mask_offset = 0;  // same for mask blocks
     uint64_t packed_offset = 0;
-    bool present = false;
   };
   uint32_t u32(uint64_t offset, const char* what) const;
   /// Calls fn(a, b) for the parts [a, b) of blocks that overlap [lo, hi).
   template <class Fn>
   void for_blocks(uint64_t count, uint64_t offset, int64_t lo, int64_t hi, Fn&& fn) const;
   const Record& record(const Interval& iv) const;
+  /// Record of a present chromosome, its fixed part parsed and checked on first use (thread safe).
+  const Record& parsed(ChromId c) const;
   /// Throws for a chromosome without a sequence in the file.
   [[noreturn]] void missing(ChromId c) const;
 
   MappedFile file_;
   RefgId refg_;
   bool swapped_ = false;
-  std::vector<Record> records_;  // indexed by chromosome id
+  mutable std::vector<Record> records_;  // indexed by chromosome id
+  std::unique_ptr<std::once_flag[]> parsed_;
 };
 
 /// Reverse-complements `n` IUPAC bases in place (case preserved).

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <mutex>
 
 #include "base_unpack.h"
 #include "errors.h"
@@ -56,7 +57,8 @@ TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg
   uint32_t count = u32(8, "header");
   const Assembly& asm_ = assembly(refg);
   records_.resize(asm_.num_chroms());
-  uint64_t pos = 16;
+  uint64_t pos = 16, last_offset = 0;
+  ChromId last = -1;
   for (uint32_t i = 0; i < count; ++i) {
     uint8_t name_len = file_.read<uint8_t>(pos, "sequence index");
     const char* name_ptr = file_.array_at<char>(pos + 1, name_len, "sequence name");
@@ -78,9 +80,24 @@ TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg
     Record& r = records_[static_cast<size_t>(c)];
     if (r.present) file_.corrupt(cat("chromosome '", name, "' appears twice"));
     r.present = true;
-    r.dna_size = u32(offset, "sequence record");
-    r.n_count = u32(offset + 4, "sequence record");
-    r.n_offset = offset + 8;
+    r.offset = offset;
+    if (offset >= last_offset) last_offset = offset, last = c;
+  }
+  parsed_ = std::make_unique<std::once_flag[]>(records_.size());
+  // The last record ends the file: parsing it now tells a truncated file at open.
+  if (last >= 0) parsed(last);
+}
+
+// The fixed part of a sequence record is parsed on the first use of its chromosome: a genome of hundreds of
+// sequences opens after reading its index alone (one page or two), not a page per sequence.
+const TwoBitFile::Record& TwoBitFile::parsed(ChromId c) const {
+  Record& r = records_[static_cast<size_t>(c)];
+  std::call_once(parsed_[static_cast<size_t>(c)], [&] {  // retried, and raising again, after an error
+    const Assembly& asm_ = assembly(refg_);
+    const std::string& name = asm_.chrom_name(c);
+    r.dna_size = u32(r.offset, "sequence record");
+    r.n_count = u32(r.offset + 4, "sequence record");
+    r.n_offset = r.offset + 8;
     file_.array_at<uint32_t>(r.n_offset, 2 * r.n_count, "N blocks");
     uint64_t m = r.n_offset + 8 * r.n_count;
     r.mask_count = u32(m, "sequence record");
@@ -92,8 +109,8 @@ TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg
     // first): a 2bit left from another build disagrees with the sizes.
     int64_t want = asm_.chrom_size(c);
     if (want >= 0 && static_cast<uint64_t>(want) != r.dna_size)
-      os_error(path, ": sequence '", name, "' has ", r.dna_size, " bases but ", asm_.name(), ".chrom.sizes says ", want,
-               " (the pair comes from different builds: rebuild the assembly)");
+      os_error(path(), ": sequence '", name, "' has ", r.dna_size, " bases but ", asm_.name(), ".chrom.sizes says ",
+               want, " (the pair comes from different builds: rebuild the assembly)");
     // N blocks must be ordered for the binary search; they are few, so check.
     uint64_t prev_end = 0;
     for (uint64_t k = 0; k < r.n_count; ++k) {
@@ -101,7 +118,8 @@ TwoBitFile::TwoBitFile(const std::string& path, RefgId refg) : file_(path), refg
       if (s < prev_end) file_.corrupt(cat("N blocks of '", name, "' are not sorted"));
       prev_end = s + n;
     }
-  }
+  });
+  return r;
 }
 
 bool TwoBitFile::has_chrom(ChromId c) const {
@@ -110,7 +128,7 @@ bool TwoBitFile::has_chrom(ChromId c) const {
 
 int64_t TwoBitFile::chrom_length(ChromId c) const {
   if (!has_chrom(c)) missing(c);
-  return static_cast<int64_t>(records_[static_cast<size_t>(c)].dna_size);
+  return static_cast<int64_t>(parsed(c).dna_size);
 }
 
 void TwoBitFile::missing(ChromId c) const {
@@ -127,7 +145,7 @@ const TwoBitFile::Record& TwoBitFile::record(const Interval& iv) const {
   if (iv.refg != refg_)
     value_error("interval ", iv.describe(), " cannot be used with reference genome ", assembly(refg_).name());
   if (!has_chrom(iv.chrom)) missing(iv.chrom);
-  return records_[static_cast<size_t>(iv.chrom)];
+  return parsed(iv.chrom);
 }
 
 template <class Fn>
