@@ -33,11 +33,13 @@ def _as_int(value, what: str) -> int:
 class _Space:
     """The coordinate intervals of a DIS and the index <-> genomic position arithmetic over them."""
 
-    __slots__ = ("intervals", "strand", "offsets", "length", "_asc_starts", "_asc")
+    __slots__ = ("intervals", "strand", "chromosome", "refg", "offsets", "length", "_asc_starts", "_asc")
 
     def __init__(self, intervals: tuple[Interval, ...]):
         self.intervals = intervals  # 5'->3', merged, non-overlapping
         self.strand = intervals[0].strand
+        self.chromosome = intervals[0].chromosome
+        self.refg = intervals[0].reference_genome
         offsets = [0]
         for iv in intervals:
             offsets.append(offsets[-1] + (iv.end - iv.start))
@@ -235,7 +237,7 @@ class DisjointIntervalSequence:
 
     @property
     def chromosome(self) -> str:
-        return self._space.intervals[0].chromosome
+        return self._space.chromosome
 
     @property
     def coord_strand(self) -> str:
@@ -244,7 +246,7 @@ class DisjointIntervalSequence:
 
     @property
     def reference_genome(self) -> str:
-        return self._space.intervals[0].reference_genome
+        return self._space.refg
 
     @property
     def coord_name(self) -> str | None:
@@ -493,7 +495,13 @@ class DisjointIntervalSequence:
             a, b = sp.index_of(hi), sp.index_of(lo)
         on = other.strand == sp.strand
         if not intersect_on_lift:
-            if not any(s <= lo and hi <= e for s, e in self._genomic_pieces()):
+            # every base of `other` is a segment base: none in a gap (gap bases collapse in the lift), and
+            # the lifted range inside the segment; an empty `other` must touch one of the segment's pieces
+            if hi > lo:
+                contained = b - a == hi - lo and self._start <= a and b <= self._end
+            else:
+                contained = any(s <= lo and hi <= e for s, e in self._genomic_pieces())
+            if not contained:
                 raise ValueError(
                     f"{other!r} is not within the bases of this DIS's segment "
                     f"[{self._start}, {self._end}) ({self._describe_space()}); "

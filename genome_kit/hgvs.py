@@ -1,11 +1,11 @@
 """HGVS transcript positions (``c.``/``n.``) and variant descriptions, both directions.
 
 Numbering follows the HGVS nomenclature on the transcript's strand: ``c.1`` is the A of the start codon,
-``c.-1`` the base before it (5'UTR), ``c.*1`` the base after the stop codon (3'UTR; the CDS is taken to
-include the stop codon, as GENCODE/Ensembl GFF3, RefSeq and UCSC give it); ``n.1`` is the first base of a
-non-coding transcript. Intronic bases count from the nearest exon base (``c.123+5``, ``c.124-3``; the middle
-base of an odd-length intron takes ``+``). Indels are shifted 3' on the transcript's strand and an insertion
-that repeats the bases 5' of it is a ``dup``. See docs/transcript_coordinates.md.
+``c.-1`` the base before it (5'UTR), ``c.*1`` the base after the stop codon (3'UTR; the model's CDS
+includes the stop codon); ``n.1`` is the first base of a non-coding transcript. Intronic bases count from
+the nearest exon base (``c.123+5``, ``c.124-3``; the middle base of an odd-length intron takes ``+``).
+Indels are shifted 3' on the transcript's strand and an insertion that repeats the bases 5' of it is a
+``dup``. See docs/transcript_coordinates.md.
 """
 
 from __future__ import annotations

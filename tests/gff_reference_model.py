@@ -18,6 +18,7 @@ PART_TYPES = {
     "five_prime_utr": "utr",
     "three_prime_utr": "utr",
     "utr": "utr",
+    "stop_codon": "stop",  # read for GTFs only (a GFF3's CDS rows include the stop codon)
 }
 
 
@@ -45,6 +46,7 @@ class Tran:
     exons: list = field(default_factory=list)
     cdss: list = field(default_factory=list)  # (start, end, phase)
     utrs: list = field(default_factory=list)
+    stops: list = field(default_factory=list)  # GTF stop_codon rows (start, end)
 
     def final_exons(self):
         """Exon rows, or (none given) the CDS and UTR pieces joined where they touch; 5'->3'."""
@@ -130,7 +132,38 @@ def _gtf_model(rows):
         if r.type == "transcript":
             t.start, t.end = r.start, r.end
         _add_part(t, kind, r)
+    for t in trans.values():
+        _with_stop_codon(t)
     return genes, trans
+
+
+def _with_stop_codon(t):
+    """GTF 2.2 leaves the stop codon out of the CDS rows; the model's CDS (like GFF3's) ends with it: stop
+    codon rows outside the CDS join it (extending the 3'-most piece they touch, else as a piece of their
+    own), and UTR rows lose the bases they then share with it."""
+    if not t.stops or not t.cdss:
+        return
+    plus = t.strand == "+"
+    for s, e in sorted(t.stops, reverse=not plus):
+        if any(a <= s and e <= b for a, b, _ in t.cdss):
+            continue
+        coding = sum(b - a for a, b, _ in t.cdss)
+        k = max(range(len(t.cdss)), key=lambda i: t.cdss[i][1] if plus else -t.cdss[i][0])
+        a, b, ph = t.cdss[k]
+        if plus and s == b:
+            t.cdss[k] = (a, e, ph)
+        elif not plus and e == a:
+            t.cdss[k] = (s, b, ph)
+        elif (s >= b) if plus else (e <= a):
+            t.cdss.append((s, e, (3 - coding % 3) % 3))
+    utrs = []
+    for u0, u1 in t.utrs:
+        for a, b, _ in t.cdss:
+            if u0 < b and a < u1:
+                u0, u1 = (u0, a) if u0 < a else (max(u0, b), u1)
+        if u1 > u0:
+            utrs.append((u0, u1))
+    t.utrs = utrs
 
 
 def _gff3_model(rows):
@@ -175,6 +208,8 @@ def _add_part(t, kind, r):
         t.cdss.append((r.start, r.end, int(r.phase) if r.phase in "012" else 0))
     elif kind == "utr":
         t.utrs.append((r.start, r.end))
+    elif kind == "stop":
+        t.stops.append((r.start, r.end))
 
 
 def chrom_sizes(path):

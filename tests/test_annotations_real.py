@@ -64,6 +64,28 @@ def test_real_file_matches_an_independent_reader(data_dir, name):
             assert t.type == want.type, t.id
 
 
+@pytest.mark.parametrize("name", ["gencode_human.gtf.gz", "ensembl_human.gtf.gz"])
+def test_gtf_stop_codons_join_the_cds_and_utrs_tile_the_exons(data_dir, name):
+    """GTF CDS rows leave the stop codon out: GENCODE's UTR rows cover it, Ensembl's three_prime_utr rows
+    start after it. Either way the built CDS ends with it (3 bases past the last CDS row, or its
+    stop_codon rows' end) and CDS + UTRs tile the exons of every complete coding transcript."""
+    genome = build(os.path.join(DATA, name), "gtfstop_" + re.sub(r"\W", "_", name), data_dir)
+    _, trans = read_model(os.path.join(DATA, name))
+    checked = 0
+    for t in genome.transcripts:
+        if not t.cdss or not trans[t.id].stops or t.exons[-1].end3 != t.end3:
+            continue
+        stop_end3 = (
+            max(e for _, e in trans[t.id].stops) if t.strand == "+" else min(s for s, _ in trans[t.id].stops)
+        )
+        assert t.cdss[-1].end3.start == stop_end3, t.id
+        coding = sum(len(c) for c in t.cdss)
+        utrs = sum(len(u) for u in t.utr5s) + sum(len(u) for u in t.utr3s)
+        assert coding + utrs == sum(len(e) for e in t.exons), t.id
+        checked += 1
+    assert checked > 20
+
+
 def test_sgd_genes_have_an_implicit_transcript_whose_cds_translates(yeast, data_dir):
     """SGD gives gene -> CDS (no mRNA, no exon rows): each gene gets one transcript with its id,
     exons = the CDS pieces. On the real sequence every Verified ORF starts with ATG and ends with a

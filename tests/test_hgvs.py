@@ -87,14 +87,10 @@ def test_coding_positions_minus_strand(gencode_v29):
     check_positions(gencode_v29.transcripts["ENST00000428771.6"], HES4_5UTR_CDS_INTRONS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="GTF builds keep GENCODE's CDS rows, which leave the stop codon out (its stop_codon rows are "
-    "ignored): c.* counts from the stop codon's first base instead of the base after it. GFF3 builds "
-    "(GENCODE/Ensembl GFF3, RefSeq, UCSC) include it and are right (test_against_pyhgvs2_on_gencode).",
-)
 @pytest.mark.parametrize("tid", ["ENST00000343938.8", "ENST00000428771.6"])
 def test_stop_codon_and_3utr_positions_of_a_gtf_build(gencode_v29, tid):
+    """The GTF's CDS rows leave the stop codon out; the build folds its stop_codon rows in, so c.* counts
+    from the base after it (as from a GFF3)."""
     expected = CPTP_STOP_AND_3UTR if tid == "ENST00000343938.8" else HES4_STOP_AND_3UTR
     check_positions(gencode_v29.transcripts[tid], expected)
 

@@ -128,6 +128,24 @@ def test_genometrack_is_read_over_the_window_both_strands_in_genomic_order(yeast
         np.testing.assert_allclose(values, expected, atol=2e-3)  # float16 storage
 
 
+def test_more_bins_than_the_panel_can_show_are_drawn_as_their_min_max_band(hs):
+    """A 1 Mbp window at 1 bp: drawn pooled (fast), the band keeps every extreme, NaN stays a gap."""
+    iv = gk.Interval("chr1", "+", 0, 1_000_000, hs)
+    values = np.sin(np.arange(1_000_000) / 3000.0)
+    values[500_000:520_000] = np.nan
+    values[123_457] = 5.0  # one spike in a million
+    td = gk.TrackData(values[:, None], {"name": ["sine"], "strand": ["."]}, 1, iv)
+    for filled in (True, False):
+        fig = gkp.plot([gkp.Tracks(td, filled=filled)], iv, fig_width=5)
+        top, edges, bottom = artists(fig.axes[0], "track")[0].get_data()
+        assert len(top) <= 2 * 300 * (5 - 1.2 - 0.35)
+        assert (edges[0], edges[-1]) == (0, 1_000_000)
+        assert np.nanmax(top) == 5.0 and np.nanmin(bottom) == pytest.approx(-1, abs=1e-6)
+        assert np.isnan(top).any() == (not filled)  # the all-NaN groups: a gap (filled: down to 0)
+        spike = np.searchsorted(edges, 123_457, side="right") - 1
+        assert top[spike] == 5.0
+
+
 def test_many_tracks_and_the_guard(yeast):
     iv = yeast.interval("chrI", "+", 0, 800)
     values = plot_data.base_fractions(yeast, 0, 800, 10).repeat(10, axis=1)  # 40 tracks

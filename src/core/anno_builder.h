@@ -104,7 +104,8 @@ class IdMap {
   size_t count_ = 0;
 };
 
-enum class PartKind : uint8_t { Exon, Cds, Utr5, Utr3, Utr };  // Utr: generic UTR row, classified at the end
+// Utr: generic UTR row, classified at the end; Stop: a GTF stop_codon row, folded into the CDS at the end
+enum class PartKind : uint8_t { Exon, Cds, Utr5, Utr3, Utr, Stop };
 
 /// An exon, CDS or UTR piece as read (coordinates DNA0).
 struct BPart {

@@ -485,7 +485,7 @@ int8_t parse_tsl(std::string_view v) {
   return 6;  // "NA", missing or unknown
 }
 
-enum class Kind { Gene, Tran, Exon, Cds, Utr5, Utr3, Utr, Other };
+enum class Kind { Gene, Tran, Exon, Cds, Utr5, Utr3, Utr, Stop, Other };
 
 Kind part_kind(std::string_view type) {
   if (type == "exon") return Kind::Exon;
@@ -807,6 +807,8 @@ class GencodeBuilder {
         k = Kind::Gene;
       else if (type == "transcript" || type == "mRNA")
         k = Kind::Tran;
+      else if (type == "stop_codon")
+        k = Kind::Stop;  // GTF CDS rows leave the stop codon out (GTF 2.2); the model's CDS includes it
     }
     if (k == Kind::Other) {
       ignore(type);
@@ -917,7 +919,7 @@ class GencodeBuilder {
                   t.strand, ": one of the two rows is wrong");
     t.has_parts = true;
     t.has_cds |= pp.kind == Kind::Cds;
-    if (t.implicit) {
+    if (t.implicit && pp.kind != Kind::Stop) {  // a stop codon widens it only once folded into the CDS (writer)
       t.start = std::min(t.start, p.start);
       t.end = std::max(t.end, p.end);
     }
@@ -934,6 +936,9 @@ class GencodeBuilder {
         break;
       case Kind::Utr3:
         m_.add_part(ti, PartKind::Utr3, p);
+        break;
+      case Kind::Stop:
+        m_.add_part(ti, PartKind::Stop, p);
         break;
       default:
         m_.add_part(ti, PartKind::Utr, p);

@@ -171,7 +171,7 @@ bool inside(const BPart& p, const BPart& e) {
 
 // One transcript's pieces while it is linked (reused from one transcript to the next).
 struct Linked {
-  std::vector<BPart> exons, cdss, utr5s, utr3s, utrs;
+  std::vector<BPart> exons, cdss, utr5s, utr3s, utrs, stops;
   std::vector<uint32_t> cds_exon, utr5_exon, utr3_exon;  // exon index of each piece
   void clear() {
     exons.clear();
@@ -179,6 +179,7 @@ struct Linked {
     utr5s.clear();
     utr3s.clear();
     utrs.clear();
+    stops.clear();
     cds_exon.clear();
     utr5_exon.clear();
     utr3_exon.clear();
@@ -209,6 +210,50 @@ void exons_from_pieces(Linked& L, char strand) {
   sort_5to3(L.cdss, strand);
 }
 
+// A GTF gives the stop codon as stop_codon rows next to its CDS rows (GTF 2.2 leaves it out of the CDS);
+// GFF3, RefSeq and UCSC include it in the CDS, and so does the model (HGVS c.* numbering, translation):
+// a stop codon piece touching the 3'-most CDS piece extends it, one further 3' (a stop codon split by an
+// intron) becomes a CDS piece of its own, one already inside the CDS changes nothing. UTR rows that
+// covered the stop codon (GENCODE's GTF UTR rows do) lose those bases.
+void fold_stop_codons(Linked& L, char strand) {
+  if (L.stops.empty() || L.cdss.empty()) return;
+  bool plus = strand == '+';
+  sort_5to3(L.stops, strand);
+  for (const BPart& s : L.stops) {
+    bool covered = false;
+    for (const BPart& c : L.cdss) covered |= inside(s, c);
+    if (covered) continue;
+    BPart* last = &L.cdss[0];  // the 3'-most CDS piece
+    int64_t coding = 0;
+    for (BPart& c : L.cdss) {
+      coding += c.end - c.start;
+      if (plus ? c.end > last->end : c.start < last->start) last = &c;
+    }
+    if (plus ? s.start == last->end : s.end == last->start) {
+      (plus ? last->end : last->start) = plus ? s.end : s.start;
+    } else if (plus ? s.start > last->end : s.end < last->start) {
+      BPart c = s;
+      c.kind = PartKind::Cds;
+      c.phase = static_cast<int8_t>((3 - coding % 3) % 3);
+      L.cdss.push_back(c);
+    }
+  }
+  for (auto* v : {&L.utr5s, &L.utr3s, &L.utrs}) {
+    size_t n = 0;
+    for (BPart u : *v) {
+      for (const BPart& c : L.cdss) {
+        if (u.start >= c.end || u.end <= c.start) continue;
+        if (u.start < c.start)
+          u.end = c.start;
+        else
+          u.start = std::max(u.start, c.end);
+      }
+      if (u.end > u.start) (*v)[n++] = u;
+    }
+    v->resize(n);
+  }
+}
+
 // Assigns each piece to the first exon at or after the previous piece's exon
 // that contains it; every exon takes at most one piece. Returns false (and
 // sets `bad` to the piece) when that fails.
@@ -235,7 +280,7 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
 
   // The pieces of each transcript, in arrival order: a counting sort of the
   // part store by transcript (order[first[t] .. first[t+1]) are t's pieces).
-  size_t num_kind[5] = {0, 0, 0, 0, 0};
+  size_t num_kind[6] = {0, 0, 0, 0, 0, 0};
   BigVector<uint32_t> first(trans.size() + 1, 0), order(parts.size());
   for (size_t i = 0; i < parts.size(); ++i) {
     ++first[parts[i].tran + 1];
@@ -305,12 +350,16 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
             case PartKind::Utr3:
               L.utr3s.push_back(p);
               break;
+            case PartKind::Stop:
+              L.stops.push_back(p);
+              break;
             default:
               L.utrs.push_back(p);
               break;
           }
         }
       }
+      fold_stop_codons(L, t.strand);
       if (L.exons.empty()) exons_from_pieces(L, t.strand);
       if (rules.sort_parts) {
         sort_5to3(L.exons, t.strand);
@@ -389,8 +438,14 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
 
       TranRow tr{};
       tr.chrom = t.chrom;
-      tr.start = pos32(t.start, tname);
-      tr.end = pos32(t.end, tname);
+      int64_t span_start = t.start, span_end = t.end;
+      if (t.implicit)  // no transcript row: the span is its exons' (a folded stop codon may widen them)
+        for (const BPart& e : L.exons) {
+          span_start = std::min(span_start, e.start);
+          span_end = std::max(span_end, e.end);
+        }
+      tr.start = pos32(span_start, tname);
+      tr.end = pos32(span_end, tname);
       tr.strand = t.strand;
       tr.level = t.level;
       tr.tsl = t.tsl;
