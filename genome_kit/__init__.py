@@ -45,6 +45,7 @@ from .genome_annotation import (
 from .genome_dna import GenomeDNA
 from .genome_track import GenomeTrack, GenomeTrackBuilder
 from .interval import Interval
+from .liftover import LiftOver
 from .track_data import AggregationType, TrackData
 from .variant import Variant
 from .variant_genome import VariantGenome
@@ -80,6 +81,7 @@ __all__ = [
     "GenomeTrack",
     "GenomeTrackBuilder",
     "Interval",
+    "LiftOver",
     "AggregationType",
     "TrackData",
     "VCFTable",

@@ -26,6 +26,8 @@ __all__: list[str] = [
     "Interval",
     "Intron",
     "IntronTable",
+    "LIFT_REASONS",
+    "LiftOver",
     "TrackBuilder",
     "TrackFile",
     "Transcript",
@@ -1437,6 +1439,71 @@ class AnnotationFile:
     @property
     def filename(self) -> str: ...
 
+class LiftOver:
+    """
+    Compiled chain-file index; use genome_kit.LiftOver.
+    """
+    def __init__(
+        self,
+        stream: typing.Any,
+        name: str,
+        target: typing.Any,
+        min_match: typing.SupportsFloat | typing.SupportsIndex = 0.95,
+    ) -> None: ...
+    def _lift_arrays(
+        self,
+        chrom: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
+        start: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        end: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        strand: typing.Any,
+        min_match: typing.Any = None,
+    ) -> tuple[
+        numpy.typing.NDArray[numpy.int32],
+        numpy.typing.NDArray[numpy.int64],
+        numpy.typing.NDArray[numpy.int64],
+        numpy.typing.NDArray[numpy.uint8],
+        numpy.typing.NDArray[numpy.uint8],
+    ]: ...
+    def convert_coordinate(
+        self, chrom: str, pos: typing.SupportsInt | typing.SupportsIndex, strand: str = "+"
+    ) -> typing.Any:
+        """
+        pyliftover's point conversion: every chain block holding base ``pos`` (DNA0) of ``chrom`` as ``(chrom, pos, strand, score)`` tuples by decreasing chain score; ``[]`` in a gap, None for a chromosome the chains lack.
+        """
+    def lift(self, interval: Interval, min_match: typing.Any = None) -> typing.Any:
+        """
+        The Interval on the target assembly, or None when UCSC liftOver leaves it unmapped (``lift_with_reason`` says why).
+        """
+    def lift_with_reason(self, interval: Interval, min_match: typing.Any = None) -> tuple[typing.Any, str]:
+        """
+        ``(interval, reason)``: the lifted Interval and ``""``, or None and UCSC's reason (``"Deleted in new"``, ``"Partially deleted in new"``, ``"Split in new"``, ``"Duplicated in new"``).
+        """
+    @property
+    def min_match(self) -> float:
+        """
+        Default fraction of an interval's bases that must align (UCSC -minMatch).
+        """
+    @property
+    def num_chains(self) -> int:
+        """
+        Number of chains in the file.
+        """
+    @property
+    def source_chromosomes(self) -> list[str]:
+        """
+        Source (old assembly) chromosome names of the chains, in file order: the indexes ``lift_arrays`` takes.
+        """
+    @property
+    def target(self) -> str:
+        """
+        Name of the target assembly, the reference genome of lifted Intervals.
+        """
+    @property
+    def target_chromosomes(self) -> list[str]:
+        """
+        Target (new assembly) chromosome names of the chains, in file order: the indexes ``lift_arrays`` returns.
+        """
+
 class BatchJob:
     """
     A batch being filled in the background (BatchFiller.start).
@@ -1619,5 +1686,13 @@ def write_twobit(
     """
 
 ANNOTATION_FORMAT_VERSION: int = 2
+LIFT_REASONS: tuple = (
+    "",
+    "Deleted in new",
+    "Partially deleted in new",
+    "Split in new",
+    "Duplicated in new",
+    "Target chromosome not in the target assembly",
+)
 VCFBIN_VERSION: int = 3
 _Utr3Table = UtrTable

@@ -22,11 +22,11 @@ if not os.path.isfile(META):  # tests run from an unpacked wheel/sdist
 #: test extras that are lint tools or PyPI-only, not needed by `pytest` in the conda test environment
 #: (the emulator tests importorskip gcp_storage_emulator; mypy and the docs-site tools run in CI from the
 #: checkout, and tests/test_docs_site.py skips without them; pyhgvs2 is PyPI-only and tests/test_hgvs.py
-#: importorskips it; the loader's torch tests skip without torch)
+#: importorskips it, as the liftover tests do agct; the loader's torch tests skip without torch)
 #: (Ray is packaged for conda as ray-core/ray-data; tests/test_scale.py skips its Ray test without it)
 NOT_IN_CONDA_TESTS = {
     "ruff", "clang-format", "gcp-storage-emulator", "mypy", "mkdocs", "mkdocstrings", "ray", "pyhgvs2",
-    "torch",
+    "torch", "agct",
 }  # fmt: skip
 #: extra packages the conda test environment needs (tests call `python -m pip`)
 CONDA_TEST_ONLY = {"pip"}

@@ -115,6 +115,11 @@ def test_trackdata_of_a_minus_interval_is_drawn_in_genomic_order(yeast):
     assert b.axes[0].get_xlim() == (1000, 3000)
 
 
+def test_genometrack_of_another_assembly_is_refused(tracks, tiny):
+    with pytest.raises(ValueError, match="is on assembly 'yeast', the plotted interval .* on 'tiny'"):
+        gkp.plot([gkp.Tracks(tracks[0])], tiny.interval("chr1", "+", 0, 40))
+
+
 def test_genometrack_is_read_over_the_window_both_strands_in_genomic_order(yeast, tracks):
     gc, a = tracks
     iv = yeast.interval("chrI", "-", 5003, 5497)  # not aligned to the 10 bp bins: whole bins are drawn
@@ -126,6 +131,24 @@ def test_genometrack_is_read_over_the_window_both_strands_in_genomic_order(yeast
         values, edges, _ = artists(ax, "track")[0].get_data()
         assert (edges[0], edges[-1]) == (5000, 5500)
         np.testing.assert_allclose(values, expected, atol=2e-3)  # float16 storage
+
+
+def test_more_bins_than_the_panel_can_show_are_drawn_as_their_min_max_band(hs):
+    """A 1 Mbp window at 1 bp: drawn pooled (fast), the band keeps every extreme, NaN stays a gap."""
+    iv = gk.Interval("chr1", "+", 0, 1_000_000, hs)
+    values = np.sin(np.arange(1_000_000) / 3000.0)
+    values[500_000:520_000] = np.nan
+    values[123_457] = 5.0  # one spike in a million
+    td = gk.TrackData(values[:, None], {"name": ["sine"], "strand": ["."]}, 1, iv)
+    for filled in (True, False):
+        fig = gkp.plot([gkp.Tracks(td, filled=filled)], iv, fig_width=5)
+        top, edges, bottom = artists(fig.axes[0], "track")[0].get_data()
+        assert len(top) <= 2 * 300 * (5 - 1.2 - 0.35)
+        assert (edges[0], edges[-1]) == (0, 1_000_000)
+        assert np.nanmax(top) == 5.0 and np.nanmin(bottom) == pytest.approx(-1, abs=1e-6)
+        assert np.isnan(top).any() == (not filled)  # the all-NaN groups: a gap (filled: down to 0)
+        spike = np.searchsorted(edges, 123_457, side="right") - 1
+        assert top[spike] == 5.0
 
 
 def test_many_tracks_and_the_guard(yeast):
@@ -375,6 +398,15 @@ def test_bad_input_raises_clear_errors(yeast, hs, tiny):
         gkp.plot([gkp.Tracks(td)], td.interval, annotations=[gkp.IntervalAnnotation([other_chrom])])
     with pytest.raises(ValueError, match="more than max_width=1000"):
         gkp.plot([gkp.Sequence(yeast)], yeast.interval("chrI", "+", 0, 1001))
+    with pytest.raises(TypeError, match="TranscriptAnnotation takes a Genome"):
+        gkp.TranscriptAnnotation("HES4")
+    with pytest.raises(TypeError, match="Gene or Transcript rows, got Interval"):
+        gkp.plot([gkp.TranscriptAnnotation([td.interval])], td.interval)
+    with pytest.raises(ValueError, match="none of the 4 transcripts given overlaps"):
+        gkp.plot(
+            [gkp.TranscriptAnnotation([hs.genes.first_by_name("HES4")])],
+            gk.Interval("chr1", "+", 0, 1000, hs),
+        )
     with pytest.raises(ValueError, match="style must be 'full' or 'compact'"):
         gkp.TranscriptAnnotation(hs, style="dense")
     with pytest.raises(ValueError, match="scores must be shaped"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -22,6 +23,38 @@ def _colors(colors, n: int, default: str, what: str) -> list:
     if len(colors) != n:
         raise ValueError(f"{what}: {len(colors)} track_colors for {n} tracks")
     return colors
+
+
+#: More bins than this per inch of panel are drawn pooled: each group of bins as the band from its
+#: smallest to its largest value, which is what the full resolution looks like on screen or paper.
+_BINS_PER_INCH = 300
+
+
+def _steps(ax, column: Column, window: Window, filled: bool, gid: str, **style):
+    """Draws a column as steps over its bins (filled down to 0, or a line)."""
+    from matplotlib.patches import StepPatch
+
+    values, edges = column.values, column.edges
+    baseline: Any = 0.0 if filled else None  # None: a line; an array: the band's bottom
+    limit = int(window.axes_width * _BINS_PER_INCH)
+    if len(values) > 2 * limit:
+        group = -(-len(values) // limit)
+        padded = np.full(group * -(-len(values) // group), np.nan)
+        padded[: len(values)] = values
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a group of NaN only stays NaN
+            top, bottom = (
+                np.nanmax(padded.reshape(-1, group), axis=1),
+                np.nanmin(padded.reshape(-1, group), axis=1),
+            )
+        if filled:
+            top, bottom = np.fmax(top, 0.0), np.fmin(bottom, 0.0)
+        stride = column.resolution * group
+        edges = np.minimum(column.start + stride * np.arange(len(top) + 1), edges[-1])
+        values, baseline, filled = top, bottom, True
+    patch = StepPatch(values, edges, baseline=baseline, fill=filled, gid=gid, **style)
+    ax.add_artist(patch)  # not add_patch: it walks every vertex in Python to update the data limits
+    return patch
 
 
 def _ylim(columns: list[Column]) -> tuple[float, float]:
@@ -94,14 +127,14 @@ class Tracks:
 
         def draw(axes):
             for ax, column, color, label in zip(axes, columns, colors, labels, strict=True):
-                ax.stairs(
-                    column.values,
-                    column.edges,
-                    fill=self.filled,
+                _steps(
+                    ax,
+                    column,
+                    window,
+                    self.filled,
+                    "track",
                     color=color,
-                    baseline=0.0,
                     linewidth=0 if self.filled else None,
-                    gid="track",
                 )
                 ax.set_ylim(*(shared or _ylim([column])))
                 label_panel(ax, label)
@@ -172,14 +205,15 @@ class OverlaidTracks:
             for i, (ax, label) in enumerate(zip(axes, labels, strict=True)):
                 for k in keys:
                     column = by_key[k][i]
-                    ax.stairs(
-                        column.values,
-                        column.edges,
+                    _steps(
+                        ax,
+                        column,
+                        window,
+                        False,
+                        "overlaid_track",
                         color=colors[k],
                         alpha=self.alpha,
-                        baseline=None,
                         label=k,
-                        gid="overlaid_track",
                     )
                 ax.set_ylim(*(shared or _ylim([by_key[k][i] for k in keys])))
                 label_panel(ax, label)

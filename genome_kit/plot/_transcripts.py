@@ -4,6 +4,7 @@ so that no two glyphs or labels collide."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from ..genome import Genome
@@ -171,11 +172,10 @@ class TranscriptAnnotation:
     def __post_init__(self):
         if self.style not in _STYLES:
             raise ValueError(f"TranscriptAnnotation style must be 'full' or 'compact', got {self.style!r}")
-        if (
-            isinstance(self.transcripts, (str, bytes))
-            or not hasattr(self.transcripts, "__iter__")
-            and not (isinstance(self.transcripts, (Genome, GenomeAnnotation)))
-        ):
+        source = self.transcripts
+        annotation = isinstance(source, (Genome, GenomeAnnotation, TranscriptTable, GeneTable))
+        rows = isinstance(source, Iterable) and not isinstance(source, (str, bytes))
+        if not (annotation or rows):
             raise TypeError(
                 "TranscriptAnnotation takes a Genome, GenomeAnnotation, TranscriptTable, GeneTable or rows, "
                 f"got {type(self.transcripts).__name__}"

@@ -36,6 +36,7 @@ void register_variant_genome(py::module_& m);
 void register_track(py::module_& m);
 void register_anno(py::module_& m);
 void register_checksum(py::module_& m);
+void register_liftover(py::module_& m);
 void register_loader(py::module_& m);
 
 /// Sets the Python exception for a core error (the mapping the module's

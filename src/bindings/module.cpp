@@ -14,5 +14,6 @@ PYBIND11_MODULE(_core, m) {
   gkpy::register_track(m);
   gkpy::register_anno(m);
   gkpy::register_checksum(m);
+  gkpy::register_liftover(m);
   gkpy::register_loader(m);
 }
