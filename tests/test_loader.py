@@ -344,7 +344,7 @@ def test_torch_dataloader_with_workers(yeast, tracks, context):
     targets = [Target(tracks[0]), Target(tracks[1])]
     loader = WindowLoader(
         yeast,
-        windows(yeast),
+        windows(yeast, n=26),
         tracks=targets,
         resolution=RES,
         batch_size=4,
@@ -354,8 +354,9 @@ def test_torch_dataloader_with_workers(yeast, tracks, context):
     loader.set_epoch(5)
     dl = loader.torch_dataloader(num_workers=2, multiprocessing_context=context, timeout=60)
     batches = list(dl)
+    assert len(dl) == len(batches) == 8  # 13 windows per worker: 4 batches each
     index = np.concatenate([b["index"].numpy() for b in batches])
-    assert sorted(index.tolist()) == list(range(24))
+    assert sorted(index.tolist()) == list(range(26))
     for b in batches:
         assert isinstance(b["dna"], torch.Tensor)
         check_batch(
