@@ -307,6 +307,8 @@ def test_held_batches_are_never_overwritten_and_dropped_ones_are_reused(yeast, t
         check_batch(b, [Target(tracks[1])], yeast)
     buffers = {id(b["dna"].base) for b in loader}  # each dropped before the next: a few buffers, reused
     assert len(buffers) <= 3
+    for epoch in range(3):  # and kept for the next epochs (fresh memory costs page faults)
+        assert {id(b["dna"].base) for b in loader.batches(epoch)} <= buffers
 
 
 def test_bad_configurations_raise(yeast, tracks, tmp_path):
