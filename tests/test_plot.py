@@ -262,6 +262,8 @@ def test_rows_of_sgd_genes_spliced_orf_and_trna(sgd):
     fig = gkp.plot([gkp.TranscriptAnnotation([gene], label_template="{gene_id} {transcript_type}")], iv)
     (ax,) = fig.axes
     assert [x.get_text() for x in artists(ax, "label")] == ["YAL001C mRNA"]
+    default = gkp.plot([gkp.TranscriptAnnotation([gene])], iv).axes[0]
+    assert [x.get_text() for x in artists(default, "label")] == ["YAL001C"]  # not "YAL001C (YAL001C)"
     assert len(artists(ax, "cds")[0].get_paths()) == len(t.cdss) == 2
     assert artists(ax, "utr") == []  # SGD gives no UTRs
     (introns,) = artists(ax, "intron")
