@@ -93,7 +93,8 @@ def run(args, work: str) -> None:
     results: dict[str, float | None] = {}
     results["genome_kit lift(Interval)"] = 1e6 / cpu_rate(lambda: [lo.lift(iv) for iv in ivs], len(ivs))
     conv = lo.convert_coordinate
-    results["genome_kit convert_coordinate"] = 1e6 / cpu_rate(lambda: [conv(c, p) for c, p in items], len(items))
+    per_point = cpu_rate(lambda: [conv(c, p) for c, p in items], len(items))
+    results["genome_kit convert_coordinate"] = 1e6 / per_point
     try:
         import agct
 
