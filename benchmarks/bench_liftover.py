@@ -39,6 +39,7 @@ def cpu_rate(fn, n_items: int, min_seconds: float = 0.3, max_rounds: int = 30) -
         best, spent, rounds = min(best, dt), spent + dt, rounds + 1
     return n_items / best
 
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAIN = os.path.join(HERE, "..", "tests", "data", "hg19ToHg38.over.chain.gz")
 
