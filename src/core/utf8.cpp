@@ -1,6 +1,7 @@
 #include "utf8.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace gk {
 
@@ -8,6 +9,10 @@ bool is_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const uint8_t*>(s.data());
   const uint8_t* end = p + s.size();
   while (p < end) {
+    // ASCII (ids, names, biotypes) eight bytes at a time
+    uint64_t w;
+    while (end - p >= 8 && (std::memcpy(&w, p, 8), (w & 0x8080808080808080ull) == 0)) p += 8;
+    if (p == end) break;
     uint8_t c = *p;
     if (c < 0x80) {
       ++p;
