@@ -534,16 +534,17 @@ class WindowLoader:
         return views | meta
 
     # --- adapters ---
-    def torch_dataset(self):
+    def torch_dataset(self, num_workers: int = 0):
         """This loader as a PyTorch ``IterableDataset`` of batches (dicts of tensors): each
-        DataLoader worker takes its own shard and reopens the files (needs torch)."""
+        DataLoader worker takes its own shard and reopens the files (needs torch). Give the
+        DataLoader's ``num_workers`` for a right ``len()``."""
         try:
             from .loader_torch import WindowDataset
         except ImportError as e:
             raise ImportError(
                 f"WindowLoader.torch_dataset needs torch: pip install 'genome_kit[torch]' ({e})"
             ) from None
-        return WindowDataset(self)
+        return WindowDataset(self, num_workers)
 
     def torch_dataloader(self, num_workers: int = 0, pin_memory: bool = False, **kwargs):
         """A ``torch.utils.data.DataLoader`` over :meth:`torch_dataset` (batches are already
@@ -551,7 +552,11 @@ class WindowLoader:
         from torch.utils.data import DataLoader
 
         return DataLoader(
-            self.torch_dataset(), batch_size=None, num_workers=num_workers, pin_memory=pin_memory, **kwargs
+            self.torch_dataset(num_workers),
+            batch_size=None,
+            num_workers=num_workers,
+            pin_memory=pin_memory,
+            **kwargs,
         )
 
     def jax_batches(self, epoch: int | None = None, device=None) -> Iterator[dict]:

@@ -21,15 +21,19 @@ class WindowDataset(IterableDataset):
     the loader is unsharded, the rank and world size come from it.
     """
 
-    def __init__(self, loader):
+    def __init__(self, loader, num_workers: int = 0):
         super().__init__()
         self.loader = loader
+        self.num_workers = (
+            num_workers  # of the DataLoader, for __len__ (each worker yields its shard's batches)
+        )
 
     def set_epoch(self, epoch: int) -> None:
         self.loader.set_epoch(epoch)
 
     def __len__(self) -> int:
-        return len(self._shard())
+        loader, n = self._shard(), self.num_workers
+        return sum(len(loader.shard(worker=w, num_workers=n)) for w in range(n)) if n else len(loader)
 
     def _shard(self):
         loader, changes = self.loader, dict[str, int]()

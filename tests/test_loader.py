@@ -307,6 +307,8 @@ def test_held_batches_are_never_overwritten_and_dropped_ones_are_reused(yeast, t
         check_batch(b, [Target(tracks[1])], yeast)
     buffers = {id(b["dna"].base) for b in loader}  # each dropped before the next: a few buffers, reused
     assert len(buffers) <= 3
+    for epoch in range(3):  # and kept for the next epochs (fresh memory costs page faults)
+        assert {id(b["dna"].base) for b in loader.batches(epoch)} <= buffers
 
 
 def test_bad_configurations_raise(yeast, tracks, tmp_path):
@@ -342,7 +344,7 @@ def test_torch_dataloader_with_workers(yeast, tracks, context):
     targets = [Target(tracks[0]), Target(tracks[1])]
     loader = WindowLoader(
         yeast,
-        windows(yeast),
+        windows(yeast, n=26),
         tracks=targets,
         resolution=RES,
         batch_size=4,
@@ -352,8 +354,9 @@ def test_torch_dataloader_with_workers(yeast, tracks, context):
     loader.set_epoch(5)
     dl = loader.torch_dataloader(num_workers=2, multiprocessing_context=context, timeout=60)
     batches = list(dl)
+    assert len(dl) == len(batches) == 8  # 13 windows per worker: 4 batches each
     index = np.concatenate([b["index"].numpy() for b in batches])
-    assert sorted(index.tolist()) == list(range(24))
+    assert sorted(index.tolist()) == list(range(26))
     for b in batches:
         assert isinstance(b["dna"], torch.Tensor)
         check_batch(

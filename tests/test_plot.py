@@ -115,6 +115,11 @@ def test_trackdata_of_a_minus_interval_is_drawn_in_genomic_order(yeast):
     assert b.axes[0].get_xlim() == (1000, 3000)
 
 
+def test_genometrack_of_another_assembly_is_refused(tracks, tiny):
+    with pytest.raises(ValueError, match="is on assembly 'yeast', the plotted interval .* on 'tiny'"):
+        gkp.plot([gkp.Tracks(tracks[0])], tiny.interval("chr1", "+", 0, 40))
+
+
 def test_genometrack_is_read_over_the_window_both_strands_in_genomic_order(yeast, tracks):
     gc, a = tracks
     iv = yeast.interval("chrI", "-", 5003, 5497)  # not aligned to the 10 bp bins: whole bins are drawn
@@ -257,6 +262,8 @@ def test_rows_of_sgd_genes_spliced_orf_and_trna(sgd):
     fig = gkp.plot([gkp.TranscriptAnnotation([gene], label_template="{gene_id} {transcript_type}")], iv)
     (ax,) = fig.axes
     assert [x.get_text() for x in artists(ax, "label")] == ["YAL001C mRNA"]
+    default = gkp.plot([gkp.TranscriptAnnotation([gene])], iv).axes[0]
+    assert [x.get_text() for x in artists(default, "label")] == ["YAL001C"]  # not "YAL001C (YAL001C)"
     assert len(artists(ax, "cds")[0].get_paths()) == len(t.cdss) == 2
     assert artists(ax, "utr") == []  # SGD gives no UTRs
     (introns,) = artists(ax, "intron")
@@ -393,6 +400,15 @@ def test_bad_input_raises_clear_errors(yeast, hs, tiny):
         gkp.plot([gkp.Tracks(td)], td.interval, annotations=[gkp.IntervalAnnotation([other_chrom])])
     with pytest.raises(ValueError, match="more than max_width=1000"):
         gkp.plot([gkp.Sequence(yeast)], yeast.interval("chrI", "+", 0, 1001))
+    with pytest.raises(TypeError, match="TranscriptAnnotation takes a Genome"):
+        gkp.TranscriptAnnotation("HES4")
+    with pytest.raises(TypeError, match="Gene or Transcript rows, got Interval"):
+        gkp.plot([gkp.TranscriptAnnotation([td.interval])], td.interval)
+    with pytest.raises(ValueError, match="none of the 4 transcripts given overlaps"):
+        gkp.plot(
+            [gkp.TranscriptAnnotation([hs.genes.first_by_name("HES4")])],
+            gk.Interval("chr1", "+", 0, 1000, hs),
+        )
     with pytest.raises(ValueError, match="style must be 'full' or 'compact'"):
         gkp.TranscriptAnnotation(hs, style="dense")
     with pytest.raises(ValueError, match="scores must be shaped"):

@@ -174,3 +174,13 @@ def test_uninitialised_row_objects_raise(anno):
                 read(x)
         del x
         gc.collect()
+
+
+def test_biotypes_come_from_a_shared_cache(anno):
+    # gene/transcript .type: a content-keyed cache of str objects (a repeated read is the same object)
+    # that never serves the wrong text
+    for t in anno.transcripts:
+        assert t.type is None or t.type is t.type
+    types = [t.type for t in anno.transcripts]
+    assert types == [None if t.type is None else "".join(t.type) for t in anno.transcripts]
+    assert {g.type for g in anno.genes} >= {"protein_coding"}

@@ -4,6 +4,7 @@ so that no two glyphs or labels collide."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from ..genome import Genome
@@ -151,7 +152,8 @@ class TranscriptAnnotation:
         ``filter_protein_coding``, ``longest_transcripts`` or ``filter_mane_select`` first.
     style : ``"full"`` or ``"compact"``
         ``full``: one glyph per transcript in colour (CDS dark, UTRs light, non-coding grey),
-        labelled ``{gene_name} ({transcript_id})``. ``compact``: one black glyph per gene (the
+        labelled ``{gene_name} ({transcript_id})`` (the gene name alone when the transcript's id
+        is that name too). ``compact``: one black glyph per gene (the
         union of its transcripts' exons, CDS tall), labelled with the gene name.
     label_template : str, optional
         Label text from ``gene_name``, ``gene_id``, ``gene_type``, ``transcript_id``,
@@ -171,11 +173,10 @@ class TranscriptAnnotation:
     def __post_init__(self):
         if self.style not in _STYLES:
             raise ValueError(f"TranscriptAnnotation style must be 'full' or 'compact', got {self.style!r}")
-        if (
-            isinstance(self.transcripts, (str, bytes))
-            or not hasattr(self.transcripts, "__iter__")
-            and not (isinstance(self.transcripts, (Genome, GenomeAnnotation)))
-        ):
+        source = self.transcripts
+        annotation = isinstance(source, (Genome, GenomeAnnotation, TranscriptTable, GeneTable))
+        rows = isinstance(source, Iterable) and not isinstance(source, (str, bytes))
+        if not (annotation or rows):
             raise TypeError(
                 "TranscriptAnnotation takes a Genome, GenomeAnnotation, TranscriptTable, GeneTable or rows, "
                 f"got {type(self.transcripts).__name__}"
@@ -199,8 +200,15 @@ class TranscriptAnnotation:
     def glyphs(self, window: Window) -> list[_Glyph]:
         transcripts = _transcripts_of(self.transcripts, window)
         if self.style == "full":
-            template = self.label_template or "{gene_name} ({transcript_id})"
-            return [_transcript_glyph(t, template) for t in transcripts]
+            if self.label_template is not None:
+                return [_transcript_glyph(t, self.label_template) for t in transcripts]
+            # the gene name, and the transcript's id unless it is that name again (SGD: one per gene)
+            return [
+                _transcript_glyph(
+                    t, "{gene_name}" if t.id == t.gene.name else "{gene_name} ({transcript_id})"
+                )
+                for t in transcripts
+            ]
         template = self.label_template or "{gene_name}"
         by_gene: dict[Any, list[Transcript]] = {}
         for t in transcripts:

@@ -660,6 +660,12 @@ Obj str_of(const RowRef& r, uint32_t off) {
 Obj opt_str_of(const RowRef& r, uint32_t off) {
   return opt_str(file_of(r).str(off));
 }
+/// A biotype: few distinct values, shared str objects (None when empty).
+Obj type_of(const RowRef& r, uint32_t off) {
+  std::string_view v = file_of(r).str(off);
+  if (v.empty()) return py::none();
+  return py::reinterpret_steal<Obj>(rows::category_str(v));
+}
 const gk::GeneRow& G(const RowRef& r);
 const gk::TranRow& T(const RowRef& r);
 Obj tran_tags(const RowRef& r) {
@@ -744,7 +750,7 @@ void register_anno(py::module_& m) {
   auto gene = row_class<Gene>(m, "Gene", "A gene: an Interval with id, name, type, level and its transcripts.");
   def_row_getter(gene, "id", [](R r) { return str_of(r, G(r).id); });
   def_row_getter(gene, "name", [](R r) { return str_of(r, G(r).name); });
-  def_row_getter(gene, "type", [](R r) { return opt_str_of(r, G(r).type); });
+  def_row_getter(gene, "type", [](R r) { return type_of(r, G(r).type); });
   def_row_getter(gene, "level", [](R r) { return opt_int(G(r).level); });
   def_row_getter(
       gene, "transcripts", [](R r) { return gene_trans(r); }, "Transcripts of the gene (a new list, file order).");
@@ -752,7 +758,7 @@ void register_anno(py::module_& m) {
 
   auto tran = row_class<Transcript>(m, "Transcript", "A transcript: an Interval with exons, introns, CDSs, UTRs.");
   def_row_getter(tran, "id", [](R r) { return str_of(r, T(r).id); });
-  def_row_getter(tran, "type", [](R r) { return opt_str_of(r, T(r).type); });
+  def_row_getter(tran, "type", [](R r) { return type_of(r, T(r).type); });
   def_row_getter(tran, "level", [](R r) { return opt_int(T(r).level); });
   def_row_getter(tran, "tsl", [](R r) { return opt_int(T(r).tsl); });
   def_row_getter(tran, "ccds_id", [](R r) { return opt_str_of(r, T(r).ccds); });

@@ -4,6 +4,7 @@
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -216,6 +217,31 @@ PyObject* strand_str(char strand) {
     if (!plus || !minus) throw py::error_already_set();
   }
   return strand == '-' ? minus : plus;
+}
+
+PyObject* category_str(std::string_view s) {
+  // Direct-mapped, keyed by content (so it is right for any file, open or closed): a slot keeps the last
+  // ASCII str that hashed there. Few distinct values (biotypes) stay cached; a miss costs one str.
+  constexpr size_t kSlots = 256;
+  static PyObject* slots[kSlots] = {};
+  uint64_t head = 0, tail = 0;
+  std::memcpy(&head, s.data(), std::min<size_t>(8, s.size()));
+  if (s.size() > 8) std::memcpy(&tail, s.data() + s.size() - 8, 8);
+  uint64_t h = (head ^ (tail * 0x9E3779B97F4A7C15ull) ^ s.size()) * 0xC2B2AE3D27D4EB4Full;
+  PyObject*& slot = slots[h >> 56];
+  if (slot && static_cast<size_t>(PyUnicode_GET_LENGTH(slot)) == s.size() &&
+      std::memcmp(PyUnicode_1BYTE_DATA(slot), s.data(), s.size()) == 0) {
+    Py_INCREF(slot);
+    return slot;
+  }
+  PyObject* str = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), nullptr);
+  if (!str) throw py::error_already_set();
+  if (PyUnicode_IS_ASCII(str)) {  // 1-byte data whose length is its size in bytes
+    Py_XDECREF(slot);
+    Py_INCREF(str);
+    slot = str;
+  }
+  return str;
 }
 
 }  // namespace rows

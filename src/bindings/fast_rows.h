@@ -122,6 +122,9 @@ inline PyObject* make(PyTypeObject* type, PyObject* owner, uint32_t row, uint8_t
 PyObject* chrom_str(gk::RefgId refg, gk::ChromId chrom);
 /// "+" or "-" (borrowed).
 PyObject* strand_str(char strand);
+/// New reference to a str of `s` (UTF-8), shared with earlier calls for the same text: for attributes with
+/// few distinct values (biotypes), which would otherwise cost a new str per read.
+PyObject* category_str(std::string_view s);
 /// Interned Python str of an assembly's name (borrowed; lives as long as the process).
 PyObject* refg_str(gk::RefgId refg);
 

@@ -33,13 +33,22 @@ size_t one_hot_size(OneHotKind k) {
   return k == OneHotKind::U8 ? 1 : k == OneHotKind::F32 ? 4 : 2;
 }
 
-float TargetSpec::transform(float x) const {
-  if (std::isnan(x)) return replace_nan ? nan_value : x;
-  x *= scale;
-  if (squash == Squash::Sqrt) x = -1.0f + std::sqrt(1.0f + x);
-  if (squash == Squash::Pow75) x = -1.0f + std::pow(1.0f + x, 0.75f);
-  if (x > clip_soft) x = clip_soft - 1.0f + std::sqrt(x - clip_soft + 1.0f);
-  return std::clamp(x, -clip, clip);
+void TargetSpec::transform(float* v, int64_t n) const {
+  const bool identity =
+      scale == 1 && squash == Squash::None && std::isinf(clip_soft) && std::isinf(clip) && !replace_nan;
+  if (identity) return;  // the common case: values pass as read
+  for (int64_t i = 0; i < n; ++i) {
+    float x = v[i];
+    if (std::isnan(x)) {
+      if (replace_nan) v[i] = nan_value;
+      continue;
+    }
+    x *= scale;
+    if (squash == Squash::Sqrt) x = -1.0f + std::sqrt(1.0f + x);
+    if (squash == Squash::Pow75) x = -1.0f + std::pow(1.0f + x, 0.75f);
+    if (x > clip_soft) x = clip_soft - 1.0f + std::sqrt(x - clip_soft + 1.0f);
+    v[i] = std::clamp(x, -clip, clip);
+  }
 }
 
 BatchFiller::BatchFiller(const TwoBitFile& dna, std::vector<Variant> variants, std::vector<TargetSpec> targets,
@@ -112,12 +121,18 @@ void BatchFiller::fill_targets(const Interval& iv, float* out) const {
       q.strand = pass == 0 ? '+' : '-';
       q.has_anchor = false;
       t.track->read_binned(q, bin_, t.aggregation, tmp.data(), dim);  // 5'→3' of q's strand
+      t.transform(tmp.data(), bins * dim);
       const int64_t col0 = t.column + pass * dim;
+      const int32_t* perm = partner_.data() + col0;
       for (int64_t b = 0; b < bins; ++b) {
         const int64_t genomic = pass == 0 ? b : bins - 1 - b;  // '-' reads come reversed
         float* row = out + (rc ? bins - 1 - genomic : genomic) * cols;
         const float* v = tmp.data() + b * dim;
-        for (int64_t c = 0; c < dim; ++c) row[rc ? partner_[size_t(col0 + c)] : col0 + c] = t.transform(v[c]);
+        if (rc) {
+          for (int64_t c = 0; c < dim; ++c) row[perm[c]] = v[c];
+        } else {
+          std::copy(v, v + dim, row + col0);
+        }
       }
     }
   }

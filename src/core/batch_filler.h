@@ -50,8 +50,8 @@ struct TargetSpec {
   float nan_value = 0;
 
   int64_t columns() const { return int64_t(track->dim()) * (both_strands ? 2 : 1); }
-  /// A pooled value transformed: scale, squash, soft clip, clip (NaN: nan_value or NaN).
-  float transform(float x) const;
+  /// Pooled values transformed in place: scale, squash, soft clip, clip (NaN: nan_value or NaN).
+  void transform(float* v, int64_t n) const;
 };
 
 class BatchFiller {

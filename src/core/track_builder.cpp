@@ -224,6 +224,12 @@ uint32_t TrackBuilder::encode_float(double x, bool from_float) const {
   }
 }
 
+bool TrackBuilder::stored_as_given(DType dt) const {
+  // Integers are never transformed (encode_row); floats only when a transform is set.
+  return (etype_ == EType::u8 && dt == DType::U8) || (etype_ == EType::i8 && dt == DType::I8) ||
+         (!transform_ && ((etype_ == EType::f16 && dt == DType::F16) || (etype_ == EType::f32 && dt == DType::F32)));
+}
+
 void TrackBuilder::encode_row(const uint8_t* src, DType dt, uint8_t* codes) const {
   const bool f16_copy = etype_ == EType::f16 && dt == DType::F16 && !transform_;
   const bool f32_copy = etype_ == EType::f32 && dt == DType::F32 && !transform_;
@@ -330,10 +336,18 @@ void TrackBuilder::add_block(ChromId chrom, char strand, int64_t cs, int64_t ce,
   if (etype_ != EType::m0) {
     const size_t src_row = d * dtype_size(dt);
     const uint8_t* base = static_cast<const uint8_t*>(data);
-    for (size_t r = 0; r < n; ++r) {
-      int64_t k = a + int64_t(r) - cs;  // row in reference order within the given block
-      int64_t srow = reverse ? rows - 1 - k : k;
-      encode_row(base + size_t(srow) * src_row, dt, codes.data() + r * d * width_);
+    if (stored_as_given(dt)) {  // the input bytes are the codes: whole rows copied
+      if (!reverse)
+        std::memcpy(codes.data(), base + size_t(a - cs) * src_row, n * src_row);
+      else
+        for (size_t r = 0; r < n; ++r)
+          std::memcpy(codes.data() + r * src_row, base + size_t(rows - 1 - (a + int64_t(r) - cs)) * src_row, src_row);
+    } else {
+      for (size_t r = 0; r < n; ++r) {
+        int64_t k = a + int64_t(r) - cs;  // row in reference order within the given block
+        int64_t srow = reverse ? rows - 1 - k : k;
+        encode_row(base + size_t(srow) * src_row, dt, codes.data() + r * d * width_);
+      }
     }
   }
   taken.emplace(a, z);

@@ -99,6 +99,9 @@ class TrackBuilder {
   };
   void check_config(const char* method) const;
   void freeze();
+  /// Whether values of `dt` are stored as they are (u8 from uint8, i8 from int8, f16/f32 from the same
+  /// float type without a transform): their bytes are the codes.
+  bool stored_as_given(DType dt) const;
   /// Encodes one value (flat index j of a row pointer) into codes.
   void encode_row(const uint8_t* src, DType dt, uint8_t* codes) const;
   uint32_t encode_float(double v, bool from_float) const;
