@@ -21,6 +21,18 @@ int64_t need_count(std::string_view field, const char* what, const std::string& 
   return v;
 }
 
+/// First element of sorted [first, first + n) greater than v (std::upper_bound), without data-dependent
+/// branches: random queries would mispredict about every other step of a branchy search.
+inline const int64_t* upper_bound_nb(const int64_t* first, size_t n, int64_t v) {
+  if (n == 0) return first;
+  while (n > 1) {
+    const size_t half = n / 2;
+    first = first[half] <= v ? first + half : first;
+    n -= half;
+  }
+  return first + (*first <= v);
+}
+
 }  // namespace
 
 const char* lift_reason(LiftStatus s) {
@@ -173,6 +185,13 @@ void LiftOver::parse(ByteSource& src) {
 }
 
 void LiftOver::build_covers() {
+  block_ends_.reserve(blocks_.size());
+  for (const Block& b : blocks_) block_ends_.push_back(b.t_end);
+  for (Chain& c : chains_) {
+    c.first_coarse = static_cast<uint32_t>(coarse_ends_.size());
+    for (uint32_t k = 0; k < c.num_blocks; k += kStride)
+      coarse_ends_.push_back(block_ends_[c.first_block + std::min(c.num_blocks, k + kStride) - 1]);
+  }
   covers_.resize(t_names_.size());
   std::vector<std::vector<uint32_t>> by_chrom(t_names_.size());
   for (uint32_t i = 0; i < chains_.size(); ++i)
@@ -212,26 +231,34 @@ int32_t LiftOver::find_source(std::string_view name) const {
   return it == t_index_.end() ? -1 : it->second;
 }
 
-void LiftOver::chains_over(int32_t chrom, int64_t start, int64_t end, std::vector<uint32_t>& out) const {
-  out.clear();
+LiftOver::ChainIds LiftOver::chains_over(int32_t chrom, int64_t start, int64_t end,
+                                         std::vector<uint32_t>& scratch) const {
   const Cover& cov = covers_[static_cast<size_t>(chrom)];
   const size_t nseg = cov.first.size() - 1;
-  if (nseg == 0 || end <= cov.breaks.front() || start >= cov.breaks.back()) return;
-  size_t s = static_cast<size_t>(std::upper_bound(cov.breaks.begin(), cov.breaks.end(), start) - cov.breaks.begin());
+  if (nseg == 0 || end <= cov.breaks.front() || start >= cov.breaks.back()) return {nullptr, nullptr};
+  size_t s = static_cast<size_t>(upper_bound_nb(cov.breaks.data(), cov.breaks.size(), start) - cov.breaks.data());
   s = s == 0 ? 0 : s - 1;
-  const size_t s0 = s;
+  const uint32_t* ids = cov.ids.data();
+  if (s + 1 == nseg || cov.breaks[s + 1] >= end) return {ids + cov.first[s], ids + cov.first[s + 1]};  // one segment
+  scratch.clear();
   for (; s < nseg && cov.breaks[s] < end; ++s)
-    out.insert(out.end(), cov.ids.begin() + cov.first[s], cov.ids.begin() + cov.first[s + 1]);
-  if (s - s0 > 1) {
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-  }
+    scratch.insert(scratch.end(), ids + cov.first[s], ids + cov.first[s + 1]);
+  std::sort(scratch.begin(), scratch.end());
+  scratch.erase(std::unique(scratch.begin(), scratch.end()), scratch.end());
+  return {scratch.data(), scratch.data() + scratch.size()};
 }
 
 const LiftOver::Block* LiftOver::first_block_after(const Chain& c, int64_t pos) const {
-  const Block* b = blocks_.data() + c.first_block;
-  const Block* e = b + c.num_blocks;
-  return std::upper_bound(b, e, pos, [](int64_t p, const Block& x) { return p < x.t_end; });
+  // Two levels: the chain's every kStride-th block end (a small array that stays cached) picks a run of
+  // kStride blocks, whose dense t_end values (two cache lines) are searched next.
+  const int64_t* coarse = coarse_ends_.data() + c.first_coarse;
+  const uint32_t n_coarse = (c.num_blocks + kStride - 1) / kStride;
+  const auto j = static_cast<uint32_t>(upper_bound_nb(coarse, n_coarse, pos) - coarse);
+  if (j == n_coarse) return blocks_.data() + c.first_block + c.num_blocks;
+  const int64_t* ends = block_ends_.data() + c.first_block;
+  const int64_t* lo = ends + j * kStride;
+  const int64_t* hi = ends + std::min(c.num_blocks, (j + 1) * kStride);
+  return blocks_.data() + c.first_block + (upper_bound_nb(lo, static_cast<size_t>(hi - lo), pos) - ends);
 }
 
 int64_t LiftOver::to_target(const Chain& c, const Block& b, int64_t t) const {
@@ -240,14 +267,18 @@ int64_t LiftOver::to_target(const Chain& c, const Block& b, int64_t t) const {
 }
 
 LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand, double min_match) const {
+  std::vector<uint32_t> scratch;  // allocates only for an interval over several cover segments
+  return lift(chrom, start, end, strand, min_match, scratch);
+}
+
+LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
+                          std::vector<uint32_t>& scratch) const {
   LiftResult r;
   if (chrom < 0) return r;  // Deleted, as UCSC says for a chromosome the chains lack
-  thread_local std::vector<uint32_t> over;
   if (start == end) {
     // An insertion point maps where one block holds the bases on both sides of it.
-    chains_over(chrom, start - 1, start + 1, over);
     int hits = 0;
-    for (uint32_t i : over) {
+    for (uint32_t i : chains_over(chrom, start - 1, start + 1, scratch)) {
       const Chain& c = chains_[i];
       const Block* b = first_block_after(c, start);
       if (b == blocks_.data() + c.first_block + c.num_blocks || b->t_start >= start) continue;
@@ -262,12 +293,11 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
     r.status = hits ? LiftStatus::Mapped : LiftStatus::Deleted;
     return r;
   }
-  chains_over(chrom, start, end, over);
   const double min_size = min_match * static_cast<double>(end - start);
   int hits = 0, partial = 0;
   const Chain* hit = nullptr;
   const Block *hit_first = nullptr, *hit_last = nullptr;
-  for (uint32_t i : over) {
+  for (uint32_t i : chains_over(chrom, start, end, scratch)) {
     const Chain& c = chains_[i];
     const Block* b = first_block_after(c, start);
     const Block* stop = blocks_.data() + c.first_block + c.num_blocks;
@@ -309,9 +339,8 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
 std::vector<PointHit> LiftOver::lift_point(int32_t chrom, int64_t pos, char strand) const {
   std::vector<PointHit> out;
   if (chrom < 0) return out;
-  std::vector<uint32_t> over;
-  chains_over(chrom, pos, pos + 1, over);
-  for (uint32_t i : over) {
+  std::vector<uint32_t> scratch;
+  for (uint32_t i : chains_over(chrom, pos, pos + 1, scratch)) {
     const Chain& c = chains_[i];
     const Block* b = first_block_after(c, pos);
     if (b == blocks_.data() + c.first_block + c.num_blocks || b->t_start > pos) continue;
@@ -328,6 +357,7 @@ void LiftOver::lift_batch(size_t n, const int32_t* chrom, const int64_t* start, 
                           double min_match, int32_t* out_chrom, int64_t* out_start, int64_t* out_end, char* out_strand,
                           uint8_t* out_status) const {
   const auto nchrom = static_cast<int32_t>(t_names_.size());
+  std::vector<uint32_t> scratch;
   for (size_t i = 0; i < n; ++i) {
     if (chrom[i] < 0 || chrom[i] >= nchrom)
       index_error("row ", i, ": chromosome index ", chrom[i], " is outside the chain file's ", nchrom,
@@ -335,7 +365,7 @@ void LiftOver::lift_batch(size_t n, const int32_t* chrom, const int64_t* start, 
     if (start[i] > end[i]) value_error("row ", i, ": start ", start[i], " is after end ", end[i]);
     const char s = strand ? strand[i] : '+';
     if (s != '+' && s != '-') value_error("row ", i, ": strand must be '+' or '-', got '", s, "'");
-    const LiftResult r = lift(chrom[i], start[i], end[i], s, min_match);
+    const LiftResult r = lift(chrom[i], start[i], end[i], s, min_match, scratch);
     out_chrom[i] = r.status == LiftStatus::Mapped ? r.chrom : -1;
     out_start[i] = r.start;
     out_end[i] = r.end;

@@ -116,6 +116,7 @@ class LiftOver {
     int64_t t_start, t_end;
     char q_strand;
     uint32_t first_block, num_blocks;
+    uint32_t first_coarse;  // this chain's entries in coarse_ends_
   };
   struct Block {
     int64_t t_start, t_end, q_start;  // q_start on the chain's q strand
@@ -126,13 +127,21 @@ class LiftOver {
     std::vector<uint32_t> ids;    // chain indexes
   };
 
+  LiftResult lift(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
+                  std::vector<uint32_t>& scratch) const;
   void parse(ByteSource& src);
   void build_covers();
   int32_t intern(std::vector<std::string>& names, std::vector<int64_t>& sizes,
                  std::unordered_map<std::string, int32_t>& index, std::string_view name, int64_t size, const char* side,
                  const std::string& where);
-  /// Chains of `chrom` whose span overlaps [start, end) (start < end), each once, ascending.
-  void chains_over(int32_t chrom, int64_t start, int64_t end, std::vector<uint32_t>& out) const;
+  struct ChainIds {
+    const uint32_t *b, *e;
+    const uint32_t* begin() const { return b; }
+    const uint32_t* end() const { return e; }
+  };
+  /// Chains of `chrom` whose span overlaps [start, end) (start < end), each once, ascending: a view of
+  /// the cover table when the range lies in one segment (the usual case), else of `scratch`.
+  ChainIds chains_over(int32_t chrom, int64_t start, int64_t end, std::vector<uint32_t>& scratch) const;
   /// First block of chain `c` ending after `pos`.
   const Block* first_block_after(const Chain& c, int64_t pos) const;
   /// Destination coordinate (on '+') of source base or gap `t` inside block `b` of chain `c`.
@@ -140,6 +149,9 @@ class LiftOver {
 
   std::vector<Chain> chains_;
   std::vector<Block> blocks_;
+  std::vector<int64_t> block_ends_;  // blocks_[i].t_end, dense for the binary searches
+  static constexpr uint32_t kStride = 16;
+  std::vector<int64_t> coarse_ends_;  // per chain, the t_end of every kStride-th block (of the last of each run)
   std::vector<std::string> t_names_, q_names_;
   std::vector<int64_t> t_sizes_, q_sizes_;
   std::unordered_map<std::string, int32_t> t_index_, q_index_;
