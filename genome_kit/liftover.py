@@ -14,6 +14,8 @@ import numpy as np
 
 from . import _core
 from ._io import open_binary
+from .interval import Interval
+from .variant import Variant
 
 #: UCSC's reason for each status code of ``lift_arrays`` (index 0, ``""``, is "mapped").
 REASONS: tuple[str, ...] = tuple(_core.LIFT_REASONS)
@@ -36,6 +38,31 @@ class LiftedArrays(NamedTuple):
     end: np.ndarray  #: int64 end, exclusive
     strand: np.ndarray  #: ``S1`` array of ``b"+"`` / ``b"-"``
     status: np.ndarray  #: uint8 code: 0 mapped, else ``REASONS[code]`` says why not
+
+
+class LiftedVariant(NamedTuple):
+    """Result of :meth:`LiftOver.lift_variant`."""
+
+    variant: Variant | None  #: on the target assembly, normalised (left-aligned, VCF anchor for indels)
+    reason: str  #: "" when lifted, else why not
+    swapped: bool  #: REF and ALT swapped: the target genome carries the ALT allele
+
+
+_COMPLEMENT = str.maketrans("ACGTNacgtn", "TGCANtgcan")
+
+
+def _reverse_complement(s: str) -> str:
+    return s.translate(_COMPLEMENT)[::-1]
+
+
+def _trim(start: int, ref: str, alt: str) -> tuple[int, str, str]:
+    """Drops the bases REF and ALT share at their ends, the prefix (VCF's anchor side) first, moving start
+    past it."""
+    while ref and alt and ref[0] == alt[0]:
+        ref, alt, start = ref[1:], alt[1:], start + 1
+    while ref and alt and ref[-1] == alt[-1]:
+        ref, alt = ref[:-1], alt[:-1]
+    return start, ref, alt
 
 
 class LiftOver(_core.LiftOver):
@@ -101,5 +128,71 @@ class LiftOver(_core.LiftOver):
         c, s, e, st, status = self._lift_arrays(chrom, start, end, strand_bytes, min_match)
         return LiftedArrays(c, s, e, st.view("S1"), status)
 
+    def lift_variant(self, variant: Variant, genome) -> LiftedVariant:
+        """Lifts a Variant to the target assembly, checking REF on ``genome`` (a Genome of the target).
 
-__all__ = ["REASONS", "LiftOver", "LiftedArrays", "target_from_filename"]
+        As bcftools' liftover plugin: the variant's minimal REF span must lift base for base (one chain,
+        no gap inside); alleles are reverse-complemented on a reversed chain; when the target genome
+        carries the ALT allele instead of REF, REF and ALT are swapped (``swapped=True``): for a
+        substitution the target bases equal ALT, for a deletion the flanking bases are adjacent in the
+        target, for an insertion the target holds exactly the inserted bases between them. The result is
+        normalised as ``bcftools norm`` does: trimmed, left-aligned, indels with their VCF anchor base.
+        Unmapped variants come back with ``variant=None`` and the reason (UCSC's, or "REF mismatch in new",
+        "REF spans a gap in new").
+        """
+        if _core._assembly_name(genome) != self.target:
+            raise ValueError(f"genome {genome!r} is not on this chain file's target assembly {self.target}")
+        src = variant.reference_genome
+        start, ref, alt = _trim(variant.start, variant.ref.upper(), variant.alt.upper())
+        span = Interval(variant.chromosome, "+", start, start + len(ref), src)
+        lifted, reason = self.lift_with_reason(span, min_match=1.0)
+        if lifted is not None:
+            if lifted.end - lifted.start != len(ref):
+                return LiftedVariant(None, "REF spans a gap in new", False)
+            if lifted.strand == "-":
+                ref, alt = _reverse_complement(ref), _reverse_complement(alt)
+            here = genome.dna(lifted.as_positive_strand()).upper()
+            if here == ref:
+                return self._normalised(genome, lifted, ref, alt, False)
+            if len(alt) == len(ref) and here == alt:
+                return self._normalised(genome, lifted, alt, ref, True)
+            return LiftedVariant(None, "REF mismatch in new", False)
+        if (ref == "") != (alt == ""):  # an indel the target may carry: look at its flanking bases
+            left = self.lift(Interval(variant.chromosome, "+", start - 1, start, src), min_match=1.0)
+            right = self.lift(
+                Interval(variant.chromosome, "+", start + len(ref), start + len(ref) + 1, src), 1.0
+            )
+            if left is not None and right is not None and left.chromosome == right.chromosome:
+                if left.strand == right.strand == "+" and left.end <= right.start:
+                    gap = Interval(left.chromosome, "+", left.end, right.start, self.target)
+                    ref_t, alt_t = ref, alt
+                elif left.strand == right.strand == "-" and right.end <= left.start:
+                    gap = Interval(left.chromosome, "+", right.end, left.start, self.target)
+                    ref_t, alt_t = _reverse_complement(ref), _reverse_complement(alt)
+                else:
+                    return LiftedVariant(None, reason, False)
+                if genome.dna(gap).upper() == alt_t:
+                    return self._normalised(genome, gap, alt_t, ref_t, True)
+        return LiftedVariant(None, reason or "REF mismatch in new", False)
+
+    def _normalised(self, genome, where: Interval, ref: str, alt: str, swapped: bool) -> LiftedVariant:
+        """The target Variant REF>ALT at ``where``: trimmed, indels left-aligned and anchored (as bcftools
+        norm)."""
+        chrom = where.chromosome
+        pos, ref, alt = _trim(where.start, ref, alt)
+
+        def base(p: int) -> str:
+            return genome.dna(Interval(chrom, "+", p, p + 1, self.target)).upper()
+
+        if not ref or not alt:
+            seq = ref or alt
+            while pos > 0 and seq and base(pos - 1) == seq[-1]:
+                seq, pos = base(pos - 1) + seq[:-1], pos - 1
+            ref, alt = (seq, "") if ref else ("", seq)
+            if pos > 0:
+                anchor = base(pos - 1)
+                ref, alt, pos = anchor + ref, anchor + alt, pos - 1
+        return LiftedVariant(Variant(chrom, pos, ref, alt, self.target), "", swapped)
+
+
+__all__ = ["REASONS", "LiftOver", "LiftedArrays", "LiftedVariant", "target_from_filename"]

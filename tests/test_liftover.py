@@ -8,6 +8,8 @@ import gzip
 import os
 import pickle
 import random
+import shutil
+import subprocess
 from collections import defaultdict
 
 import numpy as np
@@ -421,3 +423,109 @@ def test_real_chain_points_agree_with_pyliftover_and_agct(real, tmp_path):
         )
         mapped += bool(ours)
     assert mapped > 2000
+
+
+# --- variants ---
+
+X = "".join(random.Random(11).choice("ACGT") for _ in range(300))
+Y = "".join(random.Random(12).choice("ACGT") for _ in range(100))
+COMP = str.maketrans("ACGT", "TGCA")
+SNP_BASE = "ACGT"[("ACGT".index(X[20]) + 1) % 4]  # the target carries another base at 20
+NEW_N = X[:20] + SNP_BASE + X[21:100] + "GGA" + X[100:150] + X[155:]  # GGA inserted, X[150:155] deleted
+NEW_R = Y.translate(COMP)[::-1]
+VARIANT_CHAIN = (
+    "chain 10 chr1 300 + 0 300 chrN 298 + 0 298 1\n100 0 3\n50 5 0\n145\n\n"
+    "chain 9 chr2 100 + 0 100 chrR 100 - 0 100 2\n100\n"
+)
+
+
+@pytest.fixture(scope="module")
+def vlift(data_dir, tmp_path_factory):
+    d = tmp_path_factory.mktemp("vgen")
+    for name, seqs in {"vs_old": {"chr1": X, "chr2": Y}, "vs_new": {"chrN": NEW_N, "chrR": NEW_R}}.items():
+        fasta = d / f"{name}.fa"
+        fasta.write_text("".join(f">{k}\n{v}\n" for k, v in seqs.items()))
+        gk.build_assembly(fasta, os.path.join(data_dir, name))
+    chain = d / "vsOldToVsNew.chain"
+    chain.write_text(VARIANT_CHAIN)
+    return gk.LiftOver(chain, target="vs_new"), gk.Genome("vs_new"), d
+
+
+def apply(seq, v):
+    return seq[: v.start] + v.alt + seq[v.end :]
+
+
+def test_variant_plain_and_swapped_snv(vlift):
+    lo, new, _ = vlift
+    other = "ACGT"[("ACGT".index(X[10]) + 2) % 4]
+    r = lo.lift_variant(gk.Variant("chr1", 10, X[10], other, "vs_old"), new)
+    assert r == (gk.Variant("chrN", 10, X[10], other, "vs_new"), "", False)
+    r = lo.lift_variant(gk.Variant("chr1", 20, X[20], SNP_BASE, "vs_old"), new)
+    assert r == (gk.Variant("chrN", 20, SNP_BASE, X[20], "vs_new"), "", True)
+    third = next(b for b in "ACGT" if b not in (X[20], SNP_BASE))
+    assert lo.lift_variant(gk.Variant("chr1", 20, X[20], third, "vs_old"), new) == (
+        None,
+        "REF mismatch in new",
+        False,
+    )
+    r = lo.lift_variant(gk.Variant("chr1", 120, X[120], third, "vs_old"), new)  # after the inserted GGA
+    assert r.variant.start == 123 and not r.swapped
+
+
+def test_variant_on_reversed_chain(vlift):
+    lo, new, _ = vlift
+    alt = "ACGT"[("ACGT".index(Y[10]) + 1) % 4]
+    r = lo.lift_variant(gk.Variant("chr2", 10, Y[10], alt, "vs_old"), new)
+    assert r == (gk.Variant("chrR", 89, Y[10].translate(COMP), alt.translate(COMP), "vs_new"), "", False)
+
+
+def test_indels_where_the_target_carries_the_alt(vlift):
+    lo, new, _ = vlift
+    # the source's X[150:155] is deleted in the target: a deletion of them in the source is the target's REF
+    r = lo.lift_variant(gk.Variant("chr1", 149, X[149:155], X[149], "vs_old"), new)
+    assert r.swapped and r.reason == ""
+    restored = NEW_N[:100] + "GGA" + X[100:]  # the target with the source's bases back
+    assert apply(NEW_N, r.variant) == X[:20] + SNP_BASE + restored[21:]
+    # an insertion of the target's extra GGA in the source is the target's REF: a deletion there
+    r = lo.lift_variant(gk.Variant("chr1", 100, "", "GGA", "vs_old"), new)
+    assert r.swapped and len(r.variant.ref) == 4 and len(r.variant.alt) == 1
+    assert apply(NEW_N, r.variant) == X[:20] + SNP_BASE + X[21:150] + X[155:]
+
+
+def test_indels_are_normalised_like_bcftools_norm(vlift, tmp_path):
+    lo, new, d = vlift
+    cases = [
+        gk.Variant("chr1", 60, X[60:63], X[60], "vs_old"),
+        gk.Variant("chr1", 200, "", X[199:201], "vs_old"),  # an insertion duplicating the bases before it
+        gk.Variant("chr1", 149, X[149:155], X[149], "vs_old"),
+    ]
+    lifted = [lo.lift_variant(v, new).variant for v in cases]
+    for v, got in zip(cases, lifted, strict=True):
+        assert got is not None and got.ref[0] == got.alt[0] and got.ref[-1] != got.alt[-1], (v, got)
+    bcftools = shutil.which("bcftools")
+    if bcftools is None:
+        pytest.skip("bcftools is not installed (the normalisation cross-check)")
+    fasta = d / "vs_new.fa"
+    vcf = tmp_path / "lifted.vcf"
+    rows = [f"chrN\t{v.start + 1}\t.\t{v.ref}\t{v.alt}\t.\t.\t." for v in lifted]
+    vcf.write_text(
+        "##fileformat=VCFv4.2\n##contig=<ID=chrN,length=298>\n"
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n" + "\n".join(rows) + "\n"
+    )
+    out = subprocess.run(
+        [bcftools, "norm", "-f", str(fasta), str(vcf)], capture_output=True, text=True, check=True
+    )
+    assert [line.split("\t")[:5] for line in out.stdout.splitlines() if not line.startswith("#")] == [
+        row.split("\t")[:5] for row in rows
+    ]
+    assert "total/split/realigned/skipped:\t3/0/0/0" in out.stderr
+
+
+def test_variant_unmapped_and_wrong_genome(vlift, tiny):
+    lo, new, _ = vlift
+    r = lo.lift_variant(gk.Variant("chr1", 152, X[152], "A" if X[152] != "A" else "C", "vs_old"), new)
+    assert r == (None, "Deleted in new", False)
+    r = lo.lift_variant(gk.Variant("chr1", 98, X[98:102], X[98], "vs_old"), new)  # spans the inserted GGA
+    assert r == (None, "REF spans a gap in new", False)
+    with pytest.raises(ValueError, match="not on this chain file's target assembly vs_new"):
+        lo.lift_variant(gk.Variant("chr1", 10, X[10], "A", "vs_old"), tiny)
