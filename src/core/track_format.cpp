@@ -6,6 +6,7 @@
 #include "errors.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
 #include <immintrin.h>
 #define GK_HAVE_F16C_DISPATCH 1
 #endif
@@ -175,7 +176,9 @@ __attribute__((target("avx,f16c"))) void halves_to_floats_f16c(const uint8_t* sr
 
 const bool kHaveF16C = [] {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+  // F16C from CPUID leaf 1 (clang before 15 has no __builtin_cpu_supports("f16c")); "avx" includes the OS check
+  unsigned a, b, c, d;
+  return __builtin_cpu_supports("avx") && __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
 }();
 #endif
 

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of gk_core with libFuzzer + AddressSanitizer (clang).
+#
+#   tools/fuzz.sh [RUNS] [TARGET...]      RUNS mutants per target (default 100000);
+#                                         targets: 2bit gkanno gtrack vcfbin dganno fasta gff vcf bedgraph wig bed
+#   tools/fuzz.sh 1000000                 the long run (issue 11's goal: 1,000,000 mutants per format)
+#
+# Builds build/fuzz (-DGK_FUZZ=ON, never part of the wheel), makes the seed
+# corpora (binary formats built by genome_kit itself through
+# tools/fuzz_formats.py, text from tests/data; GenomeKit .dganno files from
+# ../shared when present), then runs each target. Needs clang with libFuzzer
+# (Debian: clang, libclang-rt-dev) and a built genome_kit (tools/dev_build.sh)
+# for the seeds. A finding leaves its input in $FUZZ_OUT (default
+# build/fuzz/findings; reproduce with GK_FUZZ_DATA=<seeds> build/fuzz/fuzz_<target>
+# FILE) and the script exits 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-100000}
+shift || true
+TARGETS=${*:-2bit gkanno gtrack vcfbin dganno fasta gff vcf bedgraph wig bed}
+BUILD=${FUZZ_BUILD:-build/fuzz}
+CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14 || command -v clang++-16 || true)}
+[ -n "$CXX_FUZZ" ] || { echo "tools/fuzz.sh needs clang++ (apt-get install clang)" >&2; exit 2; }
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+  cmake -S . -B "$BUILD" -G Ninja -DGK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CXX_FUZZ"
+fi
+cmake --build "$BUILD" -j "${JOBS:-2}"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/gk-fuzz.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+OUT=${FUZZ_OUT:-$BUILD/findings}
+mkdir -p "$OUT" "$WORK/data" "$WORK/tmp"
+PYTHONPATH=${PYTHONPATH:-.} python - "$WORK/data" <<'PY'
+import sys
+sys.path.insert(0, "tools")
+import fuzz_formats  # noqa: E402
+
+fuzz_formats.prepare(sys.argv[1])
+PY
+
+corpus() {  # corpus TARGET FILE...: a corpus directory seeded with the FILEs that exist (gzip ones unpacked)
+  local t=$1 f
+  shift
+  mkdir -p "$WORK/corpus/$t"
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    case "$f" in
+      *.gz) gzip -dc "$f" | head -c 200000 >"$WORK/corpus/$t/$(basename "$f" .gz)" ;;
+      *) cp "$f" "$WORK/corpus/$t/" ;;
+    esac
+  done
+}
+D=$WORK/data
+corpus 2bit "$D"/fuzzasm.2bit "$D"/seed_v1.2bit.seed
+corpus gkanno "$D"/seed.gkanno
+corpus gtrack "$D"/seed*.gtrack
+corpus vcfbin "$D"/seed.vcfbin
+corpus dganno ../shared/conformance/data/*.v22.dganno
+corpus fasta "$D"/seed.fa tests/data/ce2chrM.fa.gz
+corpus gff "$D"/seed.gff3 tests/data/*.gff3* tests/data/*.gtf* tests/data/*.gff
+corpus vcf "$D"/seed.vcf tests/data/*.vcf tests/data/htslib/*.vcf
+corpus bedgraph tests/data/chipseq_excerpt.bed
+corpus wig
+corpus bed tests/data/chipseq_excerpt.bed
+printf 'chr1\t0\t10\t1.5\nchr2\t5\t40\t-2\n' > "$WORK/corpus/bedgraph/seed.bedGraph"
+printf 'fixedStep chrom=chr1 start=1 step=1\n1\n2\nvariableStep chrom=chr2\n3 4.5\n' > "$WORK/corpus/wig/seed.wig"
+
+failed=0
+for t in $TARGETS; do
+  echo "== $t: $RUNS runs"
+  if ! GK_FUZZ_DATA="$D" TMPDIR="$WORK/tmp" "$BUILD/fuzz_$t" "$WORK/corpus/$t" -runs="$RUNS" \
+      -rss_limit_mb=2560 -malloc_limit_mb=2048 -timeout=30 -max_len=65536 -print_final_stats=1 \
+      -artifact_prefix="$OUT/$t-" 2>"$WORK/$t.log"; then
+    failed=1
+    echo "   FINDING: see $OUT (last lines of the log below)"
+    tail -40 "$WORK/$t.log"
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$WORK/$t.log" | sed 's/^/   /' || true
+done
+exit $failed
