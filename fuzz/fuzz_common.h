@@ -29,7 +29,9 @@ inline gk::RefgId assembly() {
       std::abort();
     }
     std::string base = std::string(dir) + "/fuzzasm";
-    return gk::register_assembly(gk::Assembly::load("fuzzasm", base + ".chrom.sizes", base + ".chromAlias.txt"));
+    const std::string aliases = base + ".chromAlias.txt";
+    return gk::register_assembly(
+        gk::Assembly::load("fuzzasm", base + ".chrom.sizes", access(aliases.c_str(), R_OK) == 0 ? aliases : ""));
   }();
   return id;
 }

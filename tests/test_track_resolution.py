@@ -155,3 +155,16 @@ def test_plain_and_batch_reads_pad_as_read_does(yeast, tmp_path):
     np.testing.assert_array_equal(track(windows[0])[:, 0], [-1] * 12 + [1, 2, 3, 4])
     np.testing.assert_array_equal(track(windows[3])[:, 0], [4, 3, 2, 1] + [-1] * 12)  # '-': 5'->3'
     np.testing.assert_array_equal(track.batch(windows), np.stack([track(iv) for iv in windows]))
+
+
+def test_view_before_0_is_not_a_view(yeast, tmp_path):
+    # found by tools/fuzz.sh (gtrack): view() of a window starting before 0 read the block index out of bounds
+    path = str(tmp_path / "v.gtrack")
+    with gk.GenomeTrackBuilder(path, "f32", "single_stranded", yeast) as b:
+        b.set_default_value(0)
+        b.set_data(gk.Interval("chrII", "+", 0, 8, yeast), np.arange(1, 9, dtype=np.float32))
+    track = gk.GenomeTrack(path)
+    for start in (-4, -(2**40)):
+        with pytest.raises(ValueError, match="zero-copy"):
+            track.view(gk.Interval("chrII", "+", start, 4, yeast))
+    np.testing.assert_array_equal(track(gk.Interval("chrII", "+", -(2**20), 2, yeast))[-4:, 0], [0, 0, 1, 2])

@@ -11,7 +11,7 @@
 # ../shared when present), then runs each target. Needs clang with libFuzzer
 # (Debian: clang, libclang-rt-dev) and a built genome_kit (tools/dev_build.sh)
 # for the seeds. A finding leaves its input in $FUZZ_OUT (default
-# build/fuzz/findings; reproduce with GK_FUZZ_DATA=<seeds> build/fuzz/fuzz_<target>
+# build/fuzz/findings; reproduce with GK_FUZZ_DATA=<seeds> build/fuzz/fuzz/fuzz_<target>
 # FILE) and the script exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +46,7 @@ corpus() {  # corpus TARGET FILE...: a corpus directory seeded with the FILEs th
   for f in "$@"; do
     [ -f "$f" ] || continue
     case "$f" in
-      *.gz) gzip -dc "$f" | head -c 200000 >"$WORK/corpus/$t/$(basename "$f" .gz)" ;;
+      *.gz) (gzip -dc "$f" 2>/dev/null || true) | head -c 200000 >"$WORK/corpus/$t/$(basename "$f" .gz)" ;;
       *) cp "$f" "$WORK/corpus/$t/" ;;
     esac
   done
@@ -69,7 +69,7 @@ printf 'fixedStep chrom=chr1 start=1 step=1\n1\n2\nvariableStep chrom=chr2\n3 4.
 failed=0
 for t in $TARGETS; do
   echo "== $t: $RUNS runs"
-  if ! GK_FUZZ_DATA="$D" TMPDIR="$WORK/tmp" "$BUILD/fuzz_$t" "$WORK/corpus/$t" -runs="$RUNS" \
+  if ! GK_FUZZ_DATA="$D" TMPDIR="$WORK/tmp" "$BUILD/fuzz/fuzz_$t" "$WORK/corpus/$t" -runs="$RUNS" \
       -rss_limit_mb=2560 -malloc_limit_mb=2048 -timeout=30 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$OUT/$t-" 2>"$WORK/$t.log"; then
     failed=1

@@ -641,6 +641,7 @@ TrackFile::TrackFile(const std::string& path) : file_(path) {
 
 uint64_t TrackFile::Track::first_ending_after(int64_t c) const {
   if (n == 0 || c >= int64_t(ends[n - 1])) return n;
+  if (c < 0) c = 0;                              // positions before 0 (padded reads, views) search from the first block
   const uint64_t j = uint64_t(c) >> jump_shift;  // < jump.size() since c < last end
   const uint64_t lo = jump[j], hi = j + 1 < jump.size() ? jump[j + 1] : n;
 #if defined(__GNUC__) || defined(__clang__)
@@ -823,6 +824,7 @@ const void* TrackFile::view(const Interval& iv, DType dt) const {
   const ETypeInfo& inf = info();
   if (res_ != 1 || inf.dictionary || bits_ < 8 || dt != inf.default_dtype || iv.empty()) return nullptr;
   if (iv.strand == '-' && iv.length() != 1) return nullptr;  // '-' rows are reversed: not the stored order
+  if (iv.start < 0) return nullptr;                          // padded rows are not stored
   const Track* t = find(iv.chrom, stranded_ ? iv.strand : '+');
   if (!t) return nullptr;
   const uint64_t b = t->first_ending_after(iv.start);
