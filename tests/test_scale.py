@@ -345,6 +345,10 @@ def ray_session():
     pytest.importorskip("ray.data", reason="run_ray needs 'genome_kit[ray]'")
     temp = tempfile.mkdtemp(prefix="gkray")  # short: Ray's socket paths must fit in 107 bytes
     options = dict(num_cpus=2, object_store_memory=80 << 20, include_dashboard=False, log_to_driver=False)
+    # Ray puts the driver's working directory on its workers' sys.path: started from the repository
+    # root, the unbuilt source genome_kit/ would shadow the installed package in the workers
+    cwd = os.getcwd()
+    os.chdir(temp)
     try:
         try:
             ray.init(**options, _temp_dir=temp)
@@ -364,6 +368,7 @@ def ray_session():
         yield ray
     finally:
         ray.shutdown()
+        os.chdir(cwd)
         shutil.rmtree(temp, ignore_errors=True)
 
 
