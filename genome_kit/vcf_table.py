@@ -254,15 +254,18 @@ class VariantTable:
             raise IndexError(f"{type(self).__name__} index {index} out of range for a table of {n} variants")
         return self._core.variant(i if self._rows is None else int(self._rows[i]))
 
+    def variant_range(self, start: int, stop: int) -> list[VCFVariant]:
+        """The variants of rows ``start`` to ``stop - 1`` (clipped to the table), made in C++ in one call."""
+        n = len(self)
+        start, stop = max(0, min(start, n)), max(0, min(stop, n))
+        if self._rows is None:
+            return self._core.variant_range(start, stop)
+        return self._core.variants(self._rows[start:stop])
+
     def __iter__(self):
         # Chunks of rows made in C++, chained by itertools (no Python frame per variant).
-        n = len(self)
         step = 4096
-        core, rows = self._core, self._rows
-        if rows is None:
-            chunks = (core.variant_range(b, min(n, b + step)) for b in range(0, n, step))
-        else:
-            chunks = (core.variants(rows[b : b + step]) for b in range(0, n, step))
+        chunks = (self.variant_range(b, b + step) for b in range(0, len(self), step))
         return itertools.chain.from_iterable(chunks)
 
     # ------------------------------------------------------------- queries

@@ -420,9 +420,7 @@ class VariantPairsJob:
         table = self.variants
         if not isinstance(table, VariantTable):
             return table[start:stop]
-        if table._rows is None:  # made in C++ in one call (as VariantTable.__iter__ does)
-            return table._core.variant_range(start, stop)
-        return table._core.variants(table._rows[start:stop])
+        return table.variant_range(start, stop)
 
     def compute(self, partition: Partition) -> tuple[dict[str, np.ndarray], list[dict]]:
         """The columns of one shard, and the variants skipped by ``invalid="skip"``."""
