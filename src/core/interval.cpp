@@ -1,7 +1,6 @@
 #include "interval.h"
 
 #include <cstdint>
-#include <utility>
 
 #include "errors.h"
 
@@ -9,12 +8,12 @@ namespace gk {
 
 namespace {
 
-/// a + b, or ValueError "<what>: <a> + <b> does not fit a 64-bit position".
-template <class... What>
-int64_t add(int64_t a, int64_t b, What&&... what) {
+/// a + b, or ValueError "<context()>: <a> + <b> does not fit a 64-bit position". The context is a callable,
+/// formatted only on overflow: these run per call in users' loops.
+template <class Context>
+int64_t add(int64_t a, int64_t b, const Context& context) {
   int64_t r;
-  if (__builtin_add_overflow(a, b, &r))
-    value_error(std::forward<What>(what)..., ": ", a, " + ", b, " does not fit a 64-bit position");
+  if (__builtin_add_overflow(a, b, &r)) value_error(context(), ": ", a, " + ", b, " does not fit a 64-bit position");
   return r;
 }
 
@@ -57,8 +56,9 @@ Interval Interval::expand(int64_t up, int64_t dn) const {
   Interval r = *this;
   const int64_t left = pos_strand() ? up : dn, right = pos_strand() ? dn : up;
   if (left == INT64_MIN) value_error("expanding ", describe(), " by (", up, ", ", dn, "): ", left, " is out of range");
-  r.start = add(start, -left, "expanding ", describe(), " by (", up, ", ", dn, ")");
-  r.end = add(end, right, "expanding ", describe(), " by (", up, ", ", dn, ")");
+  const auto what = [&] { return cat("expanding ", describe(), " by (", up, ", ", dn, ")"); };
+  r.start = add(start, -left, what);
+  r.end = add(end, right, what);
   if (r.start > r.end) value_error("expanding ", describe(), " by (", up, ", ", dn, ") gives a negative length");
   int64_t length;
   if (__builtin_sub_overflow(r.end, r.start, &length))
@@ -70,8 +70,9 @@ Interval Interval::shift(int64_t n) const {
   Interval r = *this;
   if (!pos_strand() && n == INT64_MIN) value_error("shifting ", describe(), " by ", n, ": the amount is out of range");
   const int64_t d = pos_strand() ? n : -n;
-  r.start = add(start, d, "shifting ", describe(), " by ", n);
-  r.end = add(end, d, "shifting ", describe(), " by ", n);
+  const auto what = [&] { return cat("shifting ", describe(), " by ", n); };
+  r.start = add(start, d, what);
+  r.end = add(end, d, what);
   return r;
 }
 
@@ -79,12 +80,13 @@ Interval Interval::resize(int64_t width) const {
   if (width < 0) value_error("width must be >= 0, got ", width);
   const int64_t c = anchor_position("center");
   Interval r = *this;
+  const auto what = [&] { return cat("resizing ", describe(), " to ", width); };
   if (pos_strand()) {
-    r.start = add(c, -(width / 2), "resizing ", describe(), " to ", width);
-    r.end = add(r.start, width, "resizing ", describe(), " to ", width);
+    r.start = add(c, -(width / 2), what);
+    r.end = add(r.start, width, what);
   } else {
-    r.end = add(c, width / 2, "resizing ", describe(), " to ", width);
-    r.start = add(r.end, -width, "resizing ", describe(), " to ", width);
+    r.end = add(c, width / 2, what);
+    r.start = add(r.end, -width, what);
   }
   return r;
 }
