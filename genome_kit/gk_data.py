@@ -258,7 +258,7 @@ def resolve_path(path) -> str:
     Genome.
     """
     path = os.fspath(path)
-    if os.path.exists(path) or os.path.dirname(path):
+    if os.path.dirname(path) or os.path.exists(path):  # no stat for a path with a directory part
         return path
     return get_file(path)
 

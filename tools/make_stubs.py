@@ -181,6 +181,12 @@ C_SIGNATURES = {
             "soft_mask: bool = False) -> str"
         ),
     },
+    "GenomeDNA": {
+        "__call__": (
+            "(self, interval: Interval, allow_outside_chromosome: bool = True, "
+            "soft_mask: bool = False) -> str"
+        ),
+    },
     "TrackFile": {
         "__call__": (
             "(self, interval: Interval, dtype: typing.Any = None, out: typing.Any = None, *, "

@@ -3,6 +3,7 @@
 #include "atomic_writer.h"
 #include "common.h"
 #include "errors.h"
+#include "fastcall.h"
 #include "one_hot.h"
 #include "twobit.h"
 
@@ -41,6 +42,32 @@ py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& iv
   return out;
 }
 
+const TwoBitFile& twobit_of(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (inst->simple_layout && inst->simple_holder_constructed)
+    return *static_cast<const TwoBitFile*>(inst->simple_value_holder[0]);
+  return py::handle(self).cast<const TwoBitFile&>();
+}
+
+// GenomeDNA.__call__ as a raw METH_FASTCALL method: reading 10 bases costs less than pybind11's dispatch
+// of the three arguments did.
+PyObject* dna_call_fast(PyObject* self, PyObject* const* args, Py_ssize_t nargs, PyObject* kwnames) {
+  return guarded_call([&] {
+    PyObject *interval, *allow, *soft;
+    bind_fast_args("__call__", args, nargs, kwnames,
+                   {{"interval", &interval}, {"allow_outside_chromosome", &allow}, {"soft_mask", &soft}});
+    if (!interval) gk::type_error("__call__() missing required argument 'interval'");
+    const bool allow_outside = bool_arg(allow, true, "__call__", "allow_outside_chromosome");
+    const bool soft_mask = bool_arg(soft, false, "__call__", "soft_mask");
+    return fetch_str(twobit_of(self), interval_arg(interval), allow_outside, soft_mask).release().ptr();
+  });
+}
+
+PyMethodDef g_call_def = {"__call__", reinterpret_cast<PyCFunction>(reinterpret_cast<void (*)()>(&dna_call_fast)),
+                          METH_FASTCALL | METH_KEYWORDS,
+                          "__call__($self, /, interval, allow_outside_chromosome=True, soft_mask=False)\n--\n\n"
+                          "DNA of an interval as a str (reverse complement on '-')."};
+
 }  // namespace
 
 void register_twobit(py::module_& m) {
@@ -74,13 +101,6 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
       .def_property_readonly("reference_genome", [](const TwoBitFile& f) { return gk::assembly(f.refg()).name(); })
       .def_property_readonly("refg", [](const TwoBitFile& f) { return gk::assembly(f.refg()).name(); })
       .def(
-          "__call__",
-          [](const TwoBitFile& f, py::handle iv, bool allow_outside, bool soft_mask) {
-            return fetch_str(f, interval_arg(iv), allow_outside, soft_mask);
-          },
-          py::arg("interval"), py::arg("allow_outside_chromosome") = true, py::arg("soft_mask") = false,
-          "DNA of an interval as a str (reverse complement on '-').")
-      .def(
           "dna_batch",
           [](const TwoBitFile& f, py::handle intervals, bool allow_outside, bool soft_mask) {
             auto ivs = to_intervals(intervals);
@@ -107,6 +127,7 @@ False); soft_mask=True keeps the file's lower-case soft-masked bases.
             return f.chrom_length(gk::assembly(f.refg()).resolve(chrom));
           },
           py::arg("chromosome"), "Length of a chromosome's sequence in this file.");
+  set_fast_method(cls, &g_call_def);
   cls.attr("__module__") = "genome_kit";
 
   m.def(

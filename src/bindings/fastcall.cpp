@@ -33,6 +33,18 @@ int64_t int_arg(PyObject* o, const char* fn, const char* param) {
   return v;
 }
 
+bool bool_arg(PyObject* o, bool dflt, const char* fn, const char* param) {
+  if (!o) return dflt;
+  if (o == Py_True) return true;
+  if (o == Py_False || o == Py_None) return false;
+  if (PyNumberMethods* nb = Py_TYPE(o)->tp_as_number; nb && nb->nb_bool) {
+    const int r = nb->nb_bool(o);
+    if (r == 0 || r == 1) return r == 1;
+    PyErr_Clear();
+  }
+  gk::type_error(fn, "(): argument '", param, "' must be a bool, not ", Py_TYPE(o)->tp_name);
+}
+
 void set_fast_method(py::handle cls, PyMethodDef* def) {
   PyObject* descr = PyDescr_NewMethod(reinterpret_cast<PyTypeObject*>(cls.ptr()), def);
   if (!descr || PyObject_SetAttrString(cls.ptr(), def->ml_name, descr) < 0) {

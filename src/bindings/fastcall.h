@@ -47,6 +47,10 @@ void bind_fast_args(const char* fn, PyObject* const* args, Py_ssize_t nargs, PyO
 /// else TypeError naming `fn` and `param`.
 int64_t int_arg(PyObject* o, const char* fn, const char* param);
 
+/// A bool argument as pybind11 converts one: True, False, None (false) or an object with __bool__
+/// (numpy.bool_, int); `dflt` when not given (nullptr); else TypeError naming `fn` and `param`.
+bool bool_arg(PyObject* o, bool dflt, const char* fn, const char* param);
+
 /// Makes `value` the C++ object of a pybind11 instance being initialised
 /// (value pointer + unique_ptr holder, as pybind11's constructors do).
 template <class T>

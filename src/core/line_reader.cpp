@@ -1,5 +1,10 @@
 #include "line_reader.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -9,23 +14,38 @@
 namespace gk {
 
 FileSource::FileSource(std::string path) : path_(std::move(path)) {
-  f_ = std::fopen(path_.c_str(), "rb");
-  if (!f_)
-    fail(errno == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ", std::strerror(errno));
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) {
+    const int e = errno;
+    fail(e == ENOENT ? ErrorKind::FileNotFound : ErrorKind::OS, "cannot open ", path_, ": ", std::strerror(e));
+  }
+  struct stat st;
+  if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<uint64_t>(st.st_size);
 }
 
 FileSource::~FileSource() {
-  if (f_) std::fclose(f_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 size_t FileSource::read(char* buf, size_t n) {
-  size_t got = std::fread(buf, 1, n, f_);
-  if (got < n && std::ferror(f_)) os_error("error reading ", path_, ": ", std::strerror(errno));
-  return got;
+  for (;;) {
+    const ssize_t r = ::read(fd_, buf, n);
+    if (r >= 0) return static_cast<size_t>(r);
+    if (errno != EINTR) os_error("error reading ", path_, ": ", std::strerror(errno));
+  }
 }
 
-LineReader::LineReader(ByteSource& src, size_t buffer_size)
-    : src_(src), buf_(new char[buffer_size]), cap_(buffer_size) {}
+namespace {
+size_t buffer_for(const ByteSource& src, size_t buffer_size) {
+  const uint64_t hint = src.size_hint();
+  // One byte more than the input, so that the first fill() reads it all and the second sees its end.
+  return hint > 0 && hint < buffer_size ? std::max<size_t>(size_t(hint) + 1, 64) : buffer_size;
+}
+}  // namespace
+
+LineReader::LineReader(ByteSource& src, size_t buffer_size) : src_(src), cap_(buffer_for(src, buffer_size)) {
+  buf_.reset(new char[cap_]);
+}
 
 bool LineReader::fill() {
   peek_begin_ = SIZE_MAX;  // the buffer moves

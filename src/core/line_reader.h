@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -22,22 +21,31 @@ class ByteSource {
   virtual size_t read(char* buf, size_t n) = 0;
   /// Name used in error messages (usually the path).
   virtual const std::string& name() const = 0;
+  /// Bytes the source expects to yield (a regular file's size), or 0 when unknown.
+  virtual uint64_t size_hint() const { return 0; }
 };
 
+/// A file read with plain read(2) calls (no stdio buffer: LineReader buffers).
 class FileSource : public ByteSource {
  public:
   explicit FileSource(std::string path);
   ~FileSource() override;
+  FileSource(const FileSource&) = delete;
+  FileSource& operator=(const FileSource&) = delete;
   size_t read(char* buf, size_t n) override;
   const std::string& name() const override { return path_; }
+  uint64_t size_hint() const override { return size_; }
 
  private:
   std::string path_;
-  std::FILE* f_ = nullptr;
+  int fd_ = -1;
+  uint64_t size_ = 0;
 };
 
 class LineReader {
  public:
+  /// The buffer holds `buffer_size` bytes, or the whole input when its size_hint() is smaller (a
+  /// chrom.sizes of 300 bytes gets no 1 MiB allocation); it grows for longer lines.
   explicit LineReader(ByteSource& src, size_t buffer_size = 1 << 20);
   /// Next line without its terminator; false at end of input. The view is
   /// valid until the next call.
