@@ -221,6 +221,20 @@ def test_bad_format_requests(mk, ids, message):
 def test_int_range_checked(mk):
     with pytest.raises(ValueError, match=r":25: INFO DP: value 300 does not fit int8"):
         mk([row(3, "C", "G", info="DP=300")], info_ids={"DP": np.int8(0)})
+    with pytest.raises(ValueError, match=r":25: FORMAT DP: value 40000 does not fit int16"):
+        mk([row(3, "C", "G", fmt="GT:DP", s1="0/1:40000")], fmt_ids={"DP": np.int16(0)})
+
+
+def test_integer_spellings(mk):
+    # Plain digits take a fast path; signs, zeros and big values the general parser: same values.
+    samples = dict(s1="0/1:+4", s2="1/1:-3")
+    rows = [
+        row(3, "C", "G", info="DP=007", fmt="GT:DP", **samples),
+        row(4, "C", "T", info="DP=999999999", fmt="GT:DP", s1="0/1:1234567890", s2="0/1:0"),
+    ]
+    t = mk(rows, info_ids=["DP"], fmt_ids=["DP"])
+    assert t.info("DP").tolist() == [7, 999999999]
+    assert t.format("DP").tolist() == [[4, -3], [1234567890, 0]]
 
 
 def test_id_and_svtype_special_columns(mk, recwarn):
@@ -258,6 +272,11 @@ GT_CASES = [
     ("0", 0, 0),
     ("1", 2, 2),
     (".", 3, 3),
+    # Beyond the one-digit diploid and haploid forms (the general parser).
+    ("0/1/1", 1, 1),
+    ("1|1|1", 2, 2),
+    ("00/1", 1, 1),
+    ("0|01", 4, 4),
 ]
 
 
