@@ -66,8 +66,11 @@ Slab::Chunk* Slab::new_chunk() {
   uintptr_t tail = aligned + kChunk, raw_end = base + 2 * kChunk;
   if (raw_end > tail) ::munmap(reinterpret_cast<void*>(tail), raw_end - tail);
 #ifdef MADV_HUGEPAGE
-  ::madvise(reinterpret_cast<void*>(aligned), kChunk, MADV_HUGEPAGE);  // advisory: ignore failure
+  // Huge pages from a slab's second chunk on: the first touch of a huge page zeroes (and may compact
+  // memory for) 2 MiB, ~0.3 ms taken from a process that makes a few objects (open + first read).
+  if (chunks_made_ > 0) ::madvise(reinterpret_cast<void*>(aligned), kChunk, MADV_HUGEPAGE);  // advisory
 #endif
+  ++chunks_made_;
   auto* c = reinterpret_cast<Chunk*>(aligned);
   c->free = nullptr;
   c->bump = reinterpret_cast<char*>(aligned) + kFirst;

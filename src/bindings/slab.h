@@ -40,6 +40,7 @@ class Slab {
   size_t block_;
   Chunk* avail_ = nullptr;  // chunks with room
   size_t empty_ = 0;        // empty chunks kept
+  size_t chunks_made_ = 0;  // chunks mapped so far
 };
 
 }  // namespace gkpy
