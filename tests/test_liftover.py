@@ -247,6 +247,30 @@ def test_malformed_chain_files(hand, tmp_path, text, message):
         gk.LiftOver(path, target="lo_new")
 
 
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            H.replace("chrA", "chr\xe9") + "\n10\n",
+            r"bad\.chain:1: the source chromosome name is not UTF-8: 'chr\\xe9'",
+        ),
+        (H.replace("chrB", "\xff\xfeB") + "\n10\n", r"bad\.chain:1: the target chromosome name is not UTF-8"),
+        (H + "\n1\xb00\n", r"bad\.chain:2: block size must be a non-negative integer, got '1\\xb00'"),
+        (H.replace("chain 1", "chain 1\xff") + "\n10\n", r"bad\.chain:1: chain score is not a number: '1\\x"),
+        ("\xef\xbb" + H + "\n10\n", r"bad\.chain:1: expected a chain header line"),
+    ],
+)
+def test_chain_bytes_that_are_not_utf8(hand, tmp_path, text, message):
+    """Names become str (source_chromosomes, repr, errors): a byte that is not UTF-8 is a ValueError
+    naming the file and line, never a UnicodeDecodeError; comments are free text."""
+    path = tmp_path / "bad.chain"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ValueError, match=message):
+        gk.LiftOver(path, target="lo_new")
+    path.write_bytes(("# r\xe9sum\xe9 \xff\n" + HAND_CHAIN).encode("latin-1"))
+    assert gk.LiftOver(path, target="lo_new").lift(old(12, 18)) == new("chrB", 22, 28)
+
+
 def test_gzip_and_truncated_gzip(hand, tmp_path):
     path = tmp_path / "oldToNew.chain.gz"
     data = gzip.compress(HAND_CHAIN.encode())

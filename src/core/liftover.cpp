@@ -149,6 +149,8 @@ void LiftOver::parse(ByteSource& src) {
         value_error(header_where, ": qStart ", q, " and qEnd ", q_end, " must satisfy qStart <= qEnd <= qSize ",
                     q_size);
       c.t_end = t_end;
+      reader.require_utf8(f[2], "the source chromosome name");
+      reader.require_utf8(f[7], "the target chromosome name");
       c.t_chrom = intern(t_names_, t_sizes_, t_index_, f[2], t_size, "source", header_where);
       c.q_chrom = intern(q_names_, q_sizes_, q_index_, f[7], q_size, "target", header_where);
       c.first_block = static_cast<uint32_t>(blocks_.size());
