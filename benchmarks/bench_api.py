@@ -16,6 +16,12 @@ through py2bit (its own column).
 blocks) with a GENCODE-scale annotation (60k genes, ~1.5 M exons: open + first query, file size), and the
 200k x 1000 VCF (the default run converts 20k x 1000). Scratch data lives in a temporary folder removed at
 the end (--keep DIR keeps and reuses it).
+
+`VCFVariant.GT` reads 20,000 random rows of a one-sample table (200k variants). With more samples the two
+libraries would not touch the same memory: the reference returns `format("GT").ravel()[row]` (a value of
+another row, see docs/differences.md), always within the first 200 KB of the column, while the first
+sample's value of a random row of a 200k x 100 table is a cache miss anywhere in 20 MB; the row then times
+the memory, not the call. With one sample both read the same bytes.
 """
 
 from __future__ import annotations
@@ -522,11 +528,13 @@ def make_data(data: str, scale: float, full: bool) -> dict:
         _api_data.make_vcf(data, name.split()[0] + name.split()[1], v["n"], v["samples"], sizes["chr1"])
     if full:
         _api_data.make_big_genome(data)
+    gt_vcf = {"n": 200_000, "samples": 1, "info": [], "fmt": ["GT"]}  # VCFVariant.GT (see the docstring)
+    _api_data.make_vcf(data, "200kx1", gt_vcf["n"], gt_vcf["samples"], sizes["chr1"])
     config = {
         "tracks": _api_data.TRACKS,
         "track_span": span,
-        "vcfs": {k.split()[0] + k.split()[1]: v for k, v in vcfs.items()},
-        "gt_vcf": "200kx100",
+        "vcfs": {k.split()[0] + k.split()[1]: v for k, v in vcfs.items()} | {"200kx1": gt_vcf},
+        "gt_vcf": "200kx1",
     }
     with open(os.path.join(data, "config.json"), "w") as f:
         json.dump(config, f)

@@ -30,12 +30,14 @@ void exercise(const gk::AnnoFile& f) {
   }
   for (uint32_t i = 0; i < f.size(gk::kExons); ++i) {
     const gk::ExonRow& e = f.exon(i);
-    f.str(e.id);
+    char buf[gk::kIdBufSize];
+    f.exon_id(i, buf);
     f.checked(gk::kTrans, e.tran);
     if (e.cds != gk::kNoRow) f.checked(gk::kCdss, e.cds);
     if (e.utr5 != gk::kNoRow) f.checked(gk::kUtr5s, e.utr5);
     if (e.utr3 != gk::kNoRow) f.checked(gk::kUtr3s, e.utr3);
   }
+  for (uint32_t i = 0; i < f.size(gk::kIntrons); ++i) f.checked(gk::kTrans, f.intron(i).tran);
   std::vector<uint32_t> hits;
   const gk::Assembly& a = gk::assembly(f.refg());
   for (size_t c = 0; c < a.num_chroms(); ++c)

@@ -464,6 +464,49 @@ def test_truncated_gzip_and_missing_file(hs, data_dir, tmp_path):
         gk.GenomeAnnotation.build_gencode(path, os.path.join(data_dir, "x"), "anno_hs")
 
 
+EXON_IDS = [
+    "ENSE00001234567.12",  # GENCODE: stored as a number (prefix, width, version)
+    "ENSE00001234568",  # Ensembl, no version: another format
+    "ENSE0000000000000000042.3",  # wider than 19 digits: text
+    "exon-NM_000014.6-1",  # RefSeq-style: text
+    "E7.01",  # a version with a leading zero would not come back: text
+    "000123",  # digits only, leading zeros kept
+    "X9.4096",  # version past 12 bits: text
+    "ENSE99999999999.1",  # 11 digits at their largest
+    "Ü9.1",  # UTF-8 prefix
+]
+
+
+def test_exon_ids_round_trip(hs, data_dir, tmp_path):
+    """Exon ids are stored as numbers where they have a numeric form and as text otherwise (id_code.h):
+    every spelling comes back as written."""
+    lines = ["##gff-version 3", "chr1\tX\tgene\t1\t5000\t.\t+\t.\tID=G;gene_type=protein_coding"]
+    lines.append("chr1\tX\ttranscript\t1\t5000\t.\t+\t.\tID=T;Parent=G;transcript_type=protein_coding")
+    for k, eid in enumerate(EXON_IDS):
+        lines.append(f"chr1\tX\texon\t{100 * k + 1}\t{100 * k + 50}\t.\t+\t.\tParent=T;exon_id={eid}")
+    lines.append("chr1\tX\texon\t4001\t4050\t.\t+\t.\tParent=T")  # no id
+    path = write(str(tmp_path / "ids.gff3"), "\n".join(lines) + "\n")
+    gk.GenomeAnnotation.build_gencode(path, os.path.join(data_dir, "anno_ids"), hs)
+    exons = gk.Genome("anno_ids").exons
+    assert [e.id for e in exons] == EXON_IDS + [None]
+    assert exons._columns()["id"] == EXON_IDS + [None]
+    with open(exons[0].annotation_genome.annotation.filename, "rb") as f:
+        blob = f.read()
+    assert b"ENSE00001234567" not in blob and b"exon-NM_000014.6-1\0" in blob
+    introns = gk.Genome("anno_ids").introns
+    assert [(x.start, x.end, x.index) for x in introns][:2] == [(50, 100, 0), (150, 200, 1)]
+
+
+def test_version_2_file_is_refused(syn, tmp_path):
+    with open(syn.annotation.filename, "rb") as f:
+        blob = f.read()
+    old = str(tmp_path / "old.gkanno")
+    with open(old, "wb") as f:
+        f.write(blob[:8] + b"\x02\x00\x00\x00" + blob[12:])
+    with pytest.raises(OSError, match="old.gkanno is a version 2 annotation file.*rebuild"):
+        gk.GenomeAnnotation(old, "anno_hs")
+
+
 def test_corrupt_file_is_rejected(gencode, tmp_path):
     src = gencode.annotation.filename
     with open(src, "rb") as f:

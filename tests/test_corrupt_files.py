@@ -37,7 +37,8 @@ TOC_ROWS_OFF = TOC + 56  # uint64[7]
 TOC_ID_INDEX_OFF = TOC + 168  # uint64[2]
 TOC_ID_INDEX_COUNT = TOC + 184
 TOC_CHROMS_OFF = TOC + 216
-GENES, TRANS = 0, 1
+GENES, TRANS, EXONS, INTRONS = 0, 1, 2, 3
+EXON_ROW, EXON_ID = 40, 32  # ExonRow size, offset of its uint64 id code
 TRAN_FIRST_CDS, TRAN_NUM_CDSS = 52, 56  # in a 76-byte TranRow
 # .vcfbin: directory at byte 32 (vcf_table.h)
 VCF_CHROMS_OFF, VCF_COLUMNS_OFF = 32 + 24, 32 + 64
@@ -111,7 +112,7 @@ def test_gkanno_id_index_row_out_of_range(anno_file, corr, tmp_path):
     data = read(anno_file)
     at, count = u64(data, TOC_ID_INDEX_OFF), u64(data, TOC_ID_INDEX_COUNT)
     assert count > 0
-    rows = {at + 16 * k + 8: struct.pack("<I", 0x7FFFFFF0) for k in range(count)}  # IdKey.row
+    rows = {at + 8 * k + 4: struct.pack("<I", 0x7FFFFFF0) for k in range(count)}  # IdKey.row
     path = patched(tmp_path, anno_file, rows)
     anno = open_anno(path, corr)
     with raises_naming(path):
@@ -143,6 +144,30 @@ def test_gkanno_row_with_end_before_start(anno_file, corr, tmp_path):
         len(anno.genes[0])
     with raises_naming(anno.filename):
         [g.end for g in anno.genes]
+
+
+def test_gkanno_intron_link_out_of_range(anno_file, corr, tmp_path):
+    """An intron is stored as its 5' exon's row: a link past the exons or to the last one is corrupt."""
+    at = u64(read(anno_file), TOC_ROWS_OFF + 8 * INTRONS)
+    for bad in (0xFFFFFFF0, 2):  # past the table; the last exon (row 2 of 3)
+        path = patched(tmp_path, anno_file, {at: struct.pack("<I", bad)}, f"intron{bad}.gkanno")
+        anno = open_anno(path, corr)
+        with raises_naming(anno.filename):
+            _ = anno.introns[0].start
+        with raises_naming(anno.filename):
+            _ = anno.introns[0].transcript
+
+
+@pytest.mark.parametrize(
+    "code",
+    [(4095 << 52) | 1, (1 << 52) | 10, (5 << 32), 0xFFFFFF00],
+    ids=["format", "number", "pool_high_bits", "pool_offset"],
+)
+def test_gkanno_exon_id_code_out_of_range(anno_file, corr, tmp_path, code):
+    at = u64(read(anno_file), TOC_ROWS_OFF + 8 * EXONS)
+    anno = open_anno(patched(tmp_path, anno_file, {at + EXON_ID: struct.pack("<Q", code)}), corr)
+    with raises_naming(anno.filename):
+        _ = anno.exons[0].id
 
 
 def test_gkanno_string_not_utf8(anno_file, corr, tmp_path):

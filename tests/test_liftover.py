@@ -174,6 +174,15 @@ def test_arrays_at_int64_extremes(hand):
     assert hand.lift_arrays([], [], []).chrom.tolist() == []
 
 
+def test_arrays_unmapped_rows_are_zero(hand):
+    # An insertion point on two chains (chrA 85: chains 2 and 3) is Duplicated; its row once kept the first
+    # chain's answer (chrB 95, '-') in start/end/strand.
+    r = hand.lift_arrays(hand.source_indices(["chrA"] * 2), [85, 82], [85, 84], ["+", "+"])
+    assert [REASONS[s] for s in r.status] == ["Duplicated in new"] * 2
+    assert r.chrom.tolist() == [-1, -1] and r.start.tolist() == r.end.tolist() == [0, 0]
+    assert r.strand.tolist() == [b"+", b"+"]
+
+
 def test_target_chromosome_missing_from_assembly(data_dir, tmp_path):
     write_sizes(data_dir, "lo_new_b_only", "chrB\t120\n")
     path = tmp_path / "c.chain"

@@ -221,6 +221,20 @@ def test_bad_format_requests(mk, ids, message):
 def test_int_range_checked(mk):
     with pytest.raises(ValueError, match=r":25: INFO DP: value 300 does not fit int8"):
         mk([row(3, "C", "G", info="DP=300")], info_ids={"DP": np.int8(0)})
+    with pytest.raises(ValueError, match=r":25: FORMAT DP: value 40000 does not fit int16"):
+        mk([row(3, "C", "G", fmt="GT:DP", s1="0/1:40000")], fmt_ids={"DP": np.int16(0)})
+
+
+def test_integer_spellings(mk):
+    # Plain digits take a fast path; signs, zeros and big values the general parser: same values.
+    samples = dict(s1="0/1:+4", s2="1/1:-3")
+    rows = [
+        row(3, "C", "G", info="DP=007", fmt="GT:DP", **samples),
+        row(4, "C", "T", info="DP=999999999", fmt="GT:DP", s1="0/1:1234567890", s2="0/1:0"),
+    ]
+    t = mk(rows, info_ids=["DP"], fmt_ids=["DP"])
+    assert t.info("DP").tolist() == [7, 999999999]
+    assert t.format("DP").tolist() == [[4, -3], [1234567890, 0]]
 
 
 def test_id_and_svtype_special_columns(mk, recwarn):
@@ -258,6 +272,11 @@ GT_CASES = [
     ("0", 0, 0),
     ("1", 2, 2),
     (".", 3, 3),
+    # Beyond the one-digit diploid and haploid forms (the general parser).
+    ("0/1/1", 1, 1),
+    ("1|1|1", 2, 2),
+    ("00/1", 1, 1),
+    ("0|01", 4, 4),
 ]
 
 
@@ -709,3 +728,28 @@ def test_sequence_variations_feed_variant_genome(mk, tiny):
     vg = gk.VariantGenome(tiny, vs)
     # TTTTACGTAA with G inserted after base 5 and CGT deleted after base 9
     assert vg.dna(iv) == CHR2[4:5] + "G" + CHR2[5:9] + CHR2[12:14]
+
+
+def test_spilled_columns_give_the_same_file(tmp_path, tiny, monkeypatch):
+    # Parsed columns stay in memory up to a budget, then move to temporary files: any split is one output.
+    def variant(i):
+        pos = 3 + i % 30
+        alt = "C" if base(pos) == "A" else "A"
+        return row(pos, base(pos), alt, info=f"DP={i};NOTE=" + "x" * (i % 97), fmt="GT:AD", s1="0/1:1,2")
+
+    rows = [variant(i) for i in range(60000)]
+    path = write_vcf(tmp_path, "big.vcf", rows)
+    files = []
+    for budget in (None, "0", str(3 << 20)):
+        if budget is None:
+            monkeypatch.delenv("GENOMEKIT_SPILL_MEMORY", raising=False)
+        else:
+            monkeypatch.setenv("GENOMEKIT_SPILL_MEMORY", budget)
+        out = tmp_path / f"out{len(files)}.vcfbin"
+        VCFTable.build_vcfbin(out, path, tiny, info_ids=["DP", "NOTE"], fmt_ids=["GT", "AD"])
+        files.append(out.read_bytes())
+    assert len(files[0]) > 5 << 20 and files[1] == files[0] and files[2] == files[0]
+    assert sorted(os.listdir(tmp_path)) == ["big.vcf", "out0.vcfbin", "out1.vcfbin", "out2.vcfbin"]
+    monkeypatch.setenv("GENOMEKIT_SPILL_MEMORY", "lots")
+    with pytest.raises(ValueError, match="GENOMEKIT_SPILL_MEMORY must be a number of bytes, got 'lots'"):
+        VCFTable.build_vcfbin(tmp_path / "bad.vcfbin", path, tiny, fmt_ids=["GT"])

@@ -60,7 +60,7 @@ chr1\tHAVANA\tCDS\t141\t150\t.\t+\t1\tID=c;Parent=T1.1
 chr1\tHAVANA\tUTR\t2\t20\t.\t+\t.\tID=u;Parent=T1.1
 chr1\tHAVANA\tUTR\t151\t180\t.\t+\t.\tID=u;Parent=T1.1
 chr1\tHAVANA\ttranscript\t61\t180\t.\t+\t.\tID=T1.2;Parent=G1.1;transcript_type=retained_intron;level=3
-chr1\tHAVANA\texon\t61\t180\t.\t+\t.\tParent=T1.2;exon_id=E6.1;exon_number=1
+chr1\tHAVANA\texon\t61\t180\t.\t+\t.\tParent=T1.2;exon_id=exon-E6.1-b;exon_number=1
 chr2\tENSEMBL\tgene\t12\t200\t.\t-\t.\tID=gene:G2;biotype=lncRNA;Name=BETA
 chr2\tENSEMBL\tlnc_RNA\t12\t200\t.\t-\t.\tID=transcript:T2;Parent=gene:G2;biotype=lncRNA
 chr2\tENSEMBL\texon\t150\t200\t.\t-\t.\tParent=transcript:T2;exon_id=E4;rank=1

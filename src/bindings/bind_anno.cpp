@@ -138,16 +138,16 @@ std::string repr_row(const RowRef& r) {
     }
     case gk::kExons: {
       const gk::ExonRow& e = f.exon(r.row);
-      return gk::cat("<Exon ", e.index + 1, "/", tran_of(r).num_exons, " of ", tran_id(r), ">");
+      return gk::cat("<Exon ", e.index() + 1, "/", tran_of(r).num_exons, " of ", tran_id(r), ">");
     }
     case gk::kIntrons: {
-      const gk::IntronRow& x = f.intron(r.row);
+      gk::IntronLinks x = f.intron(r.row);
       return gk::cat("<Intron ", x.index + 1, "/", tran_of(r).num_exons - 1, " of ", tran_id(r), ">");
     }
     default: {
       const gk::PartRow& p = f.part(r.table, r.row);
       const gk::ExonRow& e = f.exon(f.checked(gk::kExons, p.exon));
-      return gk::cat("<", r.table == gk::kCdss ? "Cds" : "Utr", " in Exon ", e.index + 1, "/", tran_of(r).num_exons,
+      return gk::cat("<", r.table == gk::kCdss ? "Cds" : "Utr", " in Exon ", e.index() + 1, "/", tran_of(r).num_exons,
                      " of ", tran_id(r), ">");
     }
   }
@@ -430,6 +430,14 @@ py::tuple find_batch_intervals(const AnnoTable& t, const std::string& method, py
   return py::make_tuple(offsets, out);
 }
 
+py::list exon_ids(const AnnoFile& f) {
+  uint32_t n = f.size(gk::kExons);
+  py::list l(n);
+  char buf[gk::kIdBufSize];
+  for (uint32_t i = 0; i < n; ++i) l[i] = opt_str(f.exon_id(i, buf));
+  return l;
+}
+
 /// Column arrays of a table (copies), for DataFrame / Arrow export.
 py::dict columns(const AnnoTable& t) {
   const AnnoFile& f = *t.f;
@@ -492,10 +500,10 @@ py::dict columns(const AnnoTable& t) {
       d["num_cdss"] = u32([&](uint32_t i) { return f.tran(i).num_cdss; });
       break;
     case gk::kExons:
-      d["id"] = strs([&](uint32_t i) { return f.exon(i).id; });
+      d["id"] = exon_ids(f);
       d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.exon(i).tran)).id; });
       d["transcript_index"] = u32([&](uint32_t i) { return f.exon(i).tran; });
-      d["index"] = u32([&](uint32_t i) { return f.exon(i).index; });
+      d["index"] = u32([&](uint32_t i) { return f.exon(i).index(); });
       break;
     case gk::kIntrons:
       d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.intron(i).tran)).id; });
@@ -505,7 +513,7 @@ py::dict columns(const AnnoTable& t) {
     default:
       d["transcript_id"] = strs([&](uint32_t i) { return f.tran(f.checked(gk::kTrans, f.part(t.table, i).tran)).id; });
       d["transcript_index"] = u32([&](uint32_t i) { return f.part(t.table, i).tran; });
-      d["exon_index"] = u32([&](uint32_t i) { return f.exon(f.checked(gk::kExons, f.part(t.table, i).exon)).index; });
+      d["exon_index"] = u32([&](uint32_t i) { return f.exon(f.checked(gk::kExons, f.part(t.table, i).exon)).index(); });
       if (t.table == gk::kCdss) d["phase"] = u32([&](uint32_t i) { return f.part(t.table, i).phase; });
       break;
   }
@@ -692,11 +700,15 @@ const gk::TranRow& T(const RowRef& r) {
 const gk::ExonRow& E(const RowRef& r) {
   return file_of(r).exon(r.row);
 }
-const gk::IntronRow& I(const RowRef& r) {
+gk::IntronLinks I(const RowRef& r) {
   return file_of(r).intron(r.row);
 }
 const gk::PartRow& P(const RowRef& r) {
   return file_of(r).part(r.table, r.row);
+}
+Obj exon_id(const RowRef& r) {
+  char buf[gk::kIdBufSize];
+  return opt_str(file_of(r).exon_id(r.row, buf));
 }
 Obj tran_prop(const RowRef& r) {
   return wrap(r.owner, gk::kTrans, tran_row(r));
@@ -729,10 +741,10 @@ Obj intron_sib(const RowRef& r, int delta) {
 Obj exon_intron(const RowRef& r, int delta) {
   const gk::ExonRow& e = E(r);
   const gk::TranRow& t = file_of(r).tran(file_of(r).checked(gk::kTrans, e.tran));
-  return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, e.index, delta);
+  return sibling(r, gk::kIntrons, t.first_intron, t.num_exons - 1, e.index(), delta);
 }
 Obj intron_exon(const RowRef& r, int delta) {
-  const gk::IntronRow& x = I(r);
+  gk::IntronLinks x = I(r);
   const gk::TranRow& t = file_of(r).tran(file_of(r).checked(gk::kTrans, x.tran));
   return sibling(r, gk::kExons, t.first_exon, t.num_exons, x.index, delta);
 }
@@ -783,8 +795,8 @@ void register_anno(py::module_& m) {
                  [](R r) { return Obj(rows_list(r.owner, gk::kUtr3s, T(r).first_utr3, T(r).num_utr3s)); });
 
   auto exon = row_class<Exon>(m, "Exon", "An exon of a transcript (index 0 is the 5'-most).");
-  def_row_getter(exon, "id", [](R r) { return opt_str_of(r, E(r).id); });
-  def_row_getter(exon, "index", [](R r) -> Obj { return py::int_(E(r).index); });
+  def_row_getter(exon, "id", [](R r) { return exon_id(r); });
+  def_row_getter(exon, "index", [](R r) -> Obj { return py::int_(E(r).index()); });
   def_row_getter(exon, "transcript", [](R r) { return tran_prop(r); });
   def_row_getter(exon, "tran", [](R r) { return tran_prop(r); });
   def_row_getter(exon, "cds", [](R r) { return wrap_opt(r.owner, gk::kCdss, E(r).cds); });

@@ -7,6 +7,7 @@
 #include "common.h"
 #include "errors.h"
 #include "fast_rows.h"
+#include "text_fields.h"
 #include "twobit.h"
 #include "variant.h"
 #include "vcf_table.h"
@@ -17,6 +18,17 @@ using gk::Interval;
 using gk::VcfTable;
 
 namespace {
+
+/// An attribute name of VCFVariants, looked up once: its INFO/FORMAT column
+/// (nullptr for other names) and, for a column of one number per entry,
+/// where a row's value is (the first sample's for FORMAT).
+struct FieldAttr {
+  py::object name;
+  const gk::VcfColumn* column = nullptr;
+  const uint8_t* data = nullptr;  // set for the one-number columns only
+  uint64_t row_bytes = 0;
+  gk::VcfDtype dtype = gk::VcfDtype::Int32;
+};
 
 /// The open table plus the "closed" flag shared with every VCFVariant of one
 /// handle (a masked view has its own handle and flag on the same table).
@@ -29,9 +41,8 @@ struct VcfShared {
     return *table;
   }
   // Attribute names already looked up (by identity: attribute names are
-  // interned) and their INFO/FORMAT column, or nullptr for other names.
-  // Touched with the GIL held only.
-  std::vector<std::pair<py::object, const gk::VcfColumn*>> names;
+  // interned). Touched with the GIL held only.
+  std::vector<FieldAttr> names;
 };
 
 /// Python handle of an open table (genome_kit._core.VCFTable).
@@ -244,13 +255,24 @@ const gk::VcfColumn* column_named(const VcfTable& t, PyObject* name) {
   return found;
 }
 
-/// column_named through the table's cache of attribute names.
-const gk::VcfColumn* cached_column(VcfShared& s, PyObject* name) {
-  for (auto& [n, c] : s.names)
-    if (n.ptr() == name) return c;
-  const gk::VcfColumn* c = column_named(*s.table, name);
-  if (s.names.size() < 64) s.names.emplace_back(py::reinterpret_borrow<py::object>(name), c);
-  return c;
+/// The attribute `name` through the table's cache of looked-up names
+/// (`scratch` holds it once the cache is full).
+const FieldAttr& cached_field(VcfShared& s, PyObject* name, FieldAttr& scratch) {
+  for (const FieldAttr& f : s.names)
+    if (f.name.ptr() == name) return f;
+  FieldAttr f;
+  f.name = py::reinterpret_borrow<py::object>(name);
+  f.column = column_named(*s.table, name);
+  if (const gk::VcfColumn* c = f.column) {
+    if (c->dtype != gk::VcfDtype::String && !c->ragged && c->depth == 1) {
+      f.data = c->data;
+      f.dtype = c->dtype;
+      f.row_bytes = gk::vcf_dtype_size(c->dtype) * (c->format ? s.table->num_samples() : 1);
+    }
+  }
+  if (s.names.size() >= 64) return scratch = std::move(f);
+  s.names.push_back(std::move(f));
+  return s.names.back();
 }
 
 PyObject* variant_getattro(PyObject* self, PyObject* name) {
@@ -260,7 +282,13 @@ PyObject* variant_getattro(PyObject* self, PyObject* name) {
     auto& s = const_cast<VcfShared&>(shared_of(*v));
     bool field_name = PyUnicode_Check(name) && PyUnicode_GET_LENGTH(name) > 0 && PyUnicode_READ_CHAR(name, 0) != '_';
     if (field_name) {
-      if (const gk::VcfColumn* c = cached_column(s, name)) return scalar_value(s.open(), *c, v->row).release().ptr();
+      FieldAttr scratch;
+      const FieldAttr& f = cached_field(s, name, scratch);
+      if (f.data) {
+        s.open();  // OSError once closed
+        return number_at(f.data + v->row * f.row_bytes, f.dtype).release().ptr();
+      }
+      if (f.column) return scalar_value(s.open(), *f.column, v->row).release().ptr();
     }
     PyObject* r = PyObject_GenericGetAttr(self, name);
     if (r || !PyErr_ExceptionMatches(PyExc_AttributeError)) return r;
@@ -606,6 +634,13 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           gk::value_error("ancestral must be 'error', 'warn' or 'exclude', got '", ancestral, "'");
         opt.split_multiallelic = split_multiallelic;
         opt.provenance = provenance;
+        // Read with the GIL held (os.environ writes hold it too).
+        if (const char* v = std::getenv("GENOMEKIT_SPILL_MEMORY"); v && *v) {
+          int64_t bytes = 0;
+          if (!gk::parse_int(v, bytes) || bytes < 0)
+            gk::value_error("GENOMEKIT_SPILL_MEMORY must be a number of bytes, got '", v, "'");
+          opt.spill_memory = static_cast<uint64_t>(bytes);
+        }
         PyStreamSource src(std::move(stream), source_name);
         gk::VcfBuildResult r;
         {

@@ -15,6 +15,9 @@
 //   7 row arrays        GeneRow, TranRow, ExonRow, IntronRow, PartRow x3
 //   7 interval indexes  (interval_index.h), one per table
 //   2 id indexes        IdKey[] for genes and transcripts
+//   exon id formats     IdFormatEntry[] (id_code.h)
+// An intron row is only the link to its 5' exon: its interval is the gap
+// between that exon and the next one.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "assembly.h"
+#include "id_code.h"
 #include "interval.h"
 #include "interval_index.h"
 #include "mapped_file.h"
@@ -31,7 +35,7 @@
 namespace gk {
 
 constexpr const char* kAnnoMagic = "GKANNO";
-constexpr uint32_t kAnnoVersion = 2;  // 2: transcript tags
+constexpr uint32_t kAnnoVersion = 3;  // 2: transcript tags; 3: compact introns, exon ids and id index
 
 enum AnnoTableId : uint8_t { kGenes = 0, kTrans, kExons, kIntrons, kCdss, kUtr5s, kUtr3s, kNumAnnoTables };
 
@@ -74,15 +78,27 @@ struct TranRow {
 struct ExonRow {
   int32_t chrom, start, end;
   char strand;
-  uint8_t pad[3];
-  uint32_t tran, index, id;
+  uint8_t index_bytes[3];  // index in the transcript, 24-bit little-endian
+  uint32_t tran;
   uint32_t cds, utr5, utr3;  // rows or kNoRow
+  uint64_t id;               // id code (id_code.h)
+  uint32_t index() const { return index_bytes[0] | uint32_t(index_bytes[1]) << 8 | uint32_t(index_bytes[2]) << 16; }
+  /// False if `i` does not fit 24 bits.
+  bool set_index(uint32_t i) {
+    index_bytes[0] = static_cast<uint8_t>(i);
+    index_bytes[1] = static_cast<uint8_t>(i >> 8);
+    index_bytes[2] = static_cast<uint8_t>(i >> 16);
+    return i < (1u << 24);
+  }
 };
+constexpr uint32_t kMaxExonIndex = (1u << 24) - 1;
+/// An intron as stored: its 5' exon (row); its 3' exon is the next row.
 struct IntronRow {
-  int32_t chrom, start, end;
-  char strand;
-  uint8_t pad[3];
-  uint32_t tran, index;
+  uint32_t exon;
+};
+/// An intron's links, read through its exon.
+struct IntronLinks {
+  uint32_t exon, tran, index;
 };
 /// CDS and UTR rows.
 struct PartRow {
@@ -93,9 +109,8 @@ struct PartRow {
   uint32_t tran, exon, index;  // index: position among the transcript's CDSs / UTRs
 };
 struct IdKey {
-  uint64_t hash;  // FNV-1a 64 of the key (a full id or a prefix ending before '.')
+  uint32_t hash;  // low half of the FNV-1a 64 of the key (a full id or a prefix ending before '.')
   uint32_t row;
-  uint32_t key_len;
 };
 
 struct AnnoToc {
@@ -107,10 +122,11 @@ struct AnnoToc {
   uint64_t id_index_count[2];
   uint64_t strings_off, strings_size;
   uint64_t chroms_off;
+  uint64_t id_formats_off, id_formats_count;  // exon id formats (IdFormatEntry[])
 };
 
-static_assert(sizeof(GeneRow) == 36 && sizeof(TranRow) == 80 && sizeof(ExonRow) == 40 && sizeof(IntronRow) == 24 &&
-                  sizeof(PartRow) == 28 && sizeof(IdKey) == 16,
+static_assert(sizeof(GeneRow) == 36 && sizeof(TranRow) == 80 && sizeof(ExonRow) == 40 && sizeof(IntronRow) == 4 &&
+                  sizeof(PartRow) == 28 && sizeof(IdKey) == 8 && sizeof(AnnoToc) == 240,
               "packed annotation rows");
 
 uint64_t fnv1a64(std::string_view s);
@@ -130,7 +146,8 @@ class AnnoFile {
   const GeneRow& gene(uint32_t i) const { return genes_[i]; }
   const TranRow& tran(uint32_t i) const { return trans_[i]; }
   const ExonRow& exon(uint32_t i) const { return exons_[i]; }
-  const IntronRow& intron(uint32_t i) const { return introns_[i]; }
+  /// Exon, transcript and index of intron `i` (OSError if its exon link is corrupt).
+  IntronLinks intron(uint32_t i) const;
   /// CDS (kCdss) or UTR (kUtr5s / kUtr3s) row.
   const PartRow& part(int table, uint32_t i) const { return parts_[table - kCdss][i]; }
 
@@ -145,6 +162,8 @@ class AnnoFile {
 
   /// String from the pool ("" = absent); OSError if it is not UTF-8.
   std::string_view str(uint32_t off) const;
+  /// Id of an exon ("" = absent), decoded into `buf` (kIdBufSize bytes) or in the pool.
+  std::string_view exon_id(uint32_t row, char* buf) const;
 
   const IntervalIndex& index(int table) const { return index_[table]; }
 
@@ -158,6 +177,7 @@ class AnnoFile {
 
  private:
   const RowIv& row_iv(int table, uint32_t row) const;
+  RowIv intron_iv(uint32_t row) const;
 
   MappedFile file_;
   RefgId refg_;
@@ -171,6 +191,7 @@ class AnnoFile {
   const IntronRow* introns_ = nullptr;
   const PartRow* parts_[3] = {nullptr, nullptr, nullptr};
   const IdKey* ids_[2] = {nullptr, nullptr};
+  const IdFormatEntry* id_formats_ = nullptr;
   IntervalIndex index_[kNumAnnoTables];
 };
 

@@ -308,28 +308,43 @@ class Converter {
   }
 
   void convert_exons() {
+    IdEncoder ids;
     rows_.exons.resize(exons_.n);
     for (uint64_t i = 0; i < exons_.n; ++i) {
       const DgExon& d = exons_.rows[i];
       ExonRow& e = rows_.exons[i];
       set_interval(e, d.iv, "exons", i);
       e.tran = parent(d.tran, trans_.n, "exons", i, "transcript");
-      e.index = d.index;
-      e.id = str(exons_, exon_base_, d.id, "exons", i);
+      e.set_index(d.index);
+      uint32_t id = str(exons_, exon_base_, d.id, "exons", i);
+      e.id = id ? ids.encode(std::string_view(exons_.aux + d.id)) : 0;
+      if (id && !e.id) e.id = pooled_id(id);
       e.cds = link(d.cds, parts_[0].n, "exons", i, "CDS");
       e.utr5 = link(d.utr5, parts_[1].n, "exons", i, "5' UTR");
       e.utr3 = link(d.utr3, parts_[2].n, "exons", i, "3' UTR");
     }
+    rows_.exon_id_formats = ids.formats();
   }
 
+  // An intron is stored as the link to its 5' exon: the file's intron must
+  // be the gap between that exon and the next one of its transcript.
   void convert_introns() {
     rows_.introns.resize(introns_.n);
     for (uint64_t i = 0; i < introns_.n; ++i) {
       const DgIntron& d = introns_.rows[i];
-      IntronRow& r = rows_.introns[i];
-      set_interval(r, d.iv, "introns", i);
-      r.tran = parent(d.tran, trans_.n, "introns", i, "transcript");
-      r.index = d.index;
+      RowIv iv{};
+      set_interval(iv, d.iv, "introns", i);
+      uint32_t tran = parent(d.tran, trans_.n, "introns", i, "transcript");
+      const TranRow& t = rows_.trans[tran];
+      if (i < t.first_intron || i - t.first_intron != d.index || uint64_t(d.index) + 1 >= t.num_exons)
+        bad("introns", i, cat("intron ", d.index, " is not at its place among its transcript's introns"));
+      uint32_t e = t.first_exon + d.index;
+      const ExonRow &a = rows_.exons[e], &b = rows_.exons[e + 1];
+      bool minus = a.strand == '-';
+      if (a.tran != tran || b.tran != tran || iv.chrom != a.chrom || iv.strand != a.strand || b.chrom != a.chrom ||
+          b.strand != a.strand || iv.start != (minus ? b.end : a.end) || iv.end != (minus ? a.start : b.start))
+        bad("introns", i, "not the gap between its exons");
+      rows_.introns[i].exon = e;
     }
   }
 

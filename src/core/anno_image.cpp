@@ -73,7 +73,18 @@ void write_anno_image(ByteWriter& out, const std::vector<std::string>& chrom_nam
   index(kGenes, rows.genes);
   index(kTrans, rows.trans);
   index(kExons, rows.exons);
-  index(kIntrons, rows.introns);
+  {
+    // Introns are indexed by the gap between their exon and the next one.
+    BigVector<IndexedRow> gaps(rows.introns.size());
+    for (size_t i = 0; i < gaps.size(); ++i) {
+      uint32_t e = rows.introns[i].exon;
+      if (uint64_t(e) + 1 >= rows.exons.size()) value_error("annotation intron ", i, " links past the exons");
+      const ExonRow &a = rows.exons[e], &b = rows.exons[e + 1];
+      bool minus = a.strand == '-';
+      gaps[i] = IndexedRow{a.chrom, minus ? b.end : a.end, minus ? a.start : b.start, a.strand};
+    }
+    index(kIntrons, gaps);
+  }
   for (int k = 0; k < 3; ++k) index(kCdss + k, rows.parts[k]);
 
   // Every id and each of its prefixes ending before a '.', sorted by hash.
@@ -84,12 +95,14 @@ void write_anno_image(ByteWriter& out, const std::vector<std::string>& chrom_nam
       if (id.empty()) continue;
       for (size_t p = 0; p < id.size(); ++p)
         if (id[p] == '.' && p > 0)
-          keys.push_back({fnv1a64(id.substr(0, p)), static_cast<uint32_t>(i), static_cast<uint32_t>(p)});
-      keys.push_back({fnv1a64(id), static_cast<uint32_t>(i), static_cast<uint32_t>(id.size())});
+          keys.push_back({static_cast<uint32_t>(fnv1a64(id.substr(0, p))), static_cast<uint32_t>(i)});
+      keys.push_back({static_cast<uint32_t>(fnv1a64(id)), static_cast<uint32_t>(i)});
     }
-    std::sort(keys.begin(), keys.end(), [](const IdKey& a, const IdKey& b) {
-      return a.hash != b.hash ? a.hash < b.hash : a.row != b.row ? a.row < b.row : a.key_len < b.key_len;
-    });
+    std::sort(keys.begin(), keys.end(),
+              [](const IdKey& a, const IdKey& b) { return a.hash != b.hash ? a.hash < b.hash : a.row < b.row; });
+    // Keys of one row with equal hashes are one entry (lookups compare the id itself).
+    auto same = [](const IdKey& a, const IdKey& b) { return a.hash == b.hash && a.row == b.row; };
+    keys.erase(std::unique(keys.begin(), keys.end(), same), keys.end());
     toc.id_index_off[t] = out.tell();
     toc.id_index_count[t] = keys.size();
     if (!keys.empty()) out.write(keys.data(), keys.size() * sizeof(IdKey));
@@ -97,6 +110,12 @@ void write_anno_image(ByteWriter& out, const std::vector<std::string>& chrom_nam
   };
   ids(kGenes, rows.genes);
   ids(kTrans, rows.trans);
+
+  if (rows.exon_id_formats.size() > kMaxIdFormats) value_error("too many exon id formats");
+  toc.id_formats_off = out.tell();
+  toc.id_formats_count = rows.exon_id_formats.size();
+  out.write_vector(rows.exon_id_formats);
+  out.pad_to(8);
 
   out.write_at(toc_pos, &toc, sizeof toc);
   patch_file_size(out);

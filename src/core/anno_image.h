@@ -21,7 +21,8 @@ struct AnnoRows {
   BigVector<TranRow> trans;
   BigVector<ExonRow> exons;
   BigVector<IntronRow> introns;
-  BigVector<PartRow> parts[3];  // CDSs, 5' UTRs, 3' UTRs
+  BigVector<PartRow> parts[3];                 // CDSs, 5' UTRs, 3' UTRs
+  std::vector<IdFormatEntry> exon_id_formats;  // of the exons' id codes
 };
 
 /// Writes a whole .gkanno image (header size patched; an AtomicFileWriter

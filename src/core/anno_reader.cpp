@@ -61,6 +61,11 @@ AnnoFile::AnnoFile(const std::string& path, RefgId refg, std::string config)
       file_.corrupt(cat("index of ", anno_table_name(t)));
   }
   for (int k = 0; k < 2; ++k) ids_[k] = file_.array_at<IdKey>(toc_.id_index_off[k], toc_.id_index_count[k], "id index");
+  if (toc_.rows_off[kExons] % alignof(ExonRow)) file_.corrupt("exon rows are not 8-byte aligned");
+  if (toc_.id_formats_count > kMaxIdFormats) file_.corrupt(cat(toc_.id_formats_count, " exon id formats"));
+  id_formats_ = file_.array_at<IdFormatEntry>(toc_.id_formats_off, toc_.id_formats_count, "exon id formats");
+  for (uint64_t k = 0; k < toc_.id_formats_count; ++k)
+    if (!valid_id_format(id_formats_[k])) file_.corrupt(cat("exon id format ", k, " is malformed"));
 
   // Links between rows are validated when followed (AnnoFile::checked), not
   // here: opening must not touch every page of a large file.
@@ -86,15 +91,34 @@ const RowIv& AnnoFile::row_iv(int table, uint32_t row) const {
       return *reinterpret_cast<const RowIv*>(&trans_[row]);
     case kExons:
       return *reinterpret_cast<const RowIv*>(&exons_[row]);
-    case kIntrons:
-      return *reinterpret_cast<const RowIv*>(&introns_[row]);
     default:
       return *reinterpret_cast<const RowIv*>(&part(table, row));
   }
 }
 
+IntronLinks AnnoFile::intron(uint32_t i) const {
+  uint32_t e = introns_[i].exon;
+  if (uint64_t(e) + 1 >= size(kExons) || exons_[e].tran != exons_[e + 1].tran)
+    file_.corrupt(cat("intron ", i, " links to exon ", e, ", which is not followed by an exon of its transcript"));
+  return {e, exons_[e].tran, exons_[e].index()};
+}
+
+// The gap between the intron's exon and the next one (5'->3').
+RowIv AnnoFile::intron_iv(uint32_t row) const {
+  const ExonRow& a = exons_[intron(row).exon];
+  const ExonRow& b = (&a)[1];
+  if (a.chrom != b.chrom || a.strand != b.strand)
+    file_.corrupt(cat("intron ", row, " lies between exons on different chromosomes or strands"));
+  RowIv r{a.chrom, 0, 0, a.strand};
+  r.start = a.strand == '-' ? b.end : a.end;
+  r.end = a.strand == '-' ? a.start : b.start;
+  return r;
+}
+
 Interval AnnoFile::interval(int table, uint32_t row) const {
-  const RowIv& r = row_iv(table, row);
+  RowIv intron{};
+  if (table == kIntrons) intron = intron_iv(row);
+  const RowIv& r = table == kIntrons ? intron : row_iv(table, row);
   if (r.chrom < 0 || static_cast<size_t>(r.chrom) >= remap_.size() || remap_[static_cast<size_t>(r.chrom)] < 0)
     file_.corrupt(cat("row ", row, " of ", anno_table_name(table), " is on chromosome #", r.chrom,
                       ", unknown in assembly ", assembly(refg_).name()));
@@ -117,6 +141,17 @@ std::string_view AnnoFile::str(uint32_t off) const {
   return s;
 }
 
+std::string_view AnnoFile::exon_id(uint32_t row, char* buf) const {
+  uint64_t code = exons_[row].id;
+  if (is_pooled_id(code)) {
+    if (code >> 32) file_.corrupt(cat("exon ", row, " has id code ", code));
+    return str(static_cast<uint32_t>(code));
+  }
+  int n = decode_id(code, id_formats_, static_cast<uint32_t>(toc_.id_formats_count), buf);
+  if (n < 0) file_.corrupt(cat("exon ", row, " has id code ", code, ", outside its formats"));
+  return std::string_view(buf, static_cast<size_t>(n));
+}
+
 std::string_view AnnoFile::id_of(int table, uint32_t row) const {
   checked(table, row);
   return str(table == kGenes ? genes_[row].id : trans_[row].id);
@@ -132,24 +167,24 @@ bool id_matches(std::string_view id, std::string_view key) {
 std::vector<uint32_t> AnnoFile::find_all_ids(int table, std::string_view key) const {
   std::vector<uint32_t> out;
   if (key.empty() || (table != kGenes && table != kTrans)) return out;
-  uint64_t h = fnv1a64(key);
+  auto h = static_cast<uint32_t>(fnv1a64(key));
   const IdKey* b = ids_[table];
   const IdKey* e = b + toc_.id_index_count[table];
-  auto lo = std::lower_bound(b, e, h, [](const IdKey& k, uint64_t v) { return k.hash < v; });
+  auto lo = std::lower_bound(b, e, h, [](const IdKey& k, uint32_t v) { return k.hash < v; });
   for (; lo != e && lo->hash == h; ++lo)
-    if (lo->key_len == key.size() && id_matches(id_of(table, lo->row), key)) out.push_back(lo->row);
+    if (id_matches(id_of(table, lo->row), key)) out.push_back(lo->row);
   out.erase(std::unique(out.begin(), out.end()), out.end());  // sorted by (hash, row) already
   return out;
 }
 
 uint32_t AnnoFile::find_id(int table, std::string_view key) const {
   if (key.empty() || (table != kGenes && table != kTrans)) return kNoRow;
-  uint64_t h = fnv1a64(key);
+  auto h = static_cast<uint32_t>(fnv1a64(key));
   const IdKey* b = ids_[table];
   const IdKey* e = b + toc_.id_index_count[table];
-  auto lo = std::lower_bound(b, e, h, [](const IdKey& k, uint64_t v) { return k.hash < v; });
+  auto lo = std::lower_bound(b, e, h, [](const IdKey& k, uint32_t v) { return k.hash < v; });
   for (; lo != e && lo->hash == h; ++lo)
-    if (lo->key_len == key.size() && id_matches(id_of(table, lo->row), key)) return lo->row;
+    if (id_matches(id_of(table, lo->row), key)) return lo->row;
   return kNoRow;
 }
 

@@ -476,23 +476,19 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
         er.end = pos32(e.end, tname);
         er.strand = t.strand;
         er.tran = tri;
-        er.index = static_cast<uint32_t>(k);
-        er.id = e.id;
+        if (!er.set_index(static_cast<uint32_t>(k)))
+          value_error(tname(), " has more than ", kMaxExonIndex + 1, " exons");
+        er.id = e.id;  // a build pool offset until the pool is written
         er.cds = er.utr5 = er.utr3 = kNoRow;
         erows.push_back(er);
         if (k + 1 < L.exons.size()) {
           const BPart& n = L.exons[k + 1];
           IntronRow ir{};
-          ir.chrom = t.chrom;
-          ir.strand = t.strand;
           int64_t s = t.strand == '+' ? e.end : n.end, en = t.strand == '+' ? n.start : e.start;
           if (en < s)
             value_error(where(n.line), ": exons ", k + 1, " and ", k + 2, " of ", tname(),
                         " overlap or are not in 5'->3' order");
-          ir.start = pos32(s, tname);
-          ir.end = pos32(en, tname);
-          ir.tran = tri;
-          ir.index = static_cast<uint32_t>(k);
+          ir.exon = static_cast<uint32_t>(erows.size() - 1);
           irows.push_back(ir);
         }
       }
@@ -523,53 +519,42 @@ void AnnoModel::write(const std::string& path, const Rules& rules, const std::st
   BigVector<uint32_t>().swap(first);
   BigVector<uint32_t>().swap(order);
 
-  // Gene ids and names and transcript ids are copied, in row order, to the
-  // front of the written pool, followed by the whole build pool (every other
-  // offset shifted): `gene.name` / `transcript.id` of random rows then read
-  // a small, cache-friendly region instead of a random place in a pool
-  // dominated by exon ids. The copies stay in the build pool too (a few MB
-  // for GENCODE): cheaper in time and memory than rebuilding the pool.
-  std::string front(1, '\0');
+  // The written pool holds what the rows use, once: gene ids and names and
+  // transcript ids first, in row order (`gene.name` / `transcript.id` of
+  // random rows then read a small, cache-friendly region), then the other
+  // strings. Exon ids become id codes (id_code.h); those without a numeric
+  // form are pooled too.
   {
-    size_t bytes = 1;
-    for (const GeneRow& g : grows) bytes += strings.get(g.id).size() + strings.get(g.name).size() + 2;
-    for (const TranRow& t : trows) bytes += strings.get(t.id).size() + 1;
-    if (bytes + strings.data().size() > 0xFFFFFFF0ull) value_error("annotation strings exceed 4 GiB");
-    front.reserve(bytes);
-    auto shift = static_cast<uint32_t>(bytes);
-    auto copy = [&](uint32_t& off) {
-      std::string_view s = strings.get(off);
-      if (s.empty()) {
-        off = 0;
-        return;
-      }
-      off = static_cast<uint32_t>(front.size());
-      front.append(s.data(), s.size());
-      front.push_back('\0');
-    };
-    auto shifted = [&](uint32_t& off) {
-      if (off) off += shift;
-    };
+    StringPool pool;
+    auto move = [&](auto& off) { off = pool.add(strings.get(static_cast<uint32_t>(off))); };
     for (GeneRow& g : grows) {
-      copy(g.id);
-      copy(g.name);
-      shifted(g.type);
+      move(g.id);
+      move(g.name);
     }
+    for (TranRow& t : trows) move(t.id);
+    for (GeneRow& g : grows) move(g.type);
     for (TranRow& t : trows) {
-      copy(t.id);
-      shifted(t.type);
-      shifted(t.ccds);
-      shifted(t.tags);
-      shifted(t.protein);
-      shifted(t.product);
+      move(t.type);
+      move(t.ccds);
+      move(t.tags);
+      move(t.protein);
+      move(t.product);
     }
-    for (ExonRow& e : erows) shifted(e.id);
+    IdEncoder ids;
+    for (ExonRow& e : erows) {
+      std::string_view id = strings.get(static_cast<uint32_t>(e.id));
+      if (id.empty()) continue;
+      e.id = ids.encode(id);
+      if (!e.id) e.id = pooled_id(pool.add(id));
+    }
+    rows.exon_id_formats = ids.formats();
+    strings = std::move(pool);
   }
 
   AtomicFileWriter out(path);
   std::vector<std::string> chrom_names;
   for (size_t i = 0; i < asm_.num_chroms(); ++i) chrom_names.push_back(asm_.chrom_name(static_cast<ChromId>(i)));
-  write_anno_image(out, chrom_names, rows, {front, strings.data()});
+  write_anno_image(out, chrom_names, rows, {strings.data()});
   out.commit();
 }
 

@@ -286,10 +286,7 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
       const Chain& c = chains_[i];
       const Block* b = first_block_after(c, start);
       if (b == blocks_.data() + c.first_block + c.num_blocks || b->t_start >= start) continue;
-      if (++hits > 1) {
-        r.status = LiftStatus::Duplicated;
-        return r;
-      }
+      if (++hits > 1) return LiftResult{LiftStatus::Duplicated};  // without the first chain's answer
       r.chrom = c.q_chrom;
       r.start = r.end = to_target(c, *b, start);
       r.strand = c.q_strand == '+' ? strand : (strand == '+' ? '-' : '+');

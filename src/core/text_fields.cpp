@@ -1,5 +1,6 @@
 #include "text_fields.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <string>
@@ -18,6 +19,30 @@ void split(std::string_view s, char sep, std::vector<std::string_view>& out) {
     out.push_back(s.substr(b, e - b));
     b = e + 1;
   }
+}
+
+void split_first(std::string_view s, char sep, size_t max_fields, std::vector<std::string_view>& out) {
+  out.clear();
+  size_t b = 0;
+  while (out.size() + 1 < max_fields) {
+    size_t e = s.find(sep, b);
+    if (e == std::string_view::npos) break;
+    out.push_back(s.substr(b, e - b));
+    b = e + 1;
+  }
+  out.push_back(s.substr(b));
+}
+
+size_t count_char(std::string_view s, char c) {
+  // Blocks of up to 255 bytes with a byte counter: the compiler vectorises the inner loop.
+  size_t n = 0;
+  for (size_t b = 0; b < s.size(); b += 255) {
+    size_t stop = std::min(s.size(), b + 255);
+    uint8_t k = 0;
+    for (size_t i = b; i < stop; ++i) k = static_cast<uint8_t>(k + (s[i] == c));
+    n += k;
+  }
+  return n;
 }
 
 void split_blanks(std::string_view s, std::vector<std::string_view>& out) {

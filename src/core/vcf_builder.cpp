@@ -151,9 +151,11 @@ struct Column {
   Special special = Special::None;
   bool is_float = false;  // header type Float (value parser)
   bool is_flag = false;
+  bool single_int = false;  // one Integer value per entry whatever the ALTs (parse_values' fast path)
   NumKind num = NumKind::Fixed;
   uint32_t depth = 1;
   uint32_t row_values = 1;  // depth (INFO) or samples*depth (FORMAT)
+  size_t value_bytes = 0;   // bytes of one entry's values (depth elements; fixed-size columns)
   double default_value = 0;
   std::vector<uint8_t> defaults;  // one row of default values (fixed-size columns)
   std::vector<uint8_t> row;       // the row being parsed
@@ -249,6 +251,8 @@ class Builder {
   void stage(ChromId chrom, int64_t start, int64_t end, std::string_view ref, std::string_view alt, uint32_t alt_index,
              uint32_t n_alts);
   void stage_format(uint32_t a, uint32_t n_alts);
+  /// Stores FORMAT key value `tok` of sample `s` into column `c`'s row.
+  void stage_sample_value(Column& c, size_t s, std::string_view tok, uint32_t a, uint32_t n_alts);
   void commit();
   void discard();
   /// Values of one INFO item or FORMAT sample field, for alt `a` of `n_alts`.
@@ -431,6 +435,8 @@ void Builder::setup_columns() {
       }
     }
     if (r.has_default && c.special != Special::Gt) c.default_value = r.default_value;
+    c.single_int = c.special == Special::None && !c.is_float && !c.is_flag && c.dtype != VcfDtype::String &&
+                   c.num == NumKind::Fixed && c.depth == 1;
     if (c.format) {
       if (n_samples == 0)
         value_error(reader_.name(), ": No FORMAT fields can be read: the VCF has no sample columns (FORMAT ID ", r.id,
@@ -444,6 +450,7 @@ void Builder::setup_columns() {
     // Default row.
     if (c.dtype != VcfDtype::String) {
       size_t es = vcf_dtype_size(c.dtype);
+      c.value_bytes = c.depth * es;
       c.defaults.resize(c.row_values * es);
       c.row.resize(c.row_values * es);
       std::vector<uint8_t> one(es);
@@ -478,8 +485,8 @@ void Builder::setup_columns() {
       }
       for (uint32_t i = 0; i < c.row_values; ++i) std::memcpy(c.defaults.data() + i * es, one.data(), es);
     }
-    if (c.ragged()) c.offsets = std::make_unique<SpillFile>(out_path_);
-    c.data = std::make_unique<SpillFile>(out_path_);
+    if (c.ragged()) c.offsets = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
+    c.data = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
     cols_.push_back(std::move(c));
   }
   for (size_t i = 0; i < cols_.size(); ++i)
@@ -600,6 +607,22 @@ bool Builder::store_number(const Column& c, std::string_view tok, uint8_t* dst, 
 }
 
 void Builder::parse_values(Column& c, std::string_view text, uint32_t a, uint32_t n_alts, uint8_t* dst) {
+  int32_t small;
+  if (c.single_int && parse_small_uint(text, small)) {  // the common case: one plain count (DP, GQ...)
+    switch (c.dtype) {
+      case VcfDtype::Int8:
+        if (small > INT8_MAX) break;
+        put<int8_t>(dst, small);
+        return;
+      case VcfDtype::Int16:
+        if (small > INT16_MAX) break;
+        put<int16_t>(dst, small);
+        return;
+      default:
+        put<int32_t>(dst, small);
+        return;
+    }
+  }
   if (text == "." || (c.format && text.empty())) return;  // missing: keep the defaults
   size_t es = vcf_dtype_size(c.dtype);
   std::string err;
@@ -662,7 +685,44 @@ void Builder::stage_ragged(Column& c, std::string_view text) {
   c.staged_lens.push_back(tokens_.size());
 }
 
+/// The genotype code of the common GT forms, one or two single-digit alleles
+/// ("1", "0/1", "1|0", "./."), into `out`; false for anything else (then
+/// parse_gt decides and reports problems). Same rules as parse_gt.
+bool simple_gt(std::string_view s, uint32_t a, uint32_t n_alts, int8_t& out) {
+  auto is_alt = [&](char c, bool& alt) {
+    unsigned d = static_cast<unsigned char>(c) - unsigned('0');
+    if (d > 9 || d > n_alts) return false;
+    alt = d != 0 && d == a;
+    return true;
+  };
+  bool x0 = false, x1 = false;
+  if (s.size() == 1) {
+    if (s[0] == '.') {
+      out = GT_UNKNOWN;
+      return true;
+    }
+    if (!is_alt(s[0], x0)) return false;
+    out = x0 ? GT_HOM_ALT : GT_HOM_REF;
+    return true;
+  }
+  if (s.size() != 3 || (s[1] != '/' && s[1] != '|')) return false;
+  if (s[0] == '.' && s[2] == '.') {
+    out = GT_UNKNOWN;
+    return true;
+  }
+  if (!is_alt(s[0], x0) || !is_alt(s[2], x1)) return false;
+  if (x0 == x1)
+    out = x0 ? GT_HOM_ALT : GT_HOM_REF;
+  else if (s[1] == '|')
+    out = x0 ? GT_PHASED_1_0 : GT_PHASED_0_1;
+  else
+    out = GT_HET;
+  return true;
+}
+
 int8_t Builder::parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t n_alts) {
+  int8_t code;
+  if (simple_gt(s, a, n_alts, code)) return code;
   // Alleles: missing, reference, the stored ALT (other ALTs of a split record count as reference).
   int n = 0, n_missing = 0, n_alt = 0;
   bool phased = true, first_alt = false;
@@ -698,7 +758,8 @@ int8_t Builder::parse_gt(std::string_view s, bool lenient, uint32_t a, uint32_t 
 }
 
 void Builder::process(std::string_view line) {
-  split(line, '\t', fields_);
+  // The sample columns stay one field (fields_[9]): stage_format scans them in one pass.
+  split_first(line, '\t', 10, fields_);
   if (fields_.size() < 8) fail_line(cat("Expected at least 8 tab-separated columns but found ", fields_.size()));
   ChromId chrom = resolve_chrom(fields_[0]);
   int64_t pos;
@@ -887,12 +948,14 @@ void Builder::stage(ChromId chrom, int64_t start, int64_t end, std::string_view 
 
 void Builder::stage_format(uint32_t a, uint32_t n_alts) {
   size_t n_samples = samples_.size();
-  if (fields_.size() != 9 + n_samples) {
-    if (fields_.size() <= 8)
-      fail_line(
-          cat("Expected ", 9 + n_samples, " columns (FORMAT and ", n_samples, " samples), found ", fields_.size()));
-    fail_line(cat("Expected ", n_samples, " sample columns as in the #CHROM line, found ",
-                  fields_.size() > 9 ? fields_.size() - 9 : 0));
+  // fields_[9] holds every sample column (process() splits the line only up to it).
+  std::string_view samples = fields_.size() > 9 ? fields_[9] : std::string_view();
+  size_t found = fields_.size() > 9 ? 1 + count_char(samples, '\t') : 0;
+  if (found != n_samples) {
+    size_t columns = fields_.size() > 9 ? 9 + found : fields_.size();
+    if (columns <= 8)
+      fail_line(cat("Expected ", 9 + n_samples, " columns (FORMAT and ", n_samples, " samples), found ", columns));
+    fail_line(cat("Expected ", n_samples, " sample columns as in the #CHROM line, found ", found));
   }
   std::string_view fmt = fields_[8];
   if (fmt != last_format_) {
@@ -918,28 +981,21 @@ void Builder::stage_format(uint32_t a, uint32_t n_alts) {
     else
       std::memcpy(c.row.data(), c.defaults.data(), c.row.size());
   }
+  // One pass over the sample columns: each sample's keys up to the last one
+  // needed (missing trailing keys keep their defaults), then its unused rest.
+  const char* text = samples.data();
+  size_t i = 0, size = samples.size();
   for (size_t s = 0; s < n_samples && last_needed >= 0; ++s) {
-    std::string_view sample = fields_[9 + s];
-    size_t b = 0;
     for (int k = 0; k <= last_needed; ++k) {
-      if (b > sample.size()) break;  // trailing fields dropped: defaults
-      size_t e = sample.find(':', b);
-      if (e == std::string_view::npos) e = sample.size();
-      std::string_view tok = sample.substr(b, e - b);
-      b = e + 1;
+      size_t b = i;
+      while (i < size && text[i] != ':' && text[i] != '\t') ++i;
       int ci = format_map_[static_cast<size_t>(k)];
-      if (ci < 0) continue;
-      Column& c = cols_[static_cast<size_t>(ci)];
-      if (c.special == Special::Gt) {
-        if (tok.empty()) continue;
-        int8_t g = parse_gt(tok, c.default_value == GT_HET, a, n_alts);
-        std::memcpy(c.row.data() + s, &g, 1);
-      } else if (c.ragged()) {
-        c.samples[s] = tok;
-      } else {
-        parse_values(c, tok, a, n_alts, c.row.data() + s * c.depth * vcf_dtype_size(c.dtype));
-      }
+      if (ci >= 0) stage_sample_value(cols_[static_cast<size_t>(ci)], s, std::string_view(text + b, i - b), a, n_alts);
+      if (i == size || text[i] == '\t') break;
+      ++i;  // the ':'
     }
+    while (i < size && text[i] != '\t') ++i;
+    ++i;
   }
   for (Column& c : cols_) {
     if (!c.format) continue;
@@ -948,6 +1004,18 @@ void Builder::stage_format(uint32_t a, uint32_t n_alts) {
     } else {
       c.staged.insert(c.staged.end(), c.row.begin(), c.row.end());
     }
+  }
+}
+
+void Builder::stage_sample_value(Column& c, size_t s, std::string_view tok, uint32_t a, uint32_t n_alts) {
+  if (c.special == Special::Gt) {
+    if (tok.empty()) return;
+    int8_t g = parse_gt(tok, c.default_value == GT_HET, a, n_alts);
+    std::memcpy(c.row.data() + s, &g, 1);
+  } else if (c.ragged()) {
+    c.samples[s] = tok;
+  } else {
+    parse_values(c, tok, a, n_alts, c.row.data() + s * c.value_bytes);
   }
 }
 
@@ -1061,8 +1129,8 @@ VcfBuildResult Builder::run() {
   read_header();
   if (!saw_chrom_line_) value_error(reader_.name(), ": no #CHROM header line (is this a VCF file?)");
   setup_columns();
-  rows_ = std::make_unique<SpillFile>(out_path_);
-  alleles_ = std::make_unique<SpillFile>(out_path_);
+  rows_ = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
+  alleles_ = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
   std::string_view line;
   while (reader_.next(line)) {
     if (line.empty() || line[0] == '#') continue;

@@ -40,6 +40,7 @@
 #include "interval_index.h"
 #include "line_reader.h"
 #include "mapped_file.h"
+#include "spill_file.h"
 
 namespace gk {
 
@@ -137,6 +138,7 @@ struct VcfBuildOptions {
   Ancestral ancestral = Ancestral::Error;
   bool split_multiallelic = false;
   std::string provenance;
+  uint64_t spill_memory = kSpillMemoryBudget;  // parsed columns kept in memory (all conversions) before spilling
 };
 
 struct VcfBuildResult {
