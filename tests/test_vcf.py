@@ -683,7 +683,7 @@ def test_from_vcf_arguments(tmp_path, tiny):
         VCFTable.from_vcf(path, tiny, normalize=True, validate=False)
     with pytest.raises(ValueError, match="unsupported must be 'error', 'skip' or 'keep'"):
         VCFTable.from_vcf(path, tiny, unsupported="ignore")
-    assert VCFTable.vcfbin_version() == 3
+    assert VCFTable.vcfbin_version() == 4
 
 
 def test_to_pandas(mk):

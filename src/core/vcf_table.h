@@ -46,7 +46,7 @@ namespace gk {
 
 class TwoBitFile;
 
-constexpr uint32_t kVcfBinVersion = 3;
+constexpr uint32_t kVcfBinVersion = 4;  // 4: compact interval index (by3 as positions)
 
 /// Element types of INFO/FORMAT columns (stored as one byte).
 enum class VcfDtype : uint8_t { Bool = 1, Int8 = 2, Int16 = 3, Int32 = 4, Float16 = 5, Float32 = 6, String = 7 };
