@@ -13,12 +13,13 @@ own APIs, kipoiseq + pyBigWig, gReLU's datasets (which read every window and tra
 built: timed with that), GenVarLoader's reference dataset (DNA only: its tracks are per-sample
 bigWigs and its variants need a normalised VCF per sample), and the reference GenomeKit 7.7.0 in
 its venv. Peers run in ``--peers-python`` (a venv with kipoiseq, gReLU and GenVarLoader installed
-beside torch==2.13.0; ``python -m venv --system-site-packages /tmp/loader-peers &&
-/tmp/loader-peers/bin/pip install -c <(echo torch==2.13.0) kipoiseq genvarloader grelu``); a peer
-that does not import is skipped with its reason. Each result is checked against ours.
+beside torch==2.13.0; ``python -m venv --system-site-packages /work/venv-peers &&
+/work/venv-peers/bin/pip install -c <(echo torch==2.13.0) kipoiseq genvarloader grelu``, about 10
+minutes); a peer that does not import is skipped with its reason. Each result is checked against ours.
 
 The DNA-only case also measures memcpy bandwidth (numpy copy of 256 MiB, bytes written per
-second) and prints the fraction of it that WindowLoader's one-hot output reaches.
+second, one core) right before timing WindowLoader, and prints the fraction of it that
+WindowLoader's one-hot output (bytes written per second) reaches with 1 and with 2 threads.
 
     python benchmarks/bench_loader.py [--mbp 24] [--keep DIR] [--no-ref] [--peers-python PATH]
 """
@@ -322,6 +323,9 @@ def bench_case(case: str, c: dict, ctx: dict) -> None:
             return WindowLoader(genome, ivs, variants=vs, with_reference=True, **opts)
         return WindowLoader(genome, ivs, **opts)
 
+    if case == "dna":  # measured next to the loader: the machine's load drifts over a run
+        ctx["bandwidth"] = memcpy_bandwidth()
+        print(f"memcpy bandwidth (numpy copy, one core): {ctx['bandwidth'] / 1e9:.2f} GB/s written")
     for threads in (1, 2):
         wl = loader(threads)
         first = next(iter(wl))
@@ -427,7 +431,7 @@ def main() -> None:
     ap.add_argument("--mbp", type=int, default=24)
     ap.add_argument("--keep", help="keep the data in this folder")
     ap.add_argument("--no-ref", action="store_true", help="skip the reference GenomeKit")
-    ap.add_argument("--peers-python", default="/tmp/loader-peers/bin/python")
+    ap.add_argument("--peers-python", default="/work/venv-peers/bin/python")
     args = ap.parse_args()
 
     import genome_kit as gk
@@ -455,8 +459,6 @@ def main() -> None:
         "dna": dict(L=L_HUGE, n_ours=48, n_peer=6, title="2^20 bp DNA only"),
         "variants": dict(L=L_VAR, n_ours=2000, n_peer=400, title="2 kb windows, REF + ALT of a SNV each"),
     }
-    bandwidth = memcpy_bandwidth()
-    print(f"memcpy bandwidth (numpy copy, one core): {bandwidth / 1e9:.2f} GB/s written")
     try:
         ctx = dict(
             genome=genome,
@@ -464,7 +466,6 @@ def main() -> None:
             data=data,
             rng=rng,
             work=work,
-            bandwidth=bandwidth,
             peers_python=peers_python,
             have_ref=have_ref,
         )

@@ -1686,7 +1686,7 @@ def write_twobit(
     Writes FASTA text read from a binary stream to a .2bit file (and, with sizes_path, its chrom.sizes, committed first); returns [(name, size)].
     """
 
-ANNOTATION_FORMAT_VERSION: int = 2
+ANNOTATION_FORMAT_VERSION: int = 4
 LIFT_REASONS: tuple = (
     "",
     "Deleted in new",
@@ -1695,5 +1695,5 @@ LIFT_REASONS: tuple = (
     "Duplicated in new",
     "Target chromosome not in the target assembly",
 )
-VCFBIN_VERSION: int = 3
+VCFBIN_VERSION: int = 4
 _Utr3Table = UtrTable

@@ -9,6 +9,7 @@ import os
 # (set before genome_kit is imported, and inherited by child processes).
 os.environ.setdefault("GENOMEKIT_STORAGE_BUCKET", "")
 
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from anno_util import build_annotation  # noqa: E402
 
@@ -64,6 +65,32 @@ def yeast(data_dir):
     """Genome "yeast": real S. cerevisiae chrI + chrII, the package's sample FASTA."""
     gk.build_assembly(SAMPLE_FASTA, os.path.join(data_dir, "yeast"))
     return gk.Genome("yeast")
+
+
+@pytest.fixture(scope="session")
+def patchy(data_dir):
+    """Genome "patchy" and its FASTA text per chromosome: random bases with N runs (at chromosome
+    ends too), soft-masked runs and IUPAC codes at odd offsets; chromosomes of 300007, 4099, 37 and
+    1 bp. One-hot paths that read packed bases directly are checked against this text."""
+    rng = np.random.default_rng(11)
+    seqs = {}
+    for name, n in [("p1", 300_007), ("p2", 4099), ("p3", 37), ("p4", 1)]:
+        s = np.frombuffer(b"ACGT", np.uint8)[rng.integers(0, 4, n)].copy()
+        for _ in range(n // 3000 + 1):  # soft-masked runs
+            a = int(rng.integers(0, n))
+            s[a : a + int(rng.integers(1, 4000))] |= 32
+        for _ in range(n // 5000 + 1):  # N runs of any length, including single bases
+            a = int(rng.integers(0, n))
+            s[a : a + int(rng.choice([1, 2, 3, 5, 17, 600, 9001]))] = ord("N")
+        s[rng.integers(0, n, n // 10000 + 1)] = ord("R")  # stored as N in .2bit
+        if n > 100:
+            s[:7] = s[-3:] = ord("N")  # N at both chromosome ends
+        seqs[name] = s.tobytes().decode()
+    fasta = os.path.join(data_dir, "patchy.fa")
+    with open(fasta, "w") as f:
+        f.writelines(f">{c}\n{s}\n" for c, s in seqs.items())
+    gk.build_assembly(fasta, os.path.join(data_dir, "patchy"))
+    return gk.Genome("patchy"), seqs
 
 
 @pytest.fixture(scope="session")

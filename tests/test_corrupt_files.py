@@ -34,6 +34,7 @@ chr1\t5\t.\tT\tG\t.\t.\tDP=3
 # .gkanno: AnnoToc at byte 32 (anno.h)
 TOC = 32
 TOC_ROWS_OFF = TOC + 56  # uint64[7]
+TOC_INDEX_OFF = TOC + 112  # uint64[7]
 TOC_ID_INDEX_OFF = TOC + 168  # uint64[2]
 TOC_ID_INDEX_COUNT = TOC + 184
 TOC_CHROMS_OFF = TOC + 216
@@ -168,6 +169,24 @@ def test_gkanno_exon_id_code_out_of_range(anno_file, corr, tmp_path, code):
     anno = open_anno(patched(tmp_path, anno_file, {at + EXON_ID: struct.pack("<Q", code)}), corr)
     with raises_naming(anno.filename):
         _ = anno.exons[0].id
+
+
+def test_gkanno_index_by3_position_out_of_range(anno_file, corr, tmp_path):
+    """The interval index's by-3' list holds positions into the by-5' entries of its key: one past the key's
+    count is corrupt (within and 3' queries follow them)."""
+    data = read(anno_file)
+    at = u64(data, TOC_INDEX_OFF + 8 * EXONS)
+    keys, rows = struct.unpack_from("<II", data, at)
+    by3 = at + 16 + 32 * keys + 12 * rows
+    path = patched(tmp_path, anno_file, {by3 + 4 * k: struct.pack("<I", 0xFFFFFFF0) for k in range(rows)})
+    anno = open_anno(path, corr)
+    whole = gk.Interval("chr1", "+", 0, 240, corr)
+    assert len(anno.exons.find_overlapping(whole)) == 3  # the by-5' list is intact
+    exons = anno.exons
+    queries = [(exons.find_within, whole), (exons.find_3p_within, whole), (exons.find_3p_aligned, exons[0])]
+    for query, iv in queries:
+        with raises_naming(path):
+            query(iv)
 
 
 def test_gkanno_string_not_utf8(anno_file, corr, tmp_path):

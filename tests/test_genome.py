@@ -8,6 +8,7 @@ import threading
 
 import numpy as np
 import pytest
+from dna_text import text_dna, text_one_hot
 
 import genome_kit as gk
 from genome_kit import Interval
@@ -208,6 +209,46 @@ def test_concurrent_reads_from_threads(yeast):
     for t in threads:
         t.join()
     assert all(r == expected for r in results)
+
+
+def random_intervals(genome, seqs, rng, length, count):
+    """`count` intervals of `length` bases on either strand, anywhere from just before a chromosome to
+    just after it (any offset modulo 4)."""
+    out = []
+    for _ in range(count):
+        c = str(rng.choice(list(seqs)))
+        start = int(rng.integers(-length - 5, len(seqs[c]) + 5))
+        out.append(gk.Interval(c, str(rng.choice(["+", "-"])), start, start + length, genome))
+    return out
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+def test_one_hot_and_dna_from_packed_bases_equal_the_fasta_text(patchy, dtype):
+    """One-hot is written straight from the packed bases (no letters in between): windows at every
+    offset modulo 4, across N runs, soft-masked runs and chromosome ends, on both strands; the last
+    batch is large enough for streaming stores."""
+    genome, seqs = patchy
+    rng = np.random.default_rng(5)
+    for length, count in [
+        (1, 60),
+        (3, 60),
+        (31, 40),
+        (32, 40),
+        (33, 40),
+        (101, 40),
+        (4099, 20),
+        (70_001, 40),
+    ]:
+        ivs = random_intervals(genome, seqs, rng, length, count)
+        got = genome.one_hot(ivs, dtype=dtype)
+        assert got.dtype == np.dtype(dtype) and got.shape == (count, length, 4)
+        for row, iv in zip(got, ivs, strict=True):
+            np.testing.assert_array_equal(row, text_one_hot(seqs, iv), err_msg=str(iv))
+            if length < 5000:
+                assert genome.dna(iv) == text_dna(seqs, iv), iv
+                assert genome.dna(iv, soft_mask=True) == text_dna(seqs, iv, soft_mask=True), iv
+    with pytest.raises(IndexError, match="beyond chromosome"):
+        genome.one_hot(gk.Interval("p3", "+", 30, 40, genome), allow_outside_chromosome=False)
 
 
 @pytest.mark.parametrize("dtype", ["uint8", np.uint8, np.float32, "float32", np.dtype("float16"), np.float16])

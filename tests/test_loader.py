@@ -11,6 +11,7 @@ import shutil
 
 import numpy as np
 import pytest
+from dna_text import text_one_hot
 
 import genome_kit as gk
 from genome_kit.loader import Target, WindowLoader
@@ -139,6 +140,29 @@ def test_dna_and_targets_equal_the_naive_reference(yeast, tracks, dtype):
         check_batch(b, targets, yeast, dtype=dtype)
     assert np.concatenate([b["index"] for b in batches]).tolist() == list(range(24))
     assert np.isnan(np.concatenate([b["targets"] for b in batches])).any()  # the NaN holes pass through
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32, np.float16])
+def test_dna_from_packed_bases_across_n_runs_masks_and_chromosome_ends(patchy, dtype):
+    """DNA-only batches are one-hot encoded straight from the packed bases: windows at every offset
+    modulo 4 (shifts), across N runs and soft-masked runs, past both chromosome ends (N padding),
+    reverse complemented; batches of 8 MiB and more are written with streaming stores."""
+    genome, seqs = patchy
+    rng = np.random.default_rng(2)
+    length = 1 << 16
+    starts = [-700, 300_007 - length + 650, *rng.integers(0, 300_007 - length, 30).tolist()]
+    ivs = [gk.Interval("p1", "+-"[k % 2], s, s + length, genome) for k, s in enumerate(starts)]
+    batch = 32 if dtype == np.uint8 else 8  # 8 MiB
+    loader = WindowLoader(
+        genome, ivs, batch_size=batch, dtype=dtype, max_shift=3, reverse_complement=True, seed=1, threads=2
+    )
+    seen = 0
+    for b in collect(loader):
+        assert b["dna"].dtype == dtype
+        for k, iv in enumerate(b["intervals"]):
+            np.testing.assert_array_equal(b["dna"][k], text_one_hot(seqs, iv).astype(dtype), err_msg=str(iv))
+            seen += 1
+    assert seen == len(ivs)
 
 
 def test_borzoi_transforms(yeast, tracks):

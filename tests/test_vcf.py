@@ -683,7 +683,7 @@ def test_from_vcf_arguments(tmp_path, tiny):
         VCFTable.from_vcf(path, tiny, normalize=True, validate=False)
     with pytest.raises(ValueError, match="unsupported must be 'error', 'skip' or 'keep'"):
         VCFTable.from_vcf(path, tiny, unsupported="ignore")
-    assert VCFTable.vcfbin_version() == 3
+    assert VCFTable.vcfbin_version() == 4
 
 
 def test_to_pandas(mk):
@@ -728,3 +728,28 @@ def test_sequence_variations_feed_variant_genome(mk, tiny):
     vg = gk.VariantGenome(tiny, vs)
     # TTTTACGTAA with G inserted after base 5 and CGT deleted after base 9
     assert vg.dna(iv) == CHR2[4:5] + "G" + CHR2[5:9] + CHR2[12:14]
+
+
+def test_spilled_columns_give_the_same_file(tmp_path, tiny, monkeypatch):
+    # Parsed columns stay in memory up to a budget, then move to temporary files: any split is one output.
+    def variant(i):
+        pos = 3 + i % 30
+        alt = "C" if base(pos) == "A" else "A"
+        return row(pos, base(pos), alt, info=f"DP={i};NOTE=" + "x" * (i % 97), fmt="GT:AD", s1="0/1:1,2")
+
+    rows = [variant(i) for i in range(60000)]
+    path = write_vcf(tmp_path, "big.vcf", rows)
+    files = []
+    for budget in (None, "0", str(3 << 20)):
+        if budget is None:
+            monkeypatch.delenv("GENOMEKIT_SPILL_MEMORY", raising=False)
+        else:
+            monkeypatch.setenv("GENOMEKIT_SPILL_MEMORY", budget)
+        out = tmp_path / f"out{len(files)}.vcfbin"
+        VCFTable.build_vcfbin(out, path, tiny, info_ids=["DP", "NOTE"], fmt_ids=["GT", "AD"])
+        files.append(out.read_bytes())
+    assert len(files[0]) > 5 << 20 and files[1] == files[0] and files[2] == files[0]
+    assert sorted(os.listdir(tmp_path)) == ["big.vcf", "out0.vcfbin", "out1.vcfbin", "out2.vcfbin"]
+    monkeypatch.setenv("GENOMEKIT_SPILL_MEMORY", "lots")
+    with pytest.raises(ValueError, match="GENOMEKIT_SPILL_MEMORY must be a number of bytes, got 'lots'"):
+        VCFTable.build_vcfbin(tmp_path / "bad.vcfbin", path, tiny, fmt_ids=["GT"])

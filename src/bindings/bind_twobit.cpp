@@ -3,7 +3,7 @@
 #include "atomic_writer.h"
 #include "common.h"
 #include "errors.h"
-#include "one_hot.h"
+#include "one_hot_unpack.h"
 #include "twobit.h"
 
 namespace gkpy {
@@ -30,11 +30,10 @@ py::array_t<T> one_hot_impl(const TwoBitFile& f, const std::vector<Interval>& iv
   py::array_t<T> out({static_cast<py::ssize_t>(ivs.size()), static_cast<py::ssize_t>(len), py::ssize_t(4)});
   T* dst = out.mutable_data();
   {
+    const bool stream = size_t(out.nbytes()) >= gk::kStreamMinBytes;
     py::gil_scoped_release nogil;
-    std::vector<char> buf(static_cast<size_t>(len));
     for (auto& iv : ivs) {
-      f.fetch(iv, buf.data(), allow_outside, false);
-      gk::one_hot_encode(buf.data(), len, dst);
+      f.fetch_one_hot(iv, dst, allow_outside, stream);
       dst += 4 * len;
     }
   }

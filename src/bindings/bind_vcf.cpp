@@ -7,6 +7,7 @@
 #include "common.h"
 #include "errors.h"
 #include "fast_rows.h"
+#include "text_fields.h"
 #include "twobit.h"
 #include "variant.h"
 #include "vcf_table.h"
@@ -632,6 +633,13 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           gk::value_error("ancestral must be 'error', 'warn' or 'exclude', got '", ancestral, "'");
         opt.split_multiallelic = split_multiallelic;
         opt.provenance = provenance;
+        // Read with the GIL held (os.environ writes hold it too).
+        if (const char* v = std::getenv("GENOMEKIT_SPILL_MEMORY"); v && *v) {
+          int64_t bytes = 0;
+          if (!gk::parse_int(v, bytes) || bytes < 0)
+            gk::value_error("GENOMEKIT_SPILL_MEMORY must be a number of bytes, got '", v, "'");
+          opt.spill_memory = static_cast<uint64_t>(bytes);
+        }
         PyStreamSource src(std::move(stream), source_name);
         gk::VcfBuildResult r;
         {

@@ -35,7 +35,7 @@
 namespace gk {
 
 constexpr const char* kAnnoMagic = "GKANNO";
-constexpr uint32_t kAnnoVersion = 3;  // 2: transcript tags; 3: compact introns, exon ids and id index
+constexpr uint32_t kAnnoVersion = 4;  // 3: compact introns, exon ids, id index; 4: compact interval index
 
 enum AnnoTableId : uint8_t { kGenes = 0, kTrans, kExons, kIntrons, kCdss, kUtr5s, kUtr3s, kNumAnnoTables };
 

@@ -1,19 +1,19 @@
 // BatchFiller and BatchJob (layout and semantics in batch_filler.h).
 //
-// DNA without variants is fetched and encoded in chunks that stay in the CPU cache, so a
-// 2^20 bp window streams from the mapped .2bit to the output buffer at memory speed.
+// DNA without variants is one-hot encoded straight from the packed bases of the mapped .2bit
+// into the output buffer (one_hot_unpack), with streaming stores when the batch's DNA is larger
+// than the cache, so a batch of 2^20 bp windows is written at memory speed.
 #include "batch_filler.h"
 
 #include <algorithm>
 
 #include "errors.h"
 #include "one_hot.h"
+#include "one_hot_unpack.h"
 
 namespace gk {
 
 namespace {
-
-constexpr int64_t kChunkBases = 1 << 14;  // bases per fetch + encode step (16 KiB of letters)
 
 template <class F>
 void with_kind(OneHotKind k, F&& f) {
@@ -82,30 +82,19 @@ BatchFiller::BatchFiller(const TwoBitFile& dna, std::vector<Variant> variants, s
   if (with_reference_ && !variants_) value_error("a reference one-hot needs variants");
 }
 
-void BatchFiller::fill_dna(const Interval& iv, bool variant, void* out) const {
-  thread_local std::vector<char> seq;
+void BatchFiller::fill_dna(const Interval& iv, bool variant, bool stream, void* out) const {
   with_kind(kind_, [&](auto t) {
     using T = decltype(t);
     T* dst = static_cast<T*>(out);
-    if (variant) {  // anchored at the centre: always L bases
-      Interval a = iv;
-      a.has_anchor = true;
-      a.anchor = iv.start + length_ / 2;
-      a.anchor_offset = 0;
-      seq.resize(size_t(length_));
-      variants_->fetch(a, seq.data(), nullptr, true);
-      one_hot_encode(seq.data(), length_, dst);
-      return;
-    }
-    seq.resize(size_t(std::min(length_, kChunkBases)));
-    for (int64_t o = 0; o < length_; o += kChunkBases) {
-      const int64_t n = std::min(kChunkBases, length_ - o);
-      Interval part = iv;  // output bases [o, o + n): on '-' they come from the window's right end
-      part.start = iv.strand == '-' ? iv.end - o - n : iv.start + o;
-      part.end = part.start + n;
-      dna_->fetch(part, seq.data(), true, false);
-      one_hot_encode(seq.data(), n, dst + 4 * o);
-    }
+    if (!variant) return dna_->fetch_one_hot(iv, dst, true, stream);  // straight from the packed bases
+    thread_local std::vector<char> seq;
+    Interval a = iv;  // anchored at the centre: always L bases
+    a.has_anchor = true;
+    a.anchor = iv.start + length_ / 2;
+    a.anchor_offset = 0;
+    seq.resize(size_t(length_));
+    variants_->fetch(a, seq.data(), nullptr, true);
+    one_hot_encode(seq.data(), length_, dst);
   });
 }
 
@@ -138,17 +127,22 @@ void BatchFiller::fill_targets(const Interval& iv, float* out) const {
   }
 }
 
-void BatchFiller::fill_window(const Interval& iv, int64_t k, void* dna, void* ref, float* targets) const {
+void BatchFiller::fill_window(const Interval& iv, int64_t k, void* dna, void* ref, float* targets, bool stream) const {
   if (iv.length() != length_) value_error("window ", iv.describe(), " has ", iv.length(), " bases, not ", length_);
   const size_t window_bytes = size_t(length_) * 4 * one_hot_size(kind_);
-  if (dna) fill_dna(iv, bool(variants_), static_cast<char*>(dna) + size_t(k) * window_bytes);
-  if (ref && with_reference_) fill_dna(iv, false, static_cast<char*>(ref) + size_t(k) * window_bytes);
+  if (dna) fill_dna(iv, bool(variants_), stream, static_cast<char*>(dna) + size_t(k) * window_bytes);
+  if (ref && with_reference_) fill_dna(iv, false, stream, static_cast<char*>(ref) + size_t(k) * window_bytes);
   if (targets && !targets_.empty()) fill_targets(iv, targets + k * bins() * columns());
 }
 
 BatchJob::BatchJob(const BatchFiller& filler, std::vector<Interval> windows, void* dna, void* ref, float* targets,
                    int threads)
-    : filler_(filler), windows_(std::move(windows)), dna_(dna), ref_(ref), targets_(targets) {
+    : filler_(filler),
+      windows_(std::move(windows)),
+      dna_(dna),
+      ref_(ref),
+      targets_(targets),
+      stream_(windows_.size() * size_t(filler.length()) * 4 * one_hot_size(filler.kind()) >= kStreamMinBytes) {
   const int n = int(std::clamp<int64_t>(int64_t(windows_.size()), 1, std::max(1, threads)));
   threads_.reserve(size_t(n));
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { run(); });
@@ -162,7 +156,7 @@ BatchJob::~BatchJob() {
 void BatchJob::run() {
   for (int64_t k; (k = next_.fetch_add(1)) < int64_t(windows_.size());) {
     try {
-      filler_.fill_window(windows_[size_t(k)], k, dna_, ref_, targets_);
+      filler_.fill_window(windows_[size_t(k)], k, dna_, ref_, targets_, stream_);
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex_);
       if (!error_) error_ = std::current_exception();

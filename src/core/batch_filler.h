@@ -70,11 +70,12 @@ class BatchFiller {
   bool has_variants() const { return bool(variants_); }
 
   /// Fills window `k` of a batch: dna + k*L*4 elements, ref (with_reference, else ignored)
-  /// likewise, targets + k*bins*columns floats (ignored without targets). Thread safe.
-  void fill_window(const Interval& iv, int64_t k, void* dna, void* ref, float* targets) const;
+  /// likewise, targets + k*bins*columns floats (ignored without targets). `stream`: DNA
+  /// without variants is written with non-temporal stores (one_hot_unpack). Thread safe.
+  void fill_window(const Interval& iv, int64_t k, void* dna, void* ref, float* targets, bool stream = false) const;
 
  private:
-  void fill_dna(const Interval& iv, bool variant, void* out) const;
+  void fill_dna(const Interval& iv, bool variant, bool stream, void* out) const;
   void fill_targets(const Interval& iv, float* out) const;
 
   const TwoBitFile* dna_;
@@ -88,7 +89,8 @@ class BatchFiller {
 
 /// One batch filled in the background by `threads` threads (double buffering): the
 /// constructor starts them and returns; wait() joins them and rethrows the first error.
-/// The buffers must stay alive until wait() returns (the destructor waits too).
+/// The buffers must stay alive until wait() returns (the destructor waits too). A batch whose
+/// one-hot DNA reaches kStreamMinBytes is written with streaming stores.
 class BatchJob {
  public:
   BatchJob(const BatchFiller& filler, std::vector<Interval> windows, void* dna, void* ref, float* targets, int threads);
@@ -105,6 +107,7 @@ class BatchJob {
   std::vector<Interval> windows_;
   void *dna_, *ref_;
   float* targets_;
+  bool stream_;
   std::atomic<int64_t> next_{0};
   std::mutex error_mutex_;
   std::exception_ptr error_;

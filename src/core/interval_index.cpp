@@ -44,7 +44,8 @@ namespace {
 // Elements are grouped by key with a counting sort (stable: row order within
 // a key), then each key's entries are sorted in place by (pos5, pos3, row) —
 // what a stable sort by (pos5, pos3) of row-ordered entries gives — and
-// written in one piece, then re-sorted by (pos3, row) for the second list.
+// written in one piece; the second list is their positions sorted by
+// (pos3, row).
 template <class At>
 void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
   struct Pending {
@@ -137,15 +138,18 @@ void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
       return a.pos5 != b.pos5 ? a.pos5 < b.pos5 : a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row;
     });
   if (n) out.write(grouped.data(), n * sizeof(Pending));
-  for (size_t k = 0; k < num_keys; ++k)
-    sort_range(begin[k], begin[k + 1],
-               [](const Pending& a, const Pending& b) { return a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row; });
-  std::vector<Pending> buf(4096);  // by3 entries: {pos3, pos5, row}
-  for (size_t i = 0; i < n;) {
-    size_t m = std::min(buf.size(), n - i);
-    for (size_t j = 0; j < m; ++j, ++i) buf[j] = {grouped[i].pos3, grouped[i].pos5, grouped[i].row};
-    out.write(buf.data(), m * sizeof(Pending));
+  BigVector<uint32_t> by3(n);
+  for (size_t k = 0; k < num_keys; ++k) {
+    uint32_t* b = by3.data() + begin[k];
+    uint32_t count = static_cast<uint32_t>(begin[k + 1] - begin[k]);
+    const Pending* e = grouped.data() + begin[k];
+    for (uint32_t i = 0; i < count; ++i) b[i] = i;
+    auto less = [e](uint32_t x, uint32_t y) {
+      return e[x].pos3 != e[y].pos3 ? e[x].pos3 < e[y].pos3 : e[x].row < e[y].row;
+    };
+    if (!std::is_sorted(b, b + count, less)) std::sort(b, b + count, less);
   }
+  if (n) out.write(by3.data(), n * sizeof(uint32_t));
   out.pad_to(8);
 }
 
@@ -162,8 +166,8 @@ IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std
   offset += uint64_t(num_keys) * sizeof(Key);
   by5_ = file.array_at<Entry>(offset, num_rows_, "index entries");
   offset += uint64_t(num_rows_) * sizeof(Entry);
-  by3_ = file.array_at<Entry>(offset, num_rows_, "index entries");
-  offset += uint64_t(num_rows_) * sizeof(Entry);
+  by3_ = file.array_at<uint32_t>(offset, num_rows_, "index entries");
+  offset += uint64_t(num_rows_) * sizeof(uint32_t);
   offset = (offset + 7) / 8 * 8;
 
   ChromId max_chrom = -1;
@@ -191,12 +195,25 @@ const IntervalIndex::Key* IntervalIndex::key_for(ChromId chrom, char strand) con
   return &keys_[key_of_[slot]];
 }
 
-std::pair<const IntervalIndex::Entry*, const IntervalIndex::Entry*> IntervalIndex::range(const Entry* arr, const Key& k,
-                                                                                         int64_t lo, int64_t hi) {
-  const Entry* b = arr + k.first;
+std::pair<const IntervalIndex::Entry*, const IntervalIndex::Entry*> IntervalIndex::range5(const Key& k, int64_t lo,
+                                                                                          int64_t hi) const {
+  const Entry* b = by5_ + k.first;
   const Entry* e = b + k.count;
-  auto first = std::lower_bound(b, e, lo, [](const Entry& x, int64_t v) { return x.pos < v; });
-  auto last = std::upper_bound(first, e, hi, [](int64_t v, const Entry& x) { return v < x.pos; });
+  auto first = std::lower_bound(b, e, lo, [](const Entry& x, int64_t v) { return x.pos5 < v; });
+  auto last = std::upper_bound(first, e, hi, [](int64_t v, const Entry& x) { return v < x.pos5; });
+  return {first, last};
+}
+
+const IntervalIndex::Entry& IntervalIndex::by3_entry(const Key& k, uint32_t p) const {
+  if (p >= k.count) file_->corrupt(cat("the interval index names entry ", p, " of a key with ", k.count));
+  return by5_[k.first + p];
+}
+
+std::pair<const uint32_t*, const uint32_t*> IntervalIndex::range3(const Key& k, int64_t lo, int64_t hi) const {
+  const uint32_t* b = by3_ + k.first;
+  const uint32_t* e = b + k.count;
+  auto first = std::lower_bound(b, e, lo, [&](uint32_t p, int64_t v) { return by3_entry(k, p).pos3 < v; });
+  auto last = std::upper_bound(first, e, hi, [&](int64_t v, uint32_t p) { return v < by3_entry(k, p).pos3; });
   return {first, last};
 }
 
@@ -216,45 +233,47 @@ void IntervalIndex::find(IndexQuery kind, const Interval& q, std::vector<uint32_
   int64_t q5 = plus ? q.start : q.end - 1, q3 = plus ? q.end - 1 : q.start;
   switch (kind) {
     case IndexQuery::Within5p: {
-      auto [a, b] = range(by5_, *key, qs, qe1);
+      auto [a, b] = range5(*key, qs, qe1);
       for (; a != b; ++a) out.push_back(a->row);
       break;
     }
     case IndexQuery::Within3p: {
-      auto [a, b] = range(by3_, *key, qs, qe1);
-      for (; a != b; ++a) out.push_back(a->row);
+      auto [a, b] = range3(*key, qs, qe1);
+      for (; a != b; ++a) out.push_back(by3_entry(*key, *a).row);
       break;
     }
     case IndexQuery::Within: {
-      auto [a, b] = range(by3_, *key, qs, qe1);
-      for (; a != b; ++a)
-        if (plus ? a->other >= qs : a->other <= qe1) out.push_back(a->row);
+      auto [a, b] = range3(*key, qs, qe1);
+      for (; a != b; ++a) {
+        const Entry& x = by3_entry(*key, *a);
+        if (plus ? x.pos5 >= qs : x.pos5 <= qe1) out.push_back(x.row);
+      }
       break;
     }
     case IndexQuery::Overlapping: {
       // Elements whose 5' end lies in the query widened by the longest element.
       int64_t lo = plus ? qs - key->max_len : qs, hi = plus ? qe1 : qe1 + key->max_len;
-      auto [a, b] = range(by5_, *key, lo, hi);
+      auto [a, b] = range5(*key, lo, hi);
       for (; a != b; ++a) {
-        bool hit = plus ? (a->pos <= qe1 && a->other >= qs) : (a->other <= qe1 && a->pos >= qs);
+        bool hit = plus ? (a->pos5 <= qe1 && a->pos3 >= qs) : (a->pos3 <= qe1 && a->pos5 >= qs);
         if (hit) out.push_back(a->row);
       }
       break;
     }
     case IndexQuery::Exact: {
-      auto [a, b] = range(by5_, *key, q5, q5);
+      auto [a, b] = range5(*key, q5, q5);
       for (; a != b; ++a)
-        if (a->other == q3) out.push_back(a->row);
+        if (a->pos3 == q3) out.push_back(a->row);
       break;
     }
     case IndexQuery::Aligned5p: {
-      auto [a, b] = range(by5_, *key, q5, q5);
+      auto [a, b] = range5(*key, q5, q5);
       for (; a != b; ++a) out.push_back(a->row);
       break;
     }
     case IndexQuery::Aligned3p: {
-      auto [a, b] = range(by3_, *key, q3, q3);
-      for (; a != b; ++a) out.push_back(a->row);
+      auto [a, b] = range3(*key, q3, q3);
+      for (; a != b; ++a) out.push_back(by3_entry(*key, *a).row);
       break;
     }
   }

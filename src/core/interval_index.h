@@ -3,10 +3,11 @@
 // Elements are addressed in 5'/3' terms: pos5 is the first base at the 5' end
 // (start on '+', end-1 on '-'), pos3 the last base at the 3' end (end-1 on
 // '+', start on '-'); an empty element [p, p) on '+' has pos5 = p, pos3 = p-1.
-// Per (chromosome, strand) key the index holds the elements twice, sorted by
-// (pos5, pos3, row) and by (pos3, row), plus the longest element length, so
-// every query is two binary searches plus a scan of its results: O(log n + k)
-// (overlap queries also scan elements that start up to max-length earlier).
+// Per (chromosome, strand) key the index holds the elements sorted by
+// (pos5, pos3, row), the order (pos3, row) as positions into that list, and
+// the longest element length, so every query is two binary searches plus a
+// scan of its results: O(log n + k) (overlap queries also scan elements that
+// start up to max-length earlier).
 //
 // Unstranded tables store every element on '+'; their '-' queries are served
 // as '+' (overlapping, within, exact) or rejected (5'/3' queries).
@@ -16,7 +17,8 @@
 //   Key[num_keys]      {int32 chrom (build-time id), uint8 strand ('+'/'-'),
 //                       3 bytes zero, uint32 count, uint64 first, int64 max_len}
 //   Entry[num_rows]    by5: {int32 pos5, int32 pos3, uint32 row}, per key
-//   Entry[num_rows]    by3: same entries sorted by (pos3, row), per key
+//   uint32[num_rows]   by3: per key, positions of its by5 entries (from the
+//                      key's first) in (pos3, row) order
 #pragma once
 
 #include <cstdint>
@@ -74,22 +76,25 @@ class IntervalIndex {
     int64_t max_len;
   };
   struct Entry {
-    int32_t pos;    // pos5 in by5, pos3 in by3
-    int32_t other;  // the other end
+    int32_t pos5, pos3;
     uint32_t row;
   };
   static_assert(sizeof(Key) == 32 && sizeof(Entry) == 12, "packed index layout");
 
   const Key* key_for(ChromId chrom, char strand) const;
-  // Entries of `key` in `arr` whose pos lies in [lo, hi].
-  static std::pair<const Entry*, const Entry*> range(const Entry* arr, const Key& k, int64_t lo, int64_t hi);
+  // Entries of `key` whose pos5 lies in [lo, hi].
+  std::pair<const Entry*, const Entry*> range5(const Key& k, int64_t lo, int64_t hi) const;
+  // by3 positions of `key` whose entry's pos3 lies in [lo, hi].
+  std::pair<const uint32_t*, const uint32_t*> range3(const Key& k, int64_t lo, int64_t hi) const;
+  // The by5 entry at by3 position `p` of key `k` (OSError if `p` is out of range).
+  const Entry& by3_entry(const Key& k, uint32_t p) const;
 
   const MappedFile* file_ = nullptr;  // for messages; the owner of the index owns the file
   bool stranded_ = true;
   uint32_t num_rows_ = 0;
   const Key* keys_ = nullptr;
   const Entry* by5_ = nullptr;
-  const Entry* by3_ = nullptr;
+  const uint32_t* by3_ = nullptr;
   std::vector<int32_t> key_of_;  // current chrom id * 2 + (strand == '-') → key index, or -1
 };
 

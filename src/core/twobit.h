@@ -22,6 +22,7 @@
 #include "assembly.h"
 #include "interval.h"
 #include "mapped_file.h"
+#include "one_hot.h"
 
 namespace gk {
 
@@ -44,6 +45,11 @@ class TwoBitFile {
   /// len). Bases outside the chromosome are 'N' when allow_outside, else
   /// IndexError. Upper case unless soft_mask. Thread safe.
   void fetch(const Interval& iv, char* out, bool allow_outside, bool soft_mask) const;
+  /// Writes the one-hot of `iv` (one_hot.h layout; N and bases outside the chromosome all
+  /// zero) into out[0, 4 * len) straight from the packed bases; `stream` as in
+  /// one_hot_unpack. Errors as fetch. T is uint8_t, float or Half. Thread safe.
+  template <class T>
+  void fetch_one_hot(const Interval& iv, T* out, bool allow_outside, bool stream) const;
 
  private:
   struct Record {
@@ -60,6 +66,11 @@ class TwoBitFile {
   template <class Fn>
   void for_blocks(uint64_t count, uint64_t offset, int64_t lo, int64_t hi, Fn&& fn) const;
   const Record& record(const Interval& iv) const;
+  /// Splits `iv` in genomic order into parts of sequence, bases(packed, a, b), and gaps (N
+  /// blocks, positions outside the chromosome), gap(a, b). IndexError for positions outside
+  /// the chromosome unless allow_outside.
+  template <class Bases, class Gap>
+  void for_parts(const Record& r, const Interval& iv, bool allow_outside, Bases&& bases, Gap&& gap) const;
   /// Record of a present chromosome, its fixed part parsed and checked on first use (thread safe).
   const Record& parsed(ChromId c) const;
   /// Throws for a chromosome without a sequence in the file.

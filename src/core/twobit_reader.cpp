@@ -5,6 +5,7 @@
 
 #include "base_unpack.h"
 #include "errors.h"
+#include "one_hot_unpack.h"
 #include "twobit.h"
 
 namespace gk {
@@ -168,31 +169,58 @@ void TwoBitFile::for_blocks(uint64_t count, uint64_t offset, int64_t lo, int64_t
   }
 }
 
-void TwoBitFile::fetch(const Interval& iv, char* out, bool allow_outside, bool soft_mask) const {
-  const Record& r = record(iv);
-  int64_t size = static_cast<int64_t>(r.dna_size);
+template <class Bases, class Gap>
+void TwoBitFile::for_parts(const Record& r, const Interval& iv, bool allow_outside, Bases&& bases, Gap&& gap) const {
+  const int64_t size = static_cast<int64_t>(r.dna_size);
   if (!allow_outside && (iv.start < 0 || iv.end > size))
     index_error("interval ", iv.describe(), " extends beyond chromosome ", iv.chrom_name(), " (size ", size,
                 "); pass allow_outside_chromosome=True to pad with N");
-  size_t len = static_cast<size_t>(iv.length());
-  if (iv.end <= 0 || iv.start >= size || len == 0) {
-    std::memset(out, 'N', len);
+  const int64_t lo = std::clamp<int64_t>(iv.start, 0, size), hi = std::clamp<int64_t>(iv.end, 0, size);
+  if (lo >= hi) {  // nothing on the chromosome
+    if (iv.start < iv.end) gap(iv.start, iv.end);
     return;
   }
-  int64_t lo = std::max<int64_t>(iv.start, 0), hi = std::min(iv.end, size);
-  bool rc = !iv.pos_strand();
+  const uint8_t* packed = file_.data() + r.packed_offset;
+  if (iv.start < lo) gap(iv.start, lo);
+  int64_t at = lo;
+  for_blocks(r.n_count, r.n_offset, lo, hi, [&](int64_t a, int64_t b) {
+    if (at < a) bases(packed, at, a);
+    gap(a, b);
+    at = b;
+  });
+  if (at < hi) bases(packed, at, hi);
+  if (hi < iv.end) gap(hi, iv.end);
+}
+
+void TwoBitFile::fetch(const Interval& iv, char* out, bool allow_outside, bool soft_mask) const {
+  const Record& r = record(iv);
+  const bool rc = !iv.pos_strand();
   // Where genomic range [a, b) lands in the output (reversed on '-').
   auto slot = [&](int64_t a, int64_t b) { return rc ? out + (iv.end - b) : out + (a - iv.start); };
-  std::memset(slot(iv.start, lo), 'N', static_cast<size_t>(lo - iv.start));
-  std::memset(slot(hi, iv.end), 'N', static_cast<size_t>(iv.end - hi));
-  unpack_bases(file_.data() + r.packed_offset, lo, hi, slot(lo, hi), rc);
-  for_blocks(r.n_count, r.n_offset, lo, hi,
-             [&](int64_t a, int64_t b) { std::memset(slot(a, b), 'N', static_cast<size_t>(b - a)); });
+  for_parts(
+      r, iv, allow_outside,
+      [&](const uint8_t* packed, int64_t a, int64_t b) { unpack_bases(packed, a, b, slot(a, b), rc); },
+      [&](int64_t a, int64_t b) { std::memset(slot(a, b), 'N', static_cast<size_t>(b - a)); });
   if (soft_mask)
-    for_blocks(r.mask_count, r.mask_offset, lo, hi, [&](int64_t a, int64_t b) {
+    for_blocks(r.mask_count, r.mask_offset, std::max<int64_t>(iv.start, 0), iv.end, [&](int64_t a, int64_t b) {
       char* p = slot(a, b);
       for (int64_t k = 0; k < b - a; ++k) p[k] = static_cast<char>(p[k] | 0x20);
     });
 }
+
+template <class T>
+void TwoBitFile::fetch_one_hot(const Interval& iv, T* out, bool allow_outside, bool stream) const {
+  const Record& r = record(iv);
+  const bool rc = !iv.pos_strand();
+  auto slot = [&](int64_t a, int64_t b) { return out + 4 * (rc ? iv.end - b : a - iv.start); };
+  for_parts(
+      r, iv, allow_outside,
+      [&](const uint8_t* packed, int64_t a, int64_t b) { one_hot_unpack(packed, a, b, slot(a, b), rc, stream); },
+      [&](int64_t a, int64_t b) { std::memset(static_cast<void*>(slot(a, b)), 0, size_t(b - a) * 4 * sizeof(T)); });
+}
+
+template void TwoBitFile::fetch_one_hot<uint8_t>(const Interval&, uint8_t*, bool, bool) const;
+template void TwoBitFile::fetch_one_hot<float>(const Interval&, float*, bool, bool) const;
+template void TwoBitFile::fetch_one_hot<Half>(const Interval&, Half*, bool, bool) const;
 
 }  // namespace gk

@@ -485,8 +485,8 @@ void Builder::setup_columns() {
       }
       for (uint32_t i = 0; i < c.row_values; ++i) std::memcpy(c.defaults.data() + i * es, one.data(), es);
     }
-    if (c.ragged()) c.offsets = std::make_unique<SpillFile>(out_path_);
-    c.data = std::make_unique<SpillFile>(out_path_);
+    if (c.ragged()) c.offsets = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
+    c.data = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
     cols_.push_back(std::move(c));
   }
   for (size_t i = 0; i < cols_.size(); ++i)
@@ -1129,8 +1129,8 @@ VcfBuildResult Builder::run() {
   read_header();
   if (!saw_chrom_line_) value_error(reader_.name(), ": no #CHROM header line (is this a VCF file?)");
   setup_columns();
-  rows_ = std::make_unique<SpillFile>(out_path_);
-  alleles_ = std::make_unique<SpillFile>(out_path_);
+  rows_ = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
+  alleles_ = std::make_unique<SpillFile>(out_path_, opt_.spill_memory);
   std::string_view line;
   while (reader_.next(line)) {
     if (line.empty() || line[0] == '#') continue;

@@ -40,12 +40,13 @@
 #include "interval_index.h"
 #include "line_reader.h"
 #include "mapped_file.h"
+#include "spill_file.h"
 
 namespace gk {
 
 class TwoBitFile;
 
-constexpr uint32_t kVcfBinVersion = 3;
+constexpr uint32_t kVcfBinVersion = 4;  // 4: compact interval index (by3 as positions)
 
 /// Element types of INFO/FORMAT columns (stored as one byte).
 enum class VcfDtype : uint8_t { Bool = 1, Int8 = 2, Int16 = 3, Int32 = 4, Float16 = 5, Float32 = 6, String = 7 };
@@ -137,6 +138,7 @@ struct VcfBuildOptions {
   Ancestral ancestral = Ancestral::Error;
   bool split_multiallelic = false;
   std::string provenance;
+  uint64_t spill_memory = kSpillMemoryBudget;  // parsed columns kept in memory (all conversions) before spilling
 };
 
 struct VcfBuildResult {
