@@ -142,6 +142,38 @@ def test_arrays(hand):
         hand.source_indices(["chrQ"])
 
 
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
+
+
+def test_arrays_at_int64_extremes(hand):
+    """Rows at the int64 limits lift (or fail) like Intervals there: no overflow in start +/- 1 or
+    end - start, no silent wrap of values that do not fit, errors naming the row and value."""
+    chrom = np.zeros(4, np.int32)
+    r = hand.lift_arrays(chrom, [I64_MIN, I64_MAX, I64_MIN, 0], [I64_MIN, I64_MAX, -1, I64_MAX])
+    assert r.chrom.tolist() == [-1] * 4
+    assert [REASONS[s] for s in r.status] == ["Deleted in new"] * 3 + ["Split in new"]
+    # the same as the per-object API
+    for s, e in ((I64_MIN, I64_MIN), (I64_MAX, I64_MAX), (0, I64_MAX)):
+        assert hand.lift(old(s, e)) is None
+    assert hand.convert_coordinate("chrA", I64_MAX) == [] and hand.convert_coordinate("chrA", I64_MIN) == []
+    with pytest.raises(ValueError, match=r"row 1: the length of \[-9223372036854775808, 1\) does not fit"):
+        hand.lift_arrays(np.zeros(2, np.int32), [0, I64_MIN], [1, 1])
+    with pytest.raises(ValueError, match="row 1: end 9223372036854775808 is out of range"):
+        hand.lift_arrays([0, 0], [0, 0], [5, 2**63])
+    with pytest.raises(ValueError, match="row 0: end 18446744073709551615 is out of range"):
+        hand.lift_arrays([0], [0], np.array([2**64 - 1], np.uint64))
+    with pytest.raises(ValueError, match="row 2: chrom 4294967296 is out of range"):
+        hand.lift_arrays(np.array([0, 0, 2**32]), [1, 1, 1], [2, 2, 2])  # was read as chromosome 0
+    with pytest.raises(TypeError, match="start must hold integers, got an array of float64"):
+        hand.lift_arrays([0], np.array([1.5]), [2])  # was truncated to 1
+    with pytest.raises(TypeError, match="row 0: start must hold integers"):
+        hand.lift_arrays([0], [1.5], [2])
+    # lists of Python ints, numpy ints of every width and bools are exact
+    a = hand.lift_arrays([0, 0], [np.int16(12), 70], np.array([18, 75], np.uint64))
+    assert a.start.tolist() == [22, 105] and a.end.tolist() == [28, 110]
+    assert hand.lift_arrays([], [], []).chrom.tolist() == []
+
+
 def test_arrays_unmapped_rows_are_zero(hand):
     # An insertion point on two chains (chrA 85: chains 2 and 3) is Duplicated; its row once kept the first
     # chain's answer (chrB 95, '-') in start/end/strand.
@@ -222,6 +254,30 @@ def test_malformed_chain_files(hand, tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ValueError, match=message):
         gk.LiftOver(path, target="lo_new")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            H.replace("chrA", "chr\xe9") + "\n10\n",
+            r"bad\.chain:1: the source chromosome name is not UTF-8: 'chr\\xe9'",
+        ),
+        (H.replace("chrB", "\xff\xfeB") + "\n10\n", r"bad\.chain:1: the target chromosome name is not UTF-8"),
+        (H + "\n1\xb00\n", r"bad\.chain:2: block size must be a non-negative integer, got '1\\xb00'"),
+        (H.replace("chain 1", "chain 1\xff") + "\n10\n", r"bad\.chain:1: chain score is not a number: '1\\x"),
+        ("\xef\xbb" + H + "\n10\n", r"bad\.chain:1: expected a chain header line"),
+    ],
+)
+def test_chain_bytes_that_are_not_utf8(hand, tmp_path, text, message):
+    """Names become str (source_chromosomes, repr, errors): a byte that is not UTF-8 is a ValueError
+    naming the file and line, never a UnicodeDecodeError; comments are free text."""
+    path = tmp_path / "bad.chain"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ValueError, match=message):
+        gk.LiftOver(path, target="lo_new")
+    path.write_bytes(("# r\xe9sum\xe9 \xff\n" + HAND_CHAIN).encode("latin-1"))
+    assert gk.LiftOver(path, target="lo_new").lift(old(12, 18)) == new("chrB", 22, 28)
 
 
 def test_gzip_and_truncated_gzip(hand, tmp_path):

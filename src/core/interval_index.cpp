@@ -229,8 +229,12 @@ void IntervalIndex::find(IndexQuery kind, const Interval& q, std::vector<uint32_
   if (!key) return;
   size_t first_out = out.size();
   bool plus = strand == '+';
-  int64_t qs = q.start, qe1 = q.end - 1;  // first and last base of the query
-  int64_t q5 = plus ? q.start : q.end - 1, q3 = plus ? q.end - 1 : q.start;
+  // Stored positions are int32 and max_len at most 2^32: clamping the query to +/-2^40 changes no answer
+  // and keeps end - 1 and the widening by max_len from overflowing (an Interval may reach INT64_MIN/MAX).
+  const int64_t far = int64_t{1} << 40;
+  const int64_t start = std::clamp(q.start, -far, far), end = std::clamp(q.end, -far, far);
+  int64_t qs = start, qe1 = end - 1;  // first and last base of the query
+  int64_t q5 = plus ? start : end - 1, q3 = plus ? end - 1 : start;
   switch (kind) {
     case IndexQuery::Within5p: {
       auto [a, b] = range5(*key, qs, qe1);

@@ -149,6 +149,8 @@ void LiftOver::parse(ByteSource& src) {
         value_error(header_where, ": qStart ", q, " and qEnd ", q_end, " must satisfy qStart <= qEnd <= qSize ",
                     q_size);
       c.t_end = t_end;
+      reader.require_utf8(f[2], "the source chromosome name");
+      reader.require_utf8(f[7], "the target chromosome name");
       c.t_chrom = intern(t_names_, t_sizes_, t_index_, f[2], t_size, "source", header_where);
       c.q_chrom = intern(q_names_, q_sizes_, q_index_, f[7], q_size, "target", header_where);
       c.first_block = static_cast<uint32_t>(blocks_.size());
@@ -337,7 +339,9 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
   if (chrom < 0) return r;  // Deleted, as UCSC says for a chromosome the chains lack
   if (start < end && start >= 0 && lift_by_pieces(chrom, start, end, strand, min_match, r)) return r;
   if (start == end) {
-    // An insertion point maps where one block holds the bases on both sides of it.
+    // An insertion point maps where one block holds the bases on both sides of it (none can before base 1
+    // or past kMaxCoord, and start +/- 1 stays in range).
+    if (start <= 0 || start > kMaxCoord) return r;
     int hits = 0;
     for (uint32_t i : chains_over(chrom, start - 1, start + 1, scratch)) {
       const Chain& c = chains_[i];
@@ -396,7 +400,7 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
 
 std::vector<PointHit> LiftOver::lift_point(int32_t chrom, int64_t pos, char strand) const {
   std::vector<PointHit> out;
-  if (chrom < 0) return out;
+  if (chrom < 0 || pos < 0 || pos >= kMaxCoord) return out;  // no block there (and pos + 1 stays in range)
   std::vector<uint32_t> scratch;
   for (uint32_t i : chains_over(chrom, pos, pos + 1, scratch)) {
     const Chain& c = chains_[i];
@@ -420,7 +424,7 @@ void LiftOver::lift_batch(size_t n, const int32_t* chrom, const int64_t* start, 
     if (chrom[i] < 0 || chrom[i] >= nchrom)
       index_error("row ", i, ": chromosome index ", chrom[i], " is outside the chain file's ", nchrom,
                   " source chromosomes");
-    if (start[i] > end[i]) value_error("row ", i, ": start ", start[i], " is after end ", end[i]);
+    Interval::check_row(i, start[i], end[i]);
     const char s = strand ? strand[i] : '+';
     if (s != '+' && s != '-') value_error("row ", i, ": strand must be '+' or '-', got '", s, "'");
     const LiftResult r = lift(chrom[i], start[i], end[i], s, min_match, scratch);
