@@ -138,18 +138,19 @@ void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
       return a.pos5 != b.pos5 ? a.pos5 < b.pos5 : a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row;
     });
   if (n) out.write(grouped.data(), n * sizeof(Pending));
-  BigVector<uint32_t> by3(n);
-  for (size_t k = 0; k < num_keys; ++k) {
-    uint32_t* b = by3.data() + begin[k];
-    uint32_t count = static_cast<uint32_t>(begin[k + 1] - begin[k]);
-    const Pending* e = grouped.data() + begin[k];
-    for (uint32_t i = 0; i < count; ++i) b[i] = i;
-    auto less = [e](uint32_t x, uint32_t y) {
-      return e[x].pos3 != e[y].pos3 ? e[x].pos3 < e[y].pos3 : e[x].row < e[y].row;
-    };
-    if (!std::is_sorted(b, b + count, less)) std::sort(b, b + count, less);
+  // by3: pos5 is written; each entry keeps its by5 position there (from the
+  // key's first) and the entries are re-sorted in place by (pos3, row).
+  for (size_t k = 0; k < num_keys; ++k)
+    for (uint64_t i = begin[k]; i < begin[k + 1]; ++i) grouped[i].pos5 = static_cast<int32_t>(i - begin[k]);
+  for (size_t k = 0; k < num_keys; ++k)
+    sort_range(begin[k], begin[k + 1],
+               [](const Pending& a, const Pending& b) { return a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row; });
+  std::vector<uint32_t> buf(4096);
+  for (size_t i = 0; i < n;) {
+    size_t m = std::min(buf.size(), n - i);
+    for (size_t j = 0; j < m; ++j, ++i) buf[j] = static_cast<uint32_t>(grouped[i].pos5);
+    out.write(buf.data(), m * sizeof(uint32_t));
   }
-  if (n) out.write(by3.data(), n * sizeof(uint32_t));
   out.pad_to(8);
 }
 
