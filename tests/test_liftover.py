@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-from chain_util import random_chains, sizes_text, write_chains
+from chain_util import UcscRemap, random_chains, read_chains, sizes_text, write_chains
 
 import genome_kit as gk
 from genome_kit.liftover import REASONS, target_from_filename
@@ -501,6 +501,79 @@ def test_real_chain_points_agree_with_pyliftover_and_agct(real, tmp_path):
         )
         mapped += bool(ours)
     assert mapped > 2000
+
+
+def real_chain_intervals(chains, n, rnd):
+    """Random hg19 intervals that reach every case of the fast piece index and of the chain walk behind it:
+    anywhere (1 bp - 10 kb), around block boundaries (short, often over a gap or two chains), long ones
+    (over many blocks and chains), insertion points, and a few before 0 or past the chromosome's end."""
+    sizes = {c.t_name: c.t_size for c in chains}
+    names = sorted(sizes)
+    rows = []
+    for k in range(n):
+        kind = k % 5
+        if kind == 0:
+            chrom = rnd.choice(names)
+            start = rnd.randrange(0, sizes[chrom])
+            rows.append((chrom, start, start + rnd.randint(1, 10_000)))
+            continue
+        c = rnd.choice(chains)
+        t, edges = c.t_start, []
+        for size, dt, _ in c.blocks[:50]:
+            edges += [t, t + size]
+            t += size + dt
+        edge = rnd.choice(edges)
+        if kind == 1:
+            start = edge + rnd.randint(-40, 5)
+            rows.append((c.t_name, start, start + rnd.randint(1, 120)))
+        elif kind == 2:
+            start = edge - rnd.randint(0, 20_000)
+            rows.append((c.t_name, start, start + rnd.randint(1, 100_000)))
+        elif kind == 3:
+            start = edge + rnd.randint(-2, 2)
+            rows.append((c.t_name, start, start))
+        else:
+            start = rnd.choice([-rnd.randint(1, 100), c.t_size - rnd.randint(0, 100), edge])
+            rows.append((c.t_name, start, start + rnd.randint(0, 500)))
+    return rows
+
+
+def test_real_chain_arrays_follow_ucsc_rules(real):
+    """lift_arrays and lift on the real chain agree row by row with UCSC's rules recomputed from blocks."""
+    chains = read_chains(REAL_CHAIN)
+    oracle = UcscRemap(chains)
+    rnd = random.Random(17)
+    rows = real_chain_intervals(chains, 6000, rnd)
+    sizes = {c.t_name: c.t_size for c in chains}
+    chrom = real.source_indices([r[0] for r in rows])
+    start = np.array([r[1] for r in rows])
+    end = np.array([r[2] for r in rows])
+    strand = np.array([rnd.choice([b"+", b"-"]) for _ in rows])
+    reasons = set()
+    for mm in (0.95, 0.5, 1.0):
+        got = real.lift_arrays(chrom, start, end, strand, min_match=mm)
+        for i, (name, s, e) in enumerate(rows):
+            want, why = oracle.lift(name, s, e, strand[i].decode(), mm)
+            assert REASONS[got.status[i]] == why, (name, s, e, mm)
+            reasons.add(why)
+            if want is None:
+                assert (got.chrom[i], got.start[i], got.end[i], got.strand[i]) == (-1, 0, 0, b"+")
+            else:
+                row = (
+                    real.target_chromosomes[got.chrom[i]],
+                    got.start[i],
+                    got.end[i],
+                    got.strand[i].decode(),
+                )
+                assert row == want, (name, s, e, mm)
+            if i % 7 == 0 and 0 <= s <= e <= sizes[name]:
+                lifted, reason = real.lift_with_reason(
+                    gk.Interval(name, strand[i].decode(), s, e, "lo_hg19"), mm
+                )
+                assert reason == why
+                if want is not None:
+                    assert (lifted.chromosome, lifted.start, lifted.end, lifted.strand) == want
+    assert reasons == {"", "Deleted in new", "Partially deleted in new", "Split in new", "Duplicated in new"}
 
 
 # --- variants ---

@@ -197,6 +197,20 @@ void LiftOver::build_covers() {
     for (uint32_t k = 0; k < c.num_blocks; k += kStride)
       coarse_ends_.push_back(block_ends_[c.first_block + std::min(c.num_blocks, k + kStride) - 1]);
   }
+  std::vector<PieceIndex::Span> spans;
+  spans.reserve(blocks_.size());
+  for (uint32_t i = 0; i < chains_.size(); ++i) {
+    const Chain& c = chains_[i];
+    const bool minus = c.q_strand == '-';
+    const int64_t q_size = q_sizes_[static_cast<size_t>(c.q_chrom)];
+    for (uint32_t k = c.first_block; k < c.first_block + c.num_blocks; ++k) {
+      const Block& b = blocks_[k];
+      // to_target() as off +/- t
+      const int64_t off = minus ? q_size - b.q_start + b.t_start : b.q_start - b.t_start;
+      spans.push_back({c.t_chrom, b.t_start, b.t_end, Piece{0, off, i, c.q_chrom * 2 + (minus ? 1 : 0)}});
+    }
+  }
+  pieces_ = PieceIndex(t_names_.size(), spans);
   covers_.resize(t_names_.size());
   std::vector<std::vector<uint32_t>> by_chrom(t_names_.size());
   for (uint32_t i = 0; i < chains_.size(); ++i)
@@ -276,10 +290,57 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
   return lift(chrom, start, end, strand, min_match, scratch);
 }
 
+bool LiftOver::lift_by_pieces(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
+                              LiftResult& r) const {
+  const Piece* p = pieces_.find(chrom, start);
+  uint32_t chain = Piece::kNone;
+  const Piece *first = p, *last = p;
+  int64_t first_t = start, last_t = end, aligned = end - start;
+  if (p[1].start >= end) {  // inside one piece (the usual case): all bases or none aligned
+    if (p->chain == Piece::kSeveral) {
+      r.status = LiftStatus::Duplicated;
+      return true;
+    }
+    chain = p->chain;
+  } else {
+    aligned = 0;
+    for (; p->start < end; ++p) {
+      if (p->chain == Piece::kNone) continue;
+      if (p->chain == Piece::kSeveral || (chain != Piece::kNone && p->chain != chain)) return false;
+      const int64_t lo = std::max(start, p->start), hi = std::min(end, p[1].start);
+      if (chain == Piece::kNone) {
+        first = p;
+        first_t = lo;
+      }
+      chain = p->chain;
+      aligned += hi - lo;
+      last = p;
+      last_t = hi;
+    }
+  }
+  if (chain == Piece::kNone) {
+    r.status = LiftStatus::Deleted;
+    return true;
+  }
+  if (!(static_cast<double>(aligned) >= min_match * static_cast<double>(end - start))) {
+    r.status = LiftStatus::PartiallyDeleted;
+    return true;
+  }
+  // The destination span of the aligned bases: from the first one to the last one.
+  const int64_t a = first->to_target(first_t), b = last->to_target(last_t);
+  r.status = LiftStatus::Mapped;
+  r.chrom = first->q_chrom();
+  r.start = std::min(a, b);
+  r.end = std::max(a, b);
+  r.strand = first->minus() ? (strand == '+' ? '-' : '+') : strand;
+  return true;
+}
+
 LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
                           std::vector<uint32_t>& scratch) const {
   LiftResult r;
   if (chrom < 0) return r;  // Deleted, as UCSC says for a chromosome the chains lack
+  if (start < end && start >= 0 && lift_by_pieces(chrom, start, end, strand, min_match, r)) return r;
   if (start == end) {
     // An insertion point maps where one block holds the bases on both sides of it (none can before base 1
     // or past kMaxCoord, and start +/- 1 stays in range).
