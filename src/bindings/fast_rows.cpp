@@ -2,8 +2,6 @@
 // hooks the Interval/Variant casters call (see fast_rows.h).
 #include "fast_rows.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
@@ -17,115 +15,19 @@ namespace rows {
 
 namespace {
 
-// ---- allocator -------------------------------------------------------------
-//
-// Fixed-size blocks (kObjectSize bytes) in 2 MiB chunks aligned to 2 MiB, so
-// the chunk of a block is its address rounded down. Each chunk has its own
-// free list and live count; chunks with room are on a doubly linked list.
-// A chunk that becomes empty is kept for reuse (up to kKeepEmpty of them) or
-// unmapped. All calls hold the GIL.
-
-constexpr size_t kChunk = size_t(2) << 20;
-constexpr size_t kBlock = kObjectSize;
-constexpr size_t kKeepEmpty = 16;  // 32 MiB of empty chunks kept
-
-struct Chunk {
-  void* free;  // free blocks (each holds the next pointer)
-  char* bump;  // first never-used block
-  char* end;
-  uint32_t live;
-  bool listed;  // on the list of chunks with room
-  Chunk* prev;
-  Chunk* next;
-};
-
-constexpr size_t kFirst = (sizeof(Chunk) + 15) / 16 * 16;
-
-Chunk* g_avail = nullptr;  // chunks with room
-size_t g_empty = 0;        // empty chunks kept
-
-void unlink(Chunk* c) {
-  if (c->prev)
-    c->prev->next = c->next;
-  else
-    g_avail = c->next;
-  if (c->next) c->next->prev = c->prev;
-  c->prev = c->next = nullptr;
-  c->listed = false;
-}
-
-void push(Chunk* c) {
-  c->prev = nullptr;
-  c->next = g_avail;
-  if (g_avail) g_avail->prev = c;
-  g_avail = c;
-  c->listed = true;
-}
-
-Chunk* new_chunk() {
-  // Map twice the size, keep the aligned middle.
-  void* raw = ::mmap(nullptr, 2 * kChunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (raw == MAP_FAILED) {
-    PyErr_NoMemory();
-    throw py::error_already_set();
-  }
-  auto base = reinterpret_cast<uintptr_t>(raw);
-  uintptr_t aligned = (base + kChunk - 1) & ~(uintptr_t(kChunk) - 1);
-  if (aligned > base) ::munmap(raw, aligned - base);
-  uintptr_t tail = aligned + kChunk, raw_end = base + 2 * kChunk;
-  if (raw_end > tail) ::munmap(reinterpret_cast<void*>(tail), raw_end - tail);
-#ifdef MADV_HUGEPAGE
-  ::madvise(reinterpret_cast<void*>(aligned), kChunk, MADV_HUGEPAGE);  // advisory: ignore failure
-#endif
-  auto* c = reinterpret_cast<Chunk*>(aligned);
-  c->free = nullptr;
-  c->bump = reinterpret_cast<char*>(aligned) + kFirst;
-  c->end = reinterpret_cast<char*>(aligned) + kChunk;
-  c->live = 0;
-  c->prev = c->next = nullptr;
-  c->listed = false;
-  push(c);
-  ++g_empty;
-  return c;
-}
-
-inline bool has_room(const Chunk* c) {
-  return c->free || c->bump + kBlock <= c->end;
+Slab& slab() {
+  static auto* s = new Slab(kObjectSize);  // lives as long as the objects (the process)
+  return *s;
 }
 
 }  // namespace
 
 void* alloc() {
-  Chunk* c = g_avail ? g_avail : new_chunk();
-  void* p;
-  if (c->free) {
-    p = c->free;
-    c->free = *static_cast<void**>(p);
-  } else {
-    p = c->bump;
-    c->bump += kBlock;
-  }
-  if (c->live++ == 0) --g_empty;
-  if (!has_room(c)) unlink(c);
-  return p;
+  return slab().alloc();
 }
 
 void free(void* p) {
-  auto* c = reinterpret_cast<Chunk*>(reinterpret_cast<uintptr_t>(p) & ~(uintptr_t(kChunk) - 1));
-  *static_cast<void**>(p) = c->free;
-  c->free = p;
-  if (--c->live == 0) {
-    if (g_empty >= kKeepEmpty) {
-      if (c->listed) unlink(c);
-      ::munmap(c, kChunk);
-      return;
-    }
-    ++g_empty;
-    // Start over: sequential allocation again (locality).
-    c->free = nullptr;
-    c->bump = reinterpret_cast<char*>(c) + kFirst;
-  }
-  if (!c->listed) push(c);
+  slab().free(p);
 }
 
 // ---- classes ------------------------------------------------------------------
@@ -276,16 +178,36 @@ gk::Interval interval_of(py::handle obj, const char* what) {
 
 namespace values {
 
+namespace {
+PyTypeObject* g_inline_class = nullptr;
+Slab* g_slab = nullptr;
+}  // namespace
+
+Slab& slab() {
+  return *g_slab;
+}
+
+void set_inline_class(PyTypeObject* type, Slab* slab) {
+  if (g_inline_class && g_inline_class != type)
+    throw std::logic_error("values::install: only one class holds inline values");
+  g_inline_class = type;
+  g_slab = slab;
+}
+
 void dealloc(PyObject* self) {
-  auto* inst = reinterpret_cast<py::detail::instance*>(self);
-  if (!(inst->simple_layout && inst->simple_value_holder[0] == inline_value(self))) {
-    py::detail::pybind11_object_dealloc(self);  // made by pybind11: its own layout
+  PyTypeObject* tp = Py_TYPE(self);
+  if (tp != g_inline_class) {  // a subclass instance (Variant, Python subclasses): pybind11's from end to end
+    py::detail::pybind11_object_dealloc(self);
     return;
   }
-  PyTypeObject* tp = Py_TYPE(self);
-  if (inst->weakrefs) PyObject_ClearWeakRefs(self);
-  if (inst->has_patients) py::detail::clear_patients(self);
-  PyObject_Free(self);
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (inst->simple_layout && inst->simple_value_holder[0] == inline_value(self)) {
+    if (inst->weakrefs) PyObject_ClearWeakRefs(self);
+    if (inst->has_patients) py::detail::clear_patients(self);
+  } else {
+    py::detail::clear_instance(self);  // a heap value pybind11 installed, or none (a failed __init__)
+  }
+  g_slab->free(self);  // tp_alloc took it from the slab
   Py_DECREF(tp);
 }
 

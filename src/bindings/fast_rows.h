@@ -17,11 +17,8 @@
 // * Creating a row touches neither the mapped row nor the chromosome table:
 //   `exon.transcript` or `transcripts[i]` cost one small allocation (see
 //   measurements in docs/annotations.md).
-// * Objects come from a slab allocator of 2 MiB chunks (transparent huge
-//   pages where the kernel allows them; up to 16 empty chunks are kept), so
-//   building a list of a million rows costs a few dozen page faults (none
-//   when chunks are reused), not ~14,000 (page faults dominated the cost of
-//   kept objects in a VM).
+// * Objects come from a Slab (slab.h), so building a list of a million rows
+//   costs a few dozen page faults (none when chunks are reused), not ~14,000.
 //
 // The classes stay pybind11 classes deriving from genome_kit.Interval (and
 // Variant): `isinstance`, docstrings and every Interval/Variant method work.
@@ -49,6 +46,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "slab.h"
 
 namespace gkpy {
 
@@ -241,11 +239,12 @@ namespace values {
 // Objects made by values::make hold their value inline, right after the
 // pybind11 instance header:
 //   pybind11 instance (value pointer -> the T below; no holder; unregistered) | T
-// One allocation and no entry in pybind11's instance registry, where a
-// pybind11-made result costs three of each. pybind11 reads them as ordinary
-// instances (it only follows the value pointer); the class's tp_dealloc
-// (dealloc) frees them and hands every instance pybind11 made (constructor,
-// Python subclasses) back to pybind11. T must be trivially destructible.
+// One allocation (from a Slab: no page faults when lists of them come and go)
+// and no entry in pybind11's instance registry, where a pybind11-made result
+// costs three of each. pybind11 reads them as ordinary instances (it only
+// follows the value pointer); the class's tp_dealloc (dealloc) frees them and
+// hands every instance pybind11 made (constructor, Python subclasses) back to
+// pybind11. T must be trivially destructible; one class has inline values.
 
 constexpr size_t kValueOffset = (rows::kInstanceSize + 7) / 8 * 8;  // 96-byte Interval objects
 
@@ -256,6 +255,10 @@ inline void* inline_value(PyObject* self) {
 /// The tp_dealloc of classes with inline values (and of their subclasses).
 void dealloc(PyObject* self);
 
+/// The allocator of every exact instance of the class with inline values (set by install()).
+Slab& slab();
+void set_inline_class(PyTypeObject* type, Slab* slab);
+
 /// Python class bound to T once install()ed (nullptr before).
 template <class T>
 PyTypeObject*& type_slot() {
@@ -263,14 +266,20 @@ PyTypeObject*& type_slot() {
   return t;
 }
 
-/// tp_alloc of T's class: exact instances get room for an inline value, which
-/// __init__ fills with values::init (pybind11's own __init__ may still give
-/// them a heap value instead: dealloc tells them apart). Subclasses: as usual.
+/// tp_alloc of T's class: exact instances come from the slab, with room for an
+/// inline value, which __init__ fills with values::init (pybind11's own
+/// __init__ or casters may still give them a heap value instead: dealloc tells
+/// them apart). Subclasses: as usual.
 template <class T>
 PyObject* alloc(PyTypeObject* type, Py_ssize_t nitems) {
   if (type != type_slot<T>()) return PyType_GenericAlloc(type, nitems);
-  void* mem = PyObject_Malloc(kValueOffset + sizeof(T));
-  if (!mem) return PyErr_NoMemory();
+  void* mem;
+  try {
+    mem = slab().alloc();
+  } catch (py::error_already_set& e) {
+    e.restore();
+    return nullptr;
+  }
   std::memset(mem, 0, kValueOffset);
   return PyObject_Init(static_cast<PyObject*>(mem), type);  // increfs the heap type
 }
@@ -281,7 +290,9 @@ template <class T>
 void install(py::handle cls) {
   static_assert(std::is_trivially_destructible_v<T>, "inline values are freed without a destructor");
   static_assert(alignof(T) <= 8, "inline values are 8-byte aligned");
+  static Slab slab_of_t(kValueOffset + sizeof(T));
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  set_inline_class(type, &slab_of_t);
   type->tp_dealloc = &dealloc;
   type->tp_alloc = &alloc<T>;
   type_slot<T>() = type;
@@ -305,11 +316,7 @@ bool init(PyObject* self, const T& v) {
 template <class T>
 PyObject* make(const T& v) {
   PyTypeObject* type = type_slot<T>();
-  void* mem = PyObject_Malloc(kValueOffset + sizeof(T));
-  if (!mem) {
-    PyErr_NoMemory();
-    throw py::error_already_set();
-  }
+  void* mem = slab().alloc();
   auto* self = static_cast<PyObject*>(mem);
   std::memset(mem, 0, rows::kInstanceSize);
   PyObject_Init(self, type);  // increfs the heap type

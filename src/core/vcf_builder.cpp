@@ -268,7 +268,8 @@ class Builder {
   /// INFO END of the current record (1-based, inclusive), or `fallback` if absent.
   int64_t info_end(int64_t pos, int64_t fallback);
   bool keep(ChromId chrom, int64_t start, int64_t end) const;
-  char genome_base(ChromId chrom, int64_t pos);
+  /// Bases [b, e) of `chrom` (upper case; N outside it) from the cached window of the genome.
+  const char* genome_bases(ChromId chrom, int64_t b, int64_t e);
   /// Moves an insertion or deletion of `allele` at `start` left while the
   /// base before it equals its last base (bcftools norm: never onto base 0).
   bool left_align(ChromId chrom, int64_t& start, std::string& allele);
@@ -307,9 +308,9 @@ class Builder {
   ChromId last_chrom_id_ = -1;
   std::string last_format_;
   std::vector<int> format_map_;  // FORMAT key position → column index or -1
-  std::string ref_buf_, norm_ref_, norm_alt_;
+  std::string norm_ref_, norm_alt_;
   std::unordered_set<std::string> unknown_sv_seen_;
-  // Genome bases around the last left-aligned variant.
+  // Genome bases around the last record (genome_bases).
   ChromId window_chrom_ = -1;
   int64_t window_start_ = 0;
   std::string window_;
@@ -543,21 +544,22 @@ void Builder::past_end(ChromId chrom, int64_t end_pos) const {
                 "): is the VCF from another assembly?"));
 }
 
-char Builder::genome_base(ChromId chrom, int64_t pos) {
-  if (chrom != window_chrom_ || pos < window_start_ || pos >= window_start_ + static_cast<int64_t>(window_.size())) {
-    // Left-alignment walks backwards: fetch the bases before `pos` too.
-    int64_t b = std::max<int64_t>(0, pos - 255), e = pos + 1;
-    window_.resize(static_cast<size_t>(e - b));
-    opt_.genome->fetch(Interval::make(chrom, '+', b, e, opt_.refg), window_.data(), true, false);
+const char* Builder::genome_bases(ChromId chrom, int64_t b, int64_t e) {
+  if (chrom != window_chrom_ || b < window_start_ || e > window_start_ + static_cast<int64_t>(window_.size())) {
+    // Sorted records move forwards (read ahead); left-alignment walks backwards (keep bases before `b`).
+    constexpr int64_t kBehind = 255, kAhead = 8192;
+    int64_t from = std::max<int64_t>(0, b - kBehind), to = std::max(e, b + kAhead);
+    window_.resize(static_cast<size_t>(to - from));
+    opt_.genome->fetch(Interval::make(chrom, '+', from, to, opt_.refg), window_.data(), true, false);
     window_chrom_ = chrom;
-    window_start_ = b;
+    window_start_ = from;
   }
-  return window_[static_cast<size_t>(pos - window_start_)];
+  return window_.data() + (b - window_start_);
 }
 
 bool Builder::left_align(ChromId chrom, int64_t& start, std::string& allele) {
   bool moved = false;
-  while (start > 1 && upper(genome_base(chrom, start - 1)) == upper(allele.back())) {
+  while (start > 1 && upper(*genome_bases(chrom, start - 1, start)) == upper(allele.back())) {
     std::rotate(allele.rbegin(), allele.rbegin() + 1, allele.rend());
     --start;
     moved = true;
@@ -779,15 +781,13 @@ void Builder::process(std::string_view line) {
 
   bool ref_ok = true;
   if (opt_.validate) {
-    Interval iv = Interval::make(chrom, '+', pos - 1, ref_end, opt_.refg);
-    ref_buf_.resize(ref.size());
-    opt_.genome->fetch(iv, ref_buf_.data(), true, false);
+    const char* bases = genome_bases(chrom, pos - 1, ref_end);
     bool same = true;
-    for (size_t i = 0; i < ref.size(); ++i) same = same && upper(ref[i]) == ref_buf_[i];
+    for (size_t i = 0; i < ref.size(); ++i) same = same && upper(ref[i]) == bases[i];
     if (!same) {
       ref_ok = false;
-      tolerate(cat("Expected ref \"", ref, "\" to match reference genome \"", ref_buf_, "\" at position ",
-                   iv.chrom_name(), ":", pos, " (", asm_.name(), ")"));
+      tolerate(cat("Expected ref \"", ref, "\" to match reference genome \"", std::string_view(bases, ref.size()),
+                   "\" at position ", asm_.chrom_name(chrom), ":", pos, " (", asm_.name(), ")"));
     }
   }
 
