@@ -374,7 +374,7 @@ class _VCFTable:
     def variant_range(
         self, begin: typing.SupportsInt | typing.SupportsIndex, end: typing.SupportsInt | typing.SupportsIndex
     ) -> list: ...
-    def variants(self, rows: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list: ...
+    def variants(self, rows: typing.Any) -> list: ...
     def view(self) -> _VCFTable:
         """
         A handle on the same table that closes independently.
@@ -961,8 +961,8 @@ class GeneTable(_AnnoTable):
         method: str,
         chromosomes: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
         strands: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-        starts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        ends: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        starts: typing.Any,
+        ends: typing.Any,
     ) -> tuple: ...
     def _find_batch_intervals(self: _AnnoTable, method: str, intervals: typing.Any) -> tuple: ...
     def _refg_name(self) -> str: ...
@@ -1008,7 +1008,7 @@ class GeneTable(_AnnoTable):
         """
         Row number of an element of this table.
         """
-    def rows(self, indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list:
+    def rows(self, indices: typing.Any) -> list:
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
@@ -1048,8 +1048,8 @@ class TranscriptTable(_AnnoTable):
         method: str,
         chromosomes: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
         strands: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-        starts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        ends: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        starts: typing.Any,
+        ends: typing.Any,
     ) -> tuple: ...
     def _find_batch_intervals(self: _AnnoTable, method: str, intervals: typing.Any) -> tuple: ...
     def _refg_name(self) -> str: ...
@@ -1091,7 +1091,7 @@ class TranscriptTable(_AnnoTable):
         """
         Row number of an element of this table.
         """
-    def rows(self, indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list:
+    def rows(self, indices: typing.Any) -> list:
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
@@ -1131,8 +1131,8 @@ class ExonTable(_AnnoTable):
         method: str,
         chromosomes: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
         strands: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-        starts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        ends: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        starts: typing.Any,
+        ends: typing.Any,
     ) -> tuple: ...
     def _find_batch_intervals(self: _AnnoTable, method: str, intervals: typing.Any) -> tuple: ...
     def _refg_name(self) -> str: ...
@@ -1170,7 +1170,7 @@ class ExonTable(_AnnoTable):
         """
         Row number of an element of this table.
         """
-    def rows(self, indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list:
+    def rows(self, indices: typing.Any) -> list:
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
@@ -1210,8 +1210,8 @@ class IntronTable(_AnnoTable):
         method: str,
         chromosomes: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
         strands: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-        starts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        ends: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        starts: typing.Any,
+        ends: typing.Any,
     ) -> tuple: ...
     def _find_batch_intervals(self: _AnnoTable, method: str, intervals: typing.Any) -> tuple: ...
     def _refg_name(self) -> str: ...
@@ -1249,7 +1249,7 @@ class IntronTable(_AnnoTable):
         """
         Row number of an element of this table.
         """
-    def rows(self, indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list:
+    def rows(self, indices: typing.Any) -> list:
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
@@ -1289,8 +1289,8 @@ class CdsTable(_AnnoTable):
         method: str,
         chromosomes: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
         strands: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-        starts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        ends: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        starts: typing.Any,
+        ends: typing.Any,
     ) -> tuple: ...
     def _find_batch_intervals(self: _AnnoTable, method: str, intervals: typing.Any) -> tuple: ...
     def _refg_name(self) -> str: ...
@@ -1328,7 +1328,7 @@ class CdsTable(_AnnoTable):
         """
         Row number of an element of this table.
         """
-    def rows(self, indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list:
+    def rows(self, indices: typing.Any) -> list:
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
@@ -1368,8 +1368,8 @@ class UtrTable(_AnnoTable):
         method: str,
         chromosomes: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
         strands: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8],
-        starts: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        ends: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        starts: typing.Any,
+        ends: typing.Any,
     ) -> tuple: ...
     def _find_batch_intervals(self: _AnnoTable, method: str, intervals: typing.Any) -> tuple: ...
     def _refg_name(self) -> str: ...
@@ -1407,7 +1407,7 @@ class UtrTable(_AnnoTable):
         """
         Row number of an element of this table.
         """
-    def rows(self, indices: typing.Annotated[numpy.typing.ArrayLike, numpy.int64]) -> list:
+    def rows(self, indices: typing.Any) -> list:
         """
         Row objects for an array of row numbers (e.g. from find_batch).
         """
@@ -1452,9 +1452,9 @@ class LiftOver:
     ) -> None: ...
     def _lift_arrays(
         self,
-        chrom: typing.Annotated[numpy.typing.ArrayLike, numpy.int32],
-        start: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
-        end: typing.Annotated[numpy.typing.ArrayLike, numpy.int64],
+        chrom: typing.Any,
+        start: typing.Any,
+        end: typing.Any,
         strand: typing.Any,
         min_match: typing.Any = None,
     ) -> tuple[

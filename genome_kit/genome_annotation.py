@@ -356,9 +356,14 @@ def _find_batch(
         method,
         chrom_ids,
         np.ascontiguousarray(s.reshape(-1)),
-        np.ascontiguousarray(np.asarray(starts, dtype=np.int64).reshape(-1)),
-        np.ascontiguousarray(np.asarray(ends, dtype=np.int64).reshape(-1)),
+        _flat(starts),
+        _flat(ends),
     )
+
+
+def _flat(values):
+    """An array argument flattened to 1-d (the C++ side checks its integers exactly)."""
+    return values.reshape(-1) if isinstance(values, np.ndarray) else values
 
 
 def _chrom_id(refg: str, name: str) -> int:

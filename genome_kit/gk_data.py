@@ -195,9 +195,9 @@ def pickled_setup() -> _Setup | None:
     (the receiving process then uses its own environment). A manager that cannot be pickled (a class
     defined inside a function, open connections) stays behind, with a warning."""
     global _setup
-    manager = _active()
-    if not _chosen:
+    if not _chosen:  # before _active(): pickles made in loops need not read the environment
         return None
+    manager = _active()
     if _setup[0] is not manager:
         token: _Setup | None = _Setup(manager)
         try:

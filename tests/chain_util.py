@@ -3,7 +3,10 @@ duplications (two chains over the same source bases), with each chain's blocks k
 
 from __future__ import annotations
 
+import gzip
 import random
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 
@@ -77,7 +80,6 @@ def random_chains(seed: int, n_chrom: int = 3, size: int = 3000) -> list[SynthCh
 
 def write_chains(path: str, chains: list[SynthChain]) -> None:
     with open(path, "w") as f:
-        pass
         for i, c in enumerate(chains, 1):
             f.write(c.text(i))
 
@@ -90,3 +92,88 @@ def sizes_text(chains: list[SynthChain], side: str) -> str:
         else:
             sizes[c.q_name] = c.q_size
     return "".join(f"{k}\t{v}\n" for k, v in sizes.items())
+
+
+def read_chains(path: str) -> list[SynthChain]:
+    """The chains of a UCSC chain file (plain or gzip)."""
+    chains: list[SynthChain] = []
+    with (gzip.open if path.endswith(".gz") else open)(path, "rt") as f:
+        for line in f:
+            x = line.split()
+            if not x:
+                continue
+            if x[0] == "chain":
+                chains.append(
+                    SynthChain(int(x[1]), x[2], int(x[3]), x[7], int(x[8]), x[9], int(x[5]), int(x[10]))
+                )
+            else:
+                chains[-1].blocks.append(
+                    (int(x[0]), int(x[1]), int(x[2])) if len(x) == 3 else (int(x[0]), 0, 0)
+                )
+    return chains
+
+
+class UcscRemap:
+    """UCSC liftOver's rules for an interval, computed straight from the chains' blocks: an oracle that
+    shares nothing with genome_kit's index."""
+
+    def __init__(self, chains: list[SynthChain]) -> None:
+        self.by_chrom: dict[str, list] = defaultdict(list)
+        for c in chains:
+            t, q, starts, ends, qs = c.t_start, c.q_start, [], [], []
+            for size, dt, dq in c.blocks:
+                if size:
+                    starts.append(t)
+                    ends.append(t + size)
+                    qs.append(q)
+                t, q = t + size + dt, q + size + dq
+            self.by_chrom[c.t_name].append((c, starts, ends, qs, c.t_start, t))
+        self._aligned: dict[tuple, list] = {}
+
+    @staticmethod
+    def _target(c: SynthChain, q: int) -> int:
+        return q if c.q_strand == "+" else c.q_size - q
+
+    def lift(self, chrom: str, start: int, end: int, strand: str, min_match: float):
+        """``((chrom, start, end, strand), "")`` or ``(None, reason)``."""
+        key = (chrom, start, end, strand)
+        if key not in self._aligned:
+            self._aligned[key] = self._align(*key)
+        mapped, partial = [], 0
+        for aligned, where in self._aligned[key]:
+            if start == end or aligned >= min_match * (end - start):
+                mapped.append(where)
+            else:
+                partial += 1
+        if len(mapped) == 1:
+            return mapped[0], ""
+        if mapped:
+            return None, "Duplicated in new"
+        return None, ["Deleted in new", "Partially deleted in new"][
+            partial
+        ] if partial < 2 else "Split in new"
+
+    def _align(self, chrom: str, start: int, end: int, strand: str) -> list:
+        """Per chain aligning bases of [start, end) (or, when empty, holding the bases on both sides of it):
+        how many, and the destination span from the first to the last."""
+        out = []
+        for c, starts, ends, qs, t_start, t_end in self.by_chrom.get(chrom, []):
+            if t_end < start or t_start > end:
+                continue
+            i = bisect_right(ends, start)  # the first block ending after start
+            out_strand = strand if c.q_strand == "+" else "-+"[strand == "-"]
+            if start == end:
+                if i < len(starts) and starts[i] < start:
+                    p = self._target(c, qs[i] + start - starts[i])
+                    out.append((0, (c.q_name, p, p, out_strand)))
+                continue
+            aligned, ends_q = 0, []
+            for k in range(i, len(starts)):
+                if starts[k] >= end:
+                    break
+                lo, hi = max(start, starts[k]), min(end, ends[k])
+                aligned += hi - lo
+                ends_q += [self._target(c, qs[k] + lo - starts[k]), self._target(c, qs[k] + hi - starts[k])]
+            if aligned > 0:
+                out.append((aligned, (c.q_name, min(ends_q), max(ends_q), out_strand)))
+        return out

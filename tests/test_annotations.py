@@ -259,6 +259,34 @@ def test_find_batch_equals_single_queries(gencode):
     assert offsets[2] == offsets[1]
 
 
+def test_queries_and_batches_at_int64_extremes(gencode):
+    """Queries reaching the int64 limits answer as the brute force does (an empty query at -2**63 used
+    to wrap end - 1 to 2**63 - 1 and return every element of the chromosome); batch arrays are
+    checked exactly, naming the row and value."""
+    lo, hi = -(2**63), 2**63 - 1
+    exons = gencode.exons
+    for strand in "+-":
+        for s, e in ((lo, lo), (hi, hi), (lo, -1), (0, hi), (-(2**62), 2**62 - 1), (lo + 1, lo + 1)):
+            q = gk.Interval("chr1", strand, s, e, gencode.refg)
+            for m in METHODS:
+                assert getattr(exons, f"find_{m}")(q) == brute(exons, m, q), (m, q)
+    with pytest.raises(ValueError, match=r"row 1: the length of \[-9223372036854775808, 1\) does not fit"):
+        exons.find_batch(chromosomes=["chr1"] * 2, strands=["+"] * 2, starts=[0, lo], ends=[1, 1])
+    with pytest.raises(ValueError, match="row 1: start 5 is after end 4"):
+        exons.find_batch(chromosomes=["chr1"] * 2, strands=["+"] * 2, starts=[0, 5], ends=[1, 4])
+    with pytest.raises(ValueError, match="row 0: end 18446744073709551615 is out of range"):
+        exons.find_batch(chromosomes=["chr1"], strands="+", starts=[0], ends=np.array([2**64 - 1], np.uint64))
+    with pytest.raises(TypeError, match="end must hold integers"):
+        exons.find_batch(chromosomes=["chr1"], strands="+", starts=[0], ends=np.array([1e7]))  # was truncated
+    offsets, rows = exons.find_batch(chromosomes=["chr1"], strands=["+"], starts=[lo], ends=[lo])
+    assert offsets.tolist() == [0, 0]
+    with pytest.raises(TypeError, match="indices must hold integers"):
+        exons.rows(np.array([1.7]))  # was row 1
+    with pytest.raises(ValueError, match="row 0: indices 18446744073709551615 is out of range"):
+        exons.rows(np.array([2**64 - 1], np.uint64))  # was row -1
+    assert exons.rows([np.uint8(1), 0]) == [exons[1], exons[0]]
+
+
 def test_find_batch_from_intervals_checks_items(gencode, tiny):
     exons = list(gencode.exons)[:50]
     # row objects are Intervals too, and keyword arguments reach the C++ methods

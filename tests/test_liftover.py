@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-from chain_util import random_chains, sizes_text, write_chains
+from chain_util import UcscRemap, random_chains, read_chains, sizes_text, write_chains
 
 import genome_kit as gk
 from genome_kit.liftover import REASONS, target_from_filename
@@ -142,6 +142,38 @@ def test_arrays(hand):
         hand.source_indices(["chrQ"])
 
 
+I64_MIN, I64_MAX = -(2**63), 2**63 - 1
+
+
+def test_arrays_at_int64_extremes(hand):
+    """Rows at the int64 limits lift (or fail) like Intervals there: no overflow in start +/- 1 or
+    end - start, no silent wrap of values that do not fit, errors naming the row and value."""
+    chrom = np.zeros(4, np.int32)
+    r = hand.lift_arrays(chrom, [I64_MIN, I64_MAX, I64_MIN, 0], [I64_MIN, I64_MAX, -1, I64_MAX])
+    assert r.chrom.tolist() == [-1] * 4
+    assert [REASONS[s] for s in r.status] == ["Deleted in new"] * 3 + ["Split in new"]
+    # the same as the per-object API
+    for s, e in ((I64_MIN, I64_MIN), (I64_MAX, I64_MAX), (0, I64_MAX)):
+        assert hand.lift(old(s, e)) is None
+    assert hand.convert_coordinate("chrA", I64_MAX) == [] and hand.convert_coordinate("chrA", I64_MIN) == []
+    with pytest.raises(ValueError, match=r"row 1: the length of \[-9223372036854775808, 1\) does not fit"):
+        hand.lift_arrays(np.zeros(2, np.int32), [0, I64_MIN], [1, 1])
+    with pytest.raises(ValueError, match="row 1: end 9223372036854775808 is out of range"):
+        hand.lift_arrays([0, 0], [0, 0], [5, 2**63])
+    with pytest.raises(ValueError, match="row 0: end 18446744073709551615 is out of range"):
+        hand.lift_arrays([0], [0], np.array([2**64 - 1], np.uint64))
+    with pytest.raises(ValueError, match="row 2: chrom 4294967296 is out of range"):
+        hand.lift_arrays(np.array([0, 0, 2**32]), [1, 1, 1], [2, 2, 2])  # was read as chromosome 0
+    with pytest.raises(TypeError, match="start must hold integers, got an array of float64"):
+        hand.lift_arrays([0], np.array([1.5]), [2])  # was truncated to 1
+    with pytest.raises(TypeError, match="row 0: start must hold integers"):
+        hand.lift_arrays([0], [1.5], [2])
+    # lists of Python ints, numpy ints of every width and bools are exact
+    a = hand.lift_arrays([0, 0], [np.int16(12), 70], np.array([18, 75], np.uint64))
+    assert a.start.tolist() == [22, 105] and a.end.tolist() == [28, 110]
+    assert hand.lift_arrays([], [], []).chrom.tolist() == []
+
+
 def test_arrays_unmapped_rows_are_zero(hand):
     # An insertion point on two chains (chrA 85: chains 2 and 3) is Duplicated; its row once kept the first
     # chain's answer (chrB 95, '-') in start/end/strand.
@@ -188,7 +220,15 @@ H = "chain 1 chrA 100 + 0 10 chrB 120 + 0 10"  # a valid header
             "chain 1 chrA 100 + 0 10 chrB 120 + 0\n10\n",
             r"bad\.chain:1: a chain header has 12 or 13 fields, found 11",
         ),
-        ("chain x chrA 100 + 0 10 chrB 120 + 0 10\n10\n", r"bad\.chain:1: chain score is not a number: 'x'"),
+        (
+            "chain x chrA 100 + 0 10 chrB 120 + 0 10\n10\n",
+            r"bad\.chain:1: chain score is not a finite number: 'x",
+        ),
+        (
+            "chain nan chrA 100 + 0 10 chrB 120 + 0 10\n10\n",
+            r"chain score is not a finite number: 'nan",
+        ),
+        ("chain -inf chrA 100 + 0 10 chrB 120 + 0 10\n10\n", r"bad\.chain:1: chain score is not a finite"),
         ("chain 1 chrA 100 + 0 10 chrB 120 * 0 10\n10\n", r"qStrand must be '\+' or '-', got '\*'"),
         ("chain 1 chrA 100 - 0 10 chrB 120 + 0 10\n10\n", r"tStrand must be '\+'"),
         (
@@ -222,6 +262,33 @@ def test_malformed_chain_files(hand, tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(ValueError, match=message):
         gk.LiftOver(path, target="lo_new")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            H.replace("chrA", "chr\xe9") + "\n10\n",
+            r"bad\.chain:1: the source chromosome name is not UTF-8: 'chr\\xe9'",
+        ),
+        (H.replace("chrB", "\xff\xfeB") + "\n10\n", r"bad\.chain:1: the target chromosome name is not UTF-8"),
+        (H + "\n1\xb00\n", r"bad\.chain:2: block size must be a non-negative integer, got '1\\xb00'"),
+        (
+            H.replace("chain 1", "chain 1\xff") + "\n10\n",
+            r"bad\.chain:1: chain score is not a finite number",
+        ),
+        ("\xef\xbb" + H + "\n10\n", r"bad\.chain:1: expected a chain header line"),
+    ],
+)
+def test_chain_bytes_that_are_not_utf8(hand, tmp_path, text, message):
+    """Names become str (source_chromosomes, repr, errors): a byte that is not UTF-8 is a ValueError
+    naming the file and line, never a UnicodeDecodeError; comments are free text."""
+    path = tmp_path / "bad.chain"
+    path.write_bytes(text.encode("latin-1"))
+    with pytest.raises(ValueError, match=message):
+        gk.LiftOver(path, target="lo_new")
+    path.write_bytes(("# r\xe9sum\xe9 \xff\n" + HAND_CHAIN).encode("latin-1"))
+    assert gk.LiftOver(path, target="lo_new").lift(old(12, 18)) == new("chrB", 22, 28)
 
 
 def test_gzip_and_truncated_gzip(hand, tmp_path):
@@ -434,6 +501,79 @@ def test_real_chain_points_agree_with_pyliftover_and_agct(real, tmp_path):
         )
         mapped += bool(ours)
     assert mapped > 2000
+
+
+def real_chain_intervals(chains, n, rnd):
+    """Random hg19 intervals that reach every case of the fast piece index and of the chain walk behind it:
+    anywhere (1 bp - 10 kb), around block boundaries (short, often over a gap or two chains), long ones
+    (over many blocks and chains), insertion points, and a few before 0 or past the chromosome's end."""
+    sizes = {c.t_name: c.t_size for c in chains}
+    names = sorted(sizes)
+    rows = []
+    for k in range(n):
+        kind = k % 5
+        if kind == 0:
+            chrom = rnd.choice(names)
+            start = rnd.randrange(0, sizes[chrom])
+            rows.append((chrom, start, start + rnd.randint(1, 10_000)))
+            continue
+        c = rnd.choice(chains)
+        t, edges = c.t_start, []
+        for size, dt, _ in c.blocks[:50]:
+            edges += [t, t + size]
+            t += size + dt
+        edge = rnd.choice(edges)
+        if kind == 1:
+            start = edge + rnd.randint(-40, 5)
+            rows.append((c.t_name, start, start + rnd.randint(1, 120)))
+        elif kind == 2:
+            start = edge - rnd.randint(0, 20_000)
+            rows.append((c.t_name, start, start + rnd.randint(1, 100_000)))
+        elif kind == 3:
+            start = edge + rnd.randint(-2, 2)
+            rows.append((c.t_name, start, start))
+        else:
+            start = rnd.choice([-rnd.randint(1, 100), c.t_size - rnd.randint(0, 100), edge])
+            rows.append((c.t_name, start, start + rnd.randint(0, 500)))
+    return rows
+
+
+def test_real_chain_arrays_follow_ucsc_rules(real):
+    """lift_arrays and lift on the real chain agree row by row with UCSC's rules recomputed from blocks."""
+    chains = read_chains(REAL_CHAIN)
+    oracle = UcscRemap(chains)
+    rnd = random.Random(17)
+    rows = real_chain_intervals(chains, 6000, rnd)
+    sizes = {c.t_name: c.t_size for c in chains}
+    chrom = real.source_indices([r[0] for r in rows])
+    start = np.array([r[1] for r in rows])
+    end = np.array([r[2] for r in rows])
+    strand = np.array([rnd.choice([b"+", b"-"]) for _ in rows])
+    reasons = set()
+    for mm in (0.95, 0.5, 1.0):
+        got = real.lift_arrays(chrom, start, end, strand, min_match=mm)
+        for i, (name, s, e) in enumerate(rows):
+            want, why = oracle.lift(name, s, e, strand[i].decode(), mm)
+            assert REASONS[got.status[i]] == why, (name, s, e, mm)
+            reasons.add(why)
+            if want is None:
+                assert (got.chrom[i], got.start[i], got.end[i], got.strand[i]) == (-1, 0, 0, b"+")
+            else:
+                row = (
+                    real.target_chromosomes[got.chrom[i]],
+                    got.start[i],
+                    got.end[i],
+                    got.strand[i].decode(),
+                )
+                assert row == want, (name, s, e, mm)
+            if i % 7 == 0 and 0 <= s <= e <= sizes[name]:
+                lifted, reason = real.lift_with_reason(
+                    gk.Interval(name, strand[i].decode(), s, e, "lo_hg19"), mm
+                )
+                assert reason == why
+                if want is not None:
+                    assert (lifted.chromosome, lifted.start, lifted.end, lifted.strand) == want
+    assert reasons == {"", "Deleted in new", "Partially deleted in new", "Split in new", "Duplicated in new"}
 
 
 # --- variants ---

@@ -356,8 +356,10 @@ py::list where(const AnnoTable& t, py::handle mask_obj) {
 /// Many queries at once: returns (offsets int64[n+1], rows uint32[k]); the
 /// rows of query i are rows[offsets[i]:offsets[i+1]].
 py::tuple find_batch(const AnnoTable& t, const std::string& method, py::array_t<int32_t> chroms,
-                     py::array_t<uint8_t> strands, py::array_t<int64_t> starts, py::array_t<int64_t> ends) {
+                     py::array_t<uint8_t> strands, py::handle start_arg, py::handle end_arg) {
   gk::IndexQuery kind = query_kind(method);
+  const auto starts = int_array<int64_t>(start_arg, "start");
+  const auto ends = int_array<int64_t>(end_arg, "end");
   py::ssize_t n = chroms.size();
   if (strands.size() != n || starts.size() != n || ends.size() != n)
     gk::value_error("find_batch: chromosome, strand, start and end arrays must have the same length");
@@ -380,7 +382,7 @@ py::tuple find_batch(const AnnoTable& t, const std::string& method, py::array_t<
       iv.strand = s(i) == '-' ? '-' : '+';
       iv.start = a(i);
       iv.end = b(i);
-      if (iv.end < iv.start) gk::value_error("find_batch: query ", i, " has end < start");
+      Interval::check_row(static_cast<size_t>(i), iv.start, iv.end);
       if (iv.chrom >= 0) idx.find(kind, iv, rows);
     }
     off[n] = static_cast<int64_t>(rows.size());
@@ -556,7 +558,8 @@ void bind_table(py::module_& m, const char* name, const char* repr_len) {
           "Rows where a bool mask (one entry per row) is True.")
       .def(
           "rows",
-          [](const T& t, py::array_t<int64_t> idx) {
+          [](const T& t, py::handle indices) {
+            const auto idx = int_array<int64_t>(indices, "indices");
             auto a = idx.unchecked<1>();
             for (py::ssize_t k = 0; k < a.shape(0); ++k)
               if (a(k) < 0 || a(k) >= static_cast<int64_t>(t.size())) gk::index_error("row ", a(k), " out of range");

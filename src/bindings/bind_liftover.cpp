@@ -23,8 +23,8 @@ double min_match_arg(const LiftOver& lo, py::handle min_match) {
 template <class T>
 using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
-template <class T>
-const T* same_length(const carray<T>& a, py::ssize_t n, const char* what) {
+template <class T, int Flags>
+const T* same_length(const py::array_t<T, Flags>& a, py::ssize_t n, const char* what) {
   if (a.ndim() != 1 || a.shape(0) != n)
     gk::value_error(what, " must be a 1-d array as long as chrom (", n, "), got shape of ", a.ndim(), " dims and ",
                     a.size(), " items");
@@ -102,10 +102,12 @@ void register_liftover(py::module_& m) {
           "chromosome the chains lack.")
       .def(
           "_lift_arrays",
-          [](const LiftOver& lo, const carray<int32_t>& chrom, const carray<int64_t>& start, const carray<int64_t>& end,
-             py::object strand, py::handle min_match) {
-            const py::ssize_t n = chrom.ndim() == 1 ? chrom.shape(0) : -1;
-            if (n < 0) gk::value_error("chrom must be a 1-d array");
+          [](const LiftOver& lo, py::handle chrom_arg, py::handle start_arg, py::handle end_arg, py::object strand,
+             py::handle min_match) {
+            const auto chrom = int_array<int32_t>(chrom_arg, "chrom");
+            const auto start = int_array<int64_t>(start_arg, "start");
+            const auto end = int_array<int64_t>(end_arg, "end");
+            const py::ssize_t n = chrom.shape(0);
             const int64_t* s = same_length(start, n, "start");
             const int64_t* e = same_length(end, n, "end");
             carray<uint8_t> strand_arr;

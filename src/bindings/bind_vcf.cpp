@@ -491,7 +491,8 @@ VCFVariant with the same interval and alleles; never equal to a plain Variant.
           py::arg("row"))
       .def(
           "variants",
-          [](py::object self, py::array_t<int64_t, py::array::c_style | py::array::forcecast> rows) {
+          [](py::object self, py::handle row_arg) {
+            const auto rows = int_array<int64_t>(row_arg, "rows");
             const VcfTable& t = self.cast<const VcfHandle&>().t();
             const int64_t* p = rows.data();
             size_t n = static_cast<size_t>(rows.size());

@@ -66,6 +66,15 @@ py::list message_list(const std::vector<std::string>& msgs);
 /// pybind11 caster below, the fastcall methods, anchors).
 int64_t int64_of(PyObject* o, const char* what);
 
+/// An integer array argument of a batch API (positions, chromosome or row
+/// indexes) as a C-contiguous 1-d array of T, exactly: an integer or bool
+/// numpy array (any width) or a sequence of ints. A value T cannot hold is a
+/// ValueError naming the row and value, floats and other types a TypeError,
+/// as for the per-object APIs: never a silent wrap or truncation. Copies only
+/// when the dtype differs.
+template <class T>
+py::array_t<T, py::array::c_style> int_array(py::handle a, const char* what);
+
 /// `str(type(h))` for messages, e.g. "<class 'str'>".
 std::string type_name(py::handle h);
 

@@ -34,6 +34,13 @@ Interval Interval::make(ChromId chrom, char strand, int64_t start, int64_t end, 
   return i;
 }
 
+void Interval::check_row(size_t row, int64_t start, int64_t end) {
+  int64_t length;
+  if (start > end) value_error("row ", row, ": start ", start, " is after end ", end);
+  if (__builtin_sub_overflow(end, start, &length))
+    value_error("row ", row, ": the length of [", start, ", ", end, ") does not fit 64 bits");
+}
+
 Interval Interval::end5() const {
   Interval r = *this;
   if (pos_strand())

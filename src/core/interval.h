@@ -27,6 +27,8 @@ struct Interval {
 
   /// Validating constructor: start <= end and strand '+' or '-'.
   static Interval make(ChromId chrom, char strand, int64_t start, int64_t end, RefgId refg);
+  /// make()'s checks of [start, end) for row `row` of a batch API: ValueError "row <row>: ...".
+  static void check_row(size_t row, int64_t start, int64_t end);
 
   bool pos_strand() const { return strand == '+'; }
   int64_t length() const { return end - start; }

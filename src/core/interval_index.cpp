@@ -138,18 +138,19 @@ void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
       return a.pos5 != b.pos5 ? a.pos5 < b.pos5 : a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row;
     });
   if (n) out.write(grouped.data(), n * sizeof(Pending));
-  BigVector<uint32_t> by3(n);
-  for (size_t k = 0; k < num_keys; ++k) {
-    uint32_t* b = by3.data() + begin[k];
-    uint32_t count = static_cast<uint32_t>(begin[k + 1] - begin[k]);
-    const Pending* e = grouped.data() + begin[k];
-    for (uint32_t i = 0; i < count; ++i) b[i] = i;
-    auto less = [e](uint32_t x, uint32_t y) {
-      return e[x].pos3 != e[y].pos3 ? e[x].pos3 < e[y].pos3 : e[x].row < e[y].row;
-    };
-    if (!std::is_sorted(b, b + count, less)) std::sort(b, b + count, less);
+  // by3: pos5 is written; each entry keeps its by5 position there (from the
+  // key's first) and the entries are re-sorted in place by (pos3, row).
+  for (size_t k = 0; k < num_keys; ++k)
+    for (uint64_t i = begin[k]; i < begin[k + 1]; ++i) grouped[i].pos5 = static_cast<int32_t>(i - begin[k]);
+  for (size_t k = 0; k < num_keys; ++k)
+    sort_range(begin[k], begin[k + 1],
+               [](const Pending& a, const Pending& b) { return a.pos3 != b.pos3 ? a.pos3 < b.pos3 : a.row < b.row; });
+  std::vector<uint32_t> buf(4096);
+  for (size_t i = 0; i < n;) {
+    size_t m = std::min(buf.size(), n - i);
+    for (size_t j = 0; j < m; ++j, ++i) buf[j] = static_cast<uint32_t>(grouped[i].pos5);
+    out.write(buf.data(), m * sizeof(uint32_t));
   }
-  if (n) out.write(by3.data(), n * sizeof(uint32_t));
   out.pad_to(8);
 }
 
@@ -157,6 +158,9 @@ void write_index(ByteWriter& out, size_t n, const At& at, bool stranded) {
 
 IntervalIndex::IntervalIndex(const MappedFile& file, uint64_t& offset, const std::vector<ChromId>& remap)
     : file_(&file) {
+  // Writers pad every section to 8 bytes; a misaligned offset (corrupt) would make the typed reads below
+  // misaligned loads (undefined behaviour; UBSan's finding on a fuzzed .vcfbin).
+  if (offset % 8) file.corrupt(cat("the interval index at offset ", offset, " is not 8-byte aligned"));
   const uint32_t* header = file.array_at<uint32_t>(offset, 4, "index header");
   uint32_t num_keys = header[0];
   num_rows_ = header[1];
@@ -229,8 +233,12 @@ void IntervalIndex::find(IndexQuery kind, const Interval& q, std::vector<uint32_
   if (!key) return;
   size_t first_out = out.size();
   bool plus = strand == '+';
-  int64_t qs = q.start, qe1 = q.end - 1;  // first and last base of the query
-  int64_t q5 = plus ? q.start : q.end - 1, q3 = plus ? q.end - 1 : q.start;
+  // Stored positions are int32 and max_len at most 2^32: clamping the query to +/-2^40 changes no answer
+  // and keeps end - 1 and the widening by max_len from overflowing (an Interval may reach INT64_MIN/MAX).
+  const int64_t far = int64_t{1} << 40;
+  const int64_t start = std::clamp(q.start, -far, far), end = std::clamp(q.end, -far, far);
+  int64_t qs = start, qe1 = end - 1;  // first and last base of the query
+  int64_t q5 = plus ? start : end - 1, q3 = plus ? end - 1 : start;
   switch (kind) {
     case IndexQuery::Within5p: {
       auto [a, b] = range5(*key, qs, qe1);

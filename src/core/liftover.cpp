@@ -2,6 +2,7 @@
 #include "liftover.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "assembly.h"
 #include "errors.h"
@@ -131,7 +132,9 @@ void LiftOver::parse(ByteSource& src) {
                     line.substr(0, 60), "'");
       if (f.size() != 12 && f.size() != 13)
         value_error(header_where, ": a chain header has 12 or 13 fields, found ", f.size());
-      if (!parse_double(f[1], c.score)) value_error(header_where, ": chain score is not a number: '", f[1], "'");
+      // Finite: hits are sorted by score, and NaN breaks the ordering std::stable_sort needs.
+      if (!parse_double(f[1], c.score) || !std::isfinite(c.score))
+        value_error(header_where, ": chain score is not a finite number: '", f[1], "'");
       const int64_t t_size = need_count(f[3], "tSize", header_where);
       const int64_t q_size = need_count(f[8], "qSize", header_where);
       if (f[4] != "+")
@@ -149,6 +152,8 @@ void LiftOver::parse(ByteSource& src) {
         value_error(header_where, ": qStart ", q, " and qEnd ", q_end, " must satisfy qStart <= qEnd <= qSize ",
                     q_size);
       c.t_end = t_end;
+      reader.require_utf8(f[2], "the source chromosome name");
+      reader.require_utf8(f[7], "the target chromosome name");
       c.t_chrom = intern(t_names_, t_sizes_, t_index_, f[2], t_size, "source", header_where);
       c.q_chrom = intern(q_names_, q_sizes_, q_index_, f[7], q_size, "target", header_where);
       c.first_block = static_cast<uint32_t>(blocks_.size());
@@ -192,6 +197,20 @@ void LiftOver::build_covers() {
     for (uint32_t k = 0; k < c.num_blocks; k += kStride)
       coarse_ends_.push_back(block_ends_[c.first_block + std::min(c.num_blocks, k + kStride) - 1]);
   }
+  std::vector<PieceIndex::Span> spans;
+  spans.reserve(blocks_.size());
+  for (uint32_t i = 0; i < chains_.size(); ++i) {
+    const Chain& c = chains_[i];
+    const bool minus = c.q_strand == '-';
+    const int64_t q_size = q_sizes_[static_cast<size_t>(c.q_chrom)];
+    for (uint32_t k = c.first_block; k < c.first_block + c.num_blocks; ++k) {
+      const Block& b = blocks_[k];
+      // to_target() as off +/- t
+      const int64_t off = minus ? q_size - b.q_start + b.t_start : b.q_start - b.t_start;
+      spans.push_back({c.t_chrom, b.t_start, b.t_end, Piece{0, off, i, c.q_chrom * 2 + (minus ? 1 : 0)}});
+    }
+  }
+  pieces_ = PieceIndex(t_names_.size(), spans);
   covers_.resize(t_names_.size());
   std::vector<std::vector<uint32_t>> by_chrom(t_names_.size());
   for (uint32_t i = 0; i < chains_.size(); ++i)
@@ -271,12 +290,61 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
   return lift(chrom, start, end, strand, min_match, scratch);
 }
 
+bool LiftOver::lift_by_pieces(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
+                              LiftResult& r) const {
+  const Piece* p = pieces_.find(chrom, start);
+  uint32_t chain = Piece::kNone;
+  const Piece *first = p, *last = p;
+  int64_t first_t = start, last_t = end, aligned = end - start;
+  if (p[1].start >= end) {  // inside one piece (the usual case): all bases or none aligned
+    if (p->chain == Piece::kSeveral) {
+      r.status = LiftStatus::Duplicated;
+      return true;
+    }
+    chain = p->chain;
+  } else {
+    aligned = 0;
+    for (; p->start < end; ++p) {
+      if (p->chain == Piece::kNone) continue;
+      if (p->chain == Piece::kSeveral || (chain != Piece::kNone && p->chain != chain)) return false;
+      const int64_t lo = std::max(start, p->start), hi = std::min(end, p[1].start);
+      if (chain == Piece::kNone) {
+        first = p;
+        first_t = lo;
+      }
+      chain = p->chain;
+      aligned += hi - lo;
+      last = p;
+      last_t = hi;
+    }
+  }
+  if (chain == Piece::kNone) {
+    r.status = LiftStatus::Deleted;
+    return true;
+  }
+  if (!(static_cast<double>(aligned) >= min_match * static_cast<double>(end - start))) {
+    r.status = LiftStatus::PartiallyDeleted;
+    return true;
+  }
+  // The destination span of the aligned bases: from the first one to the last one.
+  const int64_t a = first->to_target(first_t), b = last->to_target(last_t);
+  r.status = LiftStatus::Mapped;
+  r.chrom = first->q_chrom();
+  r.start = std::min(a, b);
+  r.end = std::max(a, b);
+  r.strand = first->minus() ? (strand == '+' ? '-' : '+') : strand;
+  return true;
+}
+
 LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
                           std::vector<uint32_t>& scratch) const {
   LiftResult r;
   if (chrom < 0) return r;  // Deleted, as UCSC says for a chromosome the chains lack
+  if (start < end && start >= 0 && lift_by_pieces(chrom, start, end, strand, min_match, r)) return r;
   if (start == end) {
-    // An insertion point maps where one block holds the bases on both sides of it.
+    // An insertion point maps where one block holds the bases on both sides of it (none can before base 1
+    // or past kMaxCoord, and start +/- 1 stays in range).
+    if (start <= 0 || start > kMaxCoord) return r;
     int hits = 0;
     for (uint32_t i : chains_over(chrom, start - 1, start + 1, scratch)) {
       const Chain& c = chains_[i];
@@ -335,7 +403,7 @@ LiftResult LiftOver::lift(int32_t chrom, int64_t start, int64_t end, char strand
 
 std::vector<PointHit> LiftOver::lift_point(int32_t chrom, int64_t pos, char strand) const {
   std::vector<PointHit> out;
-  if (chrom < 0) return out;
+  if (chrom < 0 || pos < 0 || pos >= kMaxCoord) return out;  // no block there (and pos + 1 stays in range)
   std::vector<uint32_t> scratch;
   for (uint32_t i : chains_over(chrom, pos, pos + 1, scratch)) {
     const Chain& c = chains_[i];
@@ -359,7 +427,7 @@ void LiftOver::lift_batch(size_t n, const int32_t* chrom, const int64_t* start, 
     if (chrom[i] < 0 || chrom[i] >= nchrom)
       index_error("row ", i, ": chromosome index ", chrom[i], " is outside the chain file's ", nchrom,
                   " source chromosomes");
-    if (start[i] > end[i]) value_error("row ", i, ": start ", start[i], " is after end ", end[i]);
+    Interval::check_row(i, start[i], end[i]);
     const char s = strand ? strand[i] : '+';
     if (s != '+' && s != '-') value_error("row ", i, ": strand must be '+' or '-', got '", s, "'");
     const LiftResult r = lift(chrom[i], start[i], end[i], s, min_match, scratch);

@@ -12,7 +12,9 @@
 // breakpoints of its chains' spans and, for each elementary segment between two
 // breakpoints, the chains spanning it (CSR arrays). Finding the chains over a
 // position is one binary search, the blocks of a chain over it another.
-// Everything is immutable after the constructor: queries are thread safe.
+// pieces_ (liftover_pieces.h) answers most intervals faster: those whose
+// aligned bases, if any, all belong to one chain; the chain walk answers the
+// rest. Everything is immutable after the constructor: queries are thread safe.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "interval.h"
+#include "liftover_pieces.h"
 #include "line_reader.h"
 
 namespace gk {
@@ -129,6 +132,9 @@ class LiftOver {
 
   LiftResult lift(int32_t chrom, int64_t start, int64_t end, char strand, double min_match,
                   std::vector<uint32_t>& scratch) const;
+  /// lift() of a non-empty [start, end) with start >= 0 by its pieces; false (r untouched) when blocks of
+  /// two chains align bases of it, which the chain walk decides.
+  bool lift_by_pieces(int32_t chrom, int64_t start, int64_t end, char strand, double min_match, LiftResult& r) const;
   void parse(ByteSource& src);
   void build_covers();
   int32_t intern(std::vector<std::string>& names, std::vector<int64_t>& sizes,
@@ -156,6 +162,7 @@ class LiftOver {
   std::vector<int64_t> t_sizes_, q_sizes_;
   std::unordered_map<std::string, int32_t> t_index_, q_index_;
   std::vector<Cover> covers_;  // per source chromosome
+  PieceIndex pieces_;
   RefgId target_;
   double min_match_;
   std::vector<ChromId> q_to_target_;  // per destination chromosome: its id in target_, or -1
