@@ -220,7 +220,15 @@ H = "chain 1 chrA 100 + 0 10 chrB 120 + 0 10"  # a valid header
             "chain 1 chrA 100 + 0 10 chrB 120 + 0\n10\n",
             r"bad\.chain:1: a chain header has 12 or 13 fields, found 11",
         ),
-        ("chain x chrA 100 + 0 10 chrB 120 + 0 10\n10\n", r"bad\.chain:1: chain score is not a number: 'x'"),
+        (
+            "chain x chrA 100 + 0 10 chrB 120 + 0 10\n10\n",
+            r"bad\.chain:1: chain score is not a finite number: 'x",
+        ),
+        (
+            "chain nan chrA 100 + 0 10 chrB 120 + 0 10\n10\n",
+            r"chain score is not a finite number: 'nan",
+        ),
+        ("chain -inf chrA 100 + 0 10 chrB 120 + 0 10\n10\n", r"bad\.chain:1: chain score is not a finite"),
         ("chain 1 chrA 100 + 0 10 chrB 120 * 0 10\n10\n", r"qStrand must be '\+' or '-', got '\*'"),
         ("chain 1 chrA 100 - 0 10 chrB 120 + 0 10\n10\n", r"tStrand must be '\+'"),
         (
@@ -265,7 +273,10 @@ def test_malformed_chain_files(hand, tmp_path, text, message):
         ),
         (H.replace("chrB", "\xff\xfeB") + "\n10\n", r"bad\.chain:1: the target chromosome name is not UTF-8"),
         (H + "\n1\xb00\n", r"bad\.chain:2: block size must be a non-negative integer, got '1\\xb00'"),
-        (H.replace("chain 1", "chain 1\xff") + "\n10\n", r"bad\.chain:1: chain score is not a number: '1\\x"),
+        (
+            H.replace("chain 1", "chain 1\xff") + "\n10\n",
+            r"bad\.chain:1: chain score is not a finite number",
+        ),
         ("\xef\xbb" + H + "\n10\n", r"bad\.chain:1: expected a chain header line"),
     ],
 )

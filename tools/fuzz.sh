@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of gk_core with libFuzzer + AddressSanitizer (clang).
+# Coverage-guided fuzzing of gk_core with libFuzzer + AddressSanitizer and
+# UndefinedBehaviorSanitizer (clang): a memory error or any undefined behaviour is a finding.
 #
 #   tools/fuzz.sh [RUNS] [TARGET...]      RUNS mutants per target (default 100000);
-#                                         targets: 2bit gkanno gtrack vcfbin dganno fasta gff vcf bedgraph wig bed
+#                                         targets: 2bit gkanno gtrack vcfbin dganno chain fasta gff vcf bedgraph
+#                                         wig bed
+#   FUZZ_SECONDS=N tools/fuzz.sh ...      also stop each target after N seconds (its log says how many ran)
 #   tools/fuzz.sh 1000000                 the long run (issue 11's goal: 1,000,000 mutants per format)
 #
 # Builds build/fuzz (-DGK_FUZZ=ON, never part of the wheel), makes the seed
@@ -17,13 +20,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-100000}
 shift || true
-TARGETS=${*:-2bit gkanno gtrack vcfbin dganno fasta gff vcf bedgraph wig bed}
+TARGETS=${*:-2bit gkanno gtrack vcfbin dganno chain fasta gff vcf bedgraph wig bed}
 BUILD=${FUZZ_BUILD:-build/fuzz}
 CXX_FUZZ=${CXX_FUZZ:-$(command -v clang++ || command -v clang++-14 || command -v clang++-16 || true)}
 [ -n "$CXX_FUZZ" ] || { echo "tools/fuzz.sh needs clang++ (apt-get install clang)" >&2; exit 2; }
 
 if [ ! -f "$BUILD/build.ninja" ]; then
-  cmake -S . -B "$BUILD" -G Ninja -DGK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$CXX_FUZZ"
+  cmake -S . -B "$BUILD" -G Ninja -DGK_FUZZ=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-DNDEBUG -DCMAKE_CXX_COMPILER="$CXX_FUZZ"
 fi
 cmake --build "$BUILD" -j "${JOBS:-2}"
 
@@ -65,17 +68,23 @@ corpus wig
 corpus bed tests/data/chipseq_excerpt.bed
 printf 'chr1\t0\t10\t1.5\nchr2\t5\t40\t-2\n' > "$WORK/corpus/bedgraph/seed.bedGraph"
 printf 'fixedStep chrom=chr1 start=1 step=1\n1\n2\nvariableStep chrom=chr2\n3 4.5\n' > "$WORK/corpus/wig/seed.wig"
+# Chains from the fuzzer's assembly (chr1 201, chr2 208, chrM 60 bases) onto itself (gaps, '-' strand, a
+# duplication) and onto names it lacks; UCSC's real chain excerpt (mostly size mismatches) after them.
+corpus chain tests/data/hg19ToHg38.over.chain.gz
+printf 'chain 1000 chr1 201 + 10 60 chr2 208 + 20 70 1\n20\t5\t0\n10\t0\t5\n15\n\nchain 500 chr1 201 + 70 90 chr2 208 - 10 30 2\n20\n\nchain 200 chr1 201 + 80 90 chrM 60 + 0 10 3\n10\n\nchain 90 chr2 208 + 0 200 chrX 300 - 50 250 4\n100\t0\t0\n100\n' >"$WORK/corpus/chain/seed.chain"
 
 failed=0
 for t in $TARGETS; do
   echo "== $t: $RUNS runs"
-  if ! GK_FUZZ_DATA="$D" TMPDIR="$WORK/tmp" "$BUILD/fuzz/fuzz_$t" "$WORK/corpus/$t" -runs="$RUNS" \
+  if ! GK_FUZZ_DATA="$D" TMPDIR="$WORK/tmp" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      "$BUILD/fuzz/fuzz_$t" "$WORK/corpus/$t" -runs="$RUNS" -max_total_time="${FUZZ_SECONDS:-0}" \
       -rss_limit_mb=2560 -malloc_limit_mb=2048 -timeout=30 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$OUT/$t-" 2>"$WORK/$t.log"; then
     failed=1
     echo "   FINDING: see $OUT (last lines of the log below)"
     tail -40 "$WORK/$t.log"
   fi
-  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$WORK/$t.log" | sed 's/^/   /' || true
+  grep -E "stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb" "$WORK/$t.log" |
+    sed 's/^/   /' || true
 done
 exit $failed

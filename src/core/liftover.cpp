@@ -2,6 +2,7 @@
 #include "liftover.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "assembly.h"
 #include "errors.h"
@@ -131,7 +132,9 @@ void LiftOver::parse(ByteSource& src) {
                     line.substr(0, 60), "'");
       if (f.size() != 12 && f.size() != 13)
         value_error(header_where, ": a chain header has 12 or 13 fields, found ", f.size());
-      if (!parse_double(f[1], c.score)) value_error(header_where, ": chain score is not a number: '", f[1], "'");
+      // Finite: hits are sorted by score, and NaN breaks the ordering std::stable_sort needs.
+      if (!parse_double(f[1], c.score) || !std::isfinite(c.score))
+        value_error(header_where, ": chain score is not a finite number: '", f[1], "'");
       const int64_t t_size = need_count(f[3], "tSize", header_where);
       const int64_t q_size = need_count(f[8], "qSize", header_where);
       if (f[4] != "+")
