@@ -897,8 +897,9 @@ void Builder::stage(ChromId chrom, int64_t start, int64_t end, std::string_view 
   if (ref.size() + alt.size() <= kInlineAlleles) {
     // Short alleles live in the row itself (one memory access per variant).
     auto* inline_bytes = reinterpret_cast<char*>(&row) + kInlineAllelesAt;
-    std::memcpy(inline_bytes, ref.data(), ref.size());
-    std::memcpy(inline_bytes + ref.size(), alt.data(), alt.size());
+    // std::copy, not memcpy: an empty allele (a symbolic ALT) may have a null data() pointer.
+    std::copy(ref.begin(), ref.end(), inline_bytes);
+    std::copy(alt.begin(), alt.end(), inline_bytes + ref.size());
   } else {
     row.allele_offset = staged_alleles_.size();  // made absolute by commit()
     staged_alleles_.append(ref);
