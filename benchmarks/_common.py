@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 REFERENCE_PYTHON = os.environ.get("GK_REFERENCE_PYTHON", "/work/venv-ref/bin/python")
+
+
+@contextlib.contextmanager
+def scratch(prefix: str, keep: bool):
+    """A new temporary work folder, removed at the end unless ``keep`` (then its path is printed)."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield work
+    finally:
+        if keep:
+            print(f"work folder kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def rate(fn, n_items: int, min_seconds: float = 0.5, max_rounds: int = 50) -> float:

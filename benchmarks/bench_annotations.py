@@ -25,10 +25,9 @@ import random
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 
-from _common import REFERENCE_PYTHON, machine
+from _common import REFERENCE_PYTHON, machine, scratch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NCHROM = 22
@@ -269,8 +268,7 @@ def main():
     ap.add_argument("--no-ref", action="store_true", help="skip the reference GenomeKit")
     ap.add_argument("--no-peers", action="store_true", help="skip pyranges and gffutils")
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="gk_bench_anno_")
-    try:
+    with scratch("gk_bench_anno_", args.keep) as work:
         data = os.path.join(work, "data")
         os.makedirs(data)
         prefix = os.path.join(data, "bench")
@@ -389,9 +387,6 @@ def main():
                 f"ratio {gf['build_db_s'] / og['build_s']:.0f}x"
             )
         print(json.dumps(results))
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,15 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 from bench_annotations import MEASURE, ROOT, generate, print_side_by_side
 
-from _common import REFERENCE_PYTHON, machine
+from _common import REFERENCE_PYTHON, machine, scratch
 
 
 def run(python: str, script: str, mode: str, src: str, data: str, queries: int, pypath: str | None) -> dict:
@@ -55,8 +53,7 @@ def main():
     args = ap.parse_args()
     if not os.path.exists(REFERENCE_PYTHON):
         sys.exit(f"the reference GenomeKit is needed to write the .dganno: {REFERENCE_PYTHON} not found")
-    work = tempfile.mkdtemp(prefix="gk_bench_dganno_")
-    try:
+    with scratch("gk_bench_dganno_", args.keep) as work:
         data = os.path.join(work, "data")
         os.makedirs(data)
         prefix = os.path.join(data, "bench")
@@ -82,11 +79,6 @@ def main():
         assert ours["transcripts_hits"] == ref["transcripts_hits"] and ours["exons_hits"] == ref["exons_hits"]
         print(f"genome_kit's first open converts the file into its cache: {first['open_ms']:.0f} ms")
         print_side_by_side(ours, ref)
-    finally:
-        if args.keep:
-            print(f"files kept in {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

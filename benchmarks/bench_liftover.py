@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import os
-import shutil
-import tempfile
 import time
 
 import numpy as np
@@ -26,7 +24,7 @@ import genome_kit as gk
 from genome_kit import gk_data
 from genome_kit.data_manager import DefaultDataManager
 
-from _common import machine, rate, table
+from _common import machine, rate, scratch, table
 
 
 def cpu_rate(fn, n_items: int, min_seconds: float = 0.3, max_rounds: int = 30) -> float:
@@ -69,14 +67,8 @@ def main() -> None:
     args = ap.parse_args()
     print(f"bench_liftover on {machine()}")
     print("The reference GenomeKit (7.7.0) has no liftover: no reference column in this benchmark.")
-    work = tempfile.mkdtemp(prefix="bench_liftover-")
-    try:
+    with scratch("bench_liftover-", args.keep) as work:
         run(args, work)
-    finally:
-        if args.keep:
-            print(f"work folder kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
 
 
 def run(args, work: str) -> None:
