@@ -98,16 +98,18 @@ class Reader {
       f_.corrupt(cat("table ", table, ": checkpoint 0x", std::hex, magic, " expected at byte ", std::dec, pos_ - 4,
                      ", found 0x", std::hex, v));
   }
-  // uint64 count, int32 item size, items.
+  // uint64 count, int32 item size, items. The items lie at any byte offset: only byte-aligned types (packed
+  // rows, strings) are read in place; other arrays are skipped.
   template <class T>
   const T* array(uint64_t& n, const char* what) {
-    n = read<uint64_t>(what);
-    int32_t size = read<int32_t>(what);
-    if (size != static_cast<int32_t>(sizeof(T)))
-      f_.corrupt(cat(what, ": items of ", size, " bytes, expected ", sizeof(T)));
-    const T* p = f_.array_at<T>(pos_, n, what);
-    pos_ += n * sizeof(T);
-    return p;
+    static_assert(alignof(T) == 1, "read in place at any byte offset");
+    const uint64_t at = items<T>(n, what);
+    return f_.array_at<T>(at, n, what);
+  }
+  template <class T>
+  void skip_array(const char* what) {
+    uint64_t n = 0;
+    items<T>(n, what);
   }
 
   // One table: rows, string pool, stranded flag, interval index (skipped:
@@ -132,15 +134,27 @@ class Reader {
       read<uint32_t>("index");
       read<uint8_t>("index");
       read<int32_t>("index");
-      uint64_t n5 = 0, n3 = 0;
-      array<uint32_t>(n5, "index");
-      array<uint32_t>(n3, "index");
+      skip_array<uint32_t>("index");
+      skip_array<uint32_t>("index");
     }
     checkpoint(0x85420990u, name);
     return t;
   }
 
  private:
+  // Reads an array's count and item size, checks its items lie in the file, moves past them: their offset.
+  template <class T>
+  uint64_t items(uint64_t& n, const char* what) {
+    n = read<uint64_t>(what);
+    int32_t size = read<int32_t>(what);
+    if (size != static_cast<int32_t>(sizeof(T)))
+      f_.corrupt(cat(what, ": items of ", size, " bytes, expected ", sizeof(T)));
+    f_.check_range(pos_, n, sizeof(T), what);
+    const uint64_t at = pos_;
+    pos_ += n * sizeof(T);
+    return at;
+  }
+
   const MappedFile& f_;
   uint64_t pos_ = 4;
 };

@@ -61,7 +61,6 @@ AnnoFile::AnnoFile(const std::string& path, RefgId refg, std::string config)
       file_.corrupt(cat("index of ", anno_table_name(t)));
   }
   for (int k = 0; k < 2; ++k) ids_[k] = file_.array_at<IdKey>(toc_.id_index_off[k], toc_.id_index_count[k], "id index");
-  if (toc_.rows_off[kExons] % alignof(ExonRow)) file_.corrupt("exon rows are not 8-byte aligned");
   if (toc_.id_formats_count > kMaxIdFormats) file_.corrupt(cat(toc_.id_formats_count, " exon id formats"));
   id_formats_ = file_.array_at<IdFormatEntry>(toc_.id_formats_off, toc_.id_formats_count, "exon id formats");
   for (uint64_t k = 0; k < toc_.id_formats_count; ++k)

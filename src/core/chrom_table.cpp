@@ -27,7 +27,7 @@ std::vector<ChromId> read_chrom_table(const MappedFile& file, uint64_t& offset, 
   offset += 4;
   // Each entry takes at least 4 bytes: a count the file cannot hold is
   // rejected before anything is allocated for it.
-  file.array_at<uint32_t>(offset, count, "chromosome table");
+  file.check_range(offset, count, 4, "chromosome table");
   std::vector<ChromId> remap;
   remap.reserve(count);
   for (uint32_t i = 0; i < count; ++i) {

@@ -65,6 +65,10 @@ void MappedFile::check_range(uint64_t offset, uint64_t count, uint64_t item_size
                 size_, " bytes)"));
 }
 
+void MappedFile::misaligned(uint64_t offset, size_t alignment, const char* what) const {
+  corrupt(cat(what, " at byte ", offset, " is not aligned to ", alignment, " bytes"));
+}
+
 void MappedFile::corrupt(const std::string& detail) const {
   os_error(path_, " is corrupt or truncated: ", detail);
 }

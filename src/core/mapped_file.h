@@ -32,11 +32,15 @@ class MappedFile {
   uint64_t size() const { return size_; }
   const uint8_t* data() const { return data_; }
 
-  /// Pointer to `count` items of T at `offset`, after checking the range lies
-  /// inside the file. `what` names the structure in the error message.
+  /// Pointer to `count` items of T at `offset`, after checking that the range
+  /// lies inside the file and that `offset` is aligned for T (the mapping is
+  /// page-aligned: a corrupt offset must not turn typed reads into misaligned
+  /// loads, which are undefined behaviour). `what` names the structure in the
+  /// error message. Data a format does not align is read with read<T>().
   template <class T>
   const T* array_at(uint64_t offset, uint64_t count, const char* what) const {
     check_range(offset, count, sizeof(T), what);
+    if (offset % alignof(T) != 0) misaligned(offset, alignof(T), what);
     return reinterpret_cast<const T*>(data_ + offset);
   }
   template <class T>
@@ -47,11 +51,14 @@ class MappedFile {
     return v;
   }
 
+  /// Checks that `count` items of `item_size` bytes at `offset` lie inside the file (OSError otherwise).
+  void check_range(uint64_t offset, uint64_t count, uint64_t item_size, const char* what) const;
+
   /// Throws an OSError saying the file is corrupt or truncated.
   [[noreturn]] void corrupt(const std::string& detail) const;
 
  private:
-  void check_range(uint64_t offset, uint64_t count, uint64_t item_size, const char* what) const;
+  [[noreturn]] void misaligned(uint64_t offset, size_t alignment, const char* what) const;
   /// Maps `fd`; throws (leaving `fd` open) on failure.
   void map(int fd);
 

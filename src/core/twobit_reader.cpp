@@ -99,11 +99,11 @@ const TwoBitFile::Record& TwoBitFile::parsed(ChromId c) const {
     r.dna_size = u32(r.offset, "sequence record");
     r.n_count = u32(r.offset + 4, "sequence record");
     r.n_offset = r.offset + 8;
-    file_.array_at<uint32_t>(r.n_offset, 2 * r.n_count, "N blocks");
+    file_.check_range(r.n_offset, 2 * r.n_count, 4, "N blocks");  // any alignment: read with u32()
     uint64_t m = r.n_offset + 8 * r.n_count;
     r.mask_count = u32(m, "sequence record");
     r.mask_offset = m + 4;
-    file_.array_at<uint32_t>(r.mask_offset, 2 * r.mask_count, "mask blocks");
+    file_.check_range(r.mask_offset, 2 * r.mask_count, 4, "mask blocks");
     r.packed_offset = r.mask_offset + 8 * r.mask_count + 4;
     file_.array_at<uint8_t>(r.packed_offset, (r.dna_size + 3) / 4, "packed bases");
     // .2bit and .chrom.sizes are one pair (build_assembly commits the sizes

@@ -48,7 +48,7 @@ VcfTable::VcfTable(const std::string& path, const std::function<RefgId(const std
   uint32_t count = file_.read<uint32_t>(off, "sample names");
   if (count != n_samples) file_.corrupt("sample count mismatch");
   off += 4;
-  file_.array_at<uint32_t>(off, count, "sample names");  // 4 bytes per name at least
+  file_.check_range(off, count, 4, "sample names");  // 4 bytes per name at least
   for (uint32_t i = 0; i < count; ++i) {
     samples_.push_back(read_string(file_, off, "sample name"));
     off += 4 + samples_.back().size();
