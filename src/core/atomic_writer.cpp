@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "errors.h"
@@ -83,6 +84,7 @@ AtomicFileWriter::AtomicFileWriter(std::string final_path) : final_path_(std::mo
     os_error("cannot write ", final_path_, ": ", std::strerror(errno));
   }
   std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
+  durable_ = durable_commits();
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -101,7 +103,7 @@ void AtomicFileWriter::write(const void* data, size_t n) {
 #ifdef SYNC_FILE_RANGE_WRITE
   // Start the writeback of every 32 MiB written, so that commit()'s fsync has little left to wait
   // for (a large build otherwise waits for all of its output at the end).
-  if (pos_ - flushed_ >= (uint64_t(32) << 20)) {
+  if (pos_ - flushed_ >= (uint64_t(32) << 20) && durable_) {
     check(std::fflush(f_) == 0, "write");
     ::sync_file_range(::fileno(f_), static_cast<off_t>(flushed_), static_cast<off_t>(pos_ - flushed_),
                       SYNC_FILE_RANGE_WRITE);  // a hint: errors surface at fsync
@@ -115,9 +117,14 @@ void AtomicFileWriter::write_at(uint64_t offset, const void* data, size_t n) {
   check(::pwrite(::fileno(f_), data, n, static_cast<off_t>(offset)) == static_cast<ssize_t>(n), "write");
 }
 
+bool AtomicFileWriter::durable_commits() {
+  const char* v = std::getenv("GENOMEKIT_FSYNC");
+  return v && *v && std::strcmp(v, "0") != 0;
+}
+
 void AtomicFileWriter::commit() {
   check(std::fflush(f_) == 0, "write");
-  check(::fsync(::fileno(f_)) == 0, "sync");
+  if (durable_) check(::fsync(::fileno(f_)) == 0, "sync");
   // Renamed while still open, so still locked: no reclaim_stale can take it.
   check(::rename(temp_path_.c_str(), final_path_.c_str()) == 0, "rename into place");
   committed_ = true;
