@@ -364,6 +364,23 @@ PyObject* value_getter_thunk(PyObject* self, void* closure) {
   }
 }
 
+template <class T>
+const T* held_value(PyObject* self);
+
+/// As value_getter_thunk, with the read compiled in (`Get` returns a new reference): no call through the
+/// closure and, for objects holding their value, no temporary.
+template <class T, PyObject* (*Get)(const T&)>
+PyObject* static_getter_thunk(PyObject* self, void*) {
+  try {
+    if (const T* v = held_value<T>(self)) return Get(*v);
+    T tmp;
+    return Get(value_ref<T>(self, tmp));
+  } catch (...) {
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
+}
+
 template <class T, py::object (*Fn)(const T&)>
 PyObject* value_noargs_thunk(PyObject* self, PyObject*) {
   try {
@@ -405,11 +422,20 @@ void set_getset(py::handle cls, PyGetSetDef* def);
 
 }  // namespace detail
 
+namespace detail {
+/// The value an instance of value class T holds (inline or on the heap), or nullptr (row objects: lazy).
 template <class T>
-const T& value_ref(PyObject* self, T& tmp) {
+inline const T* held_value(PyObject* self) {
   auto* inst = reinterpret_cast<py::detail::instance*>(self);
   if (Py_TYPE(self)->tp_dealloc != &rows::dealloc && inst->simple_layout && inst->simple_value_holder[0])
-    return *static_cast<const T*>(inst->simple_value_holder[0]);
+    return static_cast<const T*>(inst->simple_value_holder[0]);
+  return nullptr;
+}
+}  // namespace detail
+
+template <class T>
+const T& value_ref(PyObject* self, T& tmp) {
+  if (const T* v = detail::held_value<T>(self)) return *v;
   if (Py_TYPE(self)->tp_dealloc == &rows::dealloc) {  // a row object: materialise it
     if (!detail::lazy_value<T>(self, tmp)) gk::type_error("not a ", Py_TYPE(self)->tp_name, " value");
     return tmp;
@@ -471,20 +497,43 @@ struct TypeSlots {
 /// the slots they do not define.
 void set_type_slots(py::handle cls, const TypeSlots& slots);
 
+/// As def_fast_getter, for the attributes loops read most: `Get` (a new reference) compiled into the thunk.
+template <class T, PyObject* (*Get)(const T&)>
+void def_static_getter(py::handle cls, const char* name, const char* doc = nullptr) {
+  detail::set_getset(cls, new PyGetSetDef{name, &detail::static_getter_thunk<T, Get>, nullptr, doc, nullptr});
+}
+
+namespace detail {
+template <class T>
+PyObject* start_of(const T& v) {
+  return PyLong_FromLongLong(v.start);
+}
+template <class T>
+PyObject* end_of(const T& v) {
+  return PyLong_FromLongLong(v.end);
+}
+template <class T>
+PyObject* strand_of(const T& v) {
+  PyObject* s = rows::strand_str(v.strand);
+  Py_INCREF(s);
+  return s;
+}
+template <class T>
+PyObject* chrom_of(const T& v) {
+  PyObject* s = rows::chrom_str(v.refg, v.chrom);
+  Py_INCREF(s);
+  return s;
+}
+}  // namespace detail
+
 /// start / end / strand / chromosome / chrom of value class `cls` (cached names).
 template <class T>
 void def_interval_getters(py::handle cls) {
-  def_fast_getter<T>(cls, "start", [](const T& v) -> py::object { return py::int_(v.start); });
-  def_fast_getter<T>(cls, "end", [](const T& v) -> py::object { return py::int_(v.end); });
-  def_fast_getter<T>(cls, "strand", [](const T& v) -> py::object {
-    return py::reinterpret_borrow<py::object>(rows::strand_str(v.strand));
-  });
-  def_fast_getter<T>(cls, "chromosome", [](const T& v) -> py::object {
-    return py::reinterpret_borrow<py::object>(rows::chrom_str(v.refg, v.chrom));
-  });
-  def_fast_getter<T>(cls, "chrom", [](const T& v) -> py::object {
-    return py::reinterpret_borrow<py::object>(rows::chrom_str(v.refg, v.chrom));
-  });
+  def_static_getter<T, &detail::start_of<T>>(cls, "start");
+  def_static_getter<T, &detail::end_of<T>>(cls, "end");
+  def_static_getter<T, &detail::strand_of<T>>(cls, "strand");
+  def_static_getter<T, &detail::chrom_of<T>>(cls, "chromosome");
+  def_static_getter<T, &detail::chrom_of<T>>(cls, "chrom");
 }
 
 /// A new list of `n` objects made by `make(i)` (each a new reference).
