@@ -5,12 +5,13 @@ to a GENCODE-like annotation (20k genes, ~85k transcripts, ~500k exons by defaul
 annotation file from the same GFF3), tracks of every kind built by each side from the same values, a bigWig
 (the reference, which has no bigWig import, reads the same runs as bedGraph) and VCFs. For every operation
 the driver asks the workers in turn (interleaved, alternating who goes first), several times, and keeps the
-median of each side's process CPU time; the results of both sides are compared (a digest of a canonical
-form) and a mismatch is flagged. Opens run in a fresh child process of each worker (open + first read; the
-import is not timed). Ratio = reference time / ours: above 1, genome_kit is faster. DNA rows also run
-through py2bit (its own column).
+median of each side's process CPU time; the ratio is the median of the runs' own ratios (each run asks both
+sides back to back, so a change of the machine's speed between runs cancels). The results of both sides are
+compared (a digest of a canonical form) and a mismatch is flagged. Opens run in a fresh child process of each
+worker (open + first read; the import is not timed). Ratio = reference time / ours: above 1, genome_kit is
+faster. DNA rows also run through py2bit (its own column).
 
-    python benchmarks/bench_api.py [--reps 5] [--only SUBSTRING] [--full] [--keep DIR] [--markdown out.md]
+    python benchmarks/bench_api.py [--reps 7] [--only SUBSTRING] [--full] [--keep DIR] [--markdown out.md]
 
 --full adds the full-scale cases: a sparse hg38-shaped 3.2 Gbp genome (455 sequences, ~5 M soft-mask
 blocks) with a GENCODE-scale annotation (60k genes, ~1.5 M exons: open + first query, file size), and the
@@ -590,8 +591,10 @@ def file_size(d: str, prefix: str) -> int:
     return sum(os.path.getsize(os.path.join(d, n)) for n in os.listdir(d) if n.startswith(prefix + "."))
 
 
-def measure(name: str, sides: list[Side], reps: int) -> tuple[list[float | None], str | None, bool]:
-    """Median CPU time per item of each side (None: not asked), an error, whether the results agree."""
+def measure(name: str, sides: list[Side], reps: int) -> tuple[list[float | None], float, str | None, bool]:
+    """Median CPU time per item of each side (None: not asked), the ratio (reference / ours), an error,
+    whether the results agree. The ratio is the median of the runs' own ratios: each run asks both sides back
+    to back, so a change of the machine's speed between runs (other tenants of the host) cancels out."""
     times: list[list[float]] = [[] for _ in sides]
     digests: list[str | None] = [None for _ in sides]
     for r in range(reps):
@@ -603,18 +606,20 @@ def measure(name: str, sides: list[Side], reps: int) -> tuple[list[float | None]
             if "error" in res:
                 if k == 2:
                     continue
-                return [None] * len(sides), f"{sides[k].label}: {res['error']}", False
+                return [None] * len(sides), 0.0, f"{sides[k].label}: {res['error']}", False
             times[k].append(res["t"] / res["n"])
             if r == 0:
                 digests[k] = res.get("digest")
     medians = [statistics.median(t) if t else None for t in times]
-    return medians, None, digests[0] == digests[1]
+    pairs = zip(times[0], times[1], strict=True)  # (ours, reference) of each run
+    ratio = statistics.median(ref / ours if ours > 0 else float("inf") for ours, ref in pairs)
+    return medians, ratio, None, digests[0] == digests[1]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", metavar="DATA_DIR", help=argparse.SUPPRESS)
-    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--reps", type=int, default=7)
     ap.add_argument("--only", action="append", help="run the operations whose name contains this")
     ap.add_argument("--scale", type=float, default=1 / 3, help="annotation size (1.0 = 60k genes)")
     ap.add_argument(
@@ -671,12 +676,11 @@ def run(args, data: str, reference_python: str, machine: str) -> int:
             print(f"{name:44s} {ours / 1e6:>7.1f} MB {ref / 1e6:>7.1f} MB {ratio:7.2f}", flush=True)
             rows.append((name, f"{ours / 1e6:.1f} MB", f"{ref / 1e6:.1f} MB", ratio, None, ""))
             continue
-        (ours_t, ref_t, p2b), err, same = measure(name, sides, args.reps)
+        (ours_t, ref_t, p2b), ratio, err, same = measure(name, sides, args.reps)
         if err:
             print(f"{name:44s} {err}", flush=True)
             rows.append((name, None, None, None, None, err))
             continue
-        ratio = ref_t / ours_t if ours_t > 0 else float("inf")
         p2b_ratio = p2b / ours_t if p2b else None
         note = "" if same else "results differ"
         p2b_col = f"{p2b_ratio:7.2f}" if p2b_ratio else ""
@@ -693,7 +697,10 @@ def run(args, data: str, reference_python: str, machine: str) -> int:
         print(f"\nworst ratio: {worst[3]:.2f} ({worst[0]}); rows below 1.0: {len(below)} {below}")
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(f"Machine: {machine}. Median of {args.reps} interleaved runs, CPU time per item.\n\n")
+            f.write(
+                f"Machine: {machine}. Median of {args.reps} interleaved runs, CPU time per item; "
+                "ratio: median of the runs' own ratios.\n\n"
+            )
             f.write("| operation | genome_kit | reference 7.7.0 | ratio | vs py2bit |\n")
             f.write("|---|---:|---:|---:|---:|\n")
             for name, ours, ref, ratio, p2b, note in rows:
