@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <unordered_set>
+#include <vector>
 
 #include "atomic_writer.h"
 #include "errors.h"
@@ -73,6 +74,13 @@ void put32(std::FILE* f, uint32_t v) {
   std::fwrite(&v, 4, 1, f);
 }
 
+/// The items of `v`; nothing for an empty vector, whose data() may be null (undefined for fwrite even with
+/// a count of 0: UBSan's finding).
+template <class T>
+void put_all(std::FILE* f, const std::vector<T>& v) {
+  if (!v.empty()) std::fwrite(v.data(), sizeof(T), v.size(), f);
+}
+
 }  // namespace
 
 TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, int version,
@@ -98,11 +106,11 @@ TwoBitWriteResult write_twobit(ByteSource& fasta, const std::string& out_path, i
     put32(scratch, static_cast<uint32_t>(rec.size));
     for (Blocks* b : {&rec.n, &rec.mask}) {
       put32(scratch, static_cast<uint32_t>(b->starts.size()));
-      std::fwrite(b->starts.data(), 4, b->starts.size(), scratch);
-      std::fwrite(b->sizes.data(), 4, b->sizes.size(), scratch);
+      put_all(scratch, b->starts);
+      put_all(scratch, b->sizes);
     }
     put32(scratch, 0);
-    std::fwrite(rec.packed.data(), 1, rec.packed.size(), scratch);
+    put_all(scratch, rec.packed);
     if (std::ferror(scratch)) os_error("cannot write scratch data for ", out_path);
     body_sizes.push_back(rec.body_bytes());
     result.sizes.emplace_back(rec.name, static_cast<int64_t>(rec.size));
