@@ -3,6 +3,7 @@
 #include "fast_rows.h"
 
 #include <algorithm>
+#include <deque>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -33,8 +34,9 @@ void free(void* p) {
 // ---- classes ------------------------------------------------------------------
 
 namespace {
-std::vector<std::pair<PyTypeObject*, RowKind>>& kinds() {
-  static auto* k = new std::vector<std::pair<PyTypeObject*, RowKind>>();  // lives as long as the classes
+// A deque: entries never move (kind_of keeps a pointer to the last one it found).
+std::deque<std::pair<PyTypeObject*, RowKind>>& kinds() {
+  static auto* k = new std::deque<std::pair<PyTypeObject*, RowKind>>();  // lives as long as the classes
   return *k;
 }
 }  // namespace
@@ -66,8 +68,17 @@ void install(py::handle cls, const RowKind& kind) {
 }
 
 const RowKind& kind_of(PyTypeObject* type) {
+  // Loops ask for one class at a time (exon.interval, exon.end5 over a list of exons): the last answer
+  // first (GIL held).
+  static PyTypeObject* last_type = nullptr;
+  static const RowKind* last = nullptr;
+  if (type == last_type) return *last;
   for (auto& k : kinds())
-    if (k.first == type) return k.second;
+    if (k.first == type) {
+      last_type = type;
+      last = &k.second;
+      return k.second;
+    }
   throw std::logic_error("rows::kind_of: not a row class");
 }
 
