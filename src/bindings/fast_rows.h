@@ -364,8 +364,14 @@ PyObject* value_getter_thunk(PyObject* self, void* closure) {
   }
 }
 
+/// The value an instance of value class T holds (inline or on the heap), or nullptr (row objects: lazy).
 template <class T>
-const T* held_value(PyObject* self);
+inline const T* held_value(PyObject* self) {
+  auto* inst = reinterpret_cast<py::detail::instance*>(self);
+  if (Py_TYPE(self)->tp_dealloc != &rows::dealloc && inst->simple_layout && inst->simple_value_holder[0])
+    return static_cast<const T*>(inst->simple_value_holder[0]);
+  return nullptr;
+}
 
 /// As value_getter_thunk, with the read compiled in (`Get` returns a new reference): no call through the
 /// closure and, for objects holding their value, no temporary.
@@ -420,17 +426,6 @@ PyObject* value_args_thunk(PyObject* self, PyObject* const* args, Py_ssize_t nar
 
 void set_getset(py::handle cls, PyGetSetDef* def);
 
-}  // namespace detail
-
-namespace detail {
-/// The value an instance of value class T holds (inline or on the heap), or nullptr (row objects: lazy).
-template <class T>
-inline const T* held_value(PyObject* self) {
-  auto* inst = reinterpret_cast<py::detail::instance*>(self);
-  if (Py_TYPE(self)->tp_dealloc != &rows::dealloc && inst->simple_layout && inst->simple_value_holder[0])
-    return static_cast<const T*>(inst->simple_value_holder[0]);
-  return nullptr;
-}
 }  // namespace detail
 
 template <class T>
