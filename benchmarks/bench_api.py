@@ -11,7 +11,7 @@ compared (a digest of a canonical form) and a mismatch is flagged. Opens run in 
 worker (open + first read; the import is not timed). Ratio = reference time / ours: above 1, genome_kit is
 faster. DNA rows also run through py2bit (its own column).
 
-    python benchmarks/bench_api.py [--reps 7] [--only SUBSTRING] [--full] [--keep DIR] [--markdown out.md]
+    python benchmarks/bench_api.py [--reps 15] [--only SUBSTRING] [--full] [--keep DIR] [--markdown out.md]
 
 --full adds the full-scale cases: a sparse hg38-shaped 3.2 Gbp genome (455 sequences, ~5 M soft-mask
 blocks) with a GENCODE-scale annotation (60k genes, ~1.5 M exons: open + first query, file size), and the
@@ -619,7 +619,7 @@ def measure(name: str, sides: list[Side], reps: int) -> tuple[list[float | None]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", metavar="DATA_DIR", help=argparse.SUPPRESS)
-    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--reps", type=int, default=15)
     ap.add_argument("--only", action="append", help="run the operations whose name contains this")
     ap.add_argument("--scale", type=float, default=1 / 3, help="annotation size (1.0 = 60k genes)")
     ap.add_argument(
