@@ -103,7 +103,7 @@ void AtomicFileWriter::write(const void* data, size_t n) {
 #ifdef SYNC_FILE_RANGE_WRITE
   // Start the writeback of every 32 MiB written, so that commit()'s fsync has little left to wait
   // for (a large build otherwise waits for all of its output at the end).
-  if (pos_ - flushed_ >= (uint64_t(32) << 20) && durable_) {
+  if (durable_ && pos_ - flushed_ >= (uint64_t(32) << 20)) {
     check(std::fflush(f_) == 0, "write");
     ::sync_file_range(::fileno(f_), static_cast<off_t>(flushed_), static_cast<off_t>(pos_ - flushed_),
                       SYNC_FILE_RANGE_WRITE);  // a hint: errors surface at fsync

@@ -40,17 +40,16 @@ class AtomicFileWriter : public ByteWriter {
   uint64_t tell() const override { return pos_; }
   const std::string& path() const { return final_path_; }
 
-  /// Flushes (and fsyncs, if durable_commits()) and renames the temporary file to the final path.
+  /// Flushes (and fsyncs, with GENOMEKIT_FSYNC) and renames the temporary file to the final path.
   void commit();
 
   /// Removes the temporaries (`.tmp-`, `.spill-`, `.spill.`) next to
   /// `final_path` that no live writer holds. Returns how many it removed.
   static int reclaim_stale(const std::string& final_path);
 
+ private:
   /// Whether commit() fsyncs (GENOMEKIT_FSYNC set, not "0"; read when a writer is made).
   static bool durable_commits();
-
- private:
   void check(bool ok, const char* what);
 
   std::string final_path_;
